@@ -1,0 +1,19 @@
+export {
+  bytesEqual,
+  concatBytes,
+  fromBase64,
+  fromBase64Url,
+  fromHex,
+  toBase64,
+  toBase64Url,
+  toHex,
+  utf8Decode,
+  utf8Encode,
+} from "./bytes.js";
+export { canonicalJson } from "./canonical-json.js";
+export type { Clock } from "./clock.js";
+export { fixedClock, systemClock } from "./clock.js";
+export { formatTime, parseDuration, parseTime } from "./duration.js";
+export type { ErrorCode } from "./error-codes.js";
+export { ERROR_CODES, isErrorCode } from "./error-codes.js";
+export { isSigrunError, SigrunError, wrapError } from "./errors.js";
