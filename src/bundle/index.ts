@@ -1,0 +1,16 @@
+export type { BundleCaps } from "./caps.js";
+export { bundleCaps, DEFAULT_BUNDLE_CAPS } from "./caps.js";
+export type { DsseEnvelope, DsseSignature } from "./dsse.js";
+export { MANIFEST_PAYLOAD_TYPE, pae } from "./dsse.js";
+export type { Manifest, ManifestFile, ManifestLimits } from "./manifest.js";
+export { encodeManifest, MANIFEST_VERSION, parseManifest } from "./manifest.js";
+export type { OpensslVerifyOptions } from "./openssl-compat.js";
+export { CLASSIC_POLICY, CLASSIC_SCRIPT, verifyOpensslBundle } from "./openssl-compat.js";
+export type { BundleInput, ParsedBundle } from "./pack.js";
+export { createBundle, parseBundle, sha256Hex } from "./pack.js";
+export { MANIFEST_NAME, SIGNATURES_NAME } from "./paths.js";
+export { addSignature, bundleSigningMessage, signBundle } from "./sign.js";
+export type { TrustStore } from "./trust-store.js";
+export { loadTrustStore, trustStoreOf } from "./trust-store.js";
+export type { VerifiedBundle, VerifiedSigner, VerifyOptions } from "./verify.js";
+export { verifyBundle } from "./verify.js";

@@ -1,0 +1,137 @@
+import { SigrunError } from "../core/index.js";
+
+/** One regular file of an in-memory tar archive. */
+export interface TarEntry {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+const BLOCK = 512;
+const ZERO_BLOCK = new Uint8Array(BLOCK);
+
+function malformed(message: string): SigrunError {
+  return new SigrunError("BUNDLE_MALFORMED", `archive: ${message}`);
+}
+
+function writeString(h: Uint8Array, off: number, len: number, s: string): void {
+  const b = Buffer.from(s, "utf8");
+  if (b.byteLength > len) throw malformed(`field too long: ${s}`);
+  h.set(b, off);
+}
+
+function writeOctal(h: Uint8Array, off: number, len: number, v: number): void {
+  writeString(h, off, len, `${v.toString(8).padStart(len - 1, "0")}\0`);
+}
+
+function headerChecksum(h: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
+  return sum;
+}
+
+/**
+ * Writes the canonical sigrun ustar archive: regular files only, mode 0644, uid/gid 0, mtime 0, empty
+ * user/group names, no padding record. The same entries always give the same bytes, so a reader can
+ * require canonical form by re-encoding (see `parseCanonicalTar`).
+ */
+export function writeTar(entries: readonly TarEntry[]): Uint8Array {
+  let total = 2 * BLOCK;
+  for (const e of entries) total += BLOCK + Math.ceil(e.data.byteLength / BLOCK) * BLOCK;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const e of entries) {
+    const h = out.subarray(off, off + BLOCK);
+    writeString(h, 0, 100, e.name);
+    writeOctal(h, 100, 8, 0o644);
+    writeOctal(h, 108, 8, 0);
+    writeOctal(h, 116, 8, 0);
+    writeOctal(h, 124, 12, e.data.byteLength);
+    writeOctal(h, 136, 12, 0);
+    h[156] = 0x30; // '0' regular file
+    writeString(h, 257, 8, "ustar\u000000");
+    writeOctal(h, 329, 8, 0);
+    writeOctal(h, 337, 8, 0);
+    writeString(h, 148, 8, `${headerChecksum(h).toString(8).padStart(6, "0")}\0 `);
+    out.set(e.data, off + BLOCK);
+    off += BLOCK + Math.ceil(e.data.byteLength / BLOCK) * BLOCK;
+  }
+  return out;
+}
+
+function readString(h: Uint8Array, off: number, len: number): string {
+  const field = h.subarray(off, off + len);
+  const nul = field.indexOf(0);
+  return Buffer.from(nul === -1 ? field : field.subarray(0, nul)).toString("latin1");
+}
+
+function readOctal(h: Uint8Array, off: number, len: number, field: string): number {
+  const s = readString(h, off, len).trim();
+  if (!/^[0-7]{1,12}$/.test(s)) throw malformed(`bad ${field} field`);
+  const v = Number.parseInt(s, 8);
+  if (!Number.isSafeInteger(v)) throw malformed(`${field} out of range`);
+  return v;
+}
+
+export interface TarReadOptions {
+  readonly maxEntries: number;
+  /** Accept directory entries (skipped) — the classic `tar czf` form may hold them. */
+  readonly allowDirectories: boolean;
+}
+
+/**
+ * Reads a tar archive in memory, never touching the disk. Accepts only regular files (and directories if
+ * allowed, which are skipped); rejects links, devices, FIFOs, pax/GNU extension headers, bad checksums,
+ * duplicate names, truncated data and anything but zero bytes after the end-of-archive marker. Names are
+ * returned as written; the caller validates them.
+ */
+export function readTar(bytes: Uint8Array, opts: TarReadOptions): TarEntry[] {
+  if (bytes.byteLength % BLOCK !== 0) throw malformed("length is not a multiple of 512");
+  const entries: TarEntry[] = [];
+  const seen = new Set<string>();
+  let off = 0;
+  for (;;) {
+    if (off + BLOCK > bytes.byteLength) throw malformed("missing end-of-archive marker");
+    const h = bytes.subarray(off, off + BLOCK);
+    if (isZero(h)) {
+      for (let i = off; i < bytes.byteLength; i++)
+        if (bytes[i] !== 0) throw malformed("trailing data after end of archive");
+      if (off + 2 * BLOCK > bytes.byteLength) throw malformed("truncated end-of-archive marker");
+      return entries;
+    }
+    if (readOctal(h, 148, 8, "checksum") !== headerChecksum(h)) throw malformed("header checksum mismatch");
+    const magic = readString(h, 257, 6);
+    if (magic !== "ustar" && magic !== "ustar ") throw malformed("not a ustar header");
+    const prefix = magic === "ustar" ? readString(h, 345, 155) : "";
+    const rawName = readString(h, 0, 100);
+    const name = prefix ? `${prefix}/${rawName}` : rawName;
+    const type = String.fromCharCode(h[156]!);
+    const size = readOctal(h, 124, 12, "size");
+    off += BLOCK;
+    if (type === "5" && opts.allowDirectories) {
+      if (size !== 0) throw malformed(`directory ${JSON.stringify(name)} has a size`);
+      continue;
+    }
+    if (type !== "0" && type !== "\0")
+      throw malformed(`entry ${JSON.stringify(name)} is not a regular file (type ${JSON.stringify(type)})`);
+    if (off + size > bytes.byteLength) throw malformed(`entry ${JSON.stringify(name)} is truncated`);
+    if (entries.length >= opts.maxEntries) throw malformed(`more than ${opts.maxEntries} entries`);
+    if (seen.has(name)) throw malformed(`duplicate entry ${JSON.stringify(name)}`);
+    seen.add(name);
+    entries.push({ name, data: bytes.subarray(off, off + size) });
+    const padded = Math.ceil(size / BLOCK) * BLOCK;
+    for (let i = off + size; i < off + padded; i++) if (bytes[i] !== 0) throw malformed("non-zero padding");
+    off += padded;
+  }
+}
+
+function isZero(block: Uint8Array): boolean {
+  return Buffer.compare(block, ZERO_BLOCK) === 0;
+}
+
+/** Reads a sigrun archive and requires it to be byte-for-byte what `writeTar` writes for its entries. */
+export function readCanonicalTar(bytes: Uint8Array, maxEntries: number): TarEntry[] {
+  const entries = readTar(bytes, { maxEntries, allowDirectories: false });
+  const again = writeTar(entries);
+  if (Buffer.compare(again, bytes) !== 0) throw malformed("not in canonical sigrun form");
+  return entries;
+}

@@ -1,0 +1,135 @@
+import { fromBase64, SigrunError } from "../core/index.js";
+import { rawVerify } from "../keys/index.js";
+import { type BundleCaps, bundleCaps } from "./caps.js";
+import { envelopePayload, MANIFEST_PAYLOAD_TYPE, pae } from "./dsse.js";
+import type { Manifest } from "./manifest.js";
+import { type ParsedBundle, parseBundle, sha256Hex } from "./pack.js";
+import type { TrustStore } from "./trust-store.js";
+
+export interface VerifyOptions {
+  readonly trust: TrustStore;
+  /** Signatures by distinct trusted keys required; defaults to the trust store's threshold. */
+  readonly threshold?: number;
+  /** This host's name: when given, the manifest's targets must name it or one of `groups`. */
+  readonly host?: string;
+  readonly groups?: readonly string[];
+  /** Milliseconds since the epoch; defaults to the current time. */
+  readonly now?: number;
+  /** Allowed clock skew for `created` (default 5 minutes). */
+  readonly skewMs?: number;
+  readonly caps?: Partial<BundleCaps>;
+}
+
+export interface VerifiedSigner {
+  readonly keyId: string;
+  readonly algorithm: string;
+}
+
+export interface VerifiedBundle {
+  /** `sgb` for the native format, `openssl` for the classic tar.gz + openssl signature. */
+  readonly form: "sgb" | "openssl";
+  readonly manifest: Manifest;
+  readonly manifestBytes: Uint8Array;
+  /** SHA-256 hex of the manifest bytes (of the tar.gz for the openssl form). */
+  readonly manifestDigest: string;
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  readonly signers: readonly VerifiedSigner[];
+}
+
+/**
+ * Verifies a `.sgb` offline: structure, manifest = signed payload, every file's size and SHA-256, at least
+ * `threshold` valid signatures by distinct trusted, unrevoked keys, validity window, and target. Throws a
+ * SigrunError whose code says why; returns only for a bundle that may run.
+ */
+export function verifyBundle(bytes: Uint8Array, opts: VerifyOptions): VerifiedBundle {
+  const caps = bundleCaps(opts.caps);
+  const parsed = parseBundle(bytes, caps);
+  checkPayload(parsed);
+  checkDigests(parsed);
+  const signers = checkSignatures(parsed, opts);
+  checkTime(parsed.manifest, opts);
+  checkTarget(parsed.manifest, opts);
+  return {
+    form: "sgb",
+    manifest: parsed.manifest,
+    manifestBytes: parsed.manifestBytes,
+    manifestDigest: sha256Hex(parsed.manifestBytes),
+    files: parsed.files,
+    signers,
+  };
+}
+
+function checkPayload(p: ParsedBundle): void {
+  if (p.envelope.payloadType !== MANIFEST_PAYLOAD_TYPE) {
+    throw new SigrunError(
+      "BUNDLE_MALFORMED",
+      `signature envelope: payloadType must be ${MANIFEST_PAYLOAD_TYPE}`,
+    );
+  }
+  if (Buffer.compare(envelopePayload(p.envelope), p.manifestBytes) !== 0) {
+    throw new SigrunError("SIGNATURE_INVALID", "manifest.json differs from the signed payload");
+  }
+}
+
+function checkDigests(p: ParsedBundle): void {
+  for (const f of p.manifest.files) {
+    const data = p.files.get(f.path)!;
+    if (data.byteLength !== f.size) {
+      throw new SigrunError(
+        "DIGEST_MISMATCH",
+        `file ${f.path}: size ${data.byteLength}, manifest says ${f.size}`,
+      );
+    }
+    if (sha256Hex(data) !== f.sha256)
+      throw new SigrunError("DIGEST_MISMATCH", `file ${f.path}: sha256 differs from the manifest`);
+  }
+}
+
+function checkSignatures(p: ParsedBundle, opts: VerifyOptions): VerifiedSigner[] {
+  const message = pae(p.envelope.payloadType, p.manifestBytes);
+  const threshold = opts.threshold ?? opts.trust.threshold;
+  if (!Number.isSafeInteger(threshold) || threshold < 1)
+    throw new SigrunError("USAGE", "threshold: expected a positive integer");
+  const valid = new Map<string, VerifiedSigner>();
+  let revoked = 0;
+  let untrusted = 0;
+  for (const s of p.envelope.signatures) {
+    const key = opts.trust.keys.get(s.keyid);
+    if (!key) {
+      untrusted++;
+      continue;
+    }
+    if (opts.trust.revoked.has(s.keyid)) {
+      revoked++;
+      continue;
+    }
+    if (!rawVerify(key.algorithm, key.keyObject, message, fromBase64(s.sig, "sig"))) {
+      throw new SigrunError("SIGNATURE_INVALID", `signature by ${s.keyid} does not verify`);
+    }
+    valid.set(s.keyid, { keyId: s.keyid, algorithm: key.algorithm });
+  }
+  if (valid.size >= threshold) return [...valid.values()];
+  const got = `${valid.size} of ${threshold} required signatures by trusted keys`;
+  if (revoked > 0) throw new SigrunError("SIGNER_REVOKED", `signed by a revoked key (${got})`);
+  if (p.envelope.signatures.length === 0)
+    throw new SigrunError("THRESHOLD_NOT_MET", `bundle is not signed (${got})`);
+  if (valid.size === 0 && untrusted > 0)
+    throw new SigrunError("SIGNER_UNTRUSTED", `no signature is by a trusted key (${got})`);
+  throw new SigrunError("THRESHOLD_NOT_MET", got);
+}
+
+function checkTime(m: Manifest, opts: VerifyOptions): void {
+  const now = opts.now ?? Date.now();
+  const skew = opts.skewMs ?? 5 * 60_000;
+  if (now > Date.parse(m.notAfter)) throw new SigrunError("EXPIRED", `bundle expired at ${m.notAfter}`);
+  if (now + skew < Date.parse(m.created))
+    throw new SigrunError("NOT_YET_VALID", `bundle is valid from ${m.created}`);
+}
+
+function checkTarget(m: Manifest, opts: VerifyOptions): void {
+  if (opts.host === undefined || m.targets.length === 0) return;
+  const names = new Set([opts.host, ...(opts.groups ?? []).map((g) => `group:${g}`)]);
+  if (!m.targets.some((t) => names.has(t))) {
+    throw new SigrunError("WRONG_TARGET", `bundle targets ${m.targets.join(", ")}, not ${opts.host}`);
+  }
+}
