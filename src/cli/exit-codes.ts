@@ -40,6 +40,8 @@ export const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   REPLAY: 50,
   RECEIPT_INVALID: 51,
   AUDIT_CORRUPT: 52,
+  TOO_LARGE: 56,
+  INTERRUPTED: 57,
   ATTESTATION_INVALID: 53,
   SEAL_ERROR: 54,
   STORE_ERROR: 55,

@@ -61,6 +61,8 @@ export const ERROR_CODES = [
   "AUDIT_CORRUPT",
   "RECEIPT_INVALID",
   "TRANSPORT_ERROR",
+  "TOO_LARGE",
+  "INTERRUPTED",
   // attest
   "ATTESTATION_INVALID",
 ] as const;
