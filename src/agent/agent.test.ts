@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { verifyAuditFile } from "../audit/index.js";
+import { Agent } from "./agent.js";
+import { verifyReceipt } from "./receipt.js";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "./testing/fixtures.js";
+
+test("agent: a signed bundle runs and yields a verifiable receipt; replay and rejections get receipts", async () => {
+  const dir = tempDir();
+  const owner = ownerKey();
+  const agent = await Agent.start({
+    stateDir: dir.path,
+    hostId: "web-1",
+    groups: ["web"],
+    trust: trustOf(owner),
+    runnerModule: STUB_RUNNER,
+  });
+  try {
+    const bytes = await stubBundle([owner], { op: { op: "write", value: "data" }, targets: ["group:web"] });
+    const r = await agent.submit({ bytes, transport: "test" });
+    assert.equal(r.status, "succeeded");
+    const st = verifyReceipt(r.receipt, agent.identity.publicKey);
+    assert.equal(st.predicate.status, "succeeded");
+    assert.equal(st.predicate.result?.value, "written");
+    assert.equal(st.predicate.attestation.type, "none");
+    assert.deepEqual(st.predicate.bundle?.signers, [owner.publicKey.keyId]);
+    assert.ok(st.subject.some((s) => s.name === "outputs/out.txt"));
+    assert.ok(st.subject.some((s) => s.name === "manifest.json"));
+    assert.ok(st.predicate.audit.seq > 0);
+
+    const again = await agent.submit({ bytes, transport: "test" });
+    assert.equal(again.status, "rejected");
+    assert.equal(again.errorCode, "REPLAY");
+    assert.equal(verifyReceipt(again.receipt, agent.identity.publicKey).predicate.error?.code, "REPLAY");
+
+    const stranger = ownerKey();
+    const untrusted = await agent.submit({ bytes: await stubBundle([stranger]), transport: "test" });
+    assert.equal(untrusted.errorCode, "SIGNER_UNTRUSTED");
+    const wrong = await agent.submit({
+      bytes: await stubBundle([owner], { targets: ["db-1"] }),
+      transport: "test",
+    });
+    assert.equal(wrong.errorCode, "WRONG_TARGET");
+    const expired = await agent.submit({
+      bytes: await stubBundle([owner], { created: Date.now() - 7_200_000, validForMs: 3_600_000 }),
+      transport: "test",
+    });
+    assert.equal(expired.errorCode, "EXPIRED");
+    const garbage = await agent.submit({
+      bytes: new Uint8Array(Buffer.from("not a bundle")),
+      transport: "test",
+    });
+    assert.equal(garbage.errorCode, "BUNDLE_MALFORMED");
+    const big = await agent.submit({ bytes: new Uint8Array(0), tooLarge: true, transport: "test" });
+    assert.equal(big.errorCode, "TOO_LARGE");
+    const failed = await agent.submit({
+      bytes: await stubBundle([owner], { op: { op: "fail" } }),
+      transport: "test",
+    });
+    assert.equal(failed.status, "failed");
+    assert.equal(failed.errorCode, "SCRIPT_ERROR");
+  } finally {
+    await agent.close();
+  }
+  const report = verifyAuditFile(join(dir.path, "audit.log"), { hostPub: agent.identity.publicKey });
+  assert.ok(report.entries > 10);
+  assert.ok(report.checkpoints >= 1);
+  assert.equal(report.unsignedTail, 0);
+  assert.ok(!existsSync(join(dir.path, "agent.lock")));
+  assert.equal(readFileSync(join(dir.path, "host.pub"), "utf8"), agent.identity.publicKeyPem);
+  dir.cleanup();
+});
+
+test("agent: crash, loop and memory exhaustion stay in their worker", async () => {
+  const dir = tempDir();
+  const owner = ownerKey();
+  const agent = await Agent.start({
+    stateDir: dir.path,
+    hostId: "h1",
+    trust: trustOf(owner),
+    runnerModule: STUB_RUNNER,
+    limits: { wallClockMs: 1500, memoryMb: 64 },
+  });
+  try {
+    const loop = await agent.submit({
+      bytes: await stubBundle([owner], { op: { op: "loop" }, limits: { wallClockMs: 300 } }),
+      transport: "t",
+    });
+    assert.equal(loop.errorCode, "TIMEOUT");
+    const oom = await agent.submit({
+      bytes: await stubBundle([owner], { op: { op: "oom" } }),
+      transport: "t",
+    });
+    assert.equal(oom.status, "failed");
+    assert.ok(oom.errorCode === "LIMIT_EXCEEDED" || oom.errorCode === "RUNNER_ERROR", String(oom.errorCode));
+    const thrown = await agent.submit({
+      bytes: await stubBundle([owner], { op: { op: "throw" } }),
+      transport: "t",
+    });
+    assert.equal(thrown.errorCode, "RUNNER_ERROR");
+    const exit = await agent.submit({
+      bytes: await stubBundle([owner], { op: { op: "exit" } }),
+      transport: "t",
+    });
+    assert.equal(exit.errorCode, "RUNNER_ERROR");
+    const ok = await agent.submit({ bytes: await stubBundle([owner]), transport: "t" });
+    assert.equal(ok.status, "succeeded");
+  } finally {
+    await agent.close();
+    dir.cleanup();
+  }
+});

@@ -1,0 +1,50 @@
+// Worker-thread entry: receives one RunRequest per message, runs it with the runner module and posts the
+// result back. Imported only as a Worker script (no side effects when imported elsewhere: it checks
+// that it runs in a worker with a parent port).
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+
+interface WorkerInput {
+  readonly runnerModule: string;
+}
+
+interface RunMessage {
+  readonly id: number;
+  readonly req: {
+    readonly script: string;
+    readonly policy: string;
+    readonly user?: string;
+    readonly limits: Record<string, number | undefined>;
+    readonly cwd: string;
+    readonly bundleId: string;
+  };
+}
+
+type RunScript = (opts: Record<string, unknown>) => Promise<unknown>;
+
+async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): Promise<void> {
+  let runScript: RunScript | undefined;
+  port.on("message", async (msg: RunMessage) => {
+    try {
+      if (!runScript) {
+        const mod = (await import(input.runnerModule)) as { runScript?: RunScript };
+        if (typeof mod.runScript !== "function") throw new Error(`runner module has no runScript`);
+        runScript = mod.runScript;
+      }
+      const { script, policy, user, limits, cwd, bundleId } = msg.req;
+      const output = await runScript({ script, policy, user, limits, cwd, context: { bundleId } });
+      port.postMessage({ id: msg.id, ok: true, output });
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      port.postMessage({
+        id: msg.id,
+        ok: false,
+        code: typeof e?.code === "string" ? e.code : "RUNNER_ERROR",
+        message: typeof e?.message === "string" ? e.message : String(err),
+      });
+    }
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as { sigrunRunWorker?: boolean })?.sigrunRunWorker) {
+  void serve(parentPort, workerData as WorkerInput);
+}

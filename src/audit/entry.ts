@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+import { canonicalJson, SigrunError } from "../core/index.js";
+
+/** Format version of one audit line (docs/spec/audit-log.md). */
+export const AUDIT_VERSION = 1;
+/** `prev` of the first entry. */
+export const GENESIS_HASH = "0".repeat(64);
+/** Cap on one encoded line, newline excluded. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+export type AuditData = Record<string, string | number | boolean | null | string[]>;
+
+/** One entry of the log: the hash commits to every other field, `prev` to the entry before. */
+export interface AuditEntry {
+  readonly v: number;
+  readonly seq: number;
+  /** Milliseconds since the Unix epoch. */
+  readonly time: number;
+  readonly type: string;
+  readonly data: AuditData;
+  readonly prev: string;
+  readonly hash: string;
+}
+
+const TYPE_RE = /^[a-z][a-z0-9-]{0,31}$/;
+const HEX64_RE = /^[0-9a-f]{64}$/;
+
+export function entryHash(e: Omit<AuditEntry, "hash">): string {
+  const body = canonicalJson({ v: e.v, seq: e.seq, time: e.time, type: e.type, data: e.data, prev: e.prev });
+  return createHash("sha256").update(body).digest("hex");
+}
+
+export function makeEntry(
+  seq: number,
+  time: number,
+  type: string,
+  data: AuditData,
+  prev: string,
+): AuditEntry {
+  if (!TYPE_RE.test(type))
+    throw new SigrunError("INPUT_INVALID", `audit entry type: got ${JSON.stringify(type)}`);
+  const base = { v: AUDIT_VERSION, seq, time, type, data, prev };
+  return { ...base, hash: entryHash(base) };
+}
+
+/** The exact line written to the file (canonical JSON, no newline). */
+export function encodeEntry(e: AuditEntry): string {
+  const line = canonicalJson(e);
+  if (Buffer.byteLength(line) > MAX_LINE_BYTES)
+    throw new SigrunError("LIMIT_EXCEEDED", `audit entry: expected at most ${MAX_LINE_BYTES} bytes`);
+  return line;
+}
+
+/** Parses one line strictly: known version, exact field set, canonical encoding. Throws AUDIT_CORRUPT. */
+export function parseEntry(line: string, where: string): AuditEntry {
+  const fail = (why: string): never => {
+    throw new SigrunError("AUDIT_CORRUPT", `${where}: ${why}`);
+  };
+  if (line.length > MAX_LINE_BYTES) fail("line too long");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return fail("not json");
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail("expected an object");
+  const o = raw as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(",");
+  if (keys !== "data,hash,prev,seq,time,type,v") fail(`unexpected fields ${keys}`);
+  if (o.v !== AUDIT_VERSION) fail(`version: expected ${AUDIT_VERSION}, got ${String(o.v)}`);
+  if (!Number.isSafeInteger(o.seq) || (o.seq as number) < 1) fail("seq: expected a positive integer");
+  if (!Number.isSafeInteger(o.time)) fail("time: expected an integer");
+  if (typeof o.type !== "string" || !TYPE_RE.test(o.type)) fail("type: invalid");
+  if (typeof o.prev !== "string" || !HEX64_RE.test(o.prev)) fail("prev: expected 64 hex digits");
+  if (typeof o.hash !== "string" || !HEX64_RE.test(o.hash)) fail("hash: expected 64 hex digits");
+  if (typeof o.data !== "object" || o.data === null || Array.isArray(o.data))
+    fail("data: expected an object");
+  const e = o as unknown as AuditEntry;
+  let canonical: string;
+  try {
+    canonical = canonicalJson(e);
+  } catch {
+    return fail("data: not canonical json");
+  }
+  if (canonical !== line) fail("not in canonical form");
+  return e;
+}
