@@ -20,4 +20,6 @@ export interface PublicKeyInfo {
 export interface Signer {
   readonly publicKey: PublicKeyInfo;
   sign(message: Uint8Array): Promise<Uint8Array>;
+  /** Releases backend resources (PKCS#11 session); absent or a no-op for file keys. */
+  close?(): Promise<void>;
 }

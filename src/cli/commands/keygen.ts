@@ -1,0 +1,55 @@
+import type { Command } from "commander";
+import { printJson, readSecret, writeOutput } from "../io.js";
+
+export function register(program: Command): void {
+  program
+    .command("keygen")
+    .description("generate a key pair: NAME.key (PKCS#8 PEM, mode 0600) and NAME.pub (SPKI PEM)")
+    .option(
+      "--type <type>",
+      "ed25519 | p256 | rsa3072 | x25519 (x25519: key agreement, not signing)",
+      "ed25519",
+    )
+    .requiredOption("-o, --output <name>", "output name: writes NAME.key and NAME.pub; refuses to overwrite")
+    .option("--passphrase-file <file>", "encrypt NAME.key with the passphrase in this file")
+    .option("--passphrase-env <var>", "encrypt NAME.key with the passphrase in this environment variable")
+    .option("--json", "print the result as JSON")
+    .action(
+      async (o: {
+        type: string;
+        output: string;
+        passphraseFile?: string;
+        passphraseEnv?: string;
+        json?: boolean;
+      }) => {
+        const { existsSync } = await import("node:fs");
+        const { SigrunError } = await import("../../core/index.js");
+        const { generateKey, KEYGEN_TYPES, keyIdFromSpki, privateKeyPem, publicKeyPem, shortKeyId } =
+          await import("../../keys/index.js");
+        if (!(KEYGEN_TYPES as readonly string[]).includes(o.type))
+          throw new SigrunError("USAGE", `--type: expected one of ${KEYGEN_TYPES.join(", ")}, got ${o.type}`);
+        const keyPath = `${o.output}.key`;
+        const pubPath = `${o.output}.pub`;
+        for (const p of [keyPath, pubPath])
+          if (existsSync(p)) throw new SigrunError("IO_ERROR", `${p}: exists; refusing to overwrite`);
+        const passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
+        const pair = generateKey(o.type as (typeof KEYGEN_TYPES)[number]);
+        const keyId = keyIdFromSpki(new Uint8Array(pair.publicKey.export({ format: "der", type: "spki" })));
+        writeOutput(keyPath, privateKeyPem(pair.privateKey, passphrase), { mode: 0o600 });
+        writeOutput(pubPath, publicKeyPem(pair.publicKey));
+        const result = {
+          type: o.type,
+          keyId,
+          shortKeyId: shortKeyId(keyId),
+          privateKey: keyPath,
+          publicKey: pubPath,
+          encrypted: passphrase !== undefined,
+        };
+        if (o.json) printJson(result);
+        else
+          process.stdout.write(
+            `key id: ${keyId}\nshort:  ${result.shortKeyId}\nwrote:  ${keyPath} (private, 0600${passphrase !== undefined ? ", encrypted" : ""}), ${pubPath}\n`,
+          );
+      },
+    );
+}

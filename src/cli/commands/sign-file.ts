@@ -1,0 +1,67 @@
+import type { Command } from "commander";
+import type { ClosableSigner } from "../../keys/index.js";
+import { readInput, readSecret, writeOutput } from "../io.js";
+
+/** Options every verb that loads a private key (file or `pkcs11:` URI) accepts. */
+export interface KeyOptions {
+  passphraseFile?: string;
+  passphraseEnv?: string;
+  pinFile?: string;
+  pinEnv?: string;
+}
+
+/** Adds --passphrase-file/--passphrase-env/--pin-file/--pin-env (secrets never on argv). */
+export function addKeyOptions(cmd: Command): Command {
+  return cmd
+    .option("--passphrase-file <file>", "read the key passphrase from this file")
+    .option("--passphrase-env <var>", "read the key passphrase from this environment variable")
+    .option("--pin-file <file>", "read the PKCS#11 user PIN from this file (for --key pkcs11:…)")
+    .option("--pin-env <var>", "read the PKCS#11 user PIN from this environment variable");
+}
+
+/** Opens the signer for `--key` (a key file or a `pkcs11:` URI). */
+export async function openSigner(spec: string, o: KeyOptions): Promise<ClosableSigner> {
+  const { loadSigner } = await import("../../keys/index.js");
+  const passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
+  const pin = readSecret({ file: o.pinFile, env: o.pinEnv }, "pin");
+  return loadSigner(spec, {
+    ...(passphrase !== undefined ? { passphrase } : {}),
+    ...(pin !== undefined ? { pin } : {}),
+  });
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("sign-file <file>")
+    .description(
+      "make a detached signature: raw (openssl dgst/pkeyutl), ssh (SSHSIG, ssh-keygen -Y verify) or openpgp (gpgv)",
+    )
+    .requiredOption(
+      "--key <key>",
+      "private key file (PKCS#8, PEM, OpenSSH) or pkcs11:token=…;object=…?module-path=…",
+    )
+    .option("--format <format>", "raw | ssh | openpgp", "raw")
+    .option("--namespace <ns>", "SSHSIG namespace (ssh format)", "file")
+    .option("-o, --output <file>", "signature file; `-` for stdout (default FILE.sig, FILE.asc for openpgp)")
+    .option("--force", "overwrite an existing signature file");
+  addKeyOptions(cmd).action(
+    async (
+      file: string,
+      o: KeyOptions & { key: string; format: string; namespace: string; output?: string; force?: boolean },
+    ) => {
+      const { parseSignatureFormat, signFile } = await import("../../keys/index.js");
+      const format = parseSignatureFormat(o.format);
+      const data = readInput(file, "file");
+      const signer = await openSigner(o.key, o);
+      let sig: Uint8Array;
+      try {
+        sig = await signFile(signer, data, format, { namespace: o.namespace });
+      } finally {
+        await signer.close();
+      }
+      const out = o.output ?? `${file}.${format === "openpgp" ? "asc" : "sig"}`;
+      if (out === "-") process.stdout.write(sig);
+      else writeOutput(out, sig, { overwrite: o.force === true });
+    },
+  );
+}
