@@ -33,7 +33,8 @@ function head(major: number, value: number): number[] {
   if (value < 24) return [m | value];
   if (value < 0x100) return [m | 24, value];
   if (value < 0x10000) return [m | 25, value >> 8, value & 0xff];
-  if (value < 0x100000000) return [m | 26, (value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff];
+  if (value < 0x100000000)
+    return [m | 26, (value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff];
   const hi = Math.floor(value / 0x100000000);
   const lo = value >>> 0;
   return [

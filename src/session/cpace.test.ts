@@ -26,7 +26,10 @@ test("cpace: string utilities match the draft", () => {
   const big = Uint8Array.from({ length: 128 }, (_, i) => i);
   assert.equal(toHex(prependLen(big)).slice(0, 6), "800100");
   const e = new TextEncoder();
-  assert.equal(toHex(lvCat(e.encode("1234"), e.encode("5"), e.encode(""), e.encode("678"))), V.lv_cat_1234_5_empty_678);
+  assert.equal(
+    toHex(lvCat(e.encode("1234"), e.encode("5"), e.encode(""), e.encode("678"))),
+    V.lv_cat_1234_5_empty_678,
+  );
 });
 
 test("cpace: generator, shares, K and ISK match the draft's ristretto255/SHA-512 vectors", () => {

@@ -74,7 +74,10 @@ export interface CPaceInputs {
 }
 
 /** Party A (initiator): Ya = ya·g. Keep `scalar` secret; finish with `cpaceFinishA`. */
-export function cpaceStart(inputs: CPaceInputs, scalar: Uint8Array = sampleScalar()): {
+export function cpaceStart(
+  inputs: CPaceInputs,
+  scalar: Uint8Array = sampleScalar(),
+): {
   scalar: Uint8Array;
   share: Uint8Array;
 } {
@@ -92,6 +95,7 @@ export function cpaceFinish(
   adb: Uint8Array,
 ): Uint8Array {
   const k = scalarMultVfy(ownScalar, peerShare);
-  if (k === undefined) throw new SigrunError("HANDSHAKE_FAILED", "cpace: peer share is invalid or the identity");
+  if (k === undefined)
+    throw new SigrunError("HANDSHAKE_FAILED", "cpace: peer share is invalid or the identity");
   return isk(inputs.sid, k, transcriptIr(ya, ada, yb, adb));
 }

@@ -76,12 +76,20 @@ export function x25519PublicRaw(key: KeyObject): Uint8Array {
 
 export function x25519PublicFromRaw(raw: Uint8Array): KeyObject {
   if (raw.byteLength !== 32) throw new SigrunError("INPUT_INVALID", "x25519 public key: expected 32 bytes");
-  return createPublicKey({ key: Buffer.from(concatBytes(X25519_SPKI_PREFIX, raw)), format: "der", type: "spki" });
+  return createPublicKey({
+    key: Buffer.from(concatBytes(X25519_SPKI_PREFIX, raw)),
+    format: "der",
+    type: "spki",
+  });
 }
 
 export function x25519PrivateFromRaw(raw: Uint8Array): KeyObject {
   if (raw.byteLength !== 32) throw new SigrunError("INPUT_INVALID", "x25519 private key: expected 32 bytes");
-  return createPrivateKey({ key: Buffer.from(concatBytes(X25519_PKCS8_PREFIX, raw)), format: "der", type: "pkcs8" });
+  return createPrivateKey({
+    key: Buffer.from(concatBytes(X25519_PKCS8_PREFIX, raw)),
+    format: "der",
+    type: "pkcs8",
+  });
 }
 
 export function x25519PrivateRaw(key: KeyObject): Uint8Array {
@@ -102,13 +110,19 @@ export function x25519(privateKey: KeyObject, peerPublicRaw: Uint8Array): Uint8A
   } catch (err) {
     throw new SigrunError("HANDSHAKE_FAILED", "x25519: invalid peer public key", { cause: err });
   }
-  if (out.every((b) => b === 0)) throw new SigrunError("HANDSHAKE_FAILED", "x25519: low-order peer public key");
+  if (out.every((b) => b === 0))
+    throw new SigrunError("HANDSHAKE_FAILED", "x25519: low-order peer public key");
   return out;
 }
 
 // ---- ChaCha20-Poly1305 (RFC 8439) ---------------------------------------------------------------
 
-export function chachaSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+export function chachaSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
   const c = createCipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
   c.setAAD(aad, { plaintextLength: plaintext.byteLength });
   const body = c.update(plaintext);
