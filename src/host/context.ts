@@ -1,0 +1,62 @@
+import type { Authorizer, AuthzRequest, CedarEntity, EntityUid } from "../policy/index.js";
+import { actionUid, userUid } from "../policy/index.js";
+import { HostError, permissionDeniedMessage } from "./errors.js";
+
+/** A log line produced by a host function (ends up in the runner's `logs` with `rhai_api_name`). */
+export type HostLog = (level: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR", message: string) => void;
+
+/** Everything a host function needs: who the principal is and how to ask Cedar. */
+export interface HostContext {
+  /** OS user name: the principal `User::"<user>"`. */
+  readonly user: string;
+  /** Answers Cedar requests; failures must come back as deny with `error` set. */
+  readonly authorize: Authorizer;
+  /** Optional sink for SDK-internal log lines. */
+  readonly log?: HostLog;
+  /** Open descriptors of handles given to the script; closed by the runner at the end. */
+  readonly fds?: Set<number>;
+}
+
+export interface CheckOptions {
+  context?: Record<string, unknown>;
+  /** Extra entities referenced from the context (execute's Arguments/Environment). */
+  extraEntities?: CedarEntity[];
+  /** Error source module for the thrown error (default IoErrorKind). */
+  source?: HostError["source"];
+  /** Kind names for deny / engine failure (defaults PermissionDenied / AuthorizationError). */
+  deniedKind?: string;
+  failedKind?: string;
+}
+
+/**
+ * One Cedar request, Rex style: principal `User::"<user>"`, action `<ns>::Action::"<verb>"`, the resource
+ * with its entity chain. Throws Rex's PermissionDenied on deny and AuthorizationError ("Authorization
+ * check failed") when the engine could not evaluate the request.
+ */
+export function check(
+  ctx: HostContext,
+  namespace: string,
+  verb: string,
+  resource: EntityUid,
+  entities: CedarEntity[],
+  opts: CheckOptions = {},
+): void {
+  const request: AuthzRequest = {
+    principal: userUid(ctx.user),
+    action: actionUid(namespace, verb),
+    resource,
+    context: opts.context ?? {},
+    entities: opts.extraEntities ? [...entities, ...opts.extraEntities] : entities,
+  };
+  const decision = ctx.authorize(request);
+  if (decision.allowed && decision.error === undefined) return;
+  const action = `${namespace}::Action::${JSON.stringify(verb)}`;
+  if (decision.error !== undefined) {
+    throw new HostError(opts.failedKind ?? "AuthorizationError", "Authorization check failed", opts.source);
+  }
+  throw new HostError(
+    opts.deniedKind ?? "PermissionDenied",
+    permissionDeniedMessage(ctx.user, action, resource.type, resource.id),
+    opts.source,
+  );
+}

@@ -1,0 +1,40 @@
+export type { CheckOptions, HostContext, HostLog } from "./context.js";
+export { check } from "./context.js";
+export type { ErrorSource, IoErrorKind } from "./errors.js";
+export { HostError, IO_ERROR_KINDS, isHostError, permissionDeniedMessage } from "./errors.js";
+export { findFiles, ls } from "./fs/commands-dir.js";
+export type { GrepOptions, SedOptions, TailOptions } from "./fs/commands-read.js";
+export {
+  awkCountUnique,
+  awkField,
+  awkFilter,
+  awkFilterField,
+  awkFilterRange,
+  awkSplit,
+  awkSum,
+  cat,
+  grep,
+  MAX_SEQ_VALUES,
+  replaceText,
+  sed,
+  seq,
+  tail,
+  wc,
+} from "./fs/commands-read.js";
+export { cp, mkdir, mv, rm, touch, write } from "./fs/commands-write.js";
+export type { OpenDirOptions } from "./fs/dir.js";
+export { DirHandle, openDir } from "./fs/dir.js";
+export type { DirEntry, EntryType } from "./fs/dir-ops.js";
+export {
+  checkDir,
+  deleteDir,
+  dirMetadata,
+  entryMetadata,
+  listEntries,
+  statType,
+  walk,
+} from "./fs/dir-ops.js";
+export { closeAll } from "./fs/fd.js";
+export type { OpenFileOptions } from "./fs/file.js";
+export { checkFile, compileRegex, FileHandle, openFileFromPath, openFileIn } from "./fs/file.js";
+export { MAX_PATH_BYTES, validatePath } from "./path.js";

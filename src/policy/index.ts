@@ -1,0 +1,26 @@
+export type { CedarModule } from "./cedar-module.js";
+export { loadCedar } from "./cedar-module.js";
+export type { PolicyEngine, PolicyEngineOptions } from "./engine.js";
+export { createPolicyEngine, MAX_POLICIES, MAX_POLICY_BYTES } from "./engine.js";
+export {
+  actionUid,
+  dirEntities,
+  FS_DIR,
+  FS_FILE,
+  fileEntities,
+  parentPath,
+  plainEntity,
+  stripTrailingSlash,
+  userUid,
+} from "./entities.js";
+export { recordingAuthorizer, toRecord } from "./recorder.js";
+export { loadRexSchema, rexSchemaPath } from "./schema.js";
+export type {
+  Authorizer,
+  AuthzDecision,
+  AuthzRequest,
+  CedarEntity,
+  DecisionRecord,
+  EntityUid,
+} from "./types.js";
+export { formatUid } from "./types.js";
