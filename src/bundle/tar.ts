@@ -40,22 +40,26 @@ export function writeTar(entries: readonly TarEntry[]): Uint8Array {
   const out = new Uint8Array(total);
   let off = 0;
   for (const e of entries) {
-    const h = out.subarray(off, off + BLOCK);
-    writeString(h, 0, 100, e.name);
-    writeOctal(h, 100, 8, 0o644);
-    writeOctal(h, 108, 8, 0);
-    writeOctal(h, 116, 8, 0);
-    writeOctal(h, 124, 12, e.data.byteLength);
-    writeOctal(h, 136, 12, 0);
-    h[156] = 0x30; // '0' regular file
-    writeString(h, 257, 8, "ustar\u000000");
-    writeOctal(h, 329, 8, 0);
-    writeOctal(h, 337, 8, 0);
-    writeString(h, 148, 8, `${headerChecksum(h).toString(8).padStart(6, "0")}\0 `);
+    writeHeader(out.subarray(off, off + BLOCK), e.name, e.data.byteLength);
     out.set(e.data, off + BLOCK);
     off += BLOCK + Math.ceil(e.data.byteLength / BLOCK) * BLOCK;
   }
   return out;
+}
+
+/** Writes the canonical header of one regular file into a zeroed 512-byte block. */
+function writeHeader(h: Uint8Array, name: string, size: number): void {
+  writeString(h, 0, 100, name);
+  writeOctal(h, 100, 8, 0o644);
+  writeOctal(h, 108, 8, 0);
+  writeOctal(h, 116, 8, 0);
+  writeOctal(h, 124, 12, size);
+  writeOctal(h, 136, 12, 0);
+  h[156] = 0x30; // '0' regular file
+  writeString(h, 257, 8, "ustar\u000000");
+  writeOctal(h, 329, 8, 0);
+  writeOctal(h, 337, 8, 0);
+  writeString(h, 148, 8, `${headerChecksum(h).toString(8).padStart(6, "0")}\0 `);
 }
 
 function readString(h: Uint8Array, off: number, len: number): string {
@@ -128,10 +132,21 @@ function isZero(block: Uint8Array): boolean {
   return Buffer.compare(block, ZERO_BLOCK) === 0;
 }
 
-/** Reads a sigrun archive and requires it to be byte-for-byte what `writeTar` writes for its entries. */
+/**
+ * Reads a sigrun archive and requires it to be byte-for-byte what `writeTar` writes for its entries: every
+ * header equal to the canonical one, zero padding (checked by `readTar`), and exactly the two zero blocks
+ * of the end marker. Headers are compared one by one, so file data is never copied.
+ */
 export function readCanonicalTar(bytes: Uint8Array, maxEntries: number): TarEntry[] {
   const entries = readTar(bytes, { maxEntries, allowDirectories: false });
-  const again = writeTar(entries);
-  if (Buffer.compare(again, bytes) !== 0) throw malformed("not in canonical sigrun form");
+  const expected = new Uint8Array(BLOCK);
+  let off = 0;
+  for (const e of entries) {
+    expected.fill(0);
+    writeHeader(expected, e.name, e.data.byteLength);
+    if (Buffer.compare(expected, bytes.subarray(off, off + BLOCK)) !== 0) throw malformed("not in canonical sigrun form");
+    off += BLOCK + Math.ceil(e.data.byteLength / BLOCK) * BLOCK;
+  }
+  if (bytes.byteLength !== off + 2 * BLOCK) throw malformed("not in canonical sigrun form (end marker)");
   return entries;
 }

@@ -4,7 +4,8 @@ import { SigrunError } from "../core/index.js";
 /** Reads a file the user named, mapping failures to IO_ERROR with the path. */
 export function readInput(path: string, what = "file"): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    const b = readFileSync(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (err) {
     throw new SigrunError(
       "IO_ERROR",
