@@ -1,8 +1,29 @@
 import type { Command } from "commander";
+import { register as agent } from "./agent.js";
+import { register as audit } from "./audit.js";
+import { register as bundle } from "./bundle.js";
+import { register as demo } from "./demo.js";
 import { register as key } from "./key.js";
+import { register as receipt } from "./receipt.js";
 import { register as keygen } from "./keygen.js";
+import { register as run } from "./run.js";
 import { register as signFile } from "./sign-file.js";
+import { register as submit } from "./submit.js";
+import { register as verify } from "./verify.js";
 import { register as verifyFile } from "./verify-file.js";
 
 /** Every verb registers itself here; keep the list sorted. One file per verb in this folder. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [key, keygen, signFile, verifyFile];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  agent,
+  audit,
+  bundle,
+  demo,
+  key,
+  keygen,
+  receipt,
+  run,
+  signFile,
+  submit,
+  verify,
+  verifyFile,
+];

@@ -1,0 +1,183 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { readInput } from "../io.js";
+
+interface RunFlags {
+  scriptFile?: string;
+  policyFile?: string;
+  scriptArgumentsFile?: string;
+  outputFormat: string;
+  verbose?: boolean;
+  strictPolicy?: boolean;
+  explain?: boolean;
+  trust: string[];
+  opensslSig?: string;
+  host?: string;
+  group: string[];
+  maxOperations?: string;
+  maxWallMs?: string;
+  maxHostCalls?: string;
+  maxCallLevels?: string;
+  maxStringSize?: string;
+  maxArraySize?: string;
+  maxMapSize?: string;
+  maxOutputBytes?: string;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Reads a file as UTF-8 (invalid UTF-8 is an unreadable input, as for Rex). */
+function readText(path: string): string {
+  const bytes = readFileSync(path);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw Object.assign(new Error(`${path}: stream did not contain valid UTF-8`), { path, code: "EILSEQ" });
+  }
+}
+const FORMATS = new Set(["json", "pretty-json", "human"]);
+
+export function register(program: Command): void {
+  program
+    .command("run [bundle]")
+    .description(
+      "run a Rhai script under a Cedar policy, every host call authorized first (drop-in for Rex's rex-runner: " +
+        "same flags, output object and exit codes: 0 = the runner worked, read `status`; 1 = unreadable input, " +
+        "bad policy or arguments; 2 = usage). With a bundle (.sgb, or tar.gz + --openssl-sig), verify it first " +
+        "against --trust and run its script under its policy",
+    )
+    .option("-s, --script-file <file>", "Rhai script")
+    .option("-p, --policy-file <file>", "Cedar policy")
+    .option(
+      "-a, --script-arguments-file <file>",
+      'script arguments: Rex tagged JSON ({"x": {"stringValue": "…"}})',
+    )
+    .option("-o, --output-format <format>", "json | pretty-json | human", "json")
+    .option("-v, --verbose", "human format: logs before, metrics after")
+    .option("--strict-policy", "policy errors against the schema fail the run (default: warnings)")
+    .option("--explain", "add `sigrun_explain`: every Cedar decision, policy warnings, error codes")
+    .option("--trust <dir|file>", "bundle mode: trusted signer keys (repeatable)", collect, [])
+    .option("--openssl-sig <file>", "bundle mode: the tar.gz is signed with `openssl dgst -sha256 -sign`")
+    .option("--host <name>", "bundle mode: this host's name, checked against the bundle's targets")
+    .option("--group <name>", "bundle mode: a group of this host (repeatable)", collect, [])
+    .option("--max-operations <n>", "interpreter operations per run")
+    .option("--max-wall-ms <n>", "wall-clock limit in milliseconds")
+    .option("--max-host-calls <n>", "host function calls per run")
+    .option("--max-call-levels <n>", "function call depth")
+    .option("--max-string-size <n>", "string size in bytes")
+    .option("--max-array-size <n>", "array length")
+    .option("--max-map-size <n>", "map size")
+    .option("--max-output-bytes <n>", "size of the script's final value")
+    .action(async (bundle: string | undefined, o: RunFlags) => {
+      const { SigrunError, utf8Decode } = await import("../../core/index.js");
+      const { runRex, renderOutput } = await import("../../runner/index.js");
+      if (!FORMATS.has(o.outputFormat)) {
+        throw new SigrunError(
+          "USAGE",
+          `--output-format: expected json, pretty-json or human, got ${o.outputFormat}`,
+        );
+      }
+      if (bundle === undefined && (o.scriptFile === undefined || o.policyFile === undefined)) {
+        throw new SigrunError("USAGE", "expected --script-file and --policy-file (or a bundle)");
+      }
+      if (bundle !== undefined && (o.scriptFile !== undefined || o.policyFile !== undefined)) {
+        throw new SigrunError("USAGE", "give either a bundle or --script-file/--policy-file, not both");
+      }
+      const limits: Record<string, number> = {};
+      const int = (v: string | undefined, flag: string, key: string): void => {
+        if (v === undefined) return;
+        if (!/^\d{1,15}$/.test(v))
+          throw new SigrunError("USAGE", `${flag}: expected a non-negative integer, got ${v}`);
+        limits[key] = Number(v);
+      };
+      int(o.maxOperations, "--max-operations", "maxOperations");
+      int(o.maxWallMs, "--max-wall-ms", "maxWallMs");
+      int(o.maxHostCalls, "--max-host-calls", "maxHostCalls");
+      int(o.maxCallLevels, "--max-call-levels", "maxCallLevels");
+      int(o.maxStringSize, "--max-string-size", "maxStringSize");
+      int(o.maxArraySize, "--max-array-size", "maxArraySize");
+      int(o.maxMapSize, "--max-map-size", "maxMapSize");
+      int(o.maxOutputBytes, "--max-output-bytes", "maxOutputBytes");
+
+      let script: string;
+      let policy: string;
+      let args: string | undefined;
+      let bundleId: string | undefined;
+      const communication = (message: string): void => {
+        // Rex: unreadable inputs print compact JSON and exit 1, whatever the output format.
+        process.stdout.write(
+          JSON.stringify({
+            output: "",
+            status: "ERROR",
+            error: {
+              error_type: "COMMUNICATION_EXCEPTION",
+              message: `Failed to load input files: ${message}`,
+            },
+          }),
+        );
+        process.exitCode = 1;
+      };
+      if (bundle !== undefined) {
+        // Nothing runs unless the bundle verifies; verification errors keep their own exit codes.
+        const { loadTrustStore, verifyBundle, verifyOpensslBundle } = await import("../../bundle/index.js");
+        if (o.trust.length === 0) throw new SigrunError("USAGE", "bundle mode: expected --trust");
+        const trust = loadTrustStore(o.trust);
+        const bytes = readInput(bundle, "bundle");
+        const v =
+          o.opensslSig !== undefined
+            ? verifyOpensslBundle(bytes, readInput(o.opensslSig, "signature"), { trust })
+            : verifyBundle(bytes, { trust, host: o.host, groups: o.group });
+        const file = (name: string): string => {
+          const b = v.files.get(name);
+          if (b === undefined) throw new SigrunError("BUNDLE_MALFORMED", `bundle: ${name} missing`);
+          return utf8Decode(b, name);
+        };
+        script = file(v.manifest.entry);
+        policy = file(v.manifest.policy);
+        bundleId = v.manifest.id;
+        const ml = v.manifest.limits;
+        if (ml?.maxOperations !== undefined && limits.maxOperations === undefined)
+          limits.maxOperations = ml.maxOperations;
+        if (ml?.wallClockMs !== undefined && limits.maxWallMs === undefined)
+          limits.maxWallMs = ml.wallClockMs;
+        if (ml?.maxOutputBytes !== undefined && limits.maxOutputBytes === undefined)
+          limits.maxOutputBytes = ml.maxOutputBytes;
+        if (o.scriptArgumentsFile !== undefined) {
+          try {
+            args = readText(o.scriptArgumentsFile);
+          } catch (err) {
+            communication(
+              `${o.scriptArgumentsFile}: ${(err as NodeJS.ErrnoException).code ?? "cannot read"}`,
+            );
+            return;
+          }
+        }
+      } else {
+        try {
+          script = readText(o.scriptFile!);
+          policy = readText(o.policyFile!);
+          if (o.scriptArgumentsFile !== undefined) args = readText(o.scriptArgumentsFile);
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException;
+          communication(`${e.path ?? ""}: ${e.code ?? "cannot read"}`);
+          return;
+        }
+      }
+      const result = await runRex({
+        script,
+        policy,
+        args,
+        limits,
+        strictPolicy: o.strictPolicy === true,
+        explain: o.explain === true,
+        context: bundleId === undefined ? undefined : { bundleId },
+      });
+      // Rex's early exits print compact JSON whatever the format.
+      const format = result.exitCode === 1 ? "json" : (o.outputFormat as "json" | "pretty-json" | "human");
+      const { stdout, stderr } = renderOutput(result.output, format, o.verbose === true);
+      if (stdout) process.stdout.write(stdout);
+      if (stderr) process.stderr.write(stderr);
+      process.exitCode = result.exitCode;
+    });
+}

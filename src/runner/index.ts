@@ -1,0 +1,20 @@
+export type { ScriptArg } from "./args.js";
+export { checkArgDepth, MAX_ARG_DEPTH, parseScriptArgs, scriptArgsFromValue } from "./args.js";
+export { JsonNumber, parseLosslessJson } from "./json-lossless.js";
+export type { LogLevel } from "./logs.js";
+export { MAX_LOG_ENTRIES, MAX_LOG_MESSAGE_CHARS, ScriptLog } from "./logs.js";
+export { Monitoring } from "./monitoring.js";
+export type {
+  Explain,
+  MetricUnit,
+  OutputFormat,
+  RexAlarm,
+  RexErrorType,
+  RexLogEntry,
+  RexMetric,
+  RexOutput,
+  RexStatus,
+} from "./output.js";
+export { MAX_MESSAGE_CHARS, renderOutput, truncateMessage } from "./output.js";
+export type { EngineOutcome, EngineRunInput, RunResult, RunScriptOptions } from "./run-script.js";
+export { defaultUser, runRex, runScript } from "./run-script.js";

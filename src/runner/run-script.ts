@@ -1,0 +1,241 @@
+import { userInfo } from "node:os";
+import { isSigrunError, SigrunError } from "../core/index.js";
+import type { HostContext } from "../host/index.js";
+import { closeAll } from "../host/index.js";
+import type { DecisionRecord, PolicyEngine } from "../policy/index.js";
+import { createPolicyEngine, recordingAuthorizer } from "../policy/index.js";
+import type { Limits } from "../script/limits.js";
+import { ArgumentDepthError, checkArgDepth, type ScriptArg, scriptArgsFromValue } from "./args.js";
+import { type LogLevel, parseLogLevel, ScriptLog } from "./logs.js";
+import { Monitoring } from "./monitoring.js";
+import { type Explain, normalizeOutput, type RexErrorType, type RexOutput, rexError } from "./output.js";
+import { processMetrics } from "./process-metrics.js";
+
+export interface RunScriptOptions {
+  /** Rhai script text. */
+  script: string;
+  /** Cedar policy set text. */
+  policy: string;
+  /** Rex tagged-JSON script arguments: the file's text, or the parsed object (bigint allowed for longValue). */
+  args?: unknown;
+  /** Principal name; default the OS user running sigrun (as Rex's `whoami::username()`). */
+  user?: string;
+  /** Interpreter limits (defaults: the interpreter's DEFAULT_LIMITS) plus the size of the final value. */
+  limits?: RunLimits;
+  /** Reserved: scripts see absolute paths only, so the working directory does not matter. */
+  cwd?: string;
+  /** Schema validation errors in the policy fail the run (exit 1) instead of being warnings. */
+  strictPolicy?: boolean;
+  /** Adds `sigrun_explain` (decision trail, policy warnings, error code) to the output. */
+  explain?: boolean;
+  /** Log level filter for the `logs` array (Rex's LOG_LEVEL; default INFO). */
+  logLevel?: LogLevel;
+  /** Cedar schema text; default Rex's schema shipped in `schema/`. */
+  schema?: string;
+  /** Caller context (the agent passes the bundle id); recorded under `sigrun_explain`. */
+  context?: { bundleId?: string };
+  /** Process monitoring metrics (Rex: on unless REX_RUNNER_DISABLE_MONITORING). Default true. */
+  monitoring?: boolean;
+}
+
+/** Interpreter limits plus the runner's own cap on the script's final value. */
+export type RunLimits = Partial<Limits> & { maxOutputBytes?: number };
+
+/** Default cap on the script's final value (Rex has none). */
+export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+export interface RunResult {
+  output: RexOutput;
+  /** Rex's exit code: 0 when the runner worked (even if the script failed), 1 for setup failures. */
+  exitCode: 0 | 1;
+  /** Every Cedar decision of the run (also in `output.sigrun_explain` with `explain`). */
+  decisions: DecisionRecord[];
+}
+
+/** What the interpreter bridge returns for one run. */
+export type EngineOutcome =
+  | { ok: true; output: string }
+  | { ok: false; phase: "compile" | "run"; message: string; code?: string };
+
+export interface EngineRunInput {
+  script: string;
+  args: Map<string, ScriptArg>;
+  host: HostContext;
+  log: ScriptLog;
+  monitoring: Monitoring;
+  limits?: Partial<Limits>;
+}
+
+export function defaultUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? "unknown";
+  }
+}
+
+function nsSince(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0);
+}
+
+/**
+ * Runs a Rhai script under a Cedar policy and returns Rex's output object plus Rex's exit code.
+ * Setup failures (bad policy, bad arguments) give status ERROR with exit code 1; script failures,
+ * including Cedar denials, give status ERROR with exit code 0.
+ */
+export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
+  const t0 = process.hrtime.bigint();
+  const runner = new Monitoring();
+  const decisions: DecisionRecord[] = [];
+  const explain: Explain = { decisions };
+  if (opts.context?.bundleId !== undefined) explain.bundle_id = opts.context.bundleId;
+  const finish = (o: RexOutput, exitCode: 0 | 1): RunResult => {
+    runner.addMetric("RexRunnerTotalExecutionTime", nsSince(t0), "TIME", { MetricInfo: "Duration" });
+    const out = normalizeOutput({ ...o, metrics: [...(o.metrics ?? []), ...runner.metricList()] });
+    if (o.alarms === undefined && runner.alarms.length > 0) out.alarms = runner.alarms;
+    if (opts.explain) out.sigrun_explain = explain;
+    return { output: normalizeOutput(out), exitCode, decisions };
+  };
+  const early = (type: RexErrorType, message: string, code: string): RunResult => {
+    explain.code = code;
+    return finish({ output: "", status: "ERROR", error: rexError(type, message), alarms: runner.alarms }, 1);
+  };
+
+  // Arguments: parse failure is an input problem (Rex: COMMUNICATION_EXCEPTION, exit 1).
+  let args: Map<string, ScriptArg>;
+  try {
+    args = scriptArgsFromValue(opts.args);
+  } catch (err) {
+    return early(
+      "COMMUNICATION_EXCEPTION",
+      `Failed to load input files: ${(err as Error).message}`,
+      codeOf(err),
+    );
+  }
+
+  // Policy (Rex: INTERNAL_EXCEPTION "Failed to create Rhai engine: …", exit 1).
+  let engine: PolicyEngine;
+  try {
+    engine = createPolicyEngine({ policy: opts.policy, schema: opts.schema, strict: opts.strictPolicy });
+  } catch (err) {
+    const m = (err as Error).message;
+    return early(
+      "INTERNAL_EXCEPTION",
+      `Failed to create Rhai engine: Failed to parse Cedar policy - check syntax and structure: ${m}`,
+      codeOf(err),
+    );
+  }
+  explain.policy = { sha256: engine.policyHash, ids: [...engine.policyIds], warnings: [...engine.warnings] };
+
+  try {
+    checkArgDepth(args);
+  } catch (err) {
+    if (err instanceof ArgumentDepthError) {
+      runner.addAlarm("RexRunnerScriptArgumentValidationFailure", err.message);
+      return early(
+        "VALIDATION_EXCEPTION",
+        `Script arguments depth validation failed: ${err.message}`,
+        "INPUT_INVALID",
+      );
+    }
+    throw err;
+  }
+
+  const log = new ScriptLog(opts.logLevel ?? parseLogLevel(process.env.LOG_LEVEL));
+  const script = new Monitoring();
+  const fds = new Set<number>();
+  const recorder = recordingAuthorizer(engine.authorize, decisions);
+  const host: HostContext = { user: opts.user ?? defaultUser(), authorize: recorder, fds };
+
+  let outcome: EngineOutcome;
+  const tRun = process.hrtime.bigint();
+  try {
+    const { runInEngine } = await import("./engine-bridge.js");
+    const { maxOutputBytes: _ignored, ...limits } = opts.limits ?? {};
+    outcome = runInEngine({ script: opts.script, args, host, log, monitoring: script, limits });
+  } catch (err) {
+    outcome = { ok: false, phase: "run", message: (err as Error).message, code: codeOf(err) };
+  } finally {
+    closeAll(fds);
+  }
+  if (recorder.dropped() > 0) explain.decisions_dropped = recorder.dropped();
+  if (outcome.ok || outcome.phase === "run") {
+    runner.addMetric("RexRunnerScriptExecutionTime", nsSince(tRun), "TIME", { MetricInfo: "Duration" });
+  }
+  if (opts.monitoring ?? !/^(true|1)$/i.test(process.env.REX_RUNNER_DISABLE_MONITORING ?? "")) {
+    for (const m of processMetrics())
+      runner.addMetric(m.name, m.value, m.unit, { MetricInfo: "ProcessMonitoring" });
+  }
+
+  const reserved = script.reservedName();
+  if (reserved) {
+    return early(
+      "SCRIPT_EXCEPTION",
+      `Script metric validation failed: ${reserved} uses the reserved prefix 'rex'`,
+      "INPUT_INVALID",
+    );
+  }
+  for (const a of script.alarms) runner.addAlarm(a.alarm_type, a.alarm_details);
+  const scriptMetrics = script.metricList();
+
+  const maxOut = opts.limits?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  if (outcome.ok && maxOut > 0 && Buffer.byteLength(outcome.output, "utf8") > maxOut) {
+    outcome = {
+      ok: false,
+      phase: "run",
+      message: `Output too large: the script's value exceeds ${maxOut} bytes`,
+      code: "LIMIT_EXCEEDED",
+    };
+  }
+  if (outcome.ok) {
+    runner.addMetric("RexRunnerScriptExecutionSuccessCount", 1, "COUNT", { MetricInfo: "SuccessCount" });
+    return finish(
+      {
+        output: outcome.output,
+        status: "SUCCESS",
+        alarms: runner.alarms,
+        metrics: scriptMetrics,
+        logs: log.toOutput(),
+      },
+      0,
+    );
+  }
+  if (outcome.code) explain.code = outcome.code;
+  if (outcome.phase === "compile") {
+    runner.addAlarm("RexRunnerScriptCompilationFailure", `Failed to compile script: ${outcome.message}`);
+    runner.addMetric("RexRunnerScriptCompilationFailureCount", 1, "COUNT", { MetricInfo: "FailureCount" });
+  }
+  const denied = outcome.message.toLowerCase().includes("permission denied");
+  runner.addAlarm(
+    denied ? "RexRunnerPrivilegeEscalation" : "RexRunnerScriptExecutionFailure",
+    `Failed to execute script: ${outcome.message}`,
+  );
+  runner.addMetric(
+    denied ? "RexRunnerPrivilegeEscalationCount" : "RexRunnerScriptExecutionFailureCount",
+    1,
+    "COUNT",
+    {
+      MetricInfo: "FailureCount",
+    },
+  );
+  return finish(
+    {
+      output: "",
+      status: "ERROR",
+      error: rexError(denied ? "ACCESS_DENIED_EXCEPTION" : "SCRIPT_EXCEPTION", outcome.message),
+      alarms: runner.alarms,
+      metrics: scriptMetrics,
+      logs: log.toOutput(),
+    },
+    0,
+  );
+}
+
+/** Library entry point (the agent runs verified bundles through this): Rex's output object. */
+export async function runScript(opts: RunScriptOptions): Promise<RexOutput> {
+  return (await runRex(opts)).output;
+}
+
+function codeOf(err: unknown): string {
+  return isSigrunError(err) ? err.code : err instanceof SigrunError ? err.code : "INTERNAL";
+}
