@@ -23,6 +23,7 @@ export const FRAME_TYPES = {
   reject: 5,
   error: 6,
   close: 7,
+  data: 8,
 } as const;
 export type FrameType = keyof typeof FRAME_TYPES;
 const TYPE_NAMES = new Map<number, FrameType>(

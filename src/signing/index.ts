@@ -1,0 +1,12 @@
+export type { CheckedBundle } from "./bundle-request.js";
+export { checkBundleForReview, verifyRemoteBundleSignature } from "./bundle-request.js";
+export type { InitiatorOptions, InitiatorResult, JoinInfo, SignItem } from "./initiator.js";
+export { runInitiator } from "./initiator.js";
+export type { RelayLike } from "./link.js";
+export { SecureLink } from "./link.js";
+export type { RemoteFormat, SignRequest } from "./messages.js";
+export { REMOTE_FORMATS } from "./messages.js";
+export type { Approver, Decision, RequestReview, SessionReview } from "./review.js";
+export { describeRequest, describeSession, safeText } from "./review.js";
+export type { AuditEntry, SignerResult, SignerSessionOptions } from "./signer.js";
+export { inspectJoin, runSigner } from "./signer.js";

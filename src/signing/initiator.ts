@@ -1,0 +1,230 @@
+import { createHash } from "node:crypto";
+import { fromBase64Url, SigrunError, utf8Decode } from "../core/index.js";
+import { type PublicKeyInfo, verifyDetached } from "../keys/index.js";
+import { sanitizeRelayText } from "../protocol/index.js";
+import {
+  Channel,
+  type InitiatorHandshake,
+  initiatePublicKey,
+  initiateSharedSecret,
+  initiatorConfirmTag,
+  type JoinPayload,
+  joinToLine,
+  joinToPem,
+  type OpenedFrame,
+  sasWords,
+  signerKeyIdBytes,
+} from "../session/index.js";
+import { verifyRemoteBundleSignature } from "./bundle-request.js";
+import { type RelayLike, SecureLink } from "./link.js";
+import {
+  decodeError,
+  decodeReady,
+  decodeReject,
+  decodeResponse,
+  encodeClose,
+  encodeConfirm,
+  encodeError,
+  encodeRequest,
+  type RemoteFormat,
+} from "./messages.js";
+
+export interface SignItem {
+  readonly name: string;
+  readonly data: Uint8Array;
+  readonly format: RemoteFormat;
+}
+
+export interface JoinInfo {
+  readonly bytes: Uint8Array;
+  readonly line: string;
+  readonly pem: string;
+  readonly expiresAt: Date;
+  readonly mode: "public-key" | "shared-secret";
+}
+
+export interface InitiatorOptions {
+  readonly relay: RelayLike;
+  readonly relayUrl: string;
+  readonly mode:
+    | { readonly kind: "public-key"; readonly signerKex: Uint8Array }
+    | { readonly kind: "shared-secret"; readonly secret: Uint8Array };
+  /** The pinned signing key: every returned signature must verify against it. */
+  readonly signerKey: PublicKeyInfo;
+  readonly items: readonly SignItem[];
+  readonly context: string;
+  readonly joinTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+  readonly onJoinString: (join: JoinInfo) => void;
+  readonly onJoined?: (sas: string) => void;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface InitiatorResult {
+  /** One per item, in order: the detached signature, or for bundles the signed `.sgb`. */
+  readonly outputs: Uint8Array[];
+  readonly sas: string;
+}
+
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+
+/** Runs the initiator side of a remote-signing session. Writes nothing; the caller writes outputs. */
+export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult> {
+  if (o.items.length === 0) throw new SigrunError("USAGE", "nothing to sign");
+  const progress = o.onProgress ?? (() => {});
+  const ttlSeconds = Math.max(1, Math.ceil(o.joinTimeoutMs / 1000));
+  const session = await o.relay.create({ ttlSeconds });
+  const expiry = Math.floor(Date.now() / 1000) + ttlSeconds;
+  const payload: JoinPayload = {
+    relay: o.relayUrl,
+    routingId: fromBase64Url(session.session, "session id"),
+    expiry,
+    signerKeyId: signerKeyIdBytes(o.signerKey.spkiDer),
+    maxSignatures: o.items.length,
+    context: o.context,
+  };
+  const hs: InitiatorHandshake =
+    o.mode.kind === "public-key"
+      ? await initiatePublicKey(o.mode.signerKex, payload)
+      : initiateSharedSecret(o.mode.secret, payload);
+  o.onJoinString({
+    bytes: hs.joinBytes,
+    line: joinToLine(hs.joinBytes),
+    pem: joinToPem(hs.joinBytes),
+    expiresAt: new Date(expiry * 1000),
+    mode: o.mode.kind,
+  });
+
+  let hello: Uint8Array | null;
+  try {
+    hello = await o.relay.waitForPeer({ timeoutMs: o.joinTimeoutMs });
+  } catch (err) {
+    if (err instanceof SigrunError && (err.code === "TIMEOUT" || err.code === "SESSION_EXPIRED"))
+      throw new SigrunError("NOBODY_JOINED", `no signer joined within ${ttlSeconds} s`, { cause: err });
+    throw err;
+  }
+  let link: SecureLink;
+  let sas: string;
+  try {
+    if (hello === null)
+      throw new SigrunError("HANDSHAKE_FAILED", "signer joined without a handshake message");
+    const keys = hs.finish(hello);
+    sas = sasWords(keys.sas);
+    link = new SecureLink(o.relay, new Channel(keys, "initiator", o.relay.welcome.limits.maxFrameBytes));
+    await link.send("confirm", encodeConfirm(initiatorConfirmTag(keys)));
+    const ready = await expect(link, "ready", HANDSHAKE_TIMEOUT_MS);
+    const r = decodeReady(ready.plaintext);
+    if (r.signingKeyId !== o.signerKey.keyId)
+      throw new SigrunError(
+        "SIGNER_UNTRUSTED",
+        `signer key ${r.signingKeyId}: expected the pinned key ${o.signerKey.keyId}`,
+      );
+    if (r.maxSignatures < o.items.length)
+      throw new SigrunError(
+        "PEER_REJECTED",
+        `signer allows ${r.maxSignatures} signatures, ${o.items.length} needed`,
+      );
+  } catch (err) {
+    await o.relay.close("handshake failed").catch(() => {});
+    if (err instanceof SigrunError && ["INPUT_INVALID", "CHANNEL_ERROR"].includes(err.code))
+      throw new SigrunError("HANDSHAKE_FAILED", err.message, { cause: err });
+    throw err;
+  }
+  o.onJoined?.(sas);
+
+  const outputs: Uint8Array[] = [];
+  try {
+    for (let i = 0; i < o.items.length; i++) {
+      const item = o.items[i]!;
+      const reqId = i + 1;
+      progress(`sending request #${reqId}: ${item.name} (${item.data.byteLength} bytes, ${item.format})`);
+      await sendRequest(link, reqId, item);
+      const frame = await expect(link, "response", o.responseTimeoutMs);
+      const resp = decodeResponse(frame.plaintext);
+      if (resp.reqId !== reqId)
+        throw new SigrunError("CHANNEL_ERROR", `response for #${resp.reqId}, expected #${reqId}`);
+      outputs.push(await verifyOutput(item, resp.signature, o.signerKey));
+      progress(`request #${reqId}: signature verified against ${o.signerKey.keyId}`);
+    }
+    await link.send("close", encodeClose("done"));
+  } catch (err) {
+    const code = err instanceof SigrunError ? err.code : "INTERNAL";
+    if (link.channel.dead === undefined) {
+      if (code === "PEER_REJECTED") await link.send("close", encodeClose("signer rejected")).catch(() => {});
+      else await link.send("error", encodeError(code, "initiator aborted the session")).catch(() => {});
+    }
+    await o.relay.close("initiator aborted").catch(() => {});
+    throw err;
+  }
+  await o.relay.close("done").catch(() => {});
+  return { outputs, sas };
+}
+
+async function sendRequest(link: SecureLink, reqId: number, item: SignItem): Promise<void> {
+  const sha256 = new Uint8Array(createHash("sha256").update(item.data).digest());
+  await link.send(
+    "request",
+    encodeRequest({
+      reqId,
+      kind: item.format === "bundle" ? "bundle" : "file",
+      name: item.name,
+      size: item.data.byteLength,
+      sha256,
+      format: item.format,
+    }),
+  );
+  const chunk = link.channel.maxPlaintextBytes;
+  for (let off = 0; off < item.data.byteLength; off += chunk) {
+    await link.send("data", item.data.subarray(off, Math.min(off + chunk, item.data.byteLength)));
+  }
+}
+
+/** Waits for a frame of `type`; a typed reject or error from the peer becomes PEER_REJECTED. */
+async function expect(link: SecureLink, type: "ready" | "response", timeoutMs: number): Promise<OpenedFrame> {
+  const f = await link.recv(timeoutMs);
+  if (f.type === type) return f;
+  if (f.type === "reject") {
+    const r = decodeReject(f.plaintext);
+    throw new SigrunError(
+      "PEER_REJECTED",
+      `signer rejected${r.reqId ? ` request #${r.reqId}` : " the session"}: ${sanitizeRelayText(r.code, { maxChars: 64 })}: ${sanitizeRelayText(r.reason, { maxChars: 200 })}`,
+      { details: { peerCode: r.code } },
+    );
+  }
+  if (f.type === "error") {
+    const e = decodeError(f.plaintext);
+    throw new SigrunError(
+      "PEER_REJECTED",
+      `signer failed: ${sanitizeRelayText(e.code, { maxChars: 64 })}: ${sanitizeRelayText(e.reason, { maxChars: 200 })}`,
+      {
+        details: { peerCode: e.code },
+      },
+    );
+  }
+  if (f.type === "close") {
+    throw new SigrunError(
+      "PEER_REJECTED",
+      `signer closed the session: ${sanitizeRelayText(utf8Decode(f.plaintext).slice(0, 200))}`,
+    );
+  }
+  throw new SigrunError("CHANNEL_ERROR", `unexpected ${f.type} frame, expected ${type}`);
+}
+
+/** Verifies a returned signature against the pinned key before anything is written. */
+async function verifyOutput(item: SignItem, signature: Uint8Array, key: PublicKeyInfo): Promise<Uint8Array> {
+  if (item.format === "bundle") return verifyRemoteBundleSignature(item.data, signature, key);
+  let ok = false;
+  try {
+    ok = (await verifyDetached(item.data, signature, key, { format: item.format })).ok;
+  } catch (err) {
+    throw new SigrunError("SIGNATURE_INVALID", `${item.name}: returned signature is malformed`, {
+      cause: err,
+    });
+  }
+  if (!ok)
+    throw new SigrunError(
+      "SIGNATURE_INVALID",
+      `${item.name}: returned signature does not verify against the pinned key`,
+    );
+  return signature;
+}

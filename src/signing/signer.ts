@@ -1,0 +1,247 @@
+import { createHash } from "node:crypto";
+import { bytesEqual, concatBytes, SigrunError, toBase64Url, toHex } from "../core/index.js";
+import { type Signer, signFile } from "../keys/index.js";
+import {
+  Channel,
+  checkTag,
+  initiatorConfirmTag,
+  openJoin,
+  type SignerSecrets,
+  sasWords,
+  signerKeyIdBytes,
+} from "../session/index.js";
+import { checkBundleForReview, signCheckedBundle } from "./bundle-request.js";
+import { type RelayLike, SecureLink } from "./link.js";
+import {
+  decodeConfirm,
+  decodeRequest,
+  encodeError,
+  encodeReady,
+  encodeReject,
+  encodeResponse,
+  type SignRequest,
+} from "./messages.js";
+import type { Approver, RequestReview, SessionReview } from "./review.js";
+
+export interface AuditEntry {
+  readonly time: string;
+  readonly event: "session" | "request";
+  readonly [k: string]: unknown;
+}
+
+export interface SignerSessionOptions {
+  readonly joinBytes: Uint8Array;
+  readonly secrets: SignerSecrets;
+  readonly signer: Signer;
+  readonly connect: (url: string) => Promise<RelayLike>;
+  /** Shows the session and asks whether to join; false declines (the initiator is told). */
+  readonly reviewSession: (s: SessionReview) => Promise<boolean>;
+  readonly approve: Approver;
+  /** Local cap; the effective cap is the smaller of this and the join string's. */
+  readonly maxSignatures?: number;
+  readonly idleTimeoutMs: number;
+  readonly audit?: (entry: AuditEntry) => void;
+  readonly onJoined?: (sas: string) => void;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface SignerResult {
+  readonly joined: boolean;
+  readonly signed: number;
+  readonly rejected: number;
+  readonly endedBy: string;
+}
+
+const CONFIRM_TIMEOUT_MS = 30_000;
+const DATA_TIMEOUT_MS = 60_000;
+
+/** Inspects a join string without contacting anyone (for `remote-sign --inspect`). */
+export async function inspectJoin(
+  joinBytes: Uint8Array,
+  secrets: SignerSecrets,
+  signer?: Signer,
+): Promise<SessionReview> {
+  const opened = await openJoin(joinBytes, secrets, Math.floor(Date.now() / 1000));
+  return reviewOf(opened.mode, opened.payload, signer);
+}
+
+function reviewOf(
+  mode: "public-key" | "shared-secret",
+  p: { relay: string; context: string; expiry: number; maxSignatures: number; signerKeyId: Uint8Array },
+  signer?: Signer,
+): SessionReview {
+  return {
+    mode,
+    relay: p.relay,
+    context: p.context,
+    expiresAt: new Date(p.expiry * 1000),
+    maxSignatures: p.maxSignatures,
+    keyMatches:
+      signer === undefined ? true : bytesEqual(signerKeyIdBytes(signer.publicKey.spkiDer), p.signerKeyId),
+  };
+}
+
+/** Runs the signer side of a session: review, join, confirm keys, then review and sign each request. */
+export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> {
+  const progress = o.onProgress ?? (() => {});
+  const audit = o.audit ?? (() => {});
+  const opened = await openJoin(o.joinBytes, o.secrets, Math.floor(Date.now() / 1000));
+  const review = reviewOf(opened.mode, opened.payload, o.signer);
+  const cap = Math.min(opened.payload.maxSignatures, o.maxSignatures ?? Number.MAX_SAFE_INTEGER);
+  const proceed = review.keyMatches && (await o.reviewSession(review));
+  const base = {
+    context: opened.payload.context,
+    relay: opened.payload.relay,
+    keyId: o.signer.publicKey.keyId,
+  };
+  audit({
+    time: new Date().toISOString(),
+    event: "session",
+    ...base,
+    decision: proceed ? "join" : "decline",
+    keyMatches: review.keyMatches,
+  });
+
+  const relay = await o.connect(opened.payload.relay);
+  let link: SecureLink | undefined;
+  try {
+    const { hello, keys } = opened.respond();
+    await relay.join(toBase64Url(opened.payload.routingId), hello);
+    link = new SecureLink(relay, new Channel(keys, "signer", relay.welcome.limits.maxFrameBytes));
+    let confirm: Uint8Array;
+    try {
+      const f = await link.recv(CONFIRM_TIMEOUT_MS);
+      if (f.type !== "confirm") throw new SigrunError("HANDSHAKE_FAILED", `expected confirm, got ${f.type}`);
+      confirm = decodeConfirm(f.plaintext);
+    } catch (err) {
+      throw new SigrunError(
+        "HANDSHAKE_FAILED",
+        `initiator did not confirm the session key: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    checkTag(initiatorConfirmTag(keys), confirm, "initiator");
+    o.onJoined?.(sasWords(keys.sas));
+    if (!proceed) {
+      const code = review.keyMatches ? "DECLINED" : "SIGNER_UNTRUSTED";
+      await link.send(
+        "reject",
+        encodeReject({
+          reqId: 0,
+          code,
+          reason: review.keyMatches ? "the signer declined the session" : "the signer holds a different key",
+        }),
+      );
+      await relay.close("declined").catch(() => {});
+      if (!review.keyMatches)
+        throw new SigrunError(
+          "SIGNER_UNTRUSTED",
+          "join string expects a different signing key; the initiator was told",
+        );
+      return { joined: true, signed: 0, rejected: 0, endedBy: "declined" };
+    }
+    await link.send(
+      "ready",
+      encodeReady({
+        signingKeyId: o.signer.publicKey.keyId,
+        algorithm: o.signer.publicKey.algorithm,
+        maxSignatures: cap,
+      }),
+    );
+    progress("session established; waiting for requests");
+    let signed = 0;
+    let rejected = 0;
+    for (;;) {
+      const f = await link.recv(o.idleTimeoutMs);
+      if (f.type === "close") break;
+      if (f.type === "error") {
+        await relay.close("initiator aborted").catch(() => {});
+        return { joined: true, signed, rejected, endedBy: "initiator aborted" };
+      }
+      if (f.type !== "request")
+        throw new SigrunError("CHANNEL_ERROR", `unexpected ${f.type} frame, expected request`);
+      const req = decodeRequest(f.plaintext);
+      const data = await receiveData(link, req);
+      const outcome = await handleRequest(o, link, req, data, signed >= cap, base.context);
+      audit({ time: new Date().toISOString(), event: "request", ...base, ...outcome.audit });
+      if (outcome.signed) signed++;
+      else rejected++;
+    }
+    await relay.close("done").catch(() => {});
+    return { joined: true, signed, rejected, endedBy: "initiator closed the session" };
+  } catch (err) {
+    const code = err instanceof SigrunError ? err.code : "INTERNAL";
+    if (link && link.channel.dead === undefined)
+      await link.send("error", encodeError(code, "signer failed")).catch(() => {});
+    await relay.close("signer failed").catch(() => {});
+    throw err;
+  }
+}
+
+async function receiveData(link: SecureLink, req: SignRequest): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let got = 0;
+  while (got < req.size) {
+    const f = await link.recv(DATA_TIMEOUT_MS);
+    if (f.type !== "data")
+      throw new SigrunError("CHANNEL_ERROR", `request #${req.reqId}: expected data, got ${f.type}`);
+    got += f.plaintext.byteLength;
+    if (got > req.size)
+      throw new SigrunError(
+        "CHANNEL_ERROR",
+        `request #${req.reqId}: more data than the announced ${req.size} bytes`,
+      );
+    parts.push(f.plaintext);
+  }
+  return concatBytes(...parts);
+}
+
+async function handleRequest(
+  o: SignerSessionOptions,
+  link: SecureLink,
+  req: SignRequest,
+  data: Uint8Array,
+  overCap: boolean,
+  context: string,
+): Promise<{ signed: boolean; audit: Record<string, unknown> }> {
+  const digest = new Uint8Array(createHash("sha256").update(data).digest());
+  const facts = {
+    reqId: req.reqId,
+    kind: req.kind,
+    name: req.name,
+    size: data.byteLength,
+    sha256: toHex(digest),
+    format: req.format,
+  };
+  const reject = async (code: string, reason: string, by: string) => {
+    await link.send("reject", encodeReject({ reqId: req.reqId, code, reason }));
+    o.onProgress?.(`request #${req.reqId} rejected: ${code}: ${reason}`);
+    return { signed: false, audit: { ...facts, decision: "reject", code, reason, by } };
+  };
+  if (!bytesEqual(digest, req.sha256))
+    return reject("DIGEST_MISMATCH", "data does not match the announced sha256", "signer");
+  if (overCap) return reject("LIMIT_EXCEEDED", "signature cap reached for this session", "signer");
+  let review: RequestReview = { ...facts, context };
+  let bundle: ReturnType<typeof checkBundleForReview> | undefined;
+  if (req.kind === "bundle") {
+    try {
+      bundle = checkBundleForReview(data);
+    } catch (err) {
+      const code = err instanceof SigrunError ? err.code : "BUNDLE_MALFORMED";
+      return reject(code, "bundle failed the signer's checks", "signer");
+    }
+    review = { ...review, manifest: bundle.manifestText, script: bundle.script, policy: bundle.policy };
+  }
+  const decision = await o.approve(review);
+  if (!decision.approved)
+    return reject(decision.by === "policy" ? "POLICY_DENIED" : "DECLINED", decision.reason, decision.by);
+  const signature =
+    bundle !== undefined
+      ? await signCheckedBundle(o.signer, bundle)
+      : await signFile(o.signer, data, req.format as "raw" | "ssh" | "openpgp");
+  await link.send("response", encodeResponse(req.reqId, signature));
+  o.onProgress?.(`request #${req.reqId} signed`);
+  return { signed: true, audit: { ...facts, decision: "sign", by: decision.by, reason: decision.reason } };
+}
