@@ -54,7 +54,7 @@ export function summarizeRun(outcome: RunOutcome): RunSummary {
     };
   }
   const type = typeof out.error?.error_type === "string" ? out.error.error_type : null;
-  const given = out.error?.code;
+  const given = out.error?.code ?? out.sigrun_explain?.code;
   const code: ErrorCode = isErrorCode(given)
     ? given
     : ((type === null ? undefined : REX_TYPES[type]) ?? "RUNNER_ERROR");

@@ -31,7 +31,20 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
         runScript = mod.runScript;
       }
       const { script, policy, user, limits, cwd, bundleId } = msg.req;
-      const output = await runScript({ script, policy, user, limits, cwd, context: { bundleId } });
+      const runnerLimits: Record<string, number> = {};
+      if (limits.maxOperations !== undefined) runnerLimits.maxOperations = limits.maxOperations;
+      if (limits.wallClockMs !== undefined) runnerLimits.maxWallMs = limits.wallClockMs;
+      if (limits.maxOutputBytes !== undefined) runnerLimits.maxOutputBytes = limits.maxOutputBytes;
+      const output = await runScript({
+        script,
+        policy,
+        user,
+        limits: runnerLimits,
+        cwd,
+        context: { bundleId },
+        explain: true,
+        monitoring: false,
+      });
       port.postMessage({ id: msg.id, ok: true, output });
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown };

@@ -26,6 +26,8 @@ export interface RexOutput {
   readonly alarms?: readonly unknown[];
   readonly metrics?: readonly unknown[];
   readonly logs?: readonly unknown[];
+  /** sigrun's additions (decision trail, the sigrun error code). */
+  readonly sigrun_explain?: { readonly code?: string } & Record<string, unknown>;
 }
 
 /** Limits a run gets: the bundle's, lowered to the agent's maximums. */

@@ -1,0 +1,159 @@
+import { parseDuration, SigrunError } from "../core/index.js";
+
+/** The agent configuration (agent.json; full-line `//` comments allowed). docs/cli.md#agent. */
+export interface AgentConfig {
+  hostId?: string;
+  groups?: string[];
+  trust?: string[];
+  state?: string;
+  workers?: number;
+  threshold?: number;
+  maxBundleBytes?: number;
+  /** Duration text (`1d`): how long past notAfter a bundle id is remembered. */
+  replayMargin?: string;
+  limits?: { wallClockMs?: number; memoryMb?: number; maxOperations?: number; maxOutputBytes?: number };
+  checkpointEvery?: number;
+  inbox?: { dir: string; settleMs?: number; pollMs?: number };
+  http?: { listen: string; tlsCert?: string; tlsKey?: string; clientCa?: string };
+  stdin?: boolean;
+  nats?: { url: string; stream?: string; subjectPrefix?: string };
+  redis?: { url: string; prefix?: string };
+}
+
+const TOP = new Set([
+  "hostId",
+  "groups",
+  "trust",
+  "state",
+  "workers",
+  "threshold",
+  "maxBundleBytes",
+  "replayMargin",
+  "limits",
+  "checkpointEvery",
+  "inbox",
+  "http",
+  "stdin",
+  "nats",
+  "redis",
+]);
+const SUB: Record<string, Set<string>> = {
+  limits: new Set(["wallClockMs", "memoryMb", "maxOperations", "maxOutputBytes"]),
+  inbox: new Set(["dir", "settleMs", "pollMs"]),
+  http: new Set(["listen", "tlsCert", "tlsKey", "clientCa"]),
+  nats: new Set(["url", "stream", "subjectPrefix"]),
+  redis: new Set(["url", "prefix"]),
+};
+const MAX_CONFIG = 64 * 1024;
+
+function bad(field: string, why: string): SigrunError {
+  return new SigrunError("INPUT_INVALID", `agent config ${field}: ${why}`);
+}
+
+/** Parses agent.json strictly: known keys only, typed values; lines starting with `//` are comments. */
+export function parseAgentConfig(text: string): AgentConfig {
+  if (text.length > MAX_CONFIG) throw bad("file", `larger than ${MAX_CONFIG} bytes`);
+  const stripped = text
+    .split("\n")
+    .map((l) => (l.trimStart().startsWith("//") ? "" : l))
+    .join("\n");
+  let v: unknown;
+  try {
+    v = JSON.parse(stripped);
+  } catch (err) {
+    throw bad("file", `not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad("file", "expected an object");
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!TOP.has(k)) throw bad(k, "unknown key");
+    const sub = SUB[k];
+    if (sub) {
+      const s = o[k];
+      if (typeof s !== "object" || s === null || Array.isArray(s)) throw bad(k, "expected an object");
+      for (const sk of Object.keys(s)) if (!sub.has(sk)) throw bad(`${k}.${sk}`, "unknown key");
+    }
+  }
+  const str = (x: unknown, f: string): void => {
+    if (x !== undefined && typeof x !== "string") throw bad(f, "expected a string");
+  };
+  const int = (x: unknown, f: string): void => {
+    if (x !== undefined && (!Number.isSafeInteger(x) || (x as number) < 0))
+      throw bad(f, "expected a non-negative integer");
+  };
+  const strs = (x: unknown, f: string): void => {
+    if (x !== undefined && (!Array.isArray(x) || x.some((e) => typeof e !== "string")))
+      throw bad(f, "expected an array of strings");
+  };
+  str(o.hostId, "hostId");
+  strs(o.groups, "groups");
+  strs(o.trust, "trust");
+  str(o.state, "state");
+  for (const k of ["workers", "threshold", "maxBundleBytes", "checkpointEvery"]) int(o[k], k);
+  str(o.replayMargin, "replayMargin");
+  if (o.replayMargin !== undefined) parseDuration(o.replayMargin as string, "agent config replayMargin");
+  const lim = o.limits as Record<string, unknown> | undefined;
+  if (lim) for (const k of Object.keys(lim)) int(lim[k], `limits.${k}`);
+  const inbox = o.inbox as Record<string, unknown> | undefined;
+  if (inbox) {
+    if (typeof inbox.dir !== "string") throw bad("inbox.dir", "expected a string");
+    int(inbox.settleMs, "inbox.settleMs");
+    int(inbox.pollMs, "inbox.pollMs");
+  }
+  const http = o.http as Record<string, unknown> | undefined;
+  if (http) {
+    if (typeof http.listen !== "string") throw bad("http.listen", "expected HOST:PORT");
+    for (const k of ["tlsCert", "tlsKey", "clientCa"]) str(http[k], `http.${k}`);
+  }
+  if (o.stdin !== undefined && typeof o.stdin !== "boolean") throw bad("stdin", "expected a boolean");
+  for (const k of ["nats", "redis"]) {
+    const t = o[k] as Record<string, unknown> | undefined;
+    if (!t) continue;
+    if (typeof t.url !== "string") throw bad(`${k}.url`, "expected a URL");
+    for (const sk of Object.keys(t)) str(t[sk], `${k}.${sk}`);
+  }
+  return o as AgentConfig;
+}
+
+/** Splits `HOST:PORT` (`[::1]:8443`, `:8443` = all interfaces). */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]*)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535)
+    throw new SigrunError("USAGE", `listen address: expected HOST:PORT, got ${JSON.stringify(text)}`);
+  return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
+}
+
+/** The commented config `sigrun agent init` writes. */
+export function sampleConfig(opts: { hostId: string; state: string; trust: string; inbox: string }): string {
+  return `// sigrun agent configuration (JSON; lines starting with // are comments).
+// Start with: sigrun agent --config /etc/sigrun/agent.json
+{
+  // This host's name: bundles must target it (or one of its groups) or target nobody in particular.
+  "hostId": ${JSON.stringify(opts.hostId)},
+  // Groups this host belongs to: a bundle targeted at "group:web" runs on every member of "web".
+  "groups": [],
+  // Directories or files of trusted signer public keys (PEM SPKI, OpenSSH .pub); optional "revoked" and
+  // "threshold" files inside a directory.
+  "trust": [${JSON.stringify(opts.trust)}],
+  // State: the host receipt key (host.key, 0600, created at first start), audit.log, replay.jsonl, jobs/.
+  "state": ${JSON.stringify(opts.state)},
+  // Concurrent runs, each in its own worker thread.
+  "workers": 2,
+  // Largest bundle accepted on any transport, in bytes (larger: TOO_LARGE, nothing runs).
+  "maxBundleBytes": 16777216,
+  // Bundle ids are remembered until their notAfter plus this margin (replays: REPLAY).
+  "replayMargin": "1d",
+  // Ceilings for every run; a bundle may ask for less, never more.
+  "limits": { "wallClockMs": 60000, "memoryMb": 256 },
+  // A signed audit checkpoint every N entries (and at shutdown).
+  "checkpointEvery": 100,
+  // Transports: any combination. Remove the ones you do not use.
+  "inbox": { "dir": ${JSON.stringify(opts.inbox)} },
+  "http": { "listen": "127.0.0.1:8443" }
+  // "http": { "listen": "0.0.0.0:8443", "tlsCert": "/etc/sigrun/tls.crt", "tlsKey": "/etc/sigrun/tls.key", "clientCa": "/etc/sigrun/clients-ca.pem" },
+  // "nats": { "url": "nats://127.0.0.1:4222" },
+  // "redis": { "url": "redis://127.0.0.1:6379" }
+}
+`;
+}

@@ -1,0 +1,74 @@
+import { hostname } from "node:os";
+import { loadTrustStore } from "../bundle/index.js";
+import { parseDuration, SigrunError } from "../core/index.js";
+import { Agent } from "./agent.js";
+import { type AgentConfig, parseListen } from "./config.js";
+import { HttpTransport } from "./transports/http.js";
+import { InboxTransport } from "./transports/inbox.js";
+import type { Transport } from "./transports/transport.js";
+
+export interface RunningAgent {
+  readonly agent: Agent;
+  readonly transports: readonly Transport[];
+  stop(): Promise<void>;
+}
+
+export interface ServeExtras {
+  /** Module exporting runScript (tests). */
+  readonly runnerModule?: string;
+}
+
+/** Starts an agent and the long-running transports a configuration names (stdin is handled by the caller). */
+export async function serveAgent(cfg: AgentConfig, extras: ServeExtras = {}): Promise<RunningAgent> {
+  if (!cfg.trust || cfg.trust.length === 0)
+    throw new SigrunError("USAGE", "agent: --trust (or config trust) is required");
+  if (!cfg.state) throw new SigrunError("USAGE", "agent: --state (or config state) is required");
+  const trust = loadTrustStore(cfg.trust);
+  const agent = await Agent.start({
+    stateDir: cfg.state,
+    hostId: cfg.hostId ?? hostname().split(".")[0]!,
+    groups: cfg.groups,
+    trust,
+    threshold: cfg.threshold,
+    maxBundleBytes: cfg.maxBundleBytes,
+    replayMarginMs: cfg.replayMargin ? parseDuration(cfg.replayMargin, "replayMargin") : undefined,
+    workers: cfg.workers,
+    limits: cfg.limits,
+    checkpointEvery: cfg.checkpointEvery,
+    runnerModule: extras.runnerModule,
+  });
+  const transports: Transport[] = [];
+  if (cfg.inbox) transports.push(new InboxTransport(cfg.inbox));
+  if (cfg.http) transports.push(new HttpTransport({ ...parseListen(cfg.http.listen), ...cfg.http }));
+  if (cfg.nats) {
+    const { NatsTransport } = await import("./transports/nats.js");
+    transports.push(new NatsTransport(cfg.nats));
+  }
+  if (cfg.redis) {
+    const { RedisTransport } = await import("./transports/redis.js");
+    transports.push(new RedisTransport(cfg.redis));
+  }
+  const started: Transport[] = [];
+  try {
+    for (const t of transports) {
+      await t.start(agent);
+      started.push(t);
+    }
+  } catch (err) {
+    await Promise.allSettled(started.map((t) => t.stop()));
+    await agent.close();
+    throw err;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    agent,
+    transports,
+    stop: () => {
+      stopping ??= (async () => {
+        await Promise.allSettled(transports.map((t) => t.stop()));
+        await agent.close();
+      })();
+      return stopping;
+    },
+  };
+}

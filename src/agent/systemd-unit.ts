@@ -1,0 +1,63 @@
+/** The systemd unit `sigrun agent init` writes (also examples/systemd/sigrun-agent.service). */
+export function systemdUnit(opts: { config: string; state: string; inbox: string; bin?: string }): string {
+  return `# sigrun agent: runs only bundles that verify against /etc/sigrun/trusted; signs a receipt for every job.
+# Install: cp sigrun-agent.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now sigrun-agent
+[Unit]
+Description=sigrun agent (verify-then-run, signed receipts, audit log)
+Documentation=https://github.com/sigrun/sigrun/blob/main/docs/cli.md#agent
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+ExecStart=${opts.bin ?? "/usr/bin/sigrun"} agent --config ${opts.config}
+Restart=on-failure
+RestartSec=2s
+# SIGTERM: stop intake, finish running jobs, write a signed audit checkpoint.
+KillSignal=SIGTERM
+TimeoutStopSec=90s
+DynamicUser=yes
+StateDirectory=sigrun
+StateDirectoryMode=0700
+ConfigurationDirectory=sigrun
+ReadWritePaths=${opts.state} ${opts.inbox}
+UMask=0077
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+ProtectProc=invisible
+ProcSubset=pid
+RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX
+RestrictNamespaces=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+MemoryDenyWriteExecute=no
+# (V8's JIT needs writable+executable memory, so MemoryDenyWriteExecute stays off.)
+SystemCallArchitectures=native
+SystemCallFilter=@system-service
+SystemCallFilter=~@privileged @resources @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap
+CapabilityBoundingSet=
+AmbientCapabilities=
+LimitNOFILE=65536
+MemoryMax=2G
+TasksMax=256
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+export const DEFAULT_UNIT_PATHS = {
+  config: "/etc/sigrun/agent.json",
+  state: "/var/lib/sigrun",
+  inbox: "/var/spool/sigrun/inbox",
+} as const;

@@ -1,0 +1,187 @@
+import type { Agent } from "../agent.js";
+import type { Transport } from "./transport.js";
+
+export interface RedisOptions {
+  readonly url: string;
+  /** Key prefix (default `sigrun`). */
+  readonly prefix?: string;
+  /** Pending entries idle longer than this are claimed from other consumers of the group (default 60 s). */
+  readonly claimIdleMs?: number;
+  /** XREADGROUP block time (default 1000 ms). */
+  readonly blockMs?: number;
+}
+
+/** Stream keys shared by the agent and `sigrun submit --redis`. */
+export function redisKeys(prefix = "sigrun") {
+  return {
+    host: (id: string) => `${prefix}:jobs:host:${id}`,
+    group: (g: string) => `${prefix}:jobs:group:${g}`,
+    receipts: (hostId: string) => `${prefix}:receipts:${hostId}`,
+    consumerGroup: (hostId: string) => `host:${hostId}`,
+  };
+}
+
+type Entry = [id: Buffer, fields: Buffer[] | null];
+
+/**
+ * Redis Streams transport: a consumer group per host on its host stream and each group stream (every
+ * member of `group:web` has its own consumer group, so each runs the bundle once). Entries carry `bundle`
+ * (and `sig` for the classic form). After the receipt is durable it is XADDed to `<prefix>:receipts:<host>`
+ * and the entry XACKed. At start the host first re-reads its own pending entries (delivered before a
+ * crash, not acked) and claims entries other consumers of its group left pending.
+ */
+export class RedisTransport implements Transport {
+  readonly name = "redis";
+  private client: import("ioredis").Redis | undefined;
+  private reader: import("ioredis").Redis | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly jobs = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(private readonly opts: RedisOptions) {}
+
+  describe(): string {
+    return `redis ${this.opts.url.replace(/\/\/[^@]*@/, "//***@")}`;
+  }
+
+  async start(agent: Agent): Promise<void> {
+    const { Redis } = await import("ioredis");
+    this.client = new Redis(this.opts.url, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.reader = new Redis(this.opts.url, { maxRetriesPerRequest: null, lazyConnect: true });
+    await this.client.connect();
+    await this.reader.connect();
+    const k = redisKeys(this.opts.prefix);
+    const group = k.consumerGroup(agent.hostId);
+    const streams = [k.host(agent.hostId), ...agent.groups.map((g) => k.group(g))];
+    for (const s of streams) {
+      try {
+        await this.client.call("XGROUP", "CREATE", s, group, "0", "MKSTREAM");
+      } catch (err) {
+        if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+      }
+    }
+    this.loop = this.run(agent, streams, group);
+  }
+
+  private async run(agent: Agent, streams: string[], group: string): Promise<void> {
+    const reader = this.reader!;
+    const consumer = agent.hostId;
+    // 1. entries this consumer took before a crash and never acked
+    await this.drain(agent, streams, group, consumer, "0");
+    // 2. entries other consumers of the group left pending for too long
+    for (const s of streams) {
+      const res = (await this.client!.callBuffer(
+        "XAUTOCLAIM",
+        s,
+        group,
+        consumer,
+        String(this.opts.claimIdleMs ?? 60_000),
+        "0-0",
+        "COUNT",
+        "100",
+      )) as [Buffer, Entry[]];
+      for (const e of res?.[1] ?? []) await this.handle(agent, s, group, e);
+    }
+    // 3. new entries
+    while (!this.stopped) {
+      let res: [Buffer, Entry[]][] | null;
+      try {
+        res = (await reader.callBuffer(
+          "XREADGROUP",
+          "GROUP",
+          group,
+          consumer,
+          "COUNT",
+          "8",
+          "BLOCK",
+          String(this.opts.blockMs ?? 1000),
+          "STREAMS",
+          ...streams,
+          ...streams.map(() => ">"),
+        )) as [Buffer, Entry[]][] | null;
+      } catch (err) {
+        if (this.stopped) return;
+        process.stderr.write(`sigrun agent: redis: ${(err as Error).message}\n`);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      for (const [key, entries] of res ?? []) {
+        for (const e of entries) {
+          const job = this.handle(agent, key.toString(), group, e).catch((err) =>
+            process.stderr.write(`sigrun agent: redis: ${(err as Error).message}\n`),
+          );
+          this.jobs.add(job);
+          void job.finally(() => this.jobs.delete(job));
+        }
+      }
+    }
+  }
+
+  private async drain(
+    agent: Agent,
+    streams: string[],
+    group: string,
+    consumer: string,
+    from: string,
+  ): Promise<void> {
+    const res = (await this.client!.callBuffer(
+      "XREADGROUP",
+      "GROUP",
+      group,
+      consumer,
+      "COUNT",
+      "1000",
+      "STREAMS",
+      ...streams,
+      ...streams.map(() => from),
+    )) as [Buffer, Entry[]][] | null;
+    for (const [key, entries] of res ?? [])
+      for (const e of entries) await this.handle(agent, key.toString(), group, e);
+  }
+
+  private async handle(agent: Agent, stream: string, group: string, [id, fields]: Entry): Promise<void> {
+    const f = new Map<string, Buffer>();
+    for (let i = 0; fields && i + 1 < fields.length; i += 2) f.set(fields[i]!.toString(), fields[i + 1]!);
+    const bundle = f.get("bundle");
+    const sig = f.get("sig");
+    if (fields !== null) {
+      const bytes = bundle
+        ? new Uint8Array(bundle.buffer, bundle.byteOffset, bundle.byteLength)
+        : new Uint8Array(0);
+      const tooLarge = bytes.byteLength > agent.maxBundleBytes;
+      const r = await agent.submit({
+        bytes: tooLarge ? new Uint8Array(0) : bytes,
+        sig: sig ? new Uint8Array(sig) : undefined,
+        tooLarge,
+        transport: "redis",
+      });
+      await this.client!.call(
+        "XADD",
+        redisKeys(this.opts.prefix).receipts(agent.hostId),
+        "MAXLEN",
+        "~",
+        "100000",
+        "*",
+        "job",
+        r.jobId,
+        "entry",
+        id.toString(),
+        "bundle",
+        r.bundleId ?? "",
+        "status",
+        r.status,
+        "receipt",
+        Buffer.from(r.receipt),
+      );
+    }
+    await this.client!.call("XACK", stream, group, id.toString());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([this.loop]);
+    await Promise.allSettled([...this.jobs]);
+    this.reader?.disconnect();
+    await this.client?.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,171 @@
+import { type Command, Option } from "commander";
+import { printJson, readInput } from "../io.js";
+
+interface AgentFlags {
+  config?: string;
+  trust?: string[];
+  state?: string;
+  hostId?: string;
+  groups?: string;
+  workers?: string;
+  maxBundleBytes?: string;
+  inbox?: string;
+  http?: string;
+  stdin?: boolean;
+  sig?: string;
+  nats?: string;
+  redis?: string;
+  json?: boolean;
+  runnerModule?: string;
+}
+
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+export function register(program: Command): void {
+  const agent = program
+    .command("agent")
+    .description(
+      "run the agent: only bundles that verify against the trust store run (any transport); every job, " +
+        "run or rejected, gets a signed receipt and audit entries. Transports: --inbox, --http, --stdin, --nats, --redis",
+    )
+    .option("--config <file>", "agent.json (see `sigrun agent init`); flags override it")
+    .option("--trust <dir|file>", "trusted signer keys (repeatable)", collect)
+    .option("--state <dir>", "state dir: host key, audit.log, replay.jsonl, jobs/")
+    .option("--host-id <id>", "this host's name (default: the hostname)")
+    .option("--groups <a,b>", "groups this host belongs to")
+    .option("--workers <n>", "concurrent runs (default 2)")
+    .option("--max-bundle-bytes <n>", "size cap for every transport (default 16 MiB)")
+    .option("--inbox <dir>", "watch this directory (writers: temp name + rename)")
+    .option("--http <host:port>", "serve POST /execute, GET /jobs/:id, /healthz, /host")
+    .option("--stdin", "run one bundle read from stdin, print its receipt, exit")
+    .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
+    .option("--nats <url>", "NATS JetStream server (durable consumer per host)")
+    .option("--redis <url>", "Redis server (stream consumer group per host)")
+    .option("--json", "print events (ready, stopped) as JSON lines on stdout")
+    .addOption(new Option("--runner-module <url>", "module exporting runScript (tests)").hideHelp())
+    .action(async (o: AgentFlags) => {
+      const { SigrunError } = await import("../../core/index.js");
+      const { parseAgentConfig } = await import("../../agent/index.js");
+      const { utf8Decode } = await import("../../core/index.js");
+      const cfg = o.config
+        ? parseAgentConfig(utf8Decode(readInput(o.config, "agent config"), "agent config"))
+        : {};
+      if (o.trust) cfg.trust = o.trust;
+      if (o.state) cfg.state = o.state;
+      if (o.hostId) cfg.hostId = o.hostId;
+      if (o.groups !== undefined) cfg.groups = o.groups.split(",").filter((g) => g !== "");
+      const int = (v: string, flag: string): number => {
+        if (!/^\d{1,10}$/.test(v)) throw new SigrunError("USAGE", `${flag}: expected an integer, got ${v}`);
+        return Number(v);
+      };
+      if (o.workers) cfg.workers = int(o.workers, "--workers");
+      if (o.maxBundleBytes) cfg.maxBundleBytes = int(o.maxBundleBytes, "--max-bundle-bytes");
+      if (o.inbox) cfg.inbox = { dir: o.inbox };
+      if (o.http) cfg.http = { listen: o.http };
+      if (o.nats) cfg.nats = { url: o.nats };
+      if (o.redis) cfg.redis = { url: o.redis };
+      if (o.stdin) cfg.stdin = true;
+      if (cfg.stdin) return runStdin(cfg, o);
+      if (!cfg.inbox && !cfg.http && !cfg.nats && !cfg.redis)
+        throw new SigrunError(
+          "USAGE",
+          "agent: give at least one transport: --inbox, --http, --stdin, --nats or --redis",
+        );
+      const { serveAgent } = await import("../../agent/serve.js");
+      const running = await serveAgent(cfg, { runnerModule: o.runnerModule });
+      const ready = {
+        event: "ready",
+        hostId: running.agent.hostId,
+        keyId: running.agent.identity.publicKey.keyId,
+        transports: running.transports.map((t) => t.describe()),
+      };
+      if (o.json) process.stdout.write(`${JSON.stringify(ready)}\n`);
+      else
+        process.stderr.write(
+          `sigrun agent: host ${ready.hostId} (receipt key ${ready.keyId}) on ${ready.transports.join(", ")}\n`,
+        );
+      await new Promise<void>((resolve) => {
+        const onSignal = (): void => {
+          process.off("SIGTERM", onSignal);
+          process.off("SIGINT", onSignal);
+          resolve();
+        };
+        process.on("SIGTERM", onSignal);
+        process.on("SIGINT", onSignal);
+      });
+      await running.stop();
+      if (o.json) process.stdout.write(`${JSON.stringify({ event: "stopped" })}\n`);
+    });
+
+  agent
+    .command("init")
+    .description("write a commented agent.json and a hardened systemd unit (sigrun-agent.service)")
+    .option("--dir <dir>", "where to write both files", ".")
+    .option("--host-id <id>", "host id to put in the config (default: the hostname)")
+    .option("--state <dir>", "state dir", "/var/lib/sigrun")
+    .option("--trust <dir>", "trust dir", "/etc/sigrun/trusted")
+    .option("--inbox <dir>", "inbox dir", "/var/spool/sigrun/inbox")
+    .option("--force", "overwrite existing files")
+    .option("--json", "print the paths written as JSON")
+    .action(
+      async (o: {
+        dir: string;
+        hostId?: string;
+        state: string;
+        trust: string;
+        inbox: string;
+        force?: boolean;
+        json?: boolean;
+      }) => {
+        const { join } = await import("node:path");
+        const { hostname } = await import("node:os");
+        const { mkdirSync } = await import("node:fs");
+        const { sampleConfig, systemdUnit } = await import("../../agent/index.js");
+        const { writeOutput } = await import("../io.js");
+        mkdirSync(o.dir, { recursive: true });
+        const config = join(o.dir, "agent.json");
+        const unit = join(o.dir, "sigrun-agent.service");
+        const hostId = o.hostId ?? hostname().split(".")[0]!;
+        writeOutput(config, sampleConfig({ hostId, state: o.state, trust: o.trust, inbox: o.inbox }), {
+          overwrite: o.force,
+        });
+        writeOutput(unit, systemdUnit({ config: "/etc/sigrun/agent.json", state: o.state, inbox: o.inbox }), {
+          overwrite: o.force,
+        });
+        if (o.json) printJson({ config, unit });
+        else process.stderr.write(`wrote ${config} and ${unit}\n`);
+      },
+    );
+}
+
+async function runStdin(cfg: import("../../agent/index.js").AgentConfig, o: AgentFlags): Promise<void> {
+  const { SigrunError, isErrorCode } = await import("../../core/index.js");
+  const { loadTrustStore } = await import("../../bundle/index.js");
+  const { Agent, runFromStream } = await import("../../agent/index.js");
+  const { hostname } = await import("node:os");
+  const { exitCodeFor } = await import("../exit-codes.js");
+  if (!cfg.trust?.length || !cfg.state)
+    throw new SigrunError("USAGE", "agent --stdin: --trust and --state are required");
+  const agent = await Agent.start({
+    stateDir: cfg.state,
+    hostId: cfg.hostId ?? hostname().split(".")[0]!,
+    groups: cfg.groups,
+    trust: loadTrustStore(cfg.trust),
+    threshold: cfg.threshold,
+    maxBundleBytes: cfg.maxBundleBytes,
+    workers: 1,
+    limits: cfg.limits,
+    runnerModule: o.runnerModule,
+  });
+  try {
+    const sig = o.sig ? readInput(o.sig, "signature") : undefined;
+    const r = await runFromStream(agent, process.stdin, sig);
+    process.stdout.write(r.receipt);
+    if (r.status !== "succeeded") {
+      process.stderr.write(`sigrun: ${r.errorCode}: job ${r.jobId} ${r.status}\n`);
+      process.exitCode = r.errorCode && isErrorCode(r.errorCode) ? exitCodeFor(r.errorCode) : 1;
+    }
+  } finally {
+    await agent.close();
+  }
+}

@@ -1,0 +1,158 @@
+import type { Command } from "commander";
+import { printJson, readInput, writeOutput } from "../io.js";
+
+interface SubmitFlags {
+  to?: string;
+  nats?: string;
+  subject?: string;
+  redis?: string;
+  stream?: string;
+  host?: string;
+  group?: string;
+  sig?: string;
+  wait?: boolean;
+  count?: string;
+  timeout: string;
+  hostPub?: string;
+  out?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("submit <bundle>")
+    .description(
+      "send a bundle to agents: --to http(s)://host:port, --nats URL (--subject S | --host H | --group G), or " +
+        "--redis URL (--host H | --group G | --stream K). With --wait, print the signed receipt and exit with the " +
+        "job's error code unless it succeeded",
+    )
+    .option("--to <url>", "agent HTTP(S) base URL")
+    .option("--nats <url>", "NATS server (JetStream)")
+    .option("--subject <subject>", "NATS subject (default from --host/--group)")
+    .option("--redis <url>", "Redis server")
+    .option("--stream <key>", "Redis stream key (default from --host/--group)")
+    .option("--host <id>", "target one agent host (queue transports)")
+    .option("--group <name>", "target every agent of a group (queue transports)")
+    .option("--sig <file>", "detached openssl signature: the bundle is the classic tar.gz form")
+    .option("--wait", "wait for the receipt(s)")
+    .option("--count <n>", "with --nats --group --wait: receipts to wait for (one per member)", "1")
+    .option("--timeout <duration>", "how long to wait", "2m")
+    .option("--host-pub <file>", "verify the receipt with this host public key")
+    .option("-o, --out <file>", "write the receipt here instead of stdout")
+    .option("--ca <file>", "HTTPS: CA certificate(s) to trust (PEM)")
+    .option("--cert <file>", "HTTPS: client certificate (PEM)")
+    .option("--key <file>", "HTTPS: client certificate key (PEM file)")
+    .option("--json", "print a JSON summary instead of the receipt")
+    .action(async (path: string, o: SubmitFlags) => {
+      const { SigrunError, parseDuration } = await import("../../core/index.js");
+      const modes = [o.to, o.nats, o.redis].filter((x) => x !== undefined).length;
+      if (modes !== 1) throw new SigrunError("USAGE", "submit: give exactly one of --to, --nats, --redis");
+      const bundle = readInput(path, "bundle");
+      const sig = o.sig ? readInput(o.sig, "signature") : undefined;
+      const timeoutMs = parseDuration(o.timeout, "--timeout");
+      const receipts: Uint8Array[] = [];
+      const summary: Record<string, unknown> = {};
+      if (o.to) {
+        const { httpSubmit, httpJobReceipt } = await import("../../agent/client/http-submit.js");
+        const tls = { ca: o.ca, cert: o.cert, key: o.key };
+        const r = await httpSubmit({ to: o.to, bundle, sig, wait: !!o.wait, timeoutMs, ...tls });
+        summary.job = r.jobId;
+        summary.httpStatus = r.status;
+        if (r.receipt) receipts.push(r.receipt);
+        else if (o.wait && r.jobId) {
+          const deadline = Date.now() + timeoutMs;
+          for (;;) {
+            const got = await httpJobReceipt({ to: o.to, timeoutMs, ...tls }, r.jobId);
+            if (got) {
+              receipts.push(got);
+              break;
+            }
+            if (Date.now() > deadline) throw new SigrunError("TIMEOUT", `job ${r.jobId}: no receipt in time`);
+            await new Promise((res) => setTimeout(res, 100));
+          }
+        }
+      } else {
+        const { natsSubjects } = await import("../../agent/transports/nats.js");
+        const { redisKeys } = await import("../../agent/transports/redis.js");
+        const { natsSubmit, redisSubmit } = await import("../../agent/client/queue-submit.js");
+        if (o.nats) {
+          const s = natsSubjects();
+          const subject = o.subject ?? (o.host ? s.host(o.host) : o.group ? s.group(o.group) : undefined);
+          if (!subject) throw new SigrunError("USAGE", "submit --nats: give --subject, --host or --group");
+          if (!/^[1-9]\d{0,4}$/.test(o.count ?? "1"))
+            throw new SigrunError("USAGE", "--count: expected a positive integer");
+          const r = await natsSubmit({
+            url: o.nats,
+            subject,
+            bundle,
+            sig,
+            waitFor: o.wait ? Number(o.count) : 0,
+            timeoutMs,
+          });
+          summary.subject = subject;
+          summary.duplicate = r.duplicate;
+          receipts.push(...r.receipts);
+        } else {
+          const k = redisKeys();
+          const stream = o.stream ?? (o.host ? k.host(o.host) : o.group ? k.group(o.group) : undefined);
+          if (!stream) throw new SigrunError("USAGE", "submit --redis: give --stream, --host or --group");
+          if (o.wait && !o.host)
+            throw new SigrunError(
+              "USAGE",
+              "submit --redis --wait: needs --host (whose receipt stream to read)",
+            );
+          const r = await redisSubmit({
+            url: o.redis!,
+            stream,
+            bundle,
+            sig,
+            waitHost: o.wait ? o.host : undefined,
+            timeoutMs,
+          });
+          summary.stream = stream;
+          summary.entry = r.entryId;
+          if (r.receipt) receipts.push(r.receipt);
+        }
+      }
+      await report(receipts, o, summary);
+    });
+}
+
+async function report(
+  receipts: Uint8Array[],
+  o: SubmitFlags,
+  summary: Record<string, unknown>,
+): Promise<void> {
+  const { isErrorCode } = await import("../../core/index.js");
+  const { readReceiptUnverified, verifyReceipt } = await import("../../agent/index.js");
+  const { parsePublicKey } = await import("../../keys/index.js");
+  const { exitCodeFor } = await import("../exit-codes.js");
+  const pub = o.hostPub ? parsePublicKey(readInput(o.hostPub, "host public key"), o.hostPub) : undefined;
+  const statuses = receipts.map((r) => (pub ? verifyReceipt(r, pub) : readReceiptUnverified(r)).predicate);
+  if (o.out && receipts.length > 0) writeOutput(o.out, Buffer.concat(receipts), { overwrite: true });
+  if (o.json) {
+    printJson({
+      ...summary,
+      verified: pub !== undefined,
+      receipts: statuses.map((p) => ({
+        host: p.host.id,
+        job: p.job.id,
+        status: p.status,
+        error: p.error?.code ?? null,
+      })),
+    });
+  } else if (receipts.length === 0) {
+    process.stdout.write(`${summary.job ?? summary.entry ?? "submitted"}\n`);
+  } else if (!o.out) {
+    for (const r of receipts) process.stdout.write(r);
+  }
+  const bad = statuses.find((p) => p.status !== "succeeded");
+  if (bad) {
+    const code = bad.error?.code;
+    process.stderr.write(`sigrun: ${code ?? "FAILED"}: job ${bad.job.id} on ${bad.host.id} ${bad.status}\n`);
+    process.exitCode = code && isErrorCode(code) ? exitCodeFor(code) : 1;
+  }
+}
