@@ -44,12 +44,8 @@ forbidden.push({
   from: { path: "^dist/src/(relay|protocol)/" },
   to: { path: "node_modules/(@hpke|@noble|openpgp|age-encryption|sshpk|pkcs11js)" },
 });
-forbidden.push({
-  name: "no-circular",
-  severity: "error",
-  from: {},
-  to: { circular: true },
-});
+// Cross-module cycles are impossible because the table above is acyclic; cycles inside one module (a
+// recursive-descent parser split over files) are allowed.
 
 module.exports = {
   forbidden,

@@ -18,7 +18,20 @@ import {
   publicKeyPem,
   shortKeyId,
 } from "../keys/index.js";
-import { DEMO_POLICY, DEMO_SCRIPT } from "./commands/demo.js";
+
+export const DEMO_SCRIPT = `// A Rhai script: the owner signs it, the agent runs it only if it verifies.
+let files = ["a.txt", "b.txt"];
+let report = #{ host: "demo", checked: files.len() };
+report
+`;
+
+export const DEMO_POLICY = `// Cedar: this bundle may only read under /var/tmp/demo.
+permit (
+  principal,
+  action == file_system::Action::"read",
+  resource
+) when { resource.path like "/var/tmp/demo/*" };
+`;
 
 export interface DemoStep {
   readonly step: string;

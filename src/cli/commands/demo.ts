@@ -1,19 +1,5 @@
 import type { Command } from "commander";
 
-export const DEMO_SCRIPT = `// A Rhai script: the owner signs it, the agent runs it only if it verifies.
-let files = ["a.txt", "b.txt"];
-let report = #{ host: "demo", checked: files.len() };
-report
-`;
-
-export const DEMO_POLICY = `// Cedar: this bundle may only read under /var/tmp/demo.
-permit (
-  principal,
-  action == file_system::Action::"read",
-  resource
-) when { resource.path like "/var/tmp/demo/*" };
-`;
-
 export function register(program: Command): void {
   program
     .command("demo")
