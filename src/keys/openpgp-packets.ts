@@ -148,6 +148,15 @@ export function v4Fingerprint(body: Uint8Array): Uint8Array {
 
 /** Rebuilds a node KeyObject from the public parameters of an OpenPGP key packet body (v4). */
 export function keyObjectFromPublicKeyBody(body: Uint8Array): KeyObject {
+  try {
+    return keyFromBody(body);
+  } catch (err) {
+    if (err instanceof SigrunError) throw err;
+    throw new SigrunError("KEY_INVALID", "openpgp public key: not a valid key", { cause: err });
+  }
+}
+
+function keyFromBody(body: Uint8Array): KeyObject {
   if (body.byteLength < 8 || body[0] !== 4) throw fail("expected a v4 public key packet");
   const algorithm = body[5]!;
   let off = 6;
@@ -223,30 +232,30 @@ export function armor(type: "SIGNATURE" | "PUBLIC KEY BLOCK", data: Uint8Array):
 export function dearmor(data: Uint8Array, type: "SIGNATURE" | "PUBLIC KEY BLOCK"): Uint8Array {
   if (data.byteLength > 0 && (data[0]! & 0x80) !== 0) return data;
   if (data.byteLength > 4 * MAX_PACKET) throw fail("armored data too large");
-  const text = Buffer.from(data).toString("latin1").replace(/\r\n/g, "\n").trim();
+  const text = Buffer.from(data).toString("latin1").replace(/\r\n/g, "\n").replace(/\n$/, "");
   const begin = `-----BEGIN PGP ${type}-----`;
   const end = `-----END PGP ${type}-----`;
-  if (!text.startsWith(begin) || !text.endsWith(end)) throw fail(`expected an armored ${type.toLowerCase()}`);
-  const inner = text.slice(begin.length, text.length - end.length).split("\n");
-  let i = 1;
-  while (i < inner.length && inner[i]!.trim() !== "") {
-    if (!/^[A-Za-z][A-Za-z0-9-]*: /.test(inner[i]!)) throw fail("bad armor header");
+  if (!text.startsWith(`${begin}\n`) || !text.endsWith(`\n${end}`))
+    throw fail(`expected an armored ${type.toLowerCase()}`);
+  const lines = text.slice(begin.length + 1, text.length - end.length - 1).split("\n");
+  let i = 0;
+  while (i < lines.length && lines[i] !== "") {
+    if (!/^[A-Za-z][A-Za-z0-9-]*: [\x20-\x7e]*$/.test(lines[i]!)) throw fail("bad armor header");
     i++;
   }
+  if (i === lines.length) throw fail("missing blank line after armor headers");
   const body: string[] = [];
   let crc: string | undefined;
-  for (const raw of inner.slice(i + 1)) {
-    const line = raw.trim();
-    if (line === "") continue;
-    if (line.startsWith("=")) {
-      if (crc !== undefined) throw fail("two armor checksums");
-      crc = line.slice(1);
-    } else if (crc !== undefined) throw fail("data after armor checksum");
-    else body.push(line);
+  for (const line of lines.slice(i + 1)) {
+    if (crc !== undefined) throw fail("data after armor checksum");
+    if (/^=[A-Za-z0-9+/]{4}$/.test(line)) crc = line.slice(1);
+    else if (/^[A-Za-z0-9+/]+={0,2}$/.test(line)) body.push(line);
+    else throw fail("bad armor line");
   }
   const b64 = body.join("");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw fail("bad base64 in armor");
   const out = new Uint8Array(Buffer.from(b64, "base64"));
+  if (Buffer.from(out).toString("base64") !== b64) throw fail("non-canonical base64 in armor");
   if (crc !== undefined) {
     const c = crc24(out);
     if (Buffer.from([(c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff]).toString("base64") !== crc)

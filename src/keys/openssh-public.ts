@@ -22,6 +22,15 @@ export function parseOpenSshPublicKey(line: string): KeyObject {
 
 /** Parses the SSH wire public key blob (RFC 4253 §6.6, RFC 5656, RFC 8709). */
 export function parseSshPublicBlob(blob: Uint8Array): KeyObject {
+  try {
+    return parseBlob(blob);
+  } catch (err) {
+    if (err instanceof SigrunError) throw err;
+    throw new SigrunError("KEY_INVALID", "ssh public key: not a valid key", { cause: err });
+  }
+}
+
+function parseBlob(blob: Uint8Array): KeyObject {
   const r = new SshReader(blob);
   const type = r.string();
   if (type === "ssh-ed25519") {

@@ -71,12 +71,18 @@ export function parseSshsig(armored: Uint8Array | string): ParsedSshsig {
   const text = typeof armored === "string" ? armored : Buffer.from(armored).toString("latin1");
   if (text.length > MAX_ARMORED)
     throw new SigrunError("SIGNATURE_FORMAT_INVALID", "ssh signature: larger than 16 KiB");
-  const t = text.trim();
-  if (!t.startsWith(BEGIN) || !t.endsWith(END))
+  const t = text.replace(/\r?\n$/, "");
+  if (!t.startsWith(`${BEGIN}\n`) && !t.startsWith(`${BEGIN}\r\n`))
     throw new SigrunError("SIGNATURE_FORMAT_INVALID", "ssh signature: expected armored SSHSIG");
-  const b64 = t.slice(BEGIN.length, t.length - END.length).replace(/[\r\n]/g, "");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+  if (!t.endsWith(`\n${END}`))
+    throw new SigrunError("SIGNATURE_FORMAT_INVALID", "ssh signature: expected armored SSHSIG");
+  const lines = t
+    .slice(BEGIN.length, t.length - END.length)
+    .split(/\r?\n/)
+    .slice(1, -1);
+  if (lines.some((l) => !/^[A-Za-z0-9+/]+={0,2}$/.test(l)))
     throw new SigrunError("SIGNATURE_FORMAT_INVALID", "ssh signature: bad base64 body");
+  const b64 = lines.join("");
   const body = new Uint8Array(Buffer.from(b64, "base64"));
   if (Buffer.from(body).toString("base64") !== b64)
     throw new SigrunError("SIGNATURE_FORMAT_INVALID", "ssh signature: non-canonical base64");
