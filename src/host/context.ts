@@ -26,6 +26,10 @@ export interface CheckOptions {
   /** Kind names for deny / engine failure (defaults PermissionDenied / AuthorizationError). */
   deniedKind?: string;
   failedKind?: string;
+  /** Resource id as printed in the deny message (Rex prints the whole uid for sysinfo). */
+  messageId?: string;
+  /** Fail with a plain string error (Rex's command-style system and network calls). */
+  plain?: boolean;
 }
 
 /**
@@ -52,11 +56,17 @@ export function check(
   if (decision.allowed && decision.error === undefined) return;
   const action = `${namespace}::Action::${JSON.stringify(verb)}`;
   if (decision.error !== undefined) {
-    throw new HostError(opts.failedKind ?? "AuthorizationError", "Authorization check failed", opts.source);
+    throw new HostError(
+      opts.failedKind ?? "AuthorizationError",
+      "Authorization check failed",
+      opts.source,
+      opts.plain === true,
+    );
   }
   throw new HostError(
     opts.deniedKind ?? "PermissionDenied",
-    permissionDeniedMessage(ctx.user, action, resource.type, resource.id),
+    permissionDeniedMessage(ctx.user, action, resource.type, opts.messageId ?? resource.id),
     opts.source,
+    opts.plain === true,
   );
 }

@@ -41,11 +41,14 @@ export type ErrorSource =
 export class HostError extends Error {
   readonly kind: string;
   readonly source: ErrorSource;
-  constructor(kind: string, message: string, source: ErrorSource = "IoErrorKind") {
+  /** Rex's command-style system/network calls fail with a plain string, not a map. */
+  readonly plain: boolean;
+  constructor(kind: string, message: string, source: ErrorSource = "IoErrorKind", plain = false) {
     super(message);
     this.name = "HostError";
     this.kind = kind;
     this.source = source;
+    this.plain = plain;
   }
 
   /** The map a script catches: `#{kind, message, source}`. */

@@ -11,7 +11,7 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { fileEntities } from "../../policy/index.js";
+import { type CedarEntity, fileEntities } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
 import { check } from "../context.js";
 import { errnoCode, HostError, ioError, osErrorText } from "../errors.js";
@@ -36,10 +36,11 @@ export function checkFile(
   verb: string,
   path: string,
   context?: Record<string, unknown>,
+  extraEntities?: CedarEntity[],
 ): void {
   validatePath(path);
   const entities = fileEntities(path);
-  check(ctx, "file_system", verb, entities[0]!.uid, entities, context ? { context } : {});
+  check(ctx, "file_system", verb, entities[0]!.uid, entities, { context, extraEntities });
 }
 
 function oflags(o: OpenFileOptions): number {

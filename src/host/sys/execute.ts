@@ -1,0 +1,172 @@
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import type { CedarEntity } from "../../policy/index.js";
+import type { HostContext } from "../context.js";
+import { HostError } from "../errors.js";
+import type { FileHandle } from "../fs/file.js";
+import { checkFile } from "../fs/file.js";
+import { gidOf, groupName, passwdName, uidOf } from "./users.js";
+
+/** One argument: a positional/flag string, or a key/value pair such as `["--sort", "time"]`. */
+export type ExecArg = string | [string, string];
+
+export interface ExecuteOptions {
+  args?: ExecArg[];
+  env?: Record<string, string>;
+  user?: string;
+  group?: string;
+  /** Wall-clock limit for the child (default 60 s); it is killed with SIGKILL after. */
+  timeoutMs?: number;
+  /** Cap on stdout and on stderr each (default 16 MiB). */
+  maxOutputBytes?: number;
+}
+
+export interface ExecuteResult {
+  exit_code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const MAX_EXEC_ARGS = 4096;
+
+/** Rex's ArgumentsEntity: tags per named arg, `$ARG<i>` per positional (and the positional itself = "true"). */
+export function argumentsEntity(args: ExecArg[]): CedarEntity {
+  const tags: Record<string, string> = {};
+  const keys: string[] = [];
+  const flags: string[] = [];
+  const positional: string[] = [];
+  let i = 0;
+  for (const a of args) {
+    if (Array.isArray(a)) {
+      tags[a[0]] = a[1];
+      keys.push(a[0]);
+    } else {
+      tags[`$ARG${i}`] = a;
+      tags[a] = "true";
+      if (a.startsWith("-")) flags.push(a);
+      else positional.push(a);
+      i++;
+    }
+  }
+  return {
+    uid: { type: "file_system::Arguments", id: randomUUID() },
+    attrs: { keys, flags, positional_values: positional },
+    parents: [],
+    tags,
+  };
+}
+
+/** Rex's EnvironmentEntity: `names` and one tag per variable. */
+export function environmentEntity(env: Record<string, string>): CedarEntity {
+  return {
+    uid: { type: "file_system::Environment", id: randomUUID() },
+    attrs: { names: Object.keys(env) },
+    parents: [],
+    tags: { ...env },
+  };
+}
+
+function validate(opts: ExecuteOptions): void {
+  const args = opts.args ?? [];
+  if (args.length > MAX_EXEC_ARGS)
+    throw new HostError("InvalidArguments", "Invalid arguments: too many arguments");
+  for (const a of args) {
+    for (const s of Array.isArray(a) ? a : [a]) {
+      if (s.includes("\0"))
+        throw new HostError("ValidationError", "Validation error: String contains null byte");
+    }
+  }
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (k === "" || k.includes("=") || k.includes("\0") || v.includes("\0")) {
+      throw new HostError(
+        "InvalidArguments",
+        `Invalid arguments: invalid environment variable ${JSON.stringify(k)}`,
+      );
+    }
+  }
+}
+
+/**
+ * `file.execute(ExecuteOptions)`: execute F with context `{arguments, environment, user, group}` (the
+ * argument and environment entities referenced from the context). The child runs the very file that
+ * was opened and checked (through its descriptor), gets exactly `env` (empty by default), and its
+ * stdout/stderr are read concurrently.
+ */
+export function execute(file: FileHandle, opts: ExecuteOptions = {}): ExecuteResult {
+  const ctx: HostContext = file.ctx;
+  if (file.options.write) {
+    throw new HostError(
+      "InvalidFileMode",
+      `Invalid file mode: Attempted to execute a file opened with write permissions. Files must be opened read-only for execution.: ${file.fullPath()}`,
+    );
+  }
+  validate(opts);
+  const args = opts.args ?? [];
+  const env = opts.env ?? {};
+  const curUid = process.getuid?.() ?? 0;
+  const curGid = process.getgid?.() ?? 0;
+  let uid = curUid;
+  let gid = curGid;
+  if (opts.user !== undefined) {
+    const u = uidOf(opts.user);
+    if (u === undefined)
+      throw new HostError(
+        "IdentityResolutionError",
+        `Identity resolution error: user not found: ${opts.user}`,
+      );
+    uid = u;
+  }
+  if (opts.group !== undefined) {
+    const g = gidOf(opts.group);
+    if (g === undefined)
+      throw new HostError(
+        "IdentityResolutionError",
+        `Identity resolution error: group not found: ${opts.group}`,
+      );
+    gid = g;
+  }
+  const argsEntity = argumentsEntity(args);
+  const envEntity = environmentEntity(env);
+  checkFile(
+    ctx,
+    "execute",
+    file.fullPath(),
+    {
+      arguments: { __entity: argsEntity.uid },
+      environment: { __entity: envEntity.uid },
+      user: { username: opts.user ?? passwdName(curUid), uid },
+      group: { groupname: opts.group ?? groupName(curGid), gid },
+    },
+    [argsEntity, envEntity],
+  );
+  const viaFd = `/proc/${process.pid}/fd/${file.fd}`;
+  const program = existsSync(viaFd) ? viaFd : file.fullPath();
+  const argv = args.flatMap((a) => (Array.isArray(a) ? [a[0], a[1]] : [a]));
+  const max = opts.maxOutputBytes ?? 16 * 1024 * 1024;
+  const r = spawnSync(program, argv, {
+    argv0: file.name,
+    env,
+    uid: uid !== curUid ? uid : undefined,
+    gid: gid !== curGid ? gid : undefined,
+    timeout: opts.timeoutMs ?? 60_000,
+    killSignal: "SIGKILL",
+    maxBuffer: max,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "buffer",
+  });
+  if (
+    r.error &&
+    (r.error as NodeJS.ErrnoException).code !== "ENOBUFS" &&
+    r.status === null &&
+    r.signal === null
+  ) {
+    throw new HostError("IoError", `${(r.error as Error).message}`);
+  }
+  if (r.signal) throw new HostError("Other", `Process terminated by signal: ${r.signal}`);
+  return {
+    exit_code: r.status ?? -1,
+    stdout: (r.stdout ?? Buffer.alloc(0)).toString("utf8"),
+    stderr: (r.stderr ?? Buffer.alloc(0)).toString("utf8"),
+  };
+}
