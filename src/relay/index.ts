@@ -1,0 +1,10 @@
+export type { BackendFailure, RelayBackend, SessionRecord } from "./backend.js";
+export type { RelayLogger } from "./log.js";
+export { jsonLogger, silentLogger } from "./log.js";
+export { MemoryBackend } from "./memory-backend.js";
+export { RelayMetrics } from "./metrics.js";
+export type { RelayLimits } from "./options.js";
+export { DEFAULT_LIMITS } from "./options.js";
+export { RCODESIGN_APIS } from "./rcodesign-connection.js";
+export type { RunningRelay, StartRelayOptions } from "./server.js";
+export { startRelay } from "./server.js";
