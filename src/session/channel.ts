@@ -69,6 +69,7 @@ export class Channel {
   #sendSeq = 0n;
   #recvSeq = 0n;
   #dead: string | undefined;
+  #closedLocally = false;
 
   constructor(keys: SessionKeys, role: Role, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
     const i = role === "initiator";
@@ -95,8 +96,13 @@ export class Channel {
     return this.maxFrameBytes - HEADER_BYTES - 16;
   }
 
+  /**
+   * Seals one frame. After a receive-side failure only `error` and `close` may still be sent, so the
+   * peer learns why the session ends; after `close()` nothing may.
+   */
   seal(type: FrameType, plaintext: Uint8Array): Uint8Array {
-    if (this.#dead !== undefined) this.#kill(`channel closed: ${this.#dead}`);
+    if (this.#dead !== undefined && (this.#closedLocally || (type !== "error" && type !== "close")))
+      this.#kill(`channel closed: ${this.#dead}`);
     if (plaintext.byteLength > this.maxPlaintextBytes)
       throw new SigrunError(
         "FRAME_TOO_LARGE",
@@ -140,5 +146,6 @@ export class Channel {
   /** Marks the channel unusable (after a local error or a close). */
   close(reason: string): void {
     this.#dead ??= reason;
+    this.#closedLocally = true;
   }
 }

@@ -55,6 +55,8 @@ export interface InitiatorOptions {
   readonly context: string;
   readonly joinTimeoutMs: number;
   readonly responseTimeoutMs: number;
+  /** Wait for the signer's `ready` after the key confirmation (default 30 s). */
+  readonly handshakeTimeoutMs?: number;
   readonly onJoinString: (join: JoinInfo) => void;
   readonly onJoined?: (sas: string) => void;
   readonly onProgress?: (message: string) => void;
@@ -112,7 +114,7 @@ export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult
     sas = sasWords(keys.sas);
     link = new SecureLink(o.relay, new Channel(keys, "initiator", o.relay.welcome.limits.maxFrameBytes));
     await link.send("confirm", encodeConfirm(initiatorConfirmTag(keys)));
-    const ready = await expect(link, "ready", HANDSHAKE_TIMEOUT_MS);
+    const ready = await expect(link, "ready", o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     const r = decodeReady(ready.plaintext);
     if (r.signingKeyId !== o.signerKey.keyId)
       throw new SigrunError(
@@ -149,10 +151,8 @@ export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult
     await link.send("close", encodeClose("done"));
   } catch (err) {
     const code = err instanceof SigrunError ? err.code : "INTERNAL";
-    if (link.channel.dead === undefined) {
-      if (code === "PEER_REJECTED") await link.send("close", encodeClose("signer rejected")).catch(() => {});
-      else await link.send("error", encodeError(code, "initiator aborted the session")).catch(() => {});
-    }
+    if (code === "PEER_REJECTED") await link.send("close", encodeClose("signer rejected")).catch(() => {});
+    else await link.send("error", encodeError(code, "initiator aborted the session")).catch(() => {});
     await o.relay.close("initiator aborted").catch(() => {});
     throw err;
   }
@@ -193,6 +193,11 @@ async function expect(link: SecureLink, type: "ready" | "response", timeoutMs: n
   }
   if (f.type === "error") {
     const e = decodeError(f.plaintext);
+    if (e.code === "CHANNEL_ERROR" || e.code === "HANDSHAKE_FAILED")
+      throw new SigrunError(
+        e.code,
+        `signer detected a tampered channel: ${sanitizeRelayText(e.reason, { maxChars: 200 })}`,
+      );
     throw new SigrunError(
       "PEER_REJECTED",
       `signer failed: ${sanitizeRelayText(e.code, { maxChars: 64 })}: ${sanitizeRelayText(e.reason, { maxChars: 200 })}`,

@@ -40,6 +40,9 @@ export interface SignerSessionOptions {
   /** Local cap; the effective cap is the smaller of this and the join string's. */
   readonly maxSignatures?: number;
   readonly idleTimeoutMs: number;
+  /** Wait for the initiator's key confirmation (default 30 s) and for each data frame (default 60 s). */
+  readonly handshakeTimeoutMs?: number;
+  readonly dataTimeoutMs?: number;
   readonly audit?: (entry: AuditEntry) => void;
   readonly onJoined?: (sas: string) => void;
   readonly onProgress?: (message: string) => void;
@@ -110,7 +113,7 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     link = new SecureLink(relay, new Channel(keys, "signer", relay.welcome.limits.maxFrameBytes));
     let confirm: Uint8Array;
     try {
-      const f = await link.recv(CONFIRM_TIMEOUT_MS);
+      const f = await link.recv(o.handshakeTimeoutMs ?? CONFIRM_TIMEOUT_MS);
       if (f.type !== "confirm") throw new SigrunError("HANDSHAKE_FAILED", `expected confirm, got ${f.type}`);
       confirm = decodeConfirm(f.plaintext);
     } catch (err) {
@@ -163,7 +166,7 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
       if (f.type !== "request")
         throw new SigrunError("CHANNEL_ERROR", `unexpected ${f.type} frame, expected request`);
       const req = decodeRequest(f.plaintext);
-      const data = await receiveData(link, req);
+      const data = await receiveData(link, req, o.dataTimeoutMs ?? DATA_TIMEOUT_MS);
       const outcome = await handleRequest(o, link, req, data, signed >= cap, base.context);
       audit({ time: new Date().toISOString(), event: "request", ...base, ...outcome.audit });
       if (outcome.signed) signed++;
@@ -173,18 +176,17 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     return { joined: true, signed, rejected, endedBy: "initiator closed the session" };
   } catch (err) {
     const code = err instanceof SigrunError ? err.code : "INTERNAL";
-    if (link && link.channel.dead === undefined)
-      await link.send("error", encodeError(code, "signer failed")).catch(() => {});
+    if (link) await link.send("error", encodeError(code, "signer failed")).catch(() => {});
     await relay.close("signer failed").catch(() => {});
     throw err;
   }
 }
 
-async function receiveData(link: SecureLink, req: SignRequest): Promise<Uint8Array> {
+async function receiveData(link: SecureLink, req: SignRequest, timeoutMs: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let got = 0;
   while (got < req.size) {
-    const f = await link.recv(DATA_TIMEOUT_MS);
+    const f = await link.recv(timeoutMs);
     if (f.type !== "data")
       throw new SigrunError("CHANNEL_ERROR", `request #${req.reqId}: expected data, got ${f.type}`);
     got += f.plaintext.byteLength;

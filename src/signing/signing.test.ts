@@ -21,7 +21,8 @@ test("signing: public-key mode over an honest relay signs raw, ssh and openpgp; 
     });
     assert.equal(v.ok, true);
   }
-  assert.equal(r.sas.length, 1);
+  assert.equal(r.sas.length, 2, "both sides computed a SAS");
+  assert.equal(r.sas[0], r.sas[1]);
   assert.equal(r.sas[0]!.split(" ").length, 6);
 });
 
@@ -29,6 +30,7 @@ test("signing: shared-secret mode (CPace) signs; both sides see the same SAS", a
   const r = await runPair(new MemoryRelay(), { mode: "shared-secret" });
   assert.equal(r.initiatorCode, "ok");
   assert.equal(r.signerCode, "ok");
+  assert.equal(r.sas[0], r.sas[1]);
 });
 
 test("signing: a human 'no' reaches the initiator as PEER_REJECTED", async () => {
@@ -62,4 +64,34 @@ test("signing: nobody joins → NOBODY_JOINED within the join timeout", async ()
     }),
   );
   assert.equal(code, "NOBODY_JOINED");
+});
+
+test("signing: a bundle signed remotely verifies; the signer saw the script and the policy in full", async () => {
+  const { createBundle, verifyBundle, trustStoreOf } = await import("../bundle/index.js");
+  const script = "let x = 40 + 2;\nprint(x);\n";
+  const policy = 'permit(principal, action == Action::"read", resource);\n';
+  const sgb = createBundle({
+    files: new Map([
+      ["main.rhai", enc.encode(script)],
+      ["policy.cedar", enc.encode(policy)],
+    ]),
+    entry: "main.rhai",
+    policy: "policy.cedar",
+    created: Date.now(),
+    validForMs: 3_600_000,
+  });
+  const seen: { script?: string; policy?: string; manifest?: string }[] = [];
+  const r = await runPair(new MemoryRelay(), {
+    items: [{ name: "job.sgb", data: sgb, format: "bundle" }],
+    approve: async (rev) => {
+      seen.push({ script: rev.script?.text, policy: rev.policy?.text, manifest: rev.manifest });
+      return { approved: true, reason: "looks fine", by: "test" };
+    },
+  });
+  assert.equal(r.initiatorCode, "ok");
+  assert.equal(seen[0]?.script, script);
+  assert.equal(seen[0]?.policy, policy);
+  assert.match(seen[0]?.manifest ?? "", /"entry": "main.rhai"/);
+  const v = verifyBundle(r.outputs[0]!, { trust: trustStoreOf([r.fx.signerPub]) });
+  assert.equal(v.signers.length, 1);
 });

@@ -168,6 +168,7 @@ export interface PairOptions {
   responseTimeoutMs?: number;
   idleTimeoutMs?: number;
   reviewSession?: boolean;
+  handshakeTimeoutMs?: number;
 }
 
 /** Runs an initiator and a signer against `relay`; resolves both outcomes (codes) and outputs. */
@@ -199,6 +200,7 @@ export async function runPair(relay: MemoryRelay, o: PairOptions = {}) {
       joinedResolve(j.bytes);
     },
     onJoined: (s) => sas.push(s),
+    handshakeTimeoutMs: o.handshakeTimeoutMs ?? 2000,
   }).then((r) => {
     outputs = r.outputs;
   });
@@ -214,6 +216,9 @@ export async function runPair(relay: MemoryRelay, o: PairOptions = {}) {
       reviewSession: async () => o.reviewSession ?? true,
       approve: o.approve ?? approveAll,
       idleTimeoutMs: o.idleTimeoutMs ?? 5000,
+      handshakeTimeoutMs: o.handshakeTimeoutMs ?? 2000,
+      dataTimeoutMs: o.idleTimeoutMs ?? 5000,
+      onJoined: (s) => sas.push(s),
     }),
   );
   const [initiatorCode, signerCode] = await Promise.all([codeOf(initiator), codeOf(signer)]);
