@@ -211,12 +211,12 @@ export const MAX_SEQ_VALUES = 10_000_000;
 /** `seq(a, b)` / `seq([seq::step(n)], a, b)`: inclusive; no Cedar check. */
 export function seq(start: bigint, end: bigint, step = 1n): bigint[] {
   if (step === 0n) throw new HostError("InvalidArguments", "Invalid arguments: seq: step cannot be zero");
-  const out: bigint[] = [];
-  for (let i = start; step > 0n ? i <= end : i >= end; i += step) {
-    if (out.length >= MAX_SEQ_VALUES) {
-      throw new HostError("InvalidArguments", `Invalid arguments: seq: more than ${MAX_SEQ_VALUES} values`);
-    }
-    out.push(i);
+  const span = step > 0n ? end - start : start - end;
+  const count = span < 0n ? 0n : span / (step > 0n ? step : -step) + 1n;
+  if (count > BigInt(MAX_SEQ_VALUES)) {
+    throw new HostError("InvalidArguments", `Invalid arguments: seq: more than ${MAX_SEQ_VALUES} values`);
   }
+  const out: bigint[] = [];
+  for (let i = start; step > 0n ? i <= end : i >= end; i += step) out.push(i);
   return out;
 }
