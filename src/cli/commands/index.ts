@@ -6,6 +6,7 @@ import { register as demo } from "./demo.js";
 import { register as key } from "./key.js";
 import { register as keygen } from "./keygen.js";
 import { register as receipt } from "./receipt.js";
+import { register as relay } from "./relay.js";
 import { register as run } from "./run.js";
 import { register as signFile } from "./sign-file.js";
 import { register as submit } from "./submit.js";
@@ -21,6 +22,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   key,
   keygen,
   receipt,
+  relay,
   run,
   signFile,
   submit,
