@@ -1,0 +1,179 @@
+import { type Position, RhaiError } from "./errors.js";
+import type { Runtime } from "./runtime.js";
+import { charsOf, sliceChars } from "./strings.js";
+import { normInt, RBlob, RChar, RCustom, RRange, typeName, type Value } from "./values.js";
+
+function err(kind: string, msg: string, pos: Position): RhaiError {
+  return new RhaiError(kind, msg, { position: pos });
+}
+
+/** `obj.name` */
+export function getProp(rt: Runtime, o: Value, name: string, pos: Position): Value {
+  if (o instanceof Map) {
+    const v = o.get(name);
+    if (v === undefined && rt.core.options.failOnInvalidMapProperty && !o.has(name))
+      throw err("ErrorPropertyNotFound", `property not found: ${name}`, pos);
+    return v;
+  }
+  const args = [o];
+  const nf = rt.core.registry.resolve(`get$${name}`, args);
+  if (nf) return rt.callNative(nf, args, pos);
+  if (o instanceof RCustom) {
+    const ix = rt.core.registry.resolve("index$get$", [o, name]);
+    if (ix) return rt.callNative(ix, [o, name], pos);
+  }
+  throw err("ErrorDotExpr", `unknown property '${name}' for type '${typeName(o)}'`, pos);
+}
+
+/** `obj.name = v`; returns the (possibly new) object. */
+export function setProp(rt: Runtime, o: Value, name: string, v: Value, pos: Position): Value {
+  if (o instanceof Map) {
+    if (!o.has(name)) checkMapGrow(rt, o, pos);
+    o.set(name, v);
+    return o;
+  }
+  const args = [o, v];
+  const nf = rt.core.registry.resolve(`set$${name}`, args);
+  if (nf) {
+    rt.callNative(nf, args, pos);
+    return args[0];
+  }
+  if (o instanceof RCustom) {
+    const ix = rt.core.registry.resolve("index$set$", [o, name, v]);
+    if (ix) {
+      rt.callNative(ix, [o, name, v], pos);
+      return o;
+    }
+  }
+  throw err("ErrorDotExpr", `cannot set property '${name}' of type '${typeName(o)}'`, pos);
+}
+
+function checkMapGrow(rt: Runtime, m: Map<string, Value>, pos: Position): void {
+  const max = rt.limits.maxMapSize;
+  if (max > 0 && m.size + 1 > max)
+    throw err("ErrorDataTooLarge", "size of object map exceeds the limit", pos);
+}
+
+function toIndex(i: Value, len: number, pos: Position, kind: string): number {
+  if (typeof i !== "number") {
+    if (typeof i === "bigint") throw err(kind, `index ${i} out of bounds`, pos);
+    throw err("ErrorMismatchDataType", `index must be an integer, not ${typeName(i)}`, pos);
+  }
+  const k = i < 0 ? len + i : i;
+  if (k < 0 || k >= len) throw err(kind, `index ${i} out of bounds: length is ${len}`, pos);
+  return k;
+}
+
+function rangeBounds(r: RRange, len: number): [number, number] {
+  let s = Number(r.start);
+  let e = Number(r.end);
+  if (r.inclusive) e = e + 1;
+  if (s < 0) s = Math.max(0, len + s);
+  if (e < 0) e = Math.max(0, len + e);
+  s = Math.min(s, len);
+  e = Math.min(Math.max(e, s), len);
+  return [s, e];
+}
+
+function bitIndex(i: Value, pos: Position): number {
+  if (typeof i !== "number") throw err("ErrorMismatchDataType", "bit index must be an integer", pos);
+  const b = i < 0 ? 64 + i : i;
+  if (b < 0 || b >= 64) throw err("ErrorBitFieldBounds", `bit-field index ${i} out of bounds`, pos);
+  return b;
+}
+
+/** `obj[idx]` */
+export function getIndex(rt: Runtime, o: Value, i: Value, pos: Position): Value {
+  if (Array.isArray(o)) {
+    if (i instanceof RRange) {
+      const [s, e] = rangeBounds(i, o.length);
+      return o.slice(s, e);
+    }
+    return o[toIndex(i, o.length, pos, "ErrorArrayBounds")];
+  }
+  if (o instanceof Map) {
+    if (typeof i !== "string" && !(i instanceof RChar))
+      throw err("ErrorMismatchDataType", `map index must be a string, not ${typeName(i)}`, pos);
+    const k = typeof i === "string" ? i : i.c;
+    const v = o.get(k);
+    if (v === undefined && rt.core.options.failOnInvalidMapProperty && !o.has(k))
+      throw err("ErrorPropertyNotFound", `property not found: ${k}`, pos);
+    return v;
+  }
+  if (typeof o === "string") {
+    const cs = charsOf(o);
+    if (i instanceof RRange) {
+      const [s, e] = rangeBounds(i, cs.length);
+      return sliceChars(cs, s, e);
+    }
+    return new RChar(cs[toIndex(i, cs.length, pos, "ErrorStringBounds")]);
+  }
+  if (typeof o === "number" || typeof o === "bigint") {
+    if (i instanceof RRange) {
+      const [s, e] = rangeBounds(i, 64);
+      const width = BigInt(e - s);
+      return normInt((BigInt.asUintN(64, BigInt(o)) >> BigInt(s)) & ((1n << width) - 1n));
+    }
+    const b = bitIndex(i, pos);
+    return ((BigInt(o) >> BigInt(b)) & 1n) === 1n;
+  }
+  if (o instanceof RBlob) return o.bytes[toIndex(i, o.bytes.length, pos, "ErrorArrayBounds")];
+  const nf = rt.core.registry.resolve("index$get$", [o, i]);
+  if (nf) return rt.callNative(nf, [o, i], pos);
+  throw err("ErrorIndexingType", `type '${typeName(o)}' cannot be indexed`, pos);
+}
+
+/** `obj[idx] = v`; returns the (possibly new) container. */
+export function setIndex(rt: Runtime, o: Value, i: Value, v: Value, pos: Position): Value {
+  if (Array.isArray(o)) {
+    o[toIndex(i, o.length, pos, "ErrorArrayBounds")] = v;
+    return o;
+  }
+  if (o instanceof Map) {
+    if (typeof i !== "string" && !(i instanceof RChar))
+      throw err("ErrorMismatchDataType", `map index must be a string, not ${typeName(i)}`, pos);
+    const k = typeof i === "string" ? i : i.c;
+    if (!o.has(k)) checkMapGrow(rt, o, pos);
+    o.set(k, v);
+    return o;
+  }
+  if (typeof o === "string") {
+    const cs = charsOf(o);
+    if (i instanceof RRange) {
+      const [s, e] = rangeBounds(i, cs.length);
+      const ins = typeof v === "string" ? v : v instanceof RChar ? v.c : null;
+      if (ins === null) throw err("ErrorMismatchDataType", `expecting a string, not ${typeName(v)}`, pos);
+      return sliceChars(cs, 0, s) + ins + sliceChars(cs, e, cs.length);
+    }
+    const k = toIndex(i, cs.length, pos, "ErrorStringBounds");
+    if (!(v instanceof RChar))
+      throw err("ErrorMismatchDataType", `expecting a char, not ${typeName(v)}`, pos);
+    cs[k] = v.c;
+    return cs.join("");
+  }
+  if (typeof o === "number" || typeof o === "bigint") {
+    const x = BigInt(o);
+    if (i instanceof RRange) {
+      if (typeof v !== "number" && typeof v !== "bigint")
+        throw err("ErrorMismatchDataType", "bit-field value must be an integer", pos);
+      const [s, e] = rangeBounds(i, 64);
+      const mask = ((1n << BigInt(e - s)) - 1n) << BigInt(s);
+      return normInt(BigInt.asIntN(64, (x & ~mask) | ((BigInt(v) << BigInt(s)) & mask)));
+    }
+    const b = bitIndex(i, pos);
+    if (typeof v !== "boolean") throw err("ErrorMismatchDataType", "bit value must be a bool", pos);
+    const m = 1n << BigInt(b);
+    return normInt(BigInt.asIntN(64, v ? x | m : x & ~m));
+  }
+  if (o instanceof RBlob) {
+    if (typeof v !== "number") throw err("ErrorMismatchDataType", "blob element must be an integer", pos);
+    o.bytes[toIndex(i, o.bytes.length, pos, "ErrorArrayBounds")] = v & 0xff;
+    return o;
+  }
+  const nf = rt.core.registry.resolve("index$set$", [o, i, v]);
+  if (nf) {
+    rt.callNative(nf, [o, i, v], pos);
+    return o;
+  }
+  throw err("ErrorIndexingType", `type '${typeName(o)}' cannot be indexed`, pos);
+}

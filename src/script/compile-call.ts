@@ -1,0 +1,287 @@
+import type { Node } from "./ast.js";
+import { compileLV } from "./compile-access.js";
+import type { Compiler } from "./compiler.js";
+import { type Position, RhaiError } from "./errors.js";
+import { toDebug } from "./format.js";
+import type { CompiledFn, Ev, Frame, Runtime } from "./runtime.js";
+import { callFnPtr, RETURN, UNBOUND, wrapInFunction } from "./runtime.js";
+import { displayOf } from "./stdlib/display.js";
+import { Cell, type ClosureImpl, FnPtr, typeName, type Value } from "./values.js";
+
+function pos(n: Node): Position {
+  return { line: n.line, column: n.col };
+}
+
+function notFound(name: string, args: Value[], n: Node, method = false): RhaiError {
+  const sig = args.map(typeName).join(", ");
+  return new RhaiError(
+    "ErrorFunctionNotFound",
+    `function not found: ${name} (${sig})${method ? " (method call)" : ""}`,
+    {
+      position: pos(n),
+    },
+  );
+}
+
+function mismatch(what: string, v: Value, n: Node): RhaiError {
+  return new RhaiError("ErrorMismatchDataType", `expecting ${what} but got ${typeName(v)}`, {
+    position: pos(n),
+  });
+}
+
+function evalArgs(evs: Ev[], rt: Runtime, f: Frame): Value[] {
+  const k = evs.length;
+  const out = new Array<Value>(k);
+  for (let i = 0; i < k; i++) out[i] = evs[i](rt, f);
+  return out;
+}
+
+function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
+  const p = pos(n);
+  const k = args.length;
+  switch (n.name) {
+    case "Fn":
+      if (k !== 1) return null;
+      return (rt, f) => {
+        const s = args[0](rt, f);
+        if (typeof s !== "string") throw mismatch("string", s, n);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s))
+          throw new RhaiError("ErrorFunctionNotFound", `invalid function name: '${s}'`, { position: p });
+        return new FnPtr(s);
+      };
+    case "call":
+      if (k < 1) return null;
+      return (rt, f) => {
+        const all = evalArgs(args, rt, f);
+        const fp = all[0];
+        if (!(fp instanceof FnPtr)) throw mismatch("Fn", fp, n);
+        return callFnPtr(rt, fp, all.slice(1), null, p);
+      };
+    case "curry":
+      if (k < 1) return null;
+      return (rt, f) => {
+        const all = evalArgs(args, rt, f);
+        const fp = all[0];
+        if (!(fp instanceof FnPtr)) throw mismatch("Fn", fp, n);
+        return new FnPtr(fp.name, [...fp.curry, ...all.slice(1)], fp.closure);
+      };
+    case "is_def_fn":
+      if (k !== 2 && k !== 1) return null;
+      return (rt, f) => {
+        const name = args[0](rt, f);
+        if (typeof name !== "string") throw mismatch("string", name, n);
+        if (k === 1) return rt.code.fnNames.has(name);
+        const ar = args[1](rt, f);
+        if (typeof ar !== "number") throw mismatch("i64", ar, n);
+        return rt.code.fns.has(`${name}/${ar}`);
+      };
+    case "is_def_var": {
+      if (k !== 1) return null;
+      const visible: Map<string, unknown> = n.visible ?? new Map();
+      const inFn = c.inScriptFn;
+      return (rt, f) => {
+        const name = args[0](rt, f);
+        if (typeof name !== "string") throw mismatch("string", name, n);
+        return visible.has(name) || (!inFn && (rt.scope?.has(name) ?? false));
+      };
+    }
+    case "is_shared":
+      if (k !== 1) return null;
+      if (n.args[0].t === "var" && n.args[0].decl.captured) return () => true;
+      return () => false;
+    case "type_of":
+      if (k !== 1) return null;
+      return (rt, f) => typeName(args[0](rt, f));
+    case "print":
+      if (k !== 1) return null;
+      return (rt, f) => {
+        rt.core.print(displayOf(rt, args[0](rt, f)));
+        return undefined;
+      };
+    case "debug":
+      if (k !== 1) return null;
+      return (rt, f) => {
+        const v = args[0](rt, f);
+        rt.core.debug(typeof v === "string" ? toDebug(v) : displayOfDebug(rt, v), p);
+        return undefined;
+      };
+    case "eval":
+      if (k !== 1) return null;
+      return () => {
+        throw new RhaiError("ErrorFunctionNotFound", "eval is disabled in this engine", { position: p });
+      };
+  }
+  return null;
+}
+
+function displayOfDebug(rt: Runtime, v: Value): string {
+  const nf = rt.core.registry.resolve("to_debug", [v]);
+  if (nf && typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Map)) {
+    const r = rt.callNative(nf, [v], null);
+    if (typeof r === "string") return r;
+  }
+  return toDebug(v);
+}
+
+export function compileCall(c: Compiler, n: Node): Ev {
+  const name: string = n.name;
+  const p = pos(n);
+  const nargs: Node[] = n.args;
+  if (n.ns !== null && n.ns !== "global") {
+    const ns: string = n.ns;
+    const args = nargs.map((a) => c.valueExpr(a));
+    return (rt, f) => {
+      const m = rt.core.modules.get(ns);
+      if (!m) throw new RhaiError("ErrorModuleNotFound", `module not found: ${ns}`, { position: p });
+      const vals = evalArgs(args, rt, f);
+      const nf = m.fns.resolve(name, vals);
+      if (!nf) throw notFound(`${ns}::${name}`, vals, n);
+      return rt.callNative(nf, vals, p);
+    };
+  }
+  const argEvs = nargs.map((a) => c.valueExpr(a));
+  if (n.ns === null) {
+    const sp = special(c, n, argEvs);
+    if (sp) return sp;
+  }
+  const key = `${name}/${nargs.length}`;
+  const sf: CompiledFn | undefined = c.fns.get(key);
+  if (sf) {
+    const k = argEvs.length;
+    if (k === 1) {
+      const a0 = argEvs[0];
+      return (rt, f) => rt.callScript(sf, [a0(rt, f)], null, p);
+    }
+    return (rt, f) => rt.callScript(sf, evalArgs(argEvs, rt, f), null, p);
+  }
+  // native: the first argument is passed by reference (mutating built-ins like push)
+  const first = nargs.length > 0 ? compileLV(c, nargs[0]) : null;
+  const isPlace = nargs.length > 0 && ["var", "gvar", "prop", "index", "this"].includes(nargs[0].t);
+  if (first && !isPlace) argEvs[0] = c.expr(nargs[0]);
+  else if (first) argEvs[0] = first.get;
+  const fallbackVar = c.expr({ t: "gvar", line: n.line, col: n.col, name });
+  return (rt, f) => {
+    const vals = evalArgs(argEvs, rt, f);
+    const v0 = vals[0];
+    const nf = rt.core.registry.resolve(name, vals);
+    if (nf) {
+      const r = rt.callNative(nf, vals, p);
+      if (first && isPlace && vals[0] !== v0) first.set(rt, f, vals[0]);
+      return r;
+    }
+    let fp: Value;
+    try {
+      fp = fallbackVar(rt, f);
+    } catch {
+      fp = undefined;
+    }
+    if (fp instanceof FnPtr) return callFnPtr(rt, fp, vals, null, p);
+    throw notFound(name, vals, n);
+  };
+}
+
+export function compileMethod(c: Compiler, n: Node): Ev {
+  const name: string = n.name;
+  const p = pos(n);
+  const lv = compileLV(c, n.obj);
+  const isPlace = ["var", "gvar", "prop", "index", "this"].includes(n.obj.t);
+  const argEvs: Ev[] = n.args.map((a: Node) => c.valueExpr(a));
+  const k = argEvs.length;
+  const sf = c.fns.get(`${name}/${k}`);
+  const safe: boolean = n.safe;
+  return (rt, f) => {
+    const o = lv.get(rt, f);
+    if (safe && o === undefined) return undefined;
+    const args = evalArgs(argEvs, rt, f);
+    if (o instanceof FnPtr) {
+      if (name === "call") return callFnPtr(rt, o, args, null, p);
+      if (name === "curry") return new FnPtr(o.name, [...o.curry, ...args], o.closure);
+    }
+    if (o instanceof Map && name !== "call") {
+      const prop = o.get(name);
+      if (prop instanceof FnPtr) {
+        const ref = { v: o as Value };
+        return callFnPtr(rt, prop, args, ref, p);
+      }
+    }
+    if (sf) {
+      const ref = { v: o };
+      const r = rt.callScript(sf, args, ref, p);
+      if (isPlace && ref.v !== o) lv.set(rt, f, ref.v);
+      return r;
+    }
+    if (name === "call" && args.length >= 1 && args[0] instanceof FnPtr) {
+      // x.call(f, args…) binds `this` to x
+      const ref = { v: o };
+      const r = callFnPtr(rt, args[0], args.slice(1), ref, p);
+      if (isPlace && ref.v !== o) lv.set(rt, f, ref.v);
+      return r;
+    }
+    const all = [o, ...args];
+    const nf = rt.core.registry.resolve(name, all);
+    if (nf) {
+      const r = rt.callNative(nf, all, p);
+      if (isPlace && all[0] !== o) lv.set(rt, f, all[0]);
+      return r;
+    }
+    if (name === "type_of" && k === 0) return typeName(o);
+    throw notFound(name, all, n, true);
+  };
+}
+
+export function compileClosure(c: Compiler, n: Node): Ev {
+  const def = n.def;
+  const info = def.info;
+  const body = c.withInfo(info, () => c.stmt(def.body));
+  const frameSize = info.decls.length + 1;
+  const paramSlots: number[] = def.paramDecls.map((d: { slot: number }) => d.slot + 1);
+  const paramCells: boolean[] = def.paramDecls.map((d: { captured: boolean }) => d.captured);
+  const outerSlots: number[] = info.captures.map((cp: { outer: { slot: number } }) => cp.outer.slot + 1);
+  const innerSlots: number[] = info.captures.map((cp: { inner: { slot: number } }) => cp.inner.slot + 1);
+  const params: string[] = def.params;
+  const fnName: string = def.name;
+  const p = pos(n);
+  return (_rt, f) => {
+    const cells = outerSlots.map((s) => f[s] as unknown as Cell);
+    const impl: ClosureImpl = {
+      params,
+      fnName,
+      invoke: (ctx, thisRef, args) => {
+        const rt = ctx as Runtime;
+        if (args.length !== params.length)
+          throw new RhaiError(
+            "ErrorFunctionNotFound",
+            `function not found: ${fnName} (${args.length} arguments)`,
+            {
+              position: p,
+            },
+          );
+        if (++rt.depth > rt.maxCallLevels) {
+          rt.depth--;
+          throw new RhaiError("ErrorStackOverflow", "stack overflow in closure", { position: p });
+        }
+        const fr: Frame = new Array(frameSize);
+        fr[0] = thisRef ? thisRef.v : UNBOUND;
+        for (let i = 0; i < paramSlots.length; i++)
+          fr[paramSlots[i]] = paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
+        for (let i = 0; i < innerSlots.length; i++) fr[innerSlots[i]] = cells[i] as unknown as Value;
+        let v: Value;
+        try {
+          v = body(rt, fr);
+          if (rt.flow !== 0) {
+            if (rt.flow === RETURN) v = rt.flowValue;
+            rt.flow = 0;
+          }
+        } catch (e) {
+          rt.flow = 0;
+          throw wrapInFunction(e, fnName, p);
+        } finally {
+          rt.depth--;
+        }
+        if (thisRef) thisRef.v = fr[0];
+        return v;
+      },
+    };
+    return new FnPtr(fnName, [], impl);
+  };
+}

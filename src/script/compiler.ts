@@ -1,0 +1,256 @@
+import type { FnDef, FnInfo, Node, ParsedScript } from "./ast.js";
+import { compileAssign, compileGet } from "./compile-access.js";
+import { compileCall, compileClosure, compileMethod } from "./compile-call.js";
+import { compileFlow } from "./compile-flow.js";
+import { compileOp } from "./compile-ops.js";
+import { RhaiError } from "./errors.js";
+import { toDisplay } from "./format.js";
+import type { CompiledFn, EngineCore, Ev, Frame, ProgramCode, Runtime } from "./runtime.js";
+import { RETURN } from "./runtime.js";
+import { Cell, cloneValue, type Value } from "./values.js";
+
+/** Compiles an AST to closures once; the program is then run many times. */
+export class Compiler {
+  /** The function being compiled (slot layout). */
+  info: FnInfo;
+  /** Script functions by `name/arity`. */
+  readonly fns = new Map<string, CompiledFn>();
+  readonly fnNames = new Set<string>();
+  /** Counts control-flow statements compiled, to detect expressions that may set `rt.flow`. */
+  flowCount = 0;
+  inFn = false;
+  /** Inside a `fn` definition (no access to the host scope). */
+  inScriptFn = false;
+
+  constructor(
+    readonly core: EngineCore,
+    readonly scopeNames: ReadonlySet<string>,
+  ) {
+    this.info = { decls: [], captures: [], hasThis: false };
+  }
+
+  err(kind: string, msg: string, n: Node): RhaiError {
+    return new RhaiError(kind, msg, { position: { line: n.line, column: n.col } });
+  }
+
+  compileProgram(ast: ParsedScript): ProgramCode {
+    for (const def of ast.fns) {
+      const cf: CompiledFn = {
+        def,
+        name: def.name,
+        arity: def.params.length,
+        frameSize: 0,
+        body: () => undefined,
+        paramSlots: [],
+        paramCells: [],
+      };
+      this.fns.set(`${def.name}/${def.params.length}`, cf);
+      this.fnNames.add(def.name);
+    }
+    for (const cf of this.fns.values()) this.compileFnBody(cf);
+    this.info = ast.info;
+    this.inFn = false;
+    this.inScriptFn = false;
+    const main = this.block(ast.body, false);
+    return { main, mainFrameSize: ast.info.decls.length + 1, fns: this.fns, fnNames: this.fnNames };
+  }
+
+  private compileFnBody(cf: CompiledFn): void {
+    const def: FnDef = cf.def;
+    this.info = def.info;
+    this.inFn = true;
+    this.inScriptFn = true;
+    cf.body = this.block(def.body.body, false);
+    cf.frameSize = def.info.decls.length + 1;
+    cf.paramSlots = def.paramDecls.map((d) => d.slot + 1);
+    cf.paramCells = def.paramDecls.map((d) => d.captured);
+  }
+
+  /** Compiles a nested function body (closure) with its own slot layout. */
+  withInfo<T>(info: FnInfo, fn: () => T): T {
+    const saved = this.info;
+    const savedIn = this.inFn;
+    this.info = info;
+    this.inFn = true;
+    try {
+      return fn();
+    } finally {
+      this.info = saved;
+      this.inFn = savedIn;
+    }
+  }
+
+  /** A statement sequence; the value is the last statement's. */
+  block(stmts: Node[], _scoped: boolean): Ev {
+    const evs = stmts.map((s) => this.stmt(s));
+    const n = evs.length;
+    if (n === 0) return () => undefined;
+    if (n === 1) {
+      const a = evs[0];
+      return (rt, f) => {
+        if (++rt.ops > rt.opsCheck) rt.tick();
+        return a(rt, f);
+      };
+    }
+    if (n === 2) {
+      const [a, b] = evs;
+      return (rt, f) => {
+        if (++rt.ops > rt.opsCheck) rt.tick();
+        const v = a(rt, f);
+        if (rt.flow !== 0) return v;
+        if (++rt.ops > rt.opsCheck) rt.tick();
+        return b(rt, f);
+      };
+    }
+    return (rt, f) => {
+      let v: Value;
+      for (let i = 0; i < n; i++) {
+        if (++rt.ops > rt.opsCheck) rt.tick();
+        v = evs[i](rt, f);
+        if (rt.flow !== 0) return v;
+      }
+      return v;
+    };
+  }
+
+  stmt(n: Node): Ev {
+    switch (n.t) {
+      case "let":
+        return this.letStmt(n);
+      case "assign":
+        return compileAssign(this, n);
+      case "noop":
+        return () => undefined;
+      case "import": {
+        const e = this.err("ErrorModuleNotFound", "modules are not enabled: import is refused", n);
+        return () => {
+          throw e;
+        };
+      }
+      default:
+        return this.expr(n);
+    }
+  }
+
+  private letStmt(n: Node): Ev {
+    const slot = n.decl.slot + 1;
+    const init = n.init ? this.valueExpr(n.init) : () => undefined;
+    const top = n.top && n.isConst;
+    const name: string = n.decl.name;
+    if (n.decl.captured) {
+      return (rt, f) => {
+        const v = init(rt, f);
+        f[slot] = new Cell(v) as unknown as Value;
+        if (top) rt.globals.set(name, v);
+        return undefined;
+      };
+    }
+    if (top)
+      return (rt, f) => {
+        const v = init(rt, f);
+        f[slot] = v;
+        rt.globals.set(name, v);
+        return undefined;
+      };
+    return (rt, f) => {
+      f[slot] = init(rt, f);
+      return undefined;
+    };
+  }
+
+  /** An expression whose value is stored: copies containers read from places (value semantics). */
+  valueExpr(n: Node): Ev {
+    const e = this.expr(n);
+    if (
+      n.t === "var" ||
+      n.t === "gvar" ||
+      n.t === "prop" ||
+      n.t === "index" ||
+      n.t === "this" ||
+      n.t === "nsvar"
+    )
+      return (rt, f) => {
+        const v = e(rt, f);
+        return typeof v === "object" ? cloneValue(v) : v;
+      };
+    return e;
+  }
+
+  expr(n: Node): Ev {
+    switch (n.t) {
+      case "lit": {
+        const v = n.v as Value;
+        return () => v;
+      }
+      case "interp": {
+        const parts: (string | Ev)[] = n.parts.map((p: string | Node) =>
+          typeof p === "string" ? p : this.expr(p),
+        );
+        return (rt, f) => {
+          let s = "";
+          for (const p of parts) s += typeof p === "string" ? p : toDisplay(p(rt, f));
+          return s;
+        };
+      }
+      case "var":
+      case "gvar":
+      case "this":
+      case "nsvar":
+      case "prop":
+      case "index":
+        return compileGet(this, n);
+      case "arr": {
+        const items: Ev[] = n.items.map((x: Node) => this.valueExpr(x));
+        const k = items.length;
+        return (rt, f) => {
+          rt.addOps(k + 1);
+          const out = new Array<Value>(k);
+          for (let i = 0; i < k; i++) out[i] = items[i](rt, f);
+          return out;
+        };
+      }
+      case "map": {
+        const keys: string[] = n.entries.map((e: [string, Node]) => e[0]);
+        const vals: Ev[] = n.entries.map((e: [string, Node]) => this.valueExpr(e[1]));
+        return (rt, f) => {
+          rt.addOps(keys.length + 1);
+          const m = new Map<string, Value>();
+          for (let i = 0; i < keys.length; i++) m.set(keys[i], vals[i](rt, f));
+          return m;
+        };
+      }
+      case "block": {
+        const b = this.block(n.body, true);
+        return b;
+      }
+      case "call":
+        return compileCall(this, n);
+      case "method":
+        return compileMethod(this, n);
+      case "closure":
+        return compileClosure(this, n);
+      case "bin":
+      case "unary":
+      case "and":
+      case "or":
+      case "coalesce":
+      case "range":
+        return compileOp(this, n);
+      default:
+        return compileFlow(this, n);
+    }
+  }
+}
+
+/** Runs compiled main code in a fresh top-level frame. */
+export function runMain(rt: Runtime, code: ProgramCode): Value {
+  const f: Frame = new Array(code.mainFrameSize);
+  f[0] = undefined;
+  const v = code.main(rt, f);
+  if (rt.flow !== 0) {
+    const fl = rt.flow;
+    rt.flow = 0;
+    if (fl === RETURN) return rt.flowValue;
+  }
+  return v;
+}

@@ -1,0 +1,495 @@
+import { RhaiError } from "./errors.js";
+import { normInt } from "./values.js";
+
+/**
+ * A token. `k` is the kind: "int" | "float" | "str" | "char" | "interp" | "id" | "eof" | "reserved"
+ * or the keyword / symbol itself ("let", "+=", "#{", …). Positions are 1-based line/column.
+ */
+export interface Token {
+  k: string;
+  // biome-ignore lint/suspicious/noExplicitAny: literal payload depends on kind
+  v: any;
+  line: number;
+  col: number;
+  /** Offset just after the token (for interpolation ends and `!in`). */
+  end: number;
+  /** Whether a newline precedes this token. */
+  nl?: boolean;
+}
+
+/** One part of a backtick string: literal text or the tokens of an embedded `${…}` block. */
+export type InterpPart = string | Token[];
+
+const KEYWORDS = new Set([
+  "true",
+  "false",
+  "let",
+  "const",
+  "if",
+  "else",
+  "switch",
+  "do",
+  "while",
+  "until",
+  "loop",
+  "for",
+  "in",
+  "break",
+  "continue",
+  "return",
+  "throw",
+  "try",
+  "catch",
+  "fn",
+  "private",
+  "import",
+  "export",
+  "as",
+  "global",
+  "this",
+]);
+
+/** Words that cannot be identifiers (Rhai's reserved list). */
+export const RESERVED_WORDS = new Set([
+  "var",
+  "static",
+  "shared",
+  "goto",
+  "exit",
+  "match",
+  "case",
+  "public",
+  "protected",
+  "new",
+  "use",
+  "with",
+  "module",
+  "package",
+  "super",
+  "spawn",
+  "thread",
+  "go",
+  "sync",
+  "async",
+  "await",
+  "yield",
+  "default",
+  "void",
+  "null",
+  "nil",
+  "is",
+]);
+
+const SYMBOLS3 = ["...", "..=", "<<=", ">>=", "**=", "===", "!==", "::<"];
+const SYMBOLS2 = [
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "&=",
+  "|=",
+  "^=",
+  "<<",
+  ">>",
+  "**",
+  "..",
+  "=>",
+  "::",
+  "??",
+  "?.",
+  "?[",
+  "->",
+  "<-",
+  "|>",
+  "<|",
+  "++",
+  "--",
+  ":=",
+  "#{",
+  "!.",
+  "#!",
+  "(*",
+  "*)",
+  ":;",
+];
+const RESERVED_SYMBOLS = new Set([
+  "===",
+  "!==",
+  "::<",
+  "->",
+  "<-",
+  "|>",
+  "<|",
+  "++",
+  "--",
+  ":=",
+  "!.",
+  "#!",
+  "(*",
+  "*)",
+  ":;",
+  "...",
+  "#",
+  "@",
+  "$",
+  "~",
+  "?",
+]);
+const SYMBOLS1 = "+-*/%=<>!&|^()[]{},;:.?#@$~";
+
+function lexErr(kind: string, msg: string, line: number, col: number): RhaiError {
+  return new RhaiError(`ParseError:${kind}`, msg, { position: { line, column: col } });
+}
+
+function isIdStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
+}
+function isIdChar(c: number): boolean {
+  return isIdStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Tokenizer state over a whole source; `tokenize` returns tokens until EOF or an unmatched `}`. */
+export class Lexer {
+  i = 0;
+  line = 1;
+  lineStart = 0;
+  constructor(
+    readonly src: string,
+    readonly maxStringSize: number,
+  ) {}
+
+  col(at = this.i): number {
+    return at - this.lineStart + 1;
+  }
+
+  private newline(at: number): void {
+    this.line++;
+    this.lineStart = at + 1;
+  }
+
+  /** Skips whitespace and comments; returns true when a newline was crossed. */
+  private skip(): boolean {
+    const s = this.src;
+    let nl = false;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 10) {
+        this.newline(this.i);
+        nl = true;
+        this.i++;
+      } else if (c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 12 || c === 11) this.i++;
+      else if (c === 47 && s.charCodeAt(this.i + 1) === 47) {
+        while (this.i < s.length && s.charCodeAt(this.i) !== 10) this.i++;
+      } else if (c === 47 && s.charCodeAt(this.i + 1) === 42) {
+        const l = this.line;
+        const cc = this.col();
+        this.i += 2;
+        let depth = 1;
+        while (depth > 0) {
+          if (this.i >= s.length) throw lexErr("UnterminatedComment", "unterminated comment", l, cc);
+          const d = s.charCodeAt(this.i);
+          if (d === 10) this.newline(this.i);
+          if (d === 47 && s.charCodeAt(this.i + 1) === 42) {
+            depth++;
+            this.i += 2;
+          } else if (d === 42 && s.charCodeAt(this.i + 1) === 47) {
+            depth--;
+            this.i += 2;
+          } else this.i++;
+        }
+      } else if (c === 35 && s.charCodeAt(this.i + 1) === 33 && this.i === 0) {
+        while (this.i < s.length && s.charCodeAt(this.i) !== 10) this.i++;
+      } else break;
+    }
+    return nl;
+  }
+
+  tokenize(stopAtBrace: boolean, out: Token[] = []): Token[] {
+    const s = this.src;
+    let depth = 0;
+    for (;;) {
+      const nl = this.skip();
+      const line = this.line;
+      const col = this.col();
+      if (this.i >= s.length) {
+        if (stopAtBrace) throw lexErr("UnexpectedEOF", "unterminated string interpolation", line, col);
+        out.push({ k: "eof", v: null, line, col, end: this.i, nl });
+        return out;
+      }
+      const tok = this.one(line, col);
+      if (nl) tok.nl = true;
+      if (stopAtBrace) {
+        if (tok.k === "{" || tok.k === "#{") depth++;
+        else if (tok.k === "}") {
+          if (depth === 0) {
+            out.push({ k: "eof", v: null, line, col, end: this.i });
+            return out;
+          }
+          depth--;
+        }
+      }
+      out.push(tok);
+    }
+  }
+
+  private one(line: number, col: number): Token {
+    const s = this.src;
+    const c = s.charCodeAt(this.i);
+    const start = this.i;
+    if (c >= 48 && c <= 57) return this.number(line, col);
+    if (isIdStart(c)) {
+      let j = this.i + 1;
+      while (j < s.length && isIdChar(s.charCodeAt(j))) j++;
+      const w = s.slice(this.i, j);
+      this.i = j;
+      if (KEYWORDS.has(w)) return { k: w, v: w, line, col, end: j };
+      if (RESERVED_WORDS.has(w)) return { k: "reserved", v: w, line, col, end: j };
+      return { k: "id", v: w, line, col, end: j };
+    }
+    if (c === 34) return this.string(line, col);
+    if (c === 96) return this.backtick(line, col);
+    if (c === 39) return this.char(line, col);
+    if (c === 35 && (s[this.i + 1] === '"' || s[this.i + 1] === "#")) {
+      let j = this.i;
+      while (s[j] === "#") j++;
+      if (s[j] === '"') return this.raw(line, col, j - this.i);
+    }
+    // `!in` operator
+    if (c === 33 && s.startsWith("in", this.i + 1) && !isIdChar(s.charCodeAt(this.i + 3))) {
+      this.i += 3;
+      return { k: "!in", v: "!in", line, col, end: this.i };
+    }
+    for (const sym of SYMBOLS3) {
+      if (s.startsWith(sym, start)) return this.sym(sym, line, col);
+    }
+    const two = s.slice(start, start + 2);
+    if (SYMBOLS2.includes(two)) return this.sym(two, line, col);
+    const one = s[start];
+    if (SYMBOLS1.includes(one)) return this.sym(one, line, col);
+    throw lexErr("BadInput", `unexpected character '${one}'`, line, col);
+  }
+
+  private sym(sym: string, line: number, col: number): Token {
+    this.i += sym.length;
+    if (RESERVED_SYMBOLS.has(sym)) return { k: "reserved", v: sym, line, col, end: this.i };
+    return { k: sym, v: sym, line, col, end: this.i };
+  }
+
+  private number(line: number, col: number): Token {
+    const s = this.src;
+    let j = this.i;
+    const bad = () => lexErr("MalformedNumber", `malformed number '${s.slice(this.i, j)}'`, line, col);
+    if (s[j] === "0" && /[xXoObB]/.test(s[j + 1] ?? "")) {
+      const p = s[j + 1].toLowerCase();
+      const re = p === "x" ? /[0-9a-fA-F_]/ : p === "o" ? /[0-7_]/ : /[01_]/;
+      j += 2;
+      const ds = j;
+      while (j < s.length && (re.test(s[j]) || isIdChar(s.charCodeAt(j)))) j++;
+      const digits = s.slice(ds, j).replace(/_/g, "");
+      if (digits === "" || !new RegExp(`^${re.source.replace("_", "")}+$`).test(digits)) throw bad();
+      if (s[j] === "." && /[0-9a-zA-Z_]/.test(s[j + 1] ?? "")) {
+        j++;
+        throw bad();
+      }
+      let b = BigInt(`0${p}${digits}`);
+      if (b > 0xffffffffffffffffn) throw bad();
+      if (b > 0x7fffffffffffffffn) b -= 0x10000000000000000n;
+      this.i = j;
+      return { k: "int", v: normInt(b), line, col, end: j };
+    }
+    while (j < s.length && /[0-9_]/.test(s[j])) j++;
+    let isFloat = false;
+    if (s[j] === "." && s[j + 1] !== "." && !isIdStart(s.charCodeAt(j + 1))) {
+      isFloat = true;
+      j++;
+      while (j < s.length && /[0-9_]/.test(s[j])) j++;
+    }
+    if ((s[j] === "e" || s[j] === "E") && /[0-9+-]/.test(s[j + 1] ?? "")) {
+      let k = j + 1;
+      if (s[k] === "+" || s[k] === "-") k++;
+      if (/[0-9]/.test(s[k] ?? "")) {
+        isFloat = true;
+        j = k;
+        while (j < s.length && /[0-9_]/.test(s[j])) j++;
+      }
+    }
+    if (j < s.length && isIdChar(s.charCodeAt(j))) {
+      while (j < s.length && isIdChar(s.charCodeAt(j))) j++;
+      throw bad();
+    }
+    const text = s.slice(this.i, j).replace(/_/g, "");
+    this.i = j;
+    if (isFloat) return { k: "float", v: Number.parseFloat(text), line, col, end: j };
+    const b = BigInt(text);
+    if (b > 0x7fffffffffffffffn) throw lexErr("MalformedNumber", `integer too large '${text}'`, line, col);
+    return { k: "int", v: normInt(b), line, col, end: j };
+  }
+
+  private checkSize(str: string, line: number, col: number): void {
+    if (this.maxStringSize > 0 && str.length > this.maxStringSize / 3) {
+      if (Buffer.byteLength(str, "utf8") > this.maxStringSize)
+        throw lexErr("LiteralTooLarge", "string literal too large", line, col);
+    }
+  }
+
+  /** Reads one escape after a backslash at this.i; returns the text. */
+  private escape(quote: string, line: number, col: number): string {
+    const s = this.src;
+    const e = s[this.i + 1];
+    const bad = () => lexErr("MalformedEscapeSequence", `malformed escape '\\${e ?? ""}'`, line, col);
+    const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", "0": "\0" };
+    if (e !== undefined && Object.hasOwn(simple, e)) {
+      this.i += 2;
+      return simple[e];
+    }
+    if (e === quote) {
+      this.i += 2;
+      return quote;
+    }
+    const len = e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : 0;
+    if (len === 0) throw bad();
+    const hex = s.slice(this.i + 2, this.i + 2 + len);
+    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw bad();
+    const cp = Number.parseInt(hex, 16);
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw bad();
+    this.i += 2 + len;
+    return String.fromCodePoint(cp);
+  }
+
+  private string(line: number, col: number): Token {
+    const s = this.src;
+    const startCol = this.col();
+    this.i++;
+    let out = "";
+    for (;;) {
+      if (this.i >= s.length) throw lexErr("UnterminatedString", "unterminated string", line, col);
+      const c = s[this.i];
+      if (c === '"') {
+        if (s[this.i + 1] === '"') {
+          out += '"';
+          this.i += 2;
+          continue;
+        }
+        this.i++;
+        break;
+      }
+      if (c === "\\") {
+        const n = s[this.i + 1];
+        if (n === "\n" || (n === "\r" && s[this.i + 2] === "\n")) {
+          this.i += n === "\n" ? 1 : 2;
+          this.newline(this.i);
+          this.i++;
+          // skip whitespace up to the column just after the opening quote
+          let skipped = 0;
+          while (skipped < startCol && (s[this.i] === " " || s[this.i] === "\t")) {
+            this.i++;
+            skipped++;
+          }
+          continue;
+        }
+        out += this.escape('"', line, col);
+        continue;
+      }
+      if (c === "\n") throw lexErr("UnterminatedString", "unterminated string", line, col);
+      out += c;
+      this.i++;
+    }
+    this.checkSize(out, line, col);
+    return { k: "str", v: out, line, col, end: this.i };
+  }
+
+  private raw(line: number, col: number, hashes: number): Token {
+    const s = this.src;
+    this.i += hashes + 1;
+    const close = `"${"#".repeat(hashes)}`;
+    const endAt = s.indexOf(close, this.i);
+    if (endAt < 0) throw lexErr("UnterminatedString", "unterminated raw string", line, col);
+    const text = s.slice(this.i, endAt);
+    for (let k = this.i; k < endAt; k++) if (s.charCodeAt(k) === 10) this.newline(k);
+    this.i = endAt + close.length;
+    this.checkSize(text, line, col);
+    return { k: "str", v: text, line, col, end: this.i };
+  }
+
+  private char(line: number, col: number): Token {
+    const s = this.src;
+    this.i++;
+    let ch: string;
+    if (s[this.i] === "\\") ch = this.escape("'", line, col);
+    else {
+      const cp = s.codePointAt(this.i);
+      if (cp === undefined || s[this.i] === "'" || s[this.i] === "\n")
+        throw lexErr("MalformedChar", "malformed character literal", line, col);
+      ch = String.fromCodePoint(cp);
+      this.i += ch.length;
+    }
+    if (s[this.i] !== "'") throw lexErr("MalformedChar", "malformed character literal", line, col);
+    this.i++;
+    return { k: "char", v: ch, line, col, end: this.i };
+  }
+
+  private backtick(line: number, col: number): Token {
+    const s = this.src;
+    this.i++;
+    if (s[this.i] === "\n") {
+      this.newline(this.i);
+      this.i++;
+    } else if (s[this.i] === "\r" && s[this.i + 1] === "\n") {
+      this.i++;
+      this.newline(this.i);
+      this.i++;
+    }
+    const parts: InterpPart[] = [];
+    let text = "";
+    let total = 0;
+    for (;;) {
+      if (this.i >= s.length) throw lexErr("UnterminatedString", "unterminated string", line, col);
+      const c = s[this.i];
+      if (c === "`") {
+        if (s[this.i + 1] === "`") {
+          text += "`";
+          this.i += 2;
+          continue;
+        }
+        this.i++;
+        break;
+      }
+      if (c === "\\" && s[this.i + 1] === "$" && s[this.i + 2] === "{") {
+        text += "${";
+        this.i += 3;
+        continue;
+      }
+      if (c === "$" && s[this.i + 1] === "{") {
+        if (text !== "") parts.push(text);
+        total += text.length;
+        text = "";
+        this.i += 2;
+        parts.push(this.tokenize(true));
+        continue;
+      }
+      if (c === "\n") this.newline(this.i);
+      text += c;
+      this.i++;
+    }
+    if (text !== "" || parts.length === 0) parts.push(text);
+    total += text.length;
+    if (parts.length === 1 && typeof parts[0] === "string") {
+      this.checkSize(parts[0], line, col);
+      return { k: "str", v: parts[0], line, col, end: this.i };
+    }
+    for (const p of parts) if (typeof p === "string") this.checkSize(p, line, col);
+    return { k: "interp", v: parts, line, col, end: this.i };
+  }
+}
+
+/** Tokenizes a whole source. Throws RhaiError `ParseError:*` on lexical errors. */
+export function tokenize(src: string, maxStringSize: number): Token[] {
+  return new Lexer(src, maxStringSize).tokenize(false);
+}

@@ -1,0 +1,172 @@
+import type { Decl, FnDef, FnInfo, Node, ParsedScript } from "./ast.js";
+import { RhaiError } from "./errors.js";
+import type { Token } from "./lexer.js";
+import { HARD_MAX_EXPR_DEPTH } from "./limits.js";
+import type { EngineOptions } from "./options.js";
+import { parseStatements } from "./parse-stmt.js";
+
+/** Per-function parse context: block scopes for name resolution, loop nesting. */
+export interface FnCtx {
+  info: FnInfo;
+  blocks: Map<string, Decl>[];
+  parent: FnCtx | null;
+  kind: "top" | "fn" | "closure";
+  loops: number;
+}
+
+export interface ParserConfig {
+  options: EngineOptions;
+  maxExprDepth: number;
+  maxFunctionExprDepth: number;
+  maxFunctions: number;
+  /** Names known from the host scope (for strict variables). */
+  scopeNames: ReadonlySet<string>;
+  /** Names of registered static modules. */
+  modules: ReadonlySet<string>;
+  disabled: ReadonlySet<string>;
+  /** Expression-only mode (`eval_expression`). */
+  expressionOnly: boolean;
+}
+
+export class Parser {
+  i = 0;
+  /** Inside switch case values: `|` separates alternatives. */
+  noPipe = false;
+  fns: FnDef[] = [];
+  fn: FnCtx;
+  maxDepth: number;
+  constructor(
+    public toks: Token[],
+    readonly cfg: ParserConfig,
+  ) {
+    this.fn = this.newFn("top", null);
+    const d = cfg.maxExprDepth;
+    this.maxDepth = d > 0 ? Math.min(d, HARD_MAX_EXPR_DEPTH) : HARD_MAX_EXPR_DEPTH;
+  }
+
+  newFn(kind: FnCtx["kind"], parent: FnCtx | null): FnCtx {
+    return { info: { decls: [], captures: [], hasThis: false }, blocks: [new Map()], parent, kind, loops: 0 };
+  }
+
+  get opts(): EngineOptions {
+    return this.cfg.options;
+  }
+
+  peek(): Token {
+    return this.toks[this.i];
+  }
+  peekAt(n: number): Token {
+    return this.toks[Math.min(this.i + n, this.toks.length - 1)];
+  }
+  next(): Token {
+    const t = this.toks[this.i];
+    if (t.k !== "eof") this.i++;
+    return t;
+  }
+  is(k: string): boolean {
+    return this.toks[this.i].k === k;
+  }
+  eat(k: string): boolean {
+    if (this.toks[this.i].k === k) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  expect(k: string, what?: string): Token {
+    const t = this.peek();
+    if (t.k !== k) {
+      if (t.k === "eof" && k !== ";")
+        throw this.err("MissingToken", `expecting '${k}'${what ? ` ${what}` : ""}`, t);
+      throw this.err(
+        "MissingToken",
+        `expecting '${k}'${what ? ` ${what}` : ""} but found '${t.v ?? t.k}'`,
+        t,
+      );
+    }
+    return this.next();
+  }
+
+  err(kind: string, msg: string, at?: { line: number; col: number }): RhaiError {
+    const t = at ?? this.peek();
+    return new RhaiError(`ParseError:${kind}`, msg, { position: { line: t.line, column: t.col } });
+  }
+
+  /** Increments the expression level, failing with ExprTooDeep beyond the limit. */
+  up(lvl: number, at?: { line: number; col: number }): number {
+    const max = this.fn.kind === "top" ? this.maxDepth : this.fnMaxDepth();
+    if (lvl >= max) throw this.err("ExprTooDeep", "expression exceeds maximum complexity", at);
+    return lvl + 1;
+  }
+  private fnMaxDepth(): number {
+    const d = this.cfg.maxFunctionExprDepth;
+    return d > 0 ? Math.min(d, HARD_MAX_EXPR_DEPTH) : HARD_MAX_EXPR_DEPTH;
+  }
+
+  node(t: string, at: { line: number; col: number }, fields: Record<string, unknown> = {}): Node {
+    return { t, line: at.line, col: at.col, ...fields };
+  }
+
+  // ---- scopes ----
+  pushBlock(): void {
+    this.fn.blocks.push(new Map());
+  }
+  popBlock(): void {
+    this.fn.blocks.pop();
+  }
+  declare(name: string, isConst: boolean, at: Token): Decl {
+    const blocks = this.fn.blocks;
+    if (!this.opts.allowShadowing) {
+      const existing = this.lookupLocal(this.fn, name);
+      if (existing || this.cfg.scopeNames.has(name))
+        throw this.err("VariableExists", `variable '${name}' already defined`, at);
+    }
+    const d: Decl = { name, slot: this.fn.info.decls.length, isConst, captured: false };
+    this.fn.info.decls.push(d);
+    blocks[blocks.length - 1].set(name, d);
+    return d;
+  }
+  private lookupLocal(fn: FnCtx, name: string): Decl | null {
+    for (let b = fn.blocks.length - 1; b >= 0; b--) {
+      const d = fn.blocks[b].get(name);
+      if (d) return d;
+    }
+    return null;
+  }
+  /** Resolves a variable name lexically, capturing through closures. */
+  resolve(name: string, fn: FnCtx = this.fn): Decl | null {
+    const d = this.lookupLocal(fn, name);
+    if (d) return d;
+    if (fn.kind === "closure" && fn.parent) {
+      const outer = this.resolve(name, fn.parent);
+      if (!outer) return null;
+      outer.captured = true;
+      const inner: Decl = { name, slot: fn.info.decls.length, isConst: outer.isConst, captured: true };
+      fn.info.decls.push(inner);
+      fn.info.captures.push({ outer, inner });
+      fn.blocks[0].set(name, inner);
+      return inner;
+    }
+    return null;
+  }
+  /** Every name visible here (for `is_def_var`). */
+  visibleNames(): Map<string, Decl> {
+    const out = new Map<string, Decl>();
+    let fn: FnCtx | null = this.fn;
+    while (fn) {
+      for (let b = fn.blocks.length - 1; b >= 0; b--) {
+        for (const [k] of fn.blocks[b]) if (!out.has(k)) out.set(k, this.resolve(k) as Decl);
+      }
+      fn = fn.kind === "closure" ? fn.parent : null;
+    }
+    return out;
+  }
+}
+
+/** Parses a whole script. Throws RhaiError (`ParseError:*`). */
+export function parseScript(toks: Token[], cfg: ParserConfig): ParsedScript {
+  const p = new Parser(toks, cfg);
+  const body = parseStatements(p, 0, true);
+  if (!p.is("eof")) throw p.err("UnexpectedInput", `unexpected '${p.peek().v}'`);
+  return { body, info: p.fn.info, fns: p.fns };
+}

@@ -1,0 +1,209 @@
+import type { FnDef } from "./ast.js";
+import { type Position, RhaiError } from "./errors.js";
+import type { Limits } from "./limits.js";
+import { HARD_MAX_CALL_LEVELS } from "./limits.js";
+import type { EngineOptions } from "./options.js";
+import type { CallContext, FnRegistry, NativeFn } from "./registry.js";
+import type { Scope } from "./scope.js";
+import { Cell, type ClosureImpl, type FnPtr, type Value } from "./values.js";
+
+export const BREAK = 1;
+export const CONTINUE = 2;
+export const RETURN = 3;
+
+/** A function frame: slot 0 holds `this` (or UNBOUND), then one slot per declared variable. */
+export type Frame = Value[];
+/** A compiled node. */
+export type Ev = (rt: Runtime, f: Frame) => Value;
+
+/** Marker for an unbound `this`. */
+export const UNBOUND = Object.freeze([]) as unknown as Value;
+
+export interface CompiledFn {
+  readonly def: FnDef;
+  readonly name: string;
+  readonly arity: number;
+  frameSize: number;
+  body: Ev;
+  /** Frame slots of parameters and whether each is captured (Cell). */
+  paramSlots: number[];
+  paramCells: boolean[];
+}
+
+export interface StaticModule {
+  constants: Map<string, Value>;
+  fns: FnRegistry;
+}
+
+/** What the engine provides to a run. */
+export interface EngineCore {
+  readonly registry: FnRegistry;
+  readonly modules: Map<string, StaticModule>;
+  readonly options: EngineOptions;
+  print(text: string): void;
+  debug(text: string, pos: Position | null): void;
+}
+
+export interface ProgramCode {
+  main: Ev;
+  mainFrameSize: number;
+  fns: Map<string, CompiledFn>;
+  fnNames: Set<string>;
+}
+
+/** Per-run evaluation state. Also the CallContext handed to host functions. */
+export class Runtime implements CallContext {
+  ops = 0;
+  /** Next ops count at which `tick` runs (limit or clock check). */
+  opsCheck: number;
+  flow = 0;
+  flowValue: Value = undefined;
+  depth = 0;
+  hostCalls = 0;
+  fnName = "";
+  position: Position | null = null;
+  readonly maxCallLevels: number;
+  readonly deadline: number;
+  readonly globals = new Map<string, Value>();
+
+  constructor(
+    readonly core: EngineCore,
+    readonly code: ProgramCode,
+    readonly limits: Limits,
+    readonly scope: Scope | null,
+  ) {
+    const lv = limits.maxCallLevels;
+    this.maxCallLevels = lv > 0 ? Math.min(lv, HARD_MAX_CALL_LEVELS) : HARD_MAX_CALL_LEVELS;
+    this.deadline = limits.maxWallMs > 0 ? Date.now() + limits.maxWallMs : Number.POSITIVE_INFINITY;
+    this.opsCheck = this.nextCheck();
+  }
+
+  private nextCheck(): number {
+    const step = this.ops + 8192;
+    const max = this.limits.maxOperations;
+    return max > 0 && max < step ? max : step;
+  }
+
+  /** Slow path of operation counting: the ops limit and the wall clock. */
+  tick(): void {
+    const max = this.limits.maxOperations;
+    if (max > 0 && this.ops > max) throw new RhaiError("ErrorTooManyOperations", "too many operations");
+    if (Date.now() > this.deadline) throw new RhaiError("ErrorTerminated", "script terminated: time limit");
+    this.opsCheck = this.nextCheck();
+  }
+
+  /** Counts `n` operations at once (e.g. literal elements, bulk native work). */
+  addOps(n: number): void {
+    this.ops += n;
+    if (this.ops > this.opsCheck) this.tick();
+  }
+
+  countHostCall(): void {
+    const max = this.limits.maxHostCalls;
+    if (max > 0 && ++this.hostCalls > max)
+      throw new RhaiError("ErrorTooManyOperations", "too many host function calls");
+  }
+
+  /** Calls a native function, setting the context fields and positioning errors. */
+  callNative(nf: NativeFn, args: Value[], pos: Position | null): Value {
+    if (nf.host) this.countHostCall();
+    this.fnName = nf.name;
+    this.position = pos;
+    try {
+      return nf.fn(args, this);
+    } catch (e) {
+      throw positioned(e, pos);
+    }
+  }
+
+  /** Calls a script function. `thisRef` binds `this` by reference (method calls). */
+  callScript(fn: CompiledFn, args: Value[], thisRef: { v: Value } | null, pos: Position | null): Value {
+    if (++this.depth > this.maxCallLevels) {
+      this.depth--;
+      throw new RhaiError("ErrorStackOverflow", `stack overflow: function '${fn.name}'`, { position: pos });
+    }
+    if (++this.ops > this.opsCheck) this.tick();
+    const f: Frame = new Array(fn.frameSize);
+    f[0] = thisRef ? thisRef.v : UNBOUND;
+    const ps = fn.paramSlots;
+    for (let i = 0; i < ps.length; i++)
+      f[ps[i]] = fn.paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
+    let v: Value;
+    try {
+      v = fn.body(this, f);
+      if (this.flow !== 0) {
+        if (this.flow === RETURN) v = this.flowValue;
+        this.flow = 0;
+      }
+    } catch (e) {
+      this.flow = 0;
+      throw wrapInFunction(e, fn.name, pos);
+    } finally {
+      this.depth--;
+    }
+    if (thisRef) thisRef.v = f[0];
+    return v;
+  }
+
+  /** CallContext: calls a function pointer (closure or named function). */
+  callFn(fp: FnPtr, args: Value[], thisRef?: { v: Value }): Value {
+    return callFnPtr(this, fp, args, thisRef ?? null, this.position);
+  }
+}
+
+/** Wraps an error escaping a script function as `ErrorInFunctionCall` (system errors pass through). */
+export function wrapInFunction(e: unknown, name: string, pos: Position | null): unknown {
+  if (!(e instanceof RhaiError)) return e;
+  if (!e.catchable) {
+    if (e.position === null) e.position = pos;
+    return e;
+  }
+  return new RhaiError("ErrorInFunctionCall", `error in call to function '${name}': ${e.message}`, {
+    position: pos,
+    inner: e,
+  });
+}
+
+/** Calls a function pointer: closure, script function by name, or native by name. */
+export function callFnPtr(
+  rt: Runtime,
+  fp: FnPtr,
+  args: Value[],
+  thisRef: { v: Value } | null,
+  pos: Position | null,
+): Value {
+  const all = fp.curry.length > 0 ? [...fp.curry, ...args] : args;
+  if (fp.closure) {
+    return (fp.closure as ClosureImpl).invoke(rt, thisRef, all);
+  }
+  const sf = rt.code.fns.get(`${fp.name}/${all.length}`);
+  if (sf) return rt.callScript(sf, all, thisRef, pos);
+  const nargs = thisRef ? [thisRef.v, ...all] : all;
+  const nf = rt.core.registry.resolve(fp.name, nargs);
+  if (nf) {
+    const r = rt.callNative(nf, nargs, pos);
+    if (thisRef) thisRef.v = nargs[0];
+    return r;
+  }
+  throw new RhaiError("ErrorFunctionNotFound", `function not found: ${fp.name} (${all.length} arguments)`, {
+    position: pos,
+  });
+}
+
+/** Gives a position to an error that has none; maps JS stack overflows to ErrorStackOverflow. */
+export function positioned(e: unknown, pos: Position | null): unknown {
+  if (e instanceof RhaiError) {
+    if (e.position === null) e.position = pos;
+    return e;
+  }
+  if (e instanceof RangeError && /call stack/i.test(e.message))
+    return new RhaiError("ErrorStackOverflow", "stack overflow", { position: pos });
+  return e;
+}
+
+/** Number of parameters a function pointer expects (after currying), or -1 when unknown. */
+export function fnPtrArity(rt: Runtime, fp: FnPtr): number {
+  if (fp.closure) return (fp.closure as ClosureImpl).params.length - fp.curry.length;
+  for (let a = 0; a <= 3; a++) if (rt.code.fns.has(`${fp.name}/${a + fp.curry.length}`)) return a;
+  return -1;
+}

@@ -1,0 +1,152 @@
+import { RhaiError } from "../errors.js";
+import { floatToString } from "../format.js";
+import { intNeg } from "../ops.js";
+import type { FnRegistry } from "../registry.js";
+import { I64_MAX, I64_MIN, normInt, RChar, RFloat, type Value } from "../values.js";
+import { arith, def, F, flt, int } from "./util.js";
+
+function checkedInt(x: number): number | bigint {
+  if (!Number.isFinite(x) || x >= 2 ** 63 || x < -(2 ** 63)) throw arith(`cannot convert ${x} to an integer`);
+  const t = Math.trunc(x);
+  if (Number.isSafeInteger(t)) return t === 0 ? 0 : t;
+  const b = BigInt(t);
+  if (b > I64_MAX || b < I64_MIN) throw arith(`cannot convert ${x} to an integer`);
+  return normInt(b);
+}
+
+function parseIntRadix(s: string, radix: number): number | bigint {
+  if (radix < 2 || radix > 36) throw arith(`invalid radix: ${radix}`);
+  const t = s.trim();
+  const m = /^([+-]?)([0-9a-zA-Z]+)$/.exec(t);
+  const bad = () => new RhaiError("ErrorArithmetic", `error parsing integer: '${s}'`);
+  if (!m) throw bad();
+  let acc = 0n;
+  const R = BigInt(radix);
+  for (const ch of m[2].toLowerCase()) {
+    const d = Number.parseInt(ch, 36);
+    if (Number.isNaN(d) || d >= radix) throw bad();
+    acc = acc * R + BigInt(d);
+  }
+  if (m[1] === "-") acc = -acc;
+  if (acc > I64_MAX || acc < I64_MIN) throw bad();
+  return normInt(acc);
+}
+
+function radixText(v: number | bigint, radix: number): string {
+  return BigInt.asUintN(64, BigInt(v)).toString(radix);
+}
+
+export function registerMath(r: FnRegistry): void {
+  def(r, "abs", ["i64"], ([x]) => ((x as number | bigint) < 0 ? intNeg(x as number | bigint) : x));
+  def(r, "abs", ["f64"], ([x]) => F(Math.abs(flt(x))));
+  def(r, "sign", ["i64"], ([x]) => ((x as number) > 0 ? 1 : (x as number) < 0 ? -1 : 0));
+  def(r, "sign", ["f64"], ([x]) => {
+    const v = flt(x);
+    if (Number.isNaN(v)) throw arith("sign of NaN");
+    return v > 0 ? 1 : v < 0 ? -1 : 0;
+  });
+  def(r, "is_zero", ["i64"], ([x]) => x === 0);
+  def(r, "is_zero", ["f64"], ([x]) => flt(x) === 0);
+  def(r, "is_odd", ["i64"], ([x]) => BigInt(x as number) % 2n !== 0n);
+  def(r, "is_even", ["i64"], ([x]) => BigInt(x as number) % 2n === 0n);
+  for (const [a, b] of [
+    ["i64", "i64"],
+    ["f64", "f64"],
+    ["i64", "f64"],
+    ["f64", "i64"],
+  ]) {
+    const both = a === "i64" && b === "i64";
+    def(r, "max", [a, b], ([x, y]) =>
+      both ? ((x as number) >= (y as number) ? x : y) : F(Math.max(flt(x), flt(y))),
+    );
+    def(r, "min", [a, b], ([x, y]) =>
+      both ? ((x as number) <= (y as number) ? x : y) : F(Math.min(flt(x), flt(y))),
+    );
+  }
+  const f1: [string, (x: number) => number][] = [
+    ["sqrt", Math.sqrt],
+    ["exp", Math.exp],
+    ["ln", Math.log],
+    ["log", Math.log10],
+    ["sin", Math.sin],
+    ["cos", Math.cos],
+    ["tan", Math.tan],
+    ["asin", Math.asin],
+    ["acos", Math.acos],
+    ["atan", Math.atan],
+    ["sinh", Math.sinh],
+    ["cosh", Math.cosh],
+    ["tanh", Math.tanh],
+    ["asinh", Math.asinh],
+    ["acosh", Math.acosh],
+    ["atanh", Math.atanh],
+    ["floor", Math.floor],
+    ["ceiling", Math.ceil],
+    ["round", (x) => (x < 0 ? -Math.round(-x) : Math.round(x))],
+    ["int", Math.trunc],
+    ["fraction", (x) => x - Math.trunc(x)],
+    ["to_degrees", (x) => (x * 180) / Math.PI],
+    ["to_radians", (x) => (x * Math.PI) / 180],
+  ];
+  for (const [name, fn] of f1) {
+    def(r, name, ["f64"], ([x]) => F(fn(flt(x))));
+    def(r, name, ["i64"], ([x]) => F(fn(flt(x))));
+  }
+  for (const name of ["floor", "ceiling", "round", "int"]) {
+    def(r, `get$${name}`, ["f64"], ([x]) =>
+      F((f1.find((e) => e[0] === name) as [string, (x: number) => number])[1](flt(x))),
+    );
+  }
+  def(r, "log", ["f64", "f64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));
+  def(r, "log", ["i64", "i64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));
+  def(r, "atan", ["f64", "f64"], ([x, y]) => F(Math.atan2(flt(x), flt(y))));
+  def(r, "hypot", ["f64", "f64"], ([x, y]) => F(Math.hypot(flt(x), flt(y))));
+  def(r, "is_nan", ["f64"], ([x]) => Number.isNaN(flt(x)));
+  def(r, "is_finite", ["f64"], ([x]) => Number.isFinite(flt(x)));
+  def(r, "is_infinite", ["f64"], ([x]) => {
+    const v = flt(x);
+    return !Number.isFinite(v) && !Number.isNaN(v);
+  });
+  def(r, "PI", [], () => F(Math.PI));
+  def(r, "E", [], () => F(Math.E));
+  def(r, "round", ["f64", "i64"], ([x, d]) => {
+    const k = 10 ** int(d);
+    return F(Math.round(flt(x) * k) / k);
+  });
+  def(r, "to_int", ["i64"], ([x]) => x);
+  def(r, "to_int", ["f64"], ([x]) => checkedInt(flt(x)));
+  def(r, "to_int", ["char"], ([c]) => (c as RChar).c.codePointAt(0) as number);
+  def(r, "to_int", ["bool"], ([b]) => (b ? 1 : 0));
+  def(r, "to_float", ["i64"], ([x]) => F(Number(x)));
+  def(r, "to_float", ["f64"], ([x]) => x);
+  def(r, "to_char", ["i64"], ([x]) => {
+    const n = int(x);
+    if (n < 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) throw arith(`invalid character code: ${n}`);
+    return new RChar(String.fromCodePoint(n));
+  });
+  def(r, "parse_int", ["string"], ([s]) => parseIntRadix(s as string, 10));
+  def(r, "parse_int", ["string", "i64"], ([s, radix]) => parseIntRadix(s as string, int(radix)));
+  def(r, "parse_float", ["string"], ([s]) => {
+    const t = (s as string).trim();
+    if (!/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|NaN|infinity)$/i.test(t))
+      throw new RhaiError("ErrorArithmetic", `error parsing float: '${s}'`);
+    const low = t.toLowerCase().replace(/^\+/, "");
+    if (low === "inf" || low === "infinity") return F(Number.POSITIVE_INFINITY);
+    if (low === "-inf" || low === "-infinity") return F(Number.NEGATIVE_INFINITY);
+    return F(Number.parseFloat(t));
+  });
+  def(r, "parse_bool", ["string"], ([s]) => {
+    const t = (s as string).trim();
+    if (t === "true") return true;
+    if (t === "false") return false;
+    throw new RhaiError("ErrorMismatchDataType", `error parsing bool: '${s}'`);
+  });
+  def(r, "to_hex", ["i64"], ([x]) => radixText(x as number, 16));
+  def(r, "to_octal", ["i64"], ([x]) => radixText(x as number, 8));
+  def(r, "to_binary", ["i64"], ([x]) => radixText(x as number, 2));
+  def(r, "to_string", ["f64"], ([x]) => floatToString(flt(x)));
+  def(r, "float", ["f64"], ([x]) => x as Value);
+  def(r, "max", ["string", "string"], ([a, b]) => ((a as string) >= (b as string) ? a : b));
+  def(r, "min", ["string", "string"], ([a, b]) => ((a as string) <= (b as string) ? a : b));
+  void RFloat;
+}

@@ -1,0 +1,61 @@
+import { RhaiError } from "../errors.js";
+import type { CallContext, FnRegistry, HostFn, ParamType } from "../registry.js";
+import type { Runtime } from "../runtime.js";
+import { callFnPtr, fnPtrArity } from "../runtime.js";
+import { FnPtr, RFloat, typeName, type Value } from "../values.js";
+
+/** Registers one built-in overload. */
+export function def(reg: FnRegistry, names: string | string[], params: ParamType[], fn: HostFn): void {
+  for (const n of Array.isArray(names) ? names : [names]) reg.add(n, params, fn);
+}
+
+export function arith(msg: string): RhaiError {
+  return new RhaiError("ErrorArithmetic", msg);
+}
+
+export function mismatch(expected: string, v: Value): RhaiError {
+  return new RhaiError("ErrorMismatchDataType", `expecting ${expected} but got ${typeName(v)}`);
+}
+
+export function int(v: Value): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return v > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+  throw mismatch("i64", v);
+}
+
+export function flt(v: Value): number {
+  if (v instanceof RFloat) return v.v;
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v);
+  throw mismatch("f64", v);
+}
+
+export function F(x: number): RFloat {
+  return new RFloat(x);
+}
+
+/** A callback: `Fn` pointer (or a function name string where Rhai accepts one). */
+export function fnArg(v: Value): FnPtr {
+  if (v instanceof FnPtr) return v;
+  if (typeof v === "string") return new FnPtr(v);
+  throw mismatch("Fn", v);
+}
+
+/**
+ * Calls an array callback with the element as the first parameter and as `this`, and the index as
+ * an optional second parameter (per the callback's arity). Writes back changes to `this` into `holder[i]`.
+ */
+export function callElem(ctx: CallContext, fp: FnPtr, holder: Value[] | null, i: number, elem: Value): Value {
+  const rt = ctx as Runtime;
+  const ar = fnPtrArity(rt, fp);
+  const args = ar === 0 ? [] : ar >= 2 ? [elem, i] : [elem];
+  const ref = { v: elem };
+  const r = callFnPtr(rt, fp, args, ref, ctx.position);
+  if (holder && ref.v !== elem) holder[i] = ref.v;
+  return r;
+}
+
+export function truthy(v: Value, what: string): boolean {
+  if (typeof v === "boolean") return v;
+  throw new RhaiError("ErrorMismatchDataType", `${what}: callback must return a bool, not ${typeName(v)}`);
+}
