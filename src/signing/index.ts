@@ -10,3 +10,4 @@ export type { Approver, Decision, RequestReview, SessionReview } from "./review.
 export { describeRequest, describeSession, safeText } from "./review.js";
 export type { AuditEntry, SignerResult, SignerSessionOptions } from "./signer.js";
 export { inspectJoin, runSigner } from "./signer.js";
+export { SIGNER_SCHEMA, signerPolicy } from "./signer-policy.js";

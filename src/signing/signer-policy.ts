@@ -1,0 +1,54 @@
+import { SigrunError } from "../core/index.js";
+import { createPolicyEngine } from "../policy/index.js";
+import type { Decision, RequestReview, SessionReview } from "./review.js";
+
+/**
+ * The signer's Cedar policy (docs/spec/session.md §7). Principal = the initiator as the join string
+ * describes it, action = `Action::"sign"`, resource = the artifact with the attributes the signer
+ * computed itself. Cedar denies by default; any evaluation failure is a deny.
+ */
+export const SIGNER_SCHEMA = `
+entity Initiator = { "context": String, "relay": String, "mode": String };
+entity Artifact = { "name": String, "sha256": String, "size": Long, "format": String, "kind": String };
+action "sign" appliesTo { principal: [Initiator], resource: [Artifact], context: {} };
+`;
+
+export type PolicyApprover = (review: RequestReview) => Decision;
+
+export function signerPolicy(policyText: string, session: SessionReview): PolicyApprover {
+  const engine = createPolicyEngine({ policy: policyText, schema: SIGNER_SCHEMA, strict: true });
+  const principal = { type: "Initiator", id: "initiator" };
+  return (r) => {
+    if (r.size > Number.MAX_SAFE_INTEGER) throw new SigrunError("INTERNAL", "size out of range");
+    const resource = { type: "Artifact", id: r.name };
+    const d = engine.authorize({
+      principal,
+      action: { type: "Action", id: "sign" },
+      resource,
+      context: {},
+      entities: [
+        {
+          uid: principal,
+          attrs: { context: session.context, relay: session.relay, mode: session.mode },
+          parents: [],
+        },
+        {
+          uid: resource,
+          attrs: { name: r.name, sha256: r.sha256, size: r.size, format: r.format, kind: r.kind },
+          parents: [],
+        },
+      ],
+    });
+    if (d.allowed)
+      return { approved: true, reason: `policy allows (${d.policies.join(", ")})`, by: "policy" };
+    return {
+      approved: false,
+      reason: d.error
+        ? "policy evaluation failed"
+        : d.policies.length
+          ? `policy forbids (${d.policies.join(", ")})`
+          : "no policy permits",
+      by: "policy",
+    };
+  };
+}
