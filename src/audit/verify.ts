@@ -63,7 +63,13 @@ export function verifyAuditFile(path: string, opts: AuditVerifyOptions = {}): Au
 export function verifyAuditText(text: string, opts: AuditVerifyOptions = {}): AuditVerifyReport {
   const lines = text.split("\n");
   const torn = lines.pop() ?? "";
-  const entries: AuditEntry[] = lines.map((l, i) => parseEntry(l, `audit log line ${i + 1}`));
+  const entries: AuditEntry[] = lines.map((l, i) => {
+    try {
+      return parseEntry(l, `audit log line ${i + 1}`);
+    } catch (err) {
+      throw corrupt("malformed", i + 1, undefined, (err as Error).message);
+    }
+  });
   let head = GENESIS_HASH;
   let checkpoints = 0;
   let checkpointedSeq = 0;
