@@ -494,12 +494,12 @@ export class RelayClient {
           this.#ws = ws;
           this.#state = "open";
           this.#lastSeen = Date.now();
-          this.#attach(ws, release());
           const sends = this.#pendingSends;
           this.#pendingSends = [];
           this.#pendingBytes = 0;
           for (const d of sends) ws.send(d, { binary: true });
           this.#emit({ type: "resumed" });
+          this.#attach(ws, release());
           return;
         } else {
           ws.terminate();

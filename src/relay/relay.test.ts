@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { connectRelay, type RelayClient } from "../protocol/index.js";
-import { type RunningRelay, startRelay } from "./index.js";
+import { type RunningRelay, startRelay, startTcpProxy } from "./index.js";
 
 let relay: RunningRelay;
 before(async () => {
@@ -47,11 +47,62 @@ test("two peers exchange binary frames in order, then close", async () => {
 });
 
 test("a dropped peer resumes within the grace window and gets buffered frames in order", async () => {
-  const { a, b } = await pair();
-  // simulate a network drop of b's socket
-  (b as unknown as { terminateForTest?: () => void }).terminateForTest?.();
-  const internal = Object.getOwnPropertySymbols(b);
-  assert.equal(internal.length, 0);
+  const proxy = await startTcpProxy(relay.port);
+  try {
+    const a = await connectRelay(relay.url, { timeoutMs: 2000 });
+    const created = await a.create();
+    const b = await connectRelay(proxy.url, { timeoutMs: 2000 });
+    await b.join(created.session);
+    await a.waitForPeer({ timeoutMs: 2000 });
+    proxy.block(true);
+    proxy.cut();
+    const left = await a.next({ timeoutMs: 2000 });
+    assert.equal(left.type, "peer_left");
+    assert.equal(b.state, "reconnecting");
+    for (let i = 0; i < 5; i++) a.send(new Uint8Array([i]));
+    b.send(new Uint8Array([42])); // queued in the client while reconnecting
+    proxy.block(false);
+    assert.equal((await b.next({ timeoutMs: 3000 })).type, "resumed");
+    for (let i = 0; i < 5; i++) {
+      const ev = await b.next({ timeoutMs: 2000 });
+      assert.deepEqual(ev, { type: "data", data: new Uint8Array([i]) });
+    }
+    assert.equal((await a.next({ timeoutMs: 2000 })).type, "peer_back");
+    assert.deepEqual(await a.next({ timeoutMs: 2000 }), { type: "data", data: new Uint8Array([42]) });
+    await a.close();
+    assert.equal((await b.next({ timeoutMs: 2000 })).type, "closed");
+  } finally {
+    await proxy.close();
+  }
+});
+
+test("timeouts: next() and waitForPeer() never hang", async () => {
+  const a = await connectRelay(relay.url, { timeoutMs: 2000 });
+  await a.create();
+  await assert.rejects(a.waitForPeer({ timeoutMs: 50 }), { code: "TIMEOUT" });
+  await assert.rejects(a.next({ timeoutMs: 50 }), { code: "TIMEOUT" });
   await a.close();
-  await b.next({ timeoutMs: 2000 });
+  assert.equal((await a.next({ timeoutMs: 50 })).type, "closed");
+  await assert.rejects(a.next({ timeoutMs: 50 }), { code: "RELAY_UNAVAILABLE" });
+});
+
+test("connect errors are typed", async () => {
+  await assert.rejects(connectRelay("ws://127.0.0.1:1", { timeoutMs: 1000 }), { code: "RELAY_UNAVAILABLE" });
+  const c = await connectRelay(relay.url, { timeoutMs: 2000 });
+  await assert.rejects(c.join("AAAAAAAAAAAAAAAAAAAAAA"), { code: "SESSION_NOT_FOUND" });
+  assert.throws(() => c.send(new Uint8Array(65537)), { code: "FRAME_TOO_LARGE" });
+  await c.close();
+});
+
+test("/healthz and /metrics", async () => {
+  const c = await connectRelay(relay.url, { timeoutMs: 2000 });
+  const { session } = await c.create();
+  const h = await fetch(`${relay.httpUrl}/healthz`);
+  assert.equal(h.status, 200);
+  const m = await (await fetch(`${relay.httpUrl}/metrics`)).text();
+  assert.match(m, /^sigrun_relay_sessions_created_total \d+$/m);
+  assert.match(m, /^sigrun_relay_frame_bytes_bucket\{le="256"\} \d+$/m);
+  assert.ok(!m.includes(session), "no session ids in metrics");
+  assert.ok(!m.includes("127.0.0.1"), "no IPs in metrics");
+  await c.close();
 });
