@@ -7,7 +7,10 @@ import { register as key } from "./key.js";
 import { register as keygen } from "./keygen.js";
 import { register as receipt } from "./receipt.js";
 import { register as relay } from "./relay.js";
+import { register as remoteSign } from "./remote-sign.js";
 import { register as run } from "./run.js";
+import { register as secret } from "./secret.js";
+import { register as sign } from "./sign.js";
 import { register as signFile } from "./sign-file.js";
 import { register as submit } from "./submit.js";
 import { register as verify } from "./verify.js";
@@ -23,7 +26,10 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   keygen,
   receipt,
   relay,
+  remoteSign,
   run,
+  secret,
+  sign,
   signFile,
   submit,
   verify,

@@ -1,0 +1,196 @@
+import { appendFileSync, openSync, readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { ReadStream } from "node:tty";
+import type { Command } from "commander";
+import { SigrunError } from "../../core/index.js";
+import { printJson, readInput } from "../io.js";
+import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
+import { connectRelayCli, sharedSecret } from "./sign.js";
+
+interface RemoteSignOptions extends KeyOptions {
+  file?: string;
+  key?: string;
+  kexKey?: string;
+  sharedSecretEnv?: string;
+  sharedSecretFile?: string;
+  policy?: string;
+  yes?: boolean;
+  maxSignatures?: string;
+  audit?: string;
+  inspect?: boolean;
+  approveFrom?: string;
+  relayTokenEnv?: string;
+  relayTokenFile?: string;
+  idleTimeout: string;
+  json?: boolean;
+}
+
+const MAX_JOIN_INPUT = 8192;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const c of process.stdin) {
+    total += (c as Buffer).byteLength;
+    if (total > MAX_JOIN_INPUT) throw new SigrunError("JOIN_STRING_INVALID", "join string: stdin longer than 8 KiB");
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Asks y/N questions. `--approve-from FILE` (tests and scripted demos only) answers from a file, one
+ * line per question, anything but y/yes is a no and a missing line is a no. Otherwise the terminal
+ * (stdin when it is a TTY and not carrying the join string, else /dev/tty); without a terminal every
+ * answer is no. Nothing is ever approved by default.
+ */
+function questioner(answersFile: string | undefined, stdinFree: boolean) {
+  if (answersFile !== undefined) {
+    const lines = readFileSync(answersFile, "utf8").split(/\r?\n/);
+    let i = 0;
+    return {
+      by: "answers-file",
+      ask: async (q: string) => {
+        const a = (lines[i++] ?? "").trim().toLowerCase();
+        process.stderr.write(`${q} ${a || "(no answer)"}\n`);
+        return a === "y" || a === "yes";
+      },
+    };
+  }
+  return {
+    by: "human",
+    ask: async (q: string) => {
+      let input: NodeJS.ReadableStream;
+      let own: ReadStream | undefined;
+      if (stdinFree && process.stdin.isTTY) input = process.stdin;
+      else {
+        try {
+          own = new ReadStream(openSync("/dev/tty", "r"));
+          input = own;
+        } catch {
+          process.stderr.write(`${q} no terminal to ask on: answering no\n`);
+          return false;
+        }
+      }
+      const rl = createInterface({ input, output: process.stderr, terminal: false });
+      try {
+        process.stderr.write(`${q} `);
+        const answer: string = await new Promise((resolve) => {
+          rl.once("line", resolve);
+          rl.once("close", () => resolve(""));
+        });
+        const a = answer.trim().toLowerCase();
+        return a === "y" || a === "yes";
+      } finally {
+        rl.close();
+        own?.destroy();
+        if (input === process.stdin) process.stdin.pause();
+      }
+    },
+  };
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("remote-sign [join]")
+    .description(
+      "join a remote signing session as the signer: shows who asks and exactly what, asks y/N per request, signs, audit-logs",
+    )
+    .option("--file <file>", "read the join string from this file (`-` or a `-` argument: stdin)")
+    .option("--key <key>", "signing key: private key file or pkcs11: URI")
+    .option("--kex-key <file>", "public-key mode: the x25519 key agreement private key (sigrun keygen --type x25519)")
+    .option("--shared-secret-env <var>", "shared-secret mode: read the secret from this environment variable")
+    .option("--shared-secret-file <file>", "shared-secret mode: read the secret from this file")
+    .option("--policy <file>", "Cedar signer policy (principal Initiator, action sign, resource Artifact); a deny rejects")
+    .option("--yes", "sign what the policy allows without asking (requires --policy)")
+    .option("--max-signatures <n>", "refuse more than n signatures in this session")
+    .option("--audit <file>", "append every decision to this file (JSON lines)")
+    .option("--inspect", "decrypt and show the join string (relay, context, expiry) without joining")
+    .option("--approve-from <file>", "TESTING ONLY: answer the y/N questions from this file, one line each")
+    .option("--relay-token-env <var>", "access token of a private relay, from this environment variable")
+    .option("--relay-token-file <file>", "access token of a private relay, from this file")
+    .option("--idle-timeout <duration>", "end the session when no request arrives for this long", "10m")
+    .option("--json", "print a json summary on stdout");
+  addKeyOptions(cmd).action(async (join: string | undefined, o: RemoteSignOptions) => {
+    const { parseDuration } = await import("../../core/index.js");
+    const { parseJoinText } = await import("../../session/index.js");
+    const signing = await import("../../signing/index.js");
+    if (o.yes && o.policy === undefined) throw new SigrunError("USAGE", "--yes requires --policy");
+    if (join !== undefined && o.file !== undefined) throw new SigrunError("USAGE", "give the join string or --file, not both");
+    const fromStdin = join === "-" || o.file === "-";
+    const text = fromStdin
+      ? await readStdin()
+      : o.file !== undefined
+        ? Buffer.from(readInput(o.file, "join string file")).toString("utf8")
+        : join;
+    if (text === undefined) throw new SigrunError("USAGE", "give the join string, --file FILE, or - for stdin");
+    const joinBytes = parseJoinText(text);
+    let kexKey: import("node:crypto").KeyObject | undefined;
+    if (o.kexKey !== undefined) {
+      const { parsePrivateKey } = await import("../../keys/index.js");
+      kexKey = parsePrivateKey(readInput(o.kexKey, "key agreement key"), undefined, o.kexKey);
+    }
+    const secret = sharedSecret(o);
+    const secrets = { ...(kexKey ? { kexKey } : {}), ...(secret ? { secret } : {}) };
+
+    if (o.inspect) {
+      const signer = o.key !== undefined ? await openSigner(o.key, o) : undefined;
+      try {
+        const review = await signing.inspectJoin(joinBytes, secrets, signer);
+        if (o.json) printJson({ ...review, expiresAt: review.expiresAt.toISOString() });
+        else process.stdout.write(`${signing.describeSession(review)}\n`);
+      } finally {
+        await signer?.close();
+      }
+      return;
+    }
+    if (o.key === undefined) throw new SigrunError("USAGE", "--key: required to sign");
+    const maxSignatures = o.maxSignatures === undefined ? undefined : Number(o.maxSignatures);
+    if (maxSignatures !== undefined && (!Number.isSafeInteger(maxSignatures) || maxSignatures < 0))
+      throw new SigrunError("USAGE", `--max-signatures: expected a non-negative integer, got ${o.maxSignatures}`);
+    const policyText = o.policy === undefined ? undefined : Buffer.from(readInput(o.policy, "policy")).toString("utf8");
+    const q = questioner(o.approveFrom, !fromStdin);
+    let policy: ReturnType<typeof signing.signerPolicy> | undefined;
+    const signer = await openSigner(o.key, o);
+    try {
+      const result = await signing.runSigner({
+        joinBytes,
+        secrets,
+        signer,
+        connect: (url) => {
+          process.stderr.write(`connecting to ${url}\n`);
+          return connectRelayCli(url, o.relayTokenEnv, o.relayTokenFile);
+        },
+        reviewSession: async (s) => {
+          process.stderr.write(`${signing.describeSession(s)}\n`);
+          if (!s.keyMatches) return false;
+          if (policyText !== undefined) policy = signing.signerPolicy(policyText, s);
+          if (o.yes) return true;
+          return q.ask("join this session? [y/N]");
+        },
+        approve: async (r) => {
+          process.stderr.write(`${signing.describeRequest(r)}\n`);
+          if (policy) {
+            const d = policy(r);
+            process.stderr.write(`policy: ${d.approved ? "allow" : "deny"} (${d.reason})\n`);
+            if (!d.approved || o.yes) return d;
+          }
+          const yes = await q.ask(`sign ${signing.safeText(r.name)} (${r.format})? [y/N]`);
+          return { approved: yes, reason: yes ? "approved by the reviewer" : "declined by the reviewer", by: q.by };
+        },
+        ...(maxSignatures !== undefined ? { maxSignatures } : {}),
+        idleTimeoutMs: parseDuration(o.idleTimeout, "--idle-timeout"),
+        audit: (entry) => {
+          if (o.audit !== undefined) appendFileSync(o.audit, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+        },
+        onJoined: (sas) => process.stderr.write(`keys confirmed. short authentication string: ${sas}\n`),
+        onProgress: (m) => process.stderr.write(`${m}\n`),
+      });
+      if (o.json) printJson(result);
+      else process.stderr.write(`session ended (${result.endedBy}): signed ${result.signed}, rejected ${result.rejected}\n`);
+    } finally {
+      await signer.close();
+    }
+  });
+}
+

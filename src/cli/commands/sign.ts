@@ -1,0 +1,251 @@
+import { createPublicKey } from "node:crypto";
+import { appendFileSync, existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { SigrunError } from "../../core/index.js";
+import { printJson, readInput, readSecret, writeOutput } from "../io.js";
+import type { Command } from "commander";
+import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
+
+/**
+ * Helpers shared by `sign --remote` and `remote-sign` (secrets from files or env only; relay
+ * connection failures mapped to RELAY_UNAVAILABLE so scripts can branch on the exit code).
+ */
+export async function connectRelayCli(url: string, tokenEnv?: string, tokenFile?: string) {
+  const { connectRelay } = await import("../../protocol/index.js");
+  const token = readSecret({ env: tokenEnv, file: tokenFile }, "relay token");
+  try {
+    return await connectRelay(url, { timeoutMs: 10_000, ...(token !== undefined ? { token } : {}) });
+  } catch (err) {
+    if (err instanceof SigrunError && err.code === "TIMEOUT")
+      throw new SigrunError("RELAY_UNAVAILABLE", `relay ${url}: no connection within 10 s`, { cause: err });
+    throw err;
+  }
+}
+
+/** A shared secret from --shared-secret-env / --shared-secret-file; at least 8 bytes. */
+export function sharedSecret(o: { sharedSecretEnv?: string; sharedSecretFile?: string }): Uint8Array | undefined {
+  const s = readSecret({ env: o.sharedSecretEnv, file: o.sharedSecretFile }, "shared secret");
+  if (s === undefined) return undefined;
+  const b = new TextEncoder().encode(s.trim());
+  if (b.byteLength < 8) throw new SigrunError("USAGE", "shared secret: expected at least 8 bytes (use `sigrun secret new`)");
+  return b;
+}
+
+/** Reads an X25519 public key (SPKI PEM or DER) and returns the raw 32 bytes. */
+export async function readKexPublic(path: string): Promise<Uint8Array> {
+  const { x25519PublicRaw } = await import("../../session/index.js");
+  const data = readInput(path, "signer key agreement key");
+  try {
+    const text = Buffer.from(data).toString("utf8");
+    const key = text.includes("-----BEGIN")
+      ? createPublicKey({ key: text, format: "pem" })
+      : createPublicKey({ key: Buffer.from(data), format: "der", type: "spki" });
+    return x25519PublicRaw(key);
+  } catch (err) {
+    if (err instanceof SigrunError) throw err;
+    throw new SigrunError("KEY_INVALID", `${path}: expected an x25519 public key (sigrun keygen --type x25519)`, { cause: err });
+  }
+}
+
+/** The default one-line context from the CI environment (GitHub Actions), else empty. */
+export function defaultContext(env: NodeJS.ProcessEnv = process.env): string {
+  if (!env.GITHUB_REPOSITORY) return "";
+  const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_RUN_ID}` : "";
+  const sha = env.GITHUB_SHA ? ` ${env.GITHUB_SHA.slice(0, 12)}` : "";
+  return `${env.GITHUB_REPOSITORY}${run}${sha}`.slice(0, 100);
+}
+
+export function relayUrl(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const url = option ?? env.SIGRUN_RELAY;
+  if (!url) throw new SigrunError("USAGE", "relay: give --relay URL or set SIGRUN_RELAY");
+  if (!/^wss?:\/\//.test(url)) throw new SigrunError("USAGE", `relay: expected a ws:// or wss:// url, got ${url}`);
+  return url;
+}
+
+/** The clearly delimited join block printed (and re-printed) by the initiator. */
+export function joinBlock(line: string, pem: string, expiresAt: Date, now = Date.now()): string {
+  const left = Math.max(0, Math.round((expiresAt.getTime() - now) / 1000));
+  const bar = "=".repeat(72);
+  return [
+    bar,
+    "sigrun: waiting for the remote signer. On the signing machine run:",
+    "",
+    `  sigrun remote-sign ${line} --key SIGNING_KEY --kex-key KEX_KEY`,
+    "",
+    "or save this block to a file and run `sigrun remote-sign --file FILE …`:",
+    pem.trimEnd(),
+    `expires ${expiresAt.toISOString()} (in ${Math.floor(left / 60)}m${String(left % 60).padStart(2, "0")}s)`,
+    bar,
+    "",
+  ].join("\n");
+}
+
+function stepSummary(line: string, pem: string, expiresAt: Date): string {
+  return [
+    "### sigrun remote signing: join string",
+    "",
+    "Run on the signing machine:",
+    "",
+    "```",
+    `sigrun remote-sign ${line} --key SIGNING_KEY --kex-key KEX_KEY`,
+    "```",
+    "",
+    "```",
+    pem.trimEnd(),
+    "```",
+    "",
+    `Expires ${expiresAt.toISOString()}.`,
+    "",
+  ].join("\n");
+}
+
+interface SignCliOptions extends KeyOptions {
+  remote?: boolean;
+  key?: string;
+  signerKex?: string;
+  signerKey?: string;
+  sharedSecretEnv?: string;
+  sharedSecretFile?: string;
+  relay?: string;
+  relayTokenEnv?: string;
+  relayTokenFile?: string;
+  format: string;
+  context?: string;
+  joinTimeout: string;
+  responseTimeout: string;
+  joinFile?: string;
+  output?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+function outputPath(file: string, format: string, dir?: string): string {
+  const name = format === "bundle" ? basename(file) : `${basename(file)}.${format === "openpgp" ? "asc" : "sig"}`;
+  if (dir !== undefined) return join(dir, name);
+  return format === "bundle" ? file : `${file}.${format === "openpgp" ? "asc" : "sig"}`;
+}
+
+async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
+  const { parseSignatureFormat, signFile } = await import("../../keys/index.js");
+  if (o.format === "bundle") throw new SigrunError("USAGE", "local bundle signing: use `sigrun bundle sign`");
+  const format = parseSignatureFormat(o.format);
+  const signer = await openSigner(o.key!, o);
+  const done: { file: string; output: string }[] = [];
+  try {
+    for (const file of files) {
+      const sig = await signFile(signer, readInput(file, "file"), format);
+      const out = outputPath(file, format, o.output);
+      writeOutput(out, sig, { overwrite: o.force === true });
+      done.push({ file, output: out });
+    }
+  } finally {
+    await signer.close();
+  }
+  if (o.json) printJson({ signed: done, format, keyId: signer.publicKey.keyId });
+}
+
+async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
+  const { parsePublicKey } = await import("../../keys/index.js");
+  const { runInitiator, REMOTE_FORMATS } = await import("../../signing/index.js");
+  const { parseDuration } = await import("../../core/index.js");
+  if (!(REMOTE_FORMATS as readonly string[]).includes(o.format))
+    throw new SigrunError("USAGE", `format: expected one of ${REMOTE_FORMATS.join(", ")}, got ${o.format}`);
+  const format = o.format as (typeof REMOTE_FORMATS)[number];
+  if (o.signerKey === undefined)
+    throw new SigrunError("USAGE", "--signer-key: required with --remote (every returned signature is verified against it)");
+  const secret = sharedSecret(o);
+  if ((o.signerKex === undefined) === (secret === undefined))
+    throw new SigrunError("USAGE", "give exactly one of --signer-kex or --shared-secret-env/--shared-secret-file");
+  const signerKey = parsePublicKey(readInput(o.signerKey, "signer key"), o.signerKey);
+  const mode =
+    o.signerKex !== undefined
+      ? { kind: "public-key" as const, signerKex: await readKexPublic(o.signerKex) }
+      : { kind: "shared-secret" as const, secret: secret! };
+  const url = relayUrl(o.relay);
+  const joinTimeoutMs = parseDuration(o.joinTimeout, "--join-timeout");
+  const responseTimeoutMs = parseDuration(o.responseTimeout, "--response-timeout");
+  const context = o.context ?? defaultContext();
+  const items = files.map((file) => ({ name: basename(file), data: readInput(file, "file"), format }));
+  const outs = files.map((f) => outputPath(f, format, o.output));
+  if (!o.force && format !== "bundle") {
+    for (const out of outs) if (existsSync(out)) throw new SigrunError("IO_ERROR", `${out}: exists; refusing to overwrite (--force)`);
+  }
+  const relay = await connectRelayCli(url, o.relayTokenEnv, o.relayTokenFile);
+  if (relay.welcome.motd) process.stderr.write(`relay: ${relay.welcome.motd}\n`);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const result = await runInitiator({
+      relay,
+      relayUrl: url,
+      mode,
+      signerKey,
+      items,
+      context,
+      joinTimeoutMs,
+      responseTimeoutMs,
+      onJoinString: (j) => {
+        process.stderr.write(joinBlock(j.line, j.pem, j.expiresAt));
+        if (o.joinFile !== undefined) writeOutput(o.joinFile, j.pem, { overwrite: true });
+        const summary = process.env.GITHUB_STEP_SUMMARY;
+        if (summary) {
+          try {
+            appendFileSync(summary, stepSummary(j.line, j.pem, j.expiresAt));
+          } catch {
+            process.stderr.write("sigrun: warning: cannot write $GITHUB_STEP_SUMMARY\n");
+          }
+        }
+        timer = setInterval(() => process.stderr.write(joinBlock(j.line, j.pem, j.expiresAt)), 60_000);
+        timer.unref();
+      },
+      onJoined: (sas) => {
+        if (timer) clearInterval(timer);
+        process.stderr.write(`signer joined; keys confirmed. short authentication string: ${sas}\n`);
+      },
+      onProgress: (m) => process.stderr.write(`${m}\n`),
+    });
+    const written: { file: string; output: string }[] = [];
+    result.outputs.forEach((sig, i) => {
+      writeOutput(outs[i]!, sig, { overwrite: format === "bundle" || o.force === true });
+      written.push({ file: files[i]!, output: outs[i]! });
+    });
+    if (o.json) printJson({ signed: written, format, keyId: signerKey.keyId, sas: result.sas });
+    else for (const w of written) process.stderr.write(`wrote ${w.output}\n`);
+  } finally {
+    if (timer) clearInterval(timer);
+    await relay.close("done").catch(() => {});
+  }
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("sign <files...>")
+    .description(
+      "sign files locally (--key) or through a remote signer (--remote): the signer reviews every request, the result is verified against --signer-key before anything is written",
+    )
+    .option("--remote", "ask a remote signer through a relay (see `sigrun remote-sign`)")
+    .option("--key <key>", "local signing: private key file or pkcs11: URI")
+    .option("--signer-kex <file>", "remote, public-key mode: the signer's x25519 key agreement public key")
+    .option("--shared-secret-env <var>", "remote, shared-secret mode: read the secret from this environment variable")
+    .option("--shared-secret-file <file>", "remote, shared-secret mode: read the secret from this file")
+    .option("--signer-key <file>", "remote: the signer's public signing key; every signature must verify against it")
+    .option("--relay <url>", "relay url (ws:// or wss://; default $SIGRUN_RELAY)")
+    .option("--relay-token-env <var>", "access token of a private relay, from this environment variable")
+    .option("--relay-token-file <file>", "access token of a private relay, from this file")
+    .option("--format <format>", "raw | ssh | openpgp | bundle (remote only)", "raw")
+    .option("--context <text>", "one line shown to the signer (default: repository, run id and commit from GitHub Actions)")
+    .option("--join-timeout <duration>", "how long to wait for the signer to join", "15m")
+    .option("--response-timeout <duration>", "how long to wait for each signature (the signer reviews it)", "10m")
+    .option("--join-file <file>", "also write the join string (PEM) to this file")
+    .option("-o, --output <dir>", "write signatures into this directory (default: beside each file)")
+    .option("--force", "overwrite existing signature files")
+    .option("--json", "print a json summary on stdout");
+  addKeyOptions(cmd).action(async (files: string[], o: SignCliOptions) => {
+    if (o.remote) {
+      if (o.key !== undefined) throw new SigrunError("USAGE", "--key is for local signing; --remote uses the signer's key");
+      await signRemote(files, o);
+      return;
+    }
+    if (o.key === undefined) throw new SigrunError("USAGE", "give --key for local signing or --remote");
+    await signLocal(files, o);
+  });
+}
