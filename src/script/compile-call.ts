@@ -189,6 +189,10 @@ export function compileMethod(c: Compiler, n: Node): Ev {
   const k = argEvs.length;
   const sf = c.fns.get(`${name}/${k}`);
   const safe: boolean = n.safe;
+  if (name === "is_shared" && k === 0) {
+    const shared = n.obj.t === "var" && n.obj.decl.captured;
+    return () => shared;
+  }
   return (rt, f) => {
     const o = lv.get(rt, f);
     if (safe && o === undefined) return undefined;

@@ -2,6 +2,7 @@ import type { Node } from "./ast.js";
 import type { Compiler } from "./compiler.js";
 import { RhaiError } from "./errors.js";
 import { toDisplay } from "./format.js";
+import { checkSize } from "./limits-check.js";
 import { binaryBuiltin, floatCmp, intNeg, NO_OP } from "./ops.js";
 import type { Ev, Runtime } from "./runtime.js";
 import { RCustom, RFloat, RRange, typeName, type Value } from "./values.js";
@@ -13,7 +14,11 @@ export function binaryOp(rt: Runtime, op: string, a: Value, b: Value, n: Node): 
   try {
     if (!(a instanceof RCustom) && !(b instanceof RCustom)) {
       const r = binaryBuiltin(op, a, b, toDisplay);
-      if (r !== NO_OP) return r;
+      if (r !== NO_OP) {
+        if (rt.sizeLimited && typeof r !== "number" && typeof r !== "boolean")
+          checkSize(rt, r, { line: n.line, column: n.col });
+        return r;
+      }
     }
     const nf = rt.core.registry.resolve(op, [a, b]);
     if (nf) return rt.callNative(nf, [a, b], { line: n.line, column: n.col });

@@ -5,6 +5,7 @@ import { compileFlow } from "./compile-flow.js";
 import { compileOp } from "./compile-ops.js";
 import { RhaiError } from "./errors.js";
 import { toDisplay } from "./format.js";
+import { checkSize } from "./limits-check.js";
 import type { CompiledFn, EngineCore, Ev, Frame, ProgramCode, Runtime } from "./runtime.js";
 import { RETURN } from "./runtime.js";
 import { Cell, cloneValue, type Value } from "./values.js";
@@ -81,7 +82,19 @@ export class Compiler {
   }
 
   /** A statement sequence; the value is the last statement's. */
-  block(stmts: Node[], _scoped: boolean): Ev {
+  block(stmts: Node[], scoped: boolean): Ev {
+    const inner = this.blockInner(stmts);
+    if (!scoped || !stmts.some((s) => s.t === "let")) return inner;
+    return (rt, f) => {
+      if (rt.maxVars === 0) return inner(rt, f);
+      const saved = rt.vars;
+      const v = inner(rt, f);
+      rt.vars = saved;
+      return v;
+    };
+  }
+
+  private blockInner(stmts: Node[]): Ev {
     const evs = stmts.map((s) => this.stmt(s));
     const n = evs.length;
     if (n === 0) return () => undefined;
@@ -140,6 +153,7 @@ export class Compiler {
     if (n.decl.captured) {
       return (rt, f) => {
         const v = init(rt, f);
+        if (rt.maxVars !== 0) rt.countVar();
         f[slot] = new Cell(v) as unknown as Value;
         if (top) rt.globals.set(name, v);
         return undefined;
@@ -148,12 +162,14 @@ export class Compiler {
     if (top)
       return (rt, f) => {
         const v = init(rt, f);
+        if (rt.maxVars !== 0) rt.countVar();
         f[slot] = v;
         rt.globals.set(name, v);
         return undefined;
       };
     return (rt, f) => {
       f[slot] = init(rt, f);
+      if (rt.maxVars !== 0) rt.countVar();
       return undefined;
     };
   }
@@ -200,22 +216,26 @@ export class Compiler {
       case "index":
         return compileGet(this, n);
       case "arr": {
+        const p = { line: n.line, column: n.col };
         const items: Ev[] = n.items.map((x: Node) => this.valueExpr(x));
         const k = items.length;
         return (rt, f) => {
           rt.addOps(k + 1);
           const out = new Array<Value>(k);
           for (let i = 0; i < k; i++) out[i] = items[i](rt, f);
+          if (rt.sizeLimited) checkSize(rt, out, p);
           return out;
         };
       }
       case "map": {
+        const p = { line: n.line, column: n.col };
         const keys: string[] = n.entries.map((e: [string, Node]) => e[0]);
         const vals: Ev[] = n.entries.map((e: [string, Node]) => this.valueExpr(e[1]));
         return (rt, f) => {
           rt.addOps(keys.length + 1);
           const m = new Map<string, Value>();
           for (let i = 0; i < keys.length; i++) m.set(keys[i], vals[i](rt, f));
+          if (rt.sizeLimited) checkSize(rt, m, p);
           return m;
         };
       }

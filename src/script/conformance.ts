@@ -128,7 +128,7 @@ export function runCase(c: Record<string, unknown>): Record<string, unknown> {
       const out: Record<string, unknown> = {
         id,
         value: encodeValue(result.value),
-        type: typeName(result.value),
+        type: typeName(result.value) === "()" ? "unit" : typeName(result.value),
         prints,
       };
       if (debugs.length > 0) out.debug = debugs;

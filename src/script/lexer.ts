@@ -144,8 +144,10 @@ const RESERVED_SYMBOLS = new Set([
 ]);
 const SYMBOLS1 = "+-*/%=<>!&|^()[]{},;:.?#@$~";
 
+/** Rhai maps every lexical error to `ParseError:BadInput` except over-long literals. */
 function lexErr(kind: string, msg: string, line: number, col: number): RhaiError {
-  return new RhaiError(`ParseError:${kind}`, msg, { position: { line, column: col } });
+  const k = kind === "LiteralTooLarge" ? kind : "BadInput";
+  return new RhaiError(`ParseError:${k}`, `${msg} (${kind})`, { position: { line, column: col } });
 }
 
 function isIdStart(c: number): boolean {
@@ -328,6 +330,8 @@ export class Lexer {
     this.i = j;
     if (isFloat) return { k: "float", v: Number.parseFloat(text), line, col, end: j };
     const b = BigInt(text);
+    // 2^63 is only valid right after a unary minus (i64::MIN); the parser checks that
+    if (b === 0x8000000000000000n) return { k: "int", v: b, line, col, end: j };
     if (b > 0x7fffffffffffffffn) throw lexErr("MalformedNumber", `integer too large '${text}'`, line, col);
     return { k: "int", v: normInt(b), line, col, end: j };
   }

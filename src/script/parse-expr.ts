@@ -91,6 +91,11 @@ function parseStatementOne(p: Parser, lvl: number): Node[] {
 
 export function parseUnary(p: Parser, lvl: number): Node {
   const t = p.peek();
+  if (t.k === "-" && p.peekAt(1).k === "int" && p.peekAt(1).v === 0x8000000000000000n) {
+    p.next();
+    const n = p.next();
+    return parsePostfix(p, lvl, p.node("lit", n, { v: -0x8000000000000000n }));
+  }
   if (t.k === "-" || t.k === "+") {
     p.next();
     const e = parseUnary(p, p.up(lvl));
@@ -110,7 +115,10 @@ export function parseUnary(p: Parser, lvl: number): Node {
   if (t.k === ".." || t.k === "..=") {
     // `..b` = from the start
     p.next();
-    const r = parseUnary(p, p.up(lvl));
+    const nk = p.peek().k;
+    const r = [")", "]", "}", ",", ";", "=>"].includes(nk)
+      ? p.node("lit", t, { v: undefined })
+      : parseUnary(p, p.up(lvl));
     return p.node("range", t, { l: p.node("lit", t, { v: 0 }), r, inclusive: t.k === "..=" });
   }
   if (t.k === "eof") throw p.err("UnexpectedEOF", "script is incomplete", t);
@@ -216,6 +224,9 @@ function parsePrimary(p: Parser, lvl: number): Node {
   const t = p.next();
   switch (t.k) {
     case "int":
+      if (t.v === 0x8000000000000000n)
+        throw p.err("BadInput", "integer literal too large (MalformedNumber)", t);
+      return p.node("lit", t, { v: t.v });
     case "str":
       return p.node("lit", t, { v: t.v });
     case "float":
@@ -330,6 +341,8 @@ function parseIdent(p: Parser, t: Token, lvl: number): Node {
     }
     const name = path.pop() as string;
     const ns = path.join("::");
+    if (p.opts.strictVariables && ns !== "global" && !p.cfg.modules.has(ns))
+      throw p.err("ModuleUndefined", `undefined module '${ns}'`, t);
     if (p.is("(")) return p.node("call", t, { name, ns, args: parseArgs(p, p.up(lvl)), bang: false });
     return p.node("nsvar", t, { ns, name });
   }

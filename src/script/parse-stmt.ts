@@ -38,6 +38,8 @@ export function parseBlock(p: Parser, lvl: number): Node {
   const t = p.expect("{", "to start a statement block");
   p.pushBlock();
   const body = parseStatements(p, p.up(lvl), false);
+  if (p.cfg.expressionOnly && (body.length !== 1 || p.toks[p.i - 1].k === ";"))
+    throw p.err("BadInput", "statement blocks are not allowed in an expression", t);
   p.popBlock();
   if (!p.is("}")) throw p.err("MissingToken", "expecting '}' to end the statement block", p.peek());
   p.next();
@@ -127,6 +129,11 @@ function parseLet(p: Parser, lvl: number, isConst: boolean): Node {
   return p.node("let", t, { decl, init, isConst, top: p.fn.kind === "top" && p.fn.blocks.length === 1 });
 }
 
+function endsStmt(p: Parser): boolean {
+  const k = p.peek().k;
+  return k === ";" || k === "}" || k === "eof" || k === "," || k === ")" || k === "]" || k === "=>";
+}
+
 const ASSIGN_OPS = new Set(["=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", "&=", "|=", "^="]);
 
 function rootVar(n: Node): Node | null {
@@ -141,6 +148,8 @@ function parseExprStmt(p: Parser, lvl: number): Node {
   if (p.cfg.expressionOnly) throw p.err("BadInput", "assignments are not allowed in expressions", t);
   p.next();
   const root = rootVar(e);
+  if (e.t === "lit" || e.t === "interp" || e.t === "nsvar")
+    throw p.err("AssignmentToConstant", "cannot assign to a constant value", e);
   if (!root || (e.t !== "var" && e.t !== "gvar" && e.t !== "this" && e.t !== "prop" && e.t !== "index"))
     throw p.err("AssignmentToInvalidLHS", "cannot assign to this expression", t);
   if (root.t === "var" && root.decl.isConst)
@@ -206,14 +215,14 @@ export function parseStmt(p: Parser, lvl: number, top: boolean): Node {
       p.next();
       if (p.fn.loops === 0) throw p.err("LoopBreak", `'${t.k}' outside a loop`, t);
       let e: Node | null = null;
-      if (t.k === "break" && !p.is(";") && !p.is("}") && !p.is("eof")) e = parseExpr(p, lvl);
+      if (t.k === "break" && !endsStmt(p)) e = parseExpr(p, lvl);
       return p.node(t.k, t, { e });
     }
     case "return":
     case "throw": {
       p.next();
       let e: Node | null = null;
-      if (!p.is(";") && !p.is("}") && !p.is("eof")) e = parseExpr(p, lvl);
+      if (!endsStmt(p)) e = parseExpr(p, lvl);
       return p.node(t.k, t, { e });
     }
     case "import": {

@@ -65,6 +65,11 @@ export class Runtime implements CallContext {
   readonly maxCallLevels: number;
   readonly deadline: number;
   readonly globals = new Map<string, Value>();
+  /** Live variables (tracked only when maxVars > 0). */
+  vars = 0;
+  readonly maxVars: number;
+  /** Whether any data-size limit applies (checks are skipped otherwise). */
+  readonly sizeLimited: boolean;
 
   constructor(
     readonly core: EngineCore,
@@ -76,6 +81,14 @@ export class Runtime implements CallContext {
     this.maxCallLevels = lv > 0 ? Math.min(lv, HARD_MAX_CALL_LEVELS) : HARD_MAX_CALL_LEVELS;
     this.deadline = limits.maxWallMs > 0 ? Date.now() + limits.maxWallMs : Number.POSITIVE_INFINITY;
     this.opsCheck = this.nextCheck();
+    this.maxVars = limits.maxVariables;
+    this.vars = scope ? scope.size : 0;
+    this.sizeLimited = limits.maxStringSize > 0 || limits.maxArraySize > 0 || limits.maxMapSize > 0;
+  }
+
+  countVar(n = 1): void {
+    this.vars += n;
+    if (this.vars > this.maxVars) throw new RhaiError("ErrorTooManyVariables", "too many variables");
   }
 
   private nextCheck(): number {
@@ -125,7 +138,9 @@ export class Runtime implements CallContext {
     if (++this.ops > this.opsCheck) this.tick();
     const f: Frame = new Array(fn.frameSize);
     f[0] = thisRef ? thisRef.v : UNBOUND;
+    const savedVars = this.vars;
     const ps = fn.paramSlots;
+    if (this.maxVars !== 0) this.countVar(ps.length);
     for (let i = 0; i < ps.length; i++)
       f[ps[i]] = fn.paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
     let v: Value;
@@ -140,6 +155,7 @@ export class Runtime implements CallContext {
       throw wrapInFunction(e, fn.name, pos);
     } finally {
       this.depth--;
+      this.vars = savedVars;
     }
     if (thisRef) thisRef.v = f[0];
     return v;

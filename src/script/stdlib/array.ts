@@ -6,6 +6,7 @@ import type { Runtime } from "../runtime.js";
 import { callFnPtr } from "../runtime.js";
 import { cloneValue, type FnPtr, type RRange, typeName, type Value } from "../values.js";
 import { callElem, def, fnArg, int, truthy } from "./util.js";
+import { callWithItem } from "./util-call.js";
 
 type Arr = Value[];
 
@@ -248,13 +249,10 @@ function registerCallbacks(r: FnRegistry): void {
   });
   const reduce = (arr: Arr, fp: FnPtr, init: Value, ctx: CallContext, rev: boolean): Value => {
     let acc = init;
-    const rt = ctx as Runtime;
     const n = arr.length;
     for (let j = 0; j < n; j++) {
       const i = rev ? n - 1 - j : j;
-      const ar = fp.closure ? fp.closure.params.length - fp.curry.length : 2;
-      const args = ar >= 3 ? [acc, arr[i], i] : [acc, arr[i]];
-      acc = callFnPtr(rt, fp, args, { v: arr[i] }, ctx.position);
+      acc = callWithItem(ctx, fp, null, i, arr[i], [acc], 1);
     }
     return acc;
   };

@@ -1,5 +1,6 @@
 import { FnRegistry } from "../registry.js";
 import { registerArray } from "./array.js";
+import { registerBlob } from "./blob.js";
 import { registerCore } from "./core.js";
 import { registerMap } from "./map.js";
 import { registerMath } from "./math.js";
@@ -13,6 +14,7 @@ export function buildStdlib(): FnRegistry {
   registerString(r);
   registerArray(r);
   registerMap(r);
+  registerBlob(r);
   return r;
 }
 

@@ -1,8 +1,7 @@
 import { RhaiError } from "../errors.js";
 import type { CallContext, FnRegistry, HostFn, ParamType } from "../registry.js";
-import type { Runtime } from "../runtime.js";
-import { callFnPtr, fnPtrArity } from "../runtime.js";
 import { FnPtr, RFloat, typeName, type Value } from "../values.js";
+import { callWithItem } from "./util-call.js";
 
 /** Registers one built-in overload. */
 export function def(reg: FnRegistry, names: string | string[], params: ParamType[], fn: HostFn): void {
@@ -41,18 +40,9 @@ export function fnArg(v: Value): FnPtr {
   throw mismatch("Fn", v);
 }
 
-/**
- * Calls an array callback with the element as the first parameter and as `this`, and the index as
- * an optional second parameter (per the callback's arity). Writes back changes to `this` into `holder[i]`.
- */
+/** Calls an array callback per Rhai's rules (element as `this` or moved into the arguments, index extra). */
 export function callElem(ctx: CallContext, fp: FnPtr, holder: Value[] | null, i: number, elem: Value): Value {
-  const rt = ctx as Runtime;
-  const ar = fnPtrArity(rt, fp);
-  const args = ar === 0 ? [] : ar >= 2 ? [elem, i] : [elem];
-  const ref = { v: elem };
-  const r = callFnPtr(rt, fp, args, ref, ctx.position);
-  if (holder && ref.v !== elem) holder[i] = ref.v;
-  return r;
+  return callWithItem(ctx, fp, holder, i, elem, [], holder ? null : 0);
 }
 
 export function truthy(v: Value, what: string): boolean {
