@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { SigrunError } from "../core/index.js";
+import { encryptPkcs8 } from "./pkcs8-encrypt.js";
 
 export const KEYGEN_TYPES = ["ed25519", "p256", "rsa3072", "x25519"] as const;
 export type KeygenType = (typeof KEYGEN_TYPES)[number];
@@ -27,11 +28,13 @@ export function generateKey(type: KeygenType): GeneratedKey {
   }
 }
 
-/** PKCS#8 PEM, encrypted with AES-256-CBC + scrypt-derived key via PBES2 when a passphrase is given. */
+/**
+ * PKCS#8 PEM; when a passphrase is given, encrypted PKCS#8 with PBES2 (PBKDF2-HMAC-SHA256, 600,000
+ * iterations, AES-256-CBC; see pkcs8-encrypt.ts).
+ */
 export function privateKeyPem(key: KeyObject, passphrase?: string): string {
   if (passphrase === undefined) return key.export({ format: "pem", type: "pkcs8" }).toString();
-  if (passphrase.length === 0) throw new SigrunError("INPUT_INVALID", "passphrase: must not be empty");
-  return key.export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase }).toString();
+  return encryptPkcs8(key, passphrase);
 }
 
 export function publicKeyPem(key: KeyObject): string {
