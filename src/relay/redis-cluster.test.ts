@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { redisAvailable, startTestRedis, type TestRedis } from "../../test/helpers/redis.js";
+import { connectRelay } from "../protocol/index.js";
+import { RawRelaySocket } from "./index.js";
+
+const MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+const skip = redisAvailable() ? false : "redis-server not installed and SIGRUN_TEST_REDIS_URL not set";
+
+/** Starts `sigrun relay serve` as a child process and reads its first stdout line for the URL. */
+async function spawnNode(redis: TestRedis): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [
+      MAIN,
+      "relay",
+      "serve",
+      "--listen",
+      "127.0.0.1:0",
+      "--redis",
+      redis.url,
+      "--redis-prefix",
+      redis.prefix,
+      "--quiet",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const line = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("relay did not start")), 10_000);
+    rl.once("line", (l) => {
+      clearTimeout(t);
+      resolve(l);
+    });
+    child.once("exit", (code) => reject(new Error(`relay exited ${code}`)));
+  });
+  const m = /^listening on (ws:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+  assert.ok(m, `unexpected first line ${line}`);
+  return { url: m[1] as string, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+let redis: TestRedis;
+let n1: { url: string; child: ChildProcess };
+let n2: { url: string; child: ChildProcess };
+
+before(async () => {
+  if (skip) return;
+  redis = await startTestRedis();
+  [n1, n2] = await Promise.all([spawnNode(redis), spawnNode(redis)]);
+});
+after(async () => {
+  if (skip) return;
+  await Promise.all([stop(n1.child), stop(n2.child)]);
+  await redis.stop();
+});
+
+test("two relay processes over one redis: peers on different nodes talk, resume across nodes", {
+  skip,
+}, async () => {
+  const a = await connectRelay(n1.url, { timeoutMs: 3000 });
+  const created = await a.create({ context: new Uint8Array([1]) });
+  const b = await connectRelay(n2.url, { timeoutMs: 3000, autoResume: false });
+  const joined = await b.join(created.session, new Uint8Array([2]));
+  assert.deepEqual(joined.peerContext, new Uint8Array([1]));
+  assert.deepEqual(await a.waitForPeer({ timeoutMs: 3000 }), new Uint8Array([2]));
+
+  for (let i = 0; i < 200; i++) a.send(new Uint8Array([i & 255, i >> 8]));
+  for (let i = 0; i < 200; i++) {
+    assert.deepEqual(await b.next({ timeoutMs: 3000 }), {
+      type: "data",
+      data: new Uint8Array([i & 255, i >> 8]),
+    });
+  }
+  b.send(new Uint8Array([9, 9]));
+  assert.deepEqual(await a.next({ timeoutMs: 3000 }), { type: "data", data: new Uint8Array([9, 9]) });
+
+  // a third peer, on either node, is refused
+  const c = await connectRelay(n1.url, { timeoutMs: 3000 });
+  await assert.rejects(c.join(created.session), { code: "SESSION_FULL" });
+  await c.close();
+
+  // b's role moves to node 1 with its resume token; the old socket on node 2 is evicted
+  const raw = await RawRelaySocket.open(n1.url);
+  raw.sendJson({ type: "hello", version: 1 });
+  assert.equal((await raw.nextJson()).type, "welcome");
+  raw.sendJson({ type: "resume", session: created.session, role: "b", resumeToken: joined.resumeToken });
+  const resumed = await raw.nextJson();
+  assert.equal(resumed.type, "resumed");
+  assert.equal(resumed.peer, "present");
+  const evicted = await b.next({ timeoutMs: 3000 });
+  assert.equal(evicted.type === "error" && evicted.error.code, "RELAY_REJECTED");
+  a.send(new Uint8Array([7]));
+  assert.deepEqual(await raw.next(), { binary: new Uint8Array([7]) });
+
+  await a.close("finished");
+  const closed = await raw.nextJson();
+  assert.deepEqual(closed, { type: "closed", reason: "finished", by: "peer" });
+  raw.close();
+
+  // records, buffers and channels are gone
+  const { Redis } = await import("ioredis");
+  const r = new Redis(redis.url);
+  try {
+    assert.deepEqual(await r.keys(`${redis.prefix}*`), []);
+  } finally {
+    r.disconnect();
+  }
+});
+
+test("redis: a buffered peer that never comes back closes the session for the other", { skip }, async () => {
+  const a = await connectRelay(n1.url, { timeoutMs: 3000 });
+  const created = await a.create();
+  const b = await RawRelaySocket.open(n2.url);
+  b.sendJson({ type: "hello", version: 1 });
+  await b.nextJson();
+  b.sendJson({ type: "join", session: created.session });
+  assert.equal((await b.nextJson()).type, "joined");
+  await a.waitForPeer({ timeoutMs: 3000 });
+  b.close();
+  const left = await a.next({ timeoutMs: 3000 });
+  assert.equal(left.type, "peer_left");
+  a.send(new Uint8Array([1])); // buffered in redis for b
+  await a.close();
+});
