@@ -8,4 +8,4 @@ export { DEFAULT_LIMITS } from "./options.js";
 export { RCODESIGN_APIS } from "./rcodesign-connection.js";
 export type { RunningRelay, StartRelayOptions } from "./server.js";
 export { startRelay } from "./server.js";
-export { type RawFrame, RawRelaySocket, startTcpProxy } from "./testing.js";
+export { createV1, openV1, type RawFrame, RawRelaySocket, startTcpProxy } from "./testing.js";

@@ -38,7 +38,8 @@ async function ackAndPeer(p: Awaited<ReturnType<typeof peer>>): Promise<string> 
   for (let i = 0; i < 2; i++) {
     const m = await p.next();
     types.push(m.type as string);
-    if (m.type === "peer-message") message = Buffer.from((m.payload as { message: string }).message, "base64").toString();
+    if (m.type === "peer-message")
+      message = Buffer.from((m.payload as { message: string }).message, "base64").toString();
     assert.equal(typeof m.ttl, "number");
   }
   assert.deepEqual(types.sort(), ["message-sent", "peer-message"]);
@@ -54,7 +55,8 @@ test("rcodesign: both peers follow the documented sequence end to end", async ()
     assert.equal(g.request_id, rid);
     assert.equal(g.type, "greeting");
     const payload = g.payload as { apis: string[]; motd: string };
-    for (const api of ["create-session", "join-session", "send-message", "goodbye"]) assert.ok(payload.apis.includes(api));
+    for (const api of ["create-session", "join-session", "send-message", "goodbye"])
+      assert.ok(payload.apis.includes(api));
     assert.equal(payload.motd, "self-hosted");
   }
   const sessionId = randomUUID();

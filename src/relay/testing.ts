@@ -147,3 +147,23 @@ export async function startTcpProxy(
       }),
   };
 }
+
+/** Opens a raw v1 socket and completes hello/welcome. */
+export async function openV1(url: string, token?: string): Promise<RawRelaySocket> {
+  const s = await RawRelaySocket.open(url);
+  s.sendJson({ type: "hello", version: 1, ...(token === undefined ? {} : { token }) });
+  const w = await s.nextJson();
+  if (w.type !== "welcome") throw new Error(`expected welcome, got ${JSON.stringify(w)}`);
+  return s;
+}
+
+/** Creates a session on a raw socket: returns it with the session id and resume token. */
+export async function createV1(
+  url: string,
+): Promise<{ s: RawRelaySocket; session: string; resumeToken: string }> {
+  const s = await openV1(url);
+  s.sendJson({ type: "create" });
+  const c = await s.nextJson();
+  if (c.type !== "created") throw new Error(`expected created, got ${JSON.stringify(c)}`);
+  return { s, session: c.session as string, resumeToken: c.resumeToken as string };
+}

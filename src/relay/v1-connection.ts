@@ -21,6 +21,11 @@ export class V1Connection extends BaseConnection {
   #chain: Promise<void> = Promise.resolve();
 
   protected onFrame(data: Buffer, isBinary: boolean): void {
+    if (isBinary && this.#state === "new") {
+      this.fail("PROTOCOL_ERROR", undefined);
+      this.closeSocket(1008, "hello expected");
+      return;
+    }
     if (isBinary) {
       if (this.#busy > 0) this.#enqueue(() => this.#send(data));
       else
