@@ -4,8 +4,8 @@ import { ReadStream } from "node:tty";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { printJson, readInput } from "../io.js";
-import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 import { connectRelayCli, sharedSecret } from "./sign.js";
+import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
 interface RemoteSignOptions extends KeyOptions {
   file?: string;
@@ -32,7 +32,8 @@ async function readStdin(): Promise<string> {
   let total = 0;
   for await (const c of process.stdin) {
     total += (c as Buffer).byteLength;
-    if (total > MAX_JOIN_INPUT) throw new SigrunError("JOIN_STRING_INVALID", "join string: stdin longer than 8 KiB");
+    if (total > MAX_JOIN_INPUT)
+      throw new SigrunError("JOIN_STRING_INVALID", "join string: stdin longer than 8 KiB");
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -98,10 +99,16 @@ export function register(program: Command): void {
     )
     .option("--file <file>", "read the join string from this file (`-` or a `-` argument: stdin)")
     .option("--key <key>", "signing key: private key file or pkcs11: URI")
-    .option("--kex-key <file>", "public-key mode: the x25519 key agreement private key (sigrun keygen --type x25519)")
+    .option(
+      "--kex-key <file>",
+      "public-key mode: the x25519 key agreement private key (sigrun keygen --type x25519)",
+    )
     .option("--shared-secret-env <var>", "shared-secret mode: read the secret from this environment variable")
     .option("--shared-secret-file <file>", "shared-secret mode: read the secret from this file")
-    .option("--policy <file>", "Cedar signer policy (principal Initiator, action sign, resource Artifact); a deny rejects")
+    .option(
+      "--policy <file>",
+      "Cedar signer policy (principal Initiator, action sign, resource Artifact); a deny rejects",
+    )
     .option("--yes", "sign what the policy allows without asking (requires --policy)")
     .option("--max-signatures <n>", "refuse more than n signatures in this session")
     .option("--audit <file>", "append every decision to this file (JSON lines)")
@@ -116,14 +123,16 @@ export function register(program: Command): void {
     const { parseJoinText } = await import("../../session/index.js");
     const signing = await import("../../signing/index.js");
     if (o.yes && o.policy === undefined) throw new SigrunError("USAGE", "--yes requires --policy");
-    if (join !== undefined && o.file !== undefined) throw new SigrunError("USAGE", "give the join string or --file, not both");
+    if (join !== undefined && o.file !== undefined)
+      throw new SigrunError("USAGE", "give the join string or --file, not both");
     const fromStdin = join === "-" || o.file === "-";
     const text = fromStdin
       ? await readStdin()
       : o.file !== undefined
         ? Buffer.from(readInput(o.file, "join string file")).toString("utf8")
         : join;
-    if (text === undefined) throw new SigrunError("USAGE", "give the join string, --file FILE, or - for stdin");
+    if (text === undefined)
+      throw new SigrunError("USAGE", "give the join string, --file FILE, or - for stdin");
     const joinBytes = parseJoinText(text);
     let kexKey: import("node:crypto").KeyObject | undefined;
     if (o.kexKey !== undefined) {
@@ -147,8 +156,12 @@ export function register(program: Command): void {
     if (o.key === undefined) throw new SigrunError("USAGE", "--key: required to sign");
     const maxSignatures = o.maxSignatures === undefined ? undefined : Number(o.maxSignatures);
     if (maxSignatures !== undefined && (!Number.isSafeInteger(maxSignatures) || maxSignatures < 0))
-      throw new SigrunError("USAGE", `--max-signatures: expected a non-negative integer, got ${o.maxSignatures}`);
-    const policyText = o.policy === undefined ? undefined : Buffer.from(readInput(o.policy, "policy")).toString("utf8");
+      throw new SigrunError(
+        "USAGE",
+        `--max-signatures: expected a non-negative integer, got ${o.maxSignatures}`,
+      );
+    const policyText =
+      o.policy === undefined ? undefined : Buffer.from(readInput(o.policy, "policy")).toString("utf8");
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
     const signer = await openSigner(o.key, o);
@@ -176,7 +189,11 @@ export function register(program: Command): void {
             if (!d.approved || o.yes) return d;
           }
           const yes = await q.ask(`sign ${signing.safeText(r.name)} (${r.format})? [y/N]`);
-          return { approved: yes, reason: yes ? "approved by the reviewer" : "declined by the reviewer", by: q.by };
+          return {
+            approved: yes,
+            reason: yes ? "approved by the reviewer" : "declined by the reviewer",
+            by: q.by,
+          };
         },
         ...(maxSignatures !== undefined ? { maxSignatures } : {}),
         idleTimeoutMs: parseDuration(o.idleTimeout, "--idle-timeout"),
@@ -187,10 +204,12 @@ export function register(program: Command): void {
         onProgress: (m) => process.stderr.write(`${m}\n`),
       });
       if (o.json) printJson(result);
-      else process.stderr.write(`session ended (${result.endedBy}): signed ${result.signed}, rejected ${result.rejected}\n`);
+      else
+        process.stderr.write(
+          `session ended (${result.endedBy}): signed ${result.signed}, rejected ${result.rejected}\n`,
+        );
     } finally {
       await signer.close();
     }
   });
 }
-

@@ -27,10 +27,14 @@ export function newSecret(bits = 160): string {
 }
 
 export function register(program: Command): void {
-  const secret = program.command("secret").description("shared secrets for `sign --remote` in shared-secret mode");
+  const secret = program
+    .command("secret")
+    .description("shared secrets for `sign --remote` in shared-secret mode");
   secret
     .command("new")
-    .description("generate a random shared secret (default 160 bits); pass it with --shared-secret-env/-file, never on argv")
+    .description(
+      "generate a random shared secret (default 160 bits); pass it with --shared-secret-env/-file, never on argv",
+    )
     .option("-o, --output <file>", "write the secret to this file (mode 0600) instead of stdout")
     .option("--bits <n>", "entropy in bits (multiple of 8, at least 128)", "160")
     .option("--force", "overwrite an existing output file")

@@ -1,9 +1,9 @@
 import { createPublicKey } from "node:crypto";
 import { appendFileSync, existsSync } from "node:fs";
 import { basename, join } from "node:path";
+import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { printJson, readInput, readSecret, writeOutput } from "../io.js";
-import type { Command } from "commander";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
 /**
@@ -23,11 +23,15 @@ export async function connectRelayCli(url: string, tokenEnv?: string, tokenFile?
 }
 
 /** A shared secret from --shared-secret-env / --shared-secret-file; at least 8 bytes. */
-export function sharedSecret(o: { sharedSecretEnv?: string; sharedSecretFile?: string }): Uint8Array | undefined {
+export function sharedSecret(o: {
+  sharedSecretEnv?: string;
+  sharedSecretFile?: string;
+}): Uint8Array | undefined {
   const s = readSecret({ env: o.sharedSecretEnv, file: o.sharedSecretFile }, "shared secret");
   if (s === undefined) return undefined;
   const b = new TextEncoder().encode(s.trim());
-  if (b.byteLength < 8) throw new SigrunError("USAGE", "shared secret: expected at least 8 bytes (use `sigrun secret new`)");
+  if (b.byteLength < 8)
+    throw new SigrunError("USAGE", "shared secret: expected at least 8 bytes (use `sigrun secret new`)");
   return b;
 }
 
@@ -43,7 +47,11 @@ export async function readKexPublic(path: string): Promise<Uint8Array> {
     return x25519PublicRaw(key);
   } catch (err) {
     if (err instanceof SigrunError) throw err;
-    throw new SigrunError("KEY_INVALID", `${path}: expected an x25519 public key (sigrun keygen --type x25519)`, { cause: err });
+    throw new SigrunError(
+      "KEY_INVALID",
+      `${path}: expected an x25519 public key (sigrun keygen --type x25519)`,
+      { cause: err },
+    );
   }
 }
 
@@ -58,7 +66,8 @@ export function defaultContext(env: NodeJS.ProcessEnv = process.env): string {
 export function relayUrl(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const url = option ?? env.SIGRUN_RELAY;
   if (!url) throw new SigrunError("USAGE", "relay: give --relay URL or set SIGRUN_RELAY");
-  if (!/^wss?:\/\//.test(url)) throw new SigrunError("USAGE", `relay: expected a ws:// or wss:// url, got ${url}`);
+  if (!/^wss?:\/\//.test(url))
+    throw new SigrunError("USAGE", `relay: expected a ws:// or wss:// url, got ${url}`);
   return url;
 }
 
@@ -120,7 +129,8 @@ interface SignCliOptions extends KeyOptions {
 }
 
 function outputPath(file: string, format: string, dir?: string): string {
-  const name = format === "bundle" ? basename(file) : `${basename(file)}.${format === "openpgp" ? "asc" : "sig"}`;
+  const name =
+    format === "bundle" ? basename(file) : `${basename(file)}.${format === "openpgp" ? "asc" : "sig"}`;
   if (dir !== undefined) return join(dir, name);
   return format === "bundle" ? file : `${file}.${format === "openpgp" ? "asc" : "sig"}`;
 }
@@ -152,10 +162,16 @@ async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
     throw new SigrunError("USAGE", `format: expected one of ${REMOTE_FORMATS.join(", ")}, got ${o.format}`);
   const format = o.format as (typeof REMOTE_FORMATS)[number];
   if (o.signerKey === undefined)
-    throw new SigrunError("USAGE", "--signer-key: required with --remote (every returned signature is verified against it)");
+    throw new SigrunError(
+      "USAGE",
+      "--signer-key: required with --remote (every returned signature is verified against it)",
+    );
   const secret = sharedSecret(o);
   if ((o.signerKex === undefined) === (secret === undefined))
-    throw new SigrunError("USAGE", "give exactly one of --signer-kex or --shared-secret-env/--shared-secret-file");
+    throw new SigrunError(
+      "USAGE",
+      "give exactly one of --signer-kex or --shared-secret-env/--shared-secret-file",
+    );
   const signerKey = parsePublicKey(readInput(o.signerKey, "signer key"), o.signerKey);
   const mode =
     o.signerKex !== undefined
@@ -168,7 +184,9 @@ async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
   const items = files.map((file) => ({ name: basename(file), data: readInput(file, "file"), format }));
   const outs = files.map((f) => outputPath(f, format, o.output));
   if (!o.force && format !== "bundle") {
-    for (const out of outs) if (existsSync(out)) throw new SigrunError("IO_ERROR", `${out}: exists; refusing to overwrite (--force)`);
+    for (const out of outs)
+      if (existsSync(out))
+        throw new SigrunError("IO_ERROR", `${out}: exists; refusing to overwrite (--force)`);
   }
   const relay = await connectRelayCli(url, o.relayTokenEnv, o.relayTokenFile);
   if (relay.welcome.motd) process.stderr.write(`relay: ${relay.welcome.motd}\n`);
@@ -225,23 +243,37 @@ export function register(program: Command): void {
     .option("--remote", "ask a remote signer through a relay (see `sigrun remote-sign`)")
     .option("--key <key>", "local signing: private key file or pkcs11: URI")
     .option("--signer-kex <file>", "remote, public-key mode: the signer's x25519 key agreement public key")
-    .option("--shared-secret-env <var>", "remote, shared-secret mode: read the secret from this environment variable")
+    .option(
+      "--shared-secret-env <var>",
+      "remote, shared-secret mode: read the secret from this environment variable",
+    )
     .option("--shared-secret-file <file>", "remote, shared-secret mode: read the secret from this file")
-    .option("--signer-key <file>", "remote: the signer's public signing key; every signature must verify against it")
+    .option(
+      "--signer-key <file>",
+      "remote: the signer's public signing key; every signature must verify against it",
+    )
     .option("--relay <url>", "relay url (ws:// or wss://; default $SIGRUN_RELAY)")
     .option("--relay-token-env <var>", "access token of a private relay, from this environment variable")
     .option("--relay-token-file <file>", "access token of a private relay, from this file")
     .option("--format <format>", "raw | ssh | openpgp | bundle (remote only)", "raw")
-    .option("--context <text>", "one line shown to the signer (default: repository, run id and commit from GitHub Actions)")
+    .option(
+      "--context <text>",
+      "one line shown to the signer (default: repository, run id and commit from GitHub Actions)",
+    )
     .option("--join-timeout <duration>", "how long to wait for the signer to join", "15m")
-    .option("--response-timeout <duration>", "how long to wait for each signature (the signer reviews it)", "10m")
+    .option(
+      "--response-timeout <duration>",
+      "how long to wait for each signature (the signer reviews it)",
+      "10m",
+    )
     .option("--join-file <file>", "also write the join string (PEM) to this file")
     .option("-o, --output <dir>", "write signatures into this directory (default: beside each file)")
     .option("--force", "overwrite existing signature files")
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (files: string[], o: SignCliOptions) => {
     if (o.remote) {
-      if (o.key !== undefined) throw new SigrunError("USAGE", "--key is for local signing; --remote uses the signer's key");
+      if (o.key !== undefined)
+        throw new SigrunError("USAGE", "--key is for local signing; --remote uses the signer's key");
       await signRemote(files, o);
       return;
     }
