@@ -1,8 +1,7 @@
 import { concatBytes, SigrunError, toHex, utf8Encode } from "../core/index.js";
 import { shortKeyId } from "./key-id.js";
+import { armor, dearmor } from "./openpgp-armor.js";
 import {
-  armor,
-  dearmor,
   fail,
   keyObjectFromPublicKeyBody,
   packet,

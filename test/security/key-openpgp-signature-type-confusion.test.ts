@@ -7,7 +7,8 @@ import {
   openPgpPublicKey,
   verifyDetached,
 } from "../../src/keys/index.js";
-import { armor, dearmor, readPackets } from "../../src/keys/openpgp-packets.js";
+import { armor, dearmor } from "../../src/keys/openpgp-armor.js";
+import { readPackets } from "../../src/keys/openpgp-packets.js";
 
 /**
  * The self-certification in an exported OpenPGP key is a valid signature by the key over
