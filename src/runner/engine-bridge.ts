@@ -1,13 +1,80 @@
+import type { Value } from "../script/index.js";
+import { Engine, Scope, V } from "../script/index.js";
+import type { ScriptArg } from "./args.js";
+import { Binder } from "./bind/binder.js";
+import { formatScriptError, limitCode } from "./bind/format-error.js";
+import { bindFsCommands } from "./bind/fs-commands.js";
+import { bindFsHandles } from "./bind/fs-handles.js";
+import { bindFsValues } from "./bind/fs-values.js";
+import { bindMonitoring } from "./bind/monitoring.js";
+import { bindErrorKinds, bindSystem } from "./bind/system.js";
 import type { EngineOutcome, EngineRunInput } from "./run-script.js";
 
+function argValue(a: ScriptArg): Value {
+  switch (a.kind) {
+    case "string":
+      return V.str(a.value);
+    case "int":
+      return V.int(a.value);
+    case "float":
+      return V.float(a.value);
+    case "bool":
+      return V.bool(a.value);
+    case "array":
+      return V.array(a.value.map(argValue));
+    case "map": {
+      const m = new Map<string, Value>();
+      for (const [k, v] of a.value) m.set(k, argValue(v));
+      return V.map(m);
+    }
+  }
+}
+
 /**
- * Binds the host API into the Rhai interpreter and runs one script. Waits for `src/script/index.ts`.
+ * The engine as Rex sets it up: strict variables, `eval` and `print` disabled, `debug` to the log,
+ * logging/alarm/metric functions and the whole host API, each host call Cedar-checked. `import` finds
+ * no module (there is no resolver). Returns the binder so tests can enumerate the registry.
  */
-export function runInEngine(_input: EngineRunInput): EngineOutcome {
+export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
+  engine: Engine;
+  binder: Binder;
+} {
+  const engine = new Engine({
+    options: { strictVariables: true },
+    limits: input.limits,
+    disabledSymbols: ["eval", "print"],
+    onDebug: (text, p) => input.log.add("DEBUG", text, p?.line ?? 0),
+  });
+  const b = new Binder(engine);
+  bindMonitoring(b, input.log, input.monitoring);
+  bindErrorKinds(b);
+  bindFsValues(b);
+  bindFsCommands(b, input.host);
+  bindFsHandles(b, input.host);
+  bindSystem(b, input.host);
+  return { engine, binder: b };
+}
+
+/** Compiles with the arguments in scope (so strict variables accept them), then runs. */
+export function runInEngine(input: EngineRunInput): EngineOutcome {
+  const { engine } = buildEngine(input);
+  const scope = new Scope();
+  for (const [name, a] of input.args) scope.push(name, argValue(a));
+  const compiled = engine.compile(input.script, { scope });
+  if (!compiled.ok) {
+    return {
+      ok: false,
+      phase: "compile",
+      message: formatScriptError(compiled.error),
+      code: limitCode(compiled.error) ?? "SCRIPT_PARSE_ERROR",
+    };
+  }
+  const r = engine.run(compiled.program, scope);
+  if (r.ok) return { ok: true, output: V.toDisplay(r.value) };
   return {
     ok: false,
-    phase: "compile",
-    message: "the Rhai interpreter is not available in this build",
-    code: "INTERNAL",
+    phase: "run",
+    message: formatScriptError(r.error),
+    code: limitCode(r.error) ?? "SCRIPT_ERROR",
   };
 }
