@@ -117,6 +117,33 @@ describe("openssl → sigrun (raw)", { skip: missing("openssl") }, () => {
   }
 });
 
+describe("X.509 certificate as the public key", { skip: missing("openssl") }, () => {
+  it("openssl req -x509 certificate verifies openssl signatures and gives the key's id", async () => {
+    const r = run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      "c.key",
+      "-out",
+      "c.crt",
+      "-subj",
+      "/CN=sigrun test",
+      "-days",
+      "1",
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(run("openssl", ["dgst", "-sha256", "-sign", "c.key", "-out", "c.sig", "msg"]).status, 0);
+    const res = await verifyDetached(MSG, file("c.sig"), file("c.crt"));
+    assert.equal(res.ok, true);
+    assert.equal(fileSigner(parsePrivateKey(file("c.key"))).publicKey.keyId, res.keyId);
+  });
+});
+
 describe("sigrun ↔ ssh-keygen (SSHSIG)", { skip: missing("ssh-keygen") }, () => {
   for (const [type] of SIGRUN_TYPES) {
     it(`sigrun ${type} → ssh-keygen -Y verify`, async () => {
