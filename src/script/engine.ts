@@ -28,6 +28,8 @@ export interface RunOptions {
   limits?: Partial<Limits>;
   onPrint?: (text: string) => void;
   onDebug?: (text: string, position: Position | null) => void;
+  /** Filled after the run: operations counted by the engine (`max_operations` units). */
+  stats?: { operations: number };
 }
 
 /** A host method/function overload list entry. */
@@ -210,6 +212,8 @@ export class Engine {
       return { ok: true, value: runMain(rt, program.code) };
     } catch (e) {
       return { ok: false, error: errorInfo(toRhaiError(e)) };
+    } finally {
+      if (opts?.stats) opts.stats.operations = rt.ops;
     }
   }
 

@@ -143,6 +143,13 @@ const RESERVED_SYMBOLS = new Set([
   "?",
 ]);
 const SYMBOLS1 = "+-*/%=<>!&|^()[]{},;:.?#@$~";
+/** Symbols by first character, longest first. */
+const SYMBOLS_BY_FIRST = new Map<string, string[]>();
+for (const sym of [...SYMBOLS3, ...SYMBOLS2, ...SYMBOLS1.split("")]) {
+  const l = SYMBOLS_BY_FIRST.get(sym[0]) ?? [];
+  l.push(sym);
+  SYMBOLS_BY_FIRST.set(sym[0], l);
+}
 
 /** Rhai maps every lexical error to `ParseError:BadInput` except over-long literals. */
 function lexErr(kind: string, msg: string, line: number, col: number): RhaiError {
@@ -150,6 +157,9 @@ function lexErr(kind: string, msg: string, line: number, col: number): RhaiError
   return new RhaiError(`ParseError:${k}`, `${msg} (${kind})`, { position: { line, column: col } });
 }
 
+function isDigitOr_(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 95;
+}
 function isIdStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
 }
@@ -268,13 +278,9 @@ export class Lexer {
       this.i += 3;
       return { k: "!in", v: "!in", line, col, end: this.i };
     }
-    for (const sym of SYMBOLS3) {
-      if (s.startsWith(sym, start)) return this.sym(sym, line, col);
-    }
-    const two = s.slice(start, start + 2);
-    if (SYMBOLS2.includes(two)) return this.sym(two, line, col);
+    const cands = SYMBOLS_BY_FIRST.get(s[start]);
+    if (cands) for (const sym of cands) if (s.startsWith(sym, start)) return this.sym(sym, line, col);
     const one = s[start];
-    if (SYMBOLS1.includes(one)) return this.sym(one, line, col);
     throw lexErr("BadInput", `unexpected character '${one}'`, line, col);
   }
 
@@ -306,12 +312,12 @@ export class Lexer {
       this.i = j;
       return { k: "int", v: normInt(b), line, col, end: j };
     }
-    while (j < s.length && /[0-9_]/.test(s[j])) j++;
+    while (j < s.length && isDigitOr_(s.charCodeAt(j))) j++;
     let isFloat = false;
     if (s[j] === "." && s[j + 1] !== "." && !isIdStart(s.charCodeAt(j + 1))) {
       isFloat = true;
       j++;
-      while (j < s.length && /[0-9_]/.test(s[j])) j++;
+      while (j < s.length && isDigitOr_(s.charCodeAt(j))) j++;
     }
     if ((s[j] === "e" || s[j] === "E") && /[0-9+-]/.test(s[j + 1] ?? "")) {
       let k = j + 1;
@@ -326,9 +332,11 @@ export class Lexer {
       while (j < s.length && isIdChar(s.charCodeAt(j))) j++;
       throw bad();
     }
-    const text = s.slice(this.i, j).replace(/_/g, "");
+    let text = s.slice(this.i, j);
+    if (text.includes("_")) text = text.replace(/_/g, "");
     this.i = j;
     if (isFloat) return { k: "float", v: Number.parseFloat(text), line, col, end: j };
+    if (text.length < 16) return { k: "int", v: Number(text), line, col, end: j };
     const b = BigInt(text);
     // 2^63 is only valid right after a unary minus (i64::MIN); the parser checks that
     if (b === 0x8000000000000000n) return { k: "int", v: b, line, col, end: j };

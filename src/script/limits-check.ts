@@ -23,6 +23,7 @@ function sizes(v: Value, acc: { arr: number; map: number; str: number }, budget:
 
 /** Checks a value against the string/array/map size limits (`ErrorDataTooLarge`). */
 export function checkSize(rt: Runtime, v: Value, pos: Position | null): void {
+  if (!rt.sizeLimited) return;
   const L = rt.limits;
   if (typeof v === "string") {
     const max = L.maxStringSize;

@@ -168,7 +168,8 @@ export function parseFnDef(p: Parser, lvl: number): void {
   if (!p.is("{")) throw p.err("FnMissingBody", `expecting a body for function '${nameTok.v}'`, p.peek());
   const body = parseBlock(p, 0);
   p.fn = outer;
-  if (p.fns.some((f) => f.name === nameTok.v && f.params.length === params.length))
+  const key = `${nameTok.v}/${params.length}`;
+  if (p.fnKeys.has(key))
     throw p.err(
       "FnDuplicatedDefinition",
       `function '${nameTok.v}' with ${params.length} parameters already defined`,
@@ -187,6 +188,7 @@ export function parseFnDef(p: Parser, lvl: number): void {
     col: t.col,
   };
   p.fns.push(def);
+  p.fnKeys.add(key);
   void lvl;
 }
 

@@ -33,6 +33,8 @@ export class Parser {
   /** Inside switch case values: `|` separates alternatives. */
   noPipe = false;
   fns: FnDef[] = [];
+  /** `name/arity` of every script function defined so far. */
+  fnKeys = new Set<string>();
   fn: FnCtx;
   maxDepth: number;
   constructor(
@@ -103,8 +105,12 @@ export class Parser {
     return d > 0 ? Math.min(d, HARD_MAX_EXPR_DEPTH) : HARD_MAX_EXPR_DEPTH;
   }
 
-  node(t: string, at: { line: number; col: number }, fields: Record<string, unknown> = {}): Node {
-    return { t, line: at.line, col: at.col, ...fields };
+  node(t: string, at: { line: number; col: number }, fields?: Record<string, unknown>): Node {
+    const n = (fields ?? {}) as Node;
+    n.t = t;
+    n.line = at.line;
+    n.col = at.col;
+    return n;
   }
 
   // ---- scopes ----

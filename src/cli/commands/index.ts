@@ -8,6 +8,7 @@ import { register as keygen } from "./keygen.js";
 import { register as receipt } from "./receipt.js";
 import { register as relay } from "./relay.js";
 import { register as remoteSign } from "./remote-sign.js";
+import { register as rhai } from "./rhai.js";
 import { register as run } from "./run.js";
 import { register as secret } from "./secret.js";
 import { register as sign } from "./sign.js";
@@ -27,6 +28,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   receipt,
   relay,
   remoteSign,
+  rhai,
   run,
   secret,
   sign,

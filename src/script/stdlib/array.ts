@@ -1,5 +1,5 @@
 import { RhaiError } from "../errors.js";
-import { checkSize } from "../limits-check.js";
+import { checkLen, checkSize } from "../limits-check.js";
 import { compareValues, valuesEqual } from "../ops.js";
 import type { CallContext, FnRegistry } from "../registry.js";
 import type { Runtime } from "../runtime.js";
@@ -65,7 +65,10 @@ export function registerArray(r: FnRegistry): void {
   def(r, ["is_empty", "get$is_empty"], ["array"], ([a]) => (a as Arr).length === 0);
   def(r, "push", ["array", "any"], ([a, x], ctx) => {
     (a as Arr).push(x);
-    checkSize(ctx as Runtime, a, ctx.position);
+    const rt = ctx as Runtime;
+    if (!rt.sizeLimited) return;
+    if (typeof x === "object") checkSize(rt, a, ctx.position);
+    else checkLen(rt, (a as Arr).length, ctx.position);
   });
   def(r, "append", ["array", "array"], ([a, b], ctx) => {
     for (const x of b as Arr) (a as Arr).push(x);
