@@ -102,7 +102,8 @@ export interface RedisSubmitOptions {
 /** XADDs a bundle to a job stream; optionally waits for the host's receipt. */
 export async function redisSubmit(o: RedisSubmitOptions): Promise<{ entryId: string; receipt?: Uint8Array }> {
   const { Redis } = await import("ioredis");
-  const r = new Redis(o.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const r = new Redis(o.url, { lazyConnect: true, maxRetriesPerRequest: 1, protocol: 2 });
+  r.on("error", () => undefined); // failures surface through the awaited commands
   try {
     await r.connect().catch((err: Error) => {
       throw new SigrunError("TRANSPORT_ERROR", `redis: ${err.message}`, { cause: err });

@@ -46,8 +46,10 @@ export class RedisTransport implements Transport {
 
   async start(agent: Agent): Promise<void> {
     const { Redis } = await import("ioredis");
-    this.client = new Redis(this.opts.url, { maxRetriesPerRequest: null, lazyConnect: true });
-    this.reader = new Redis(this.opts.url, { maxRetriesPerRequest: null, lazyConnect: true });
+    // RESP2 replies: stream reads come back as [[key, [[id, fields]]]] (RESP3 flattens maps).
+    this.client = new Redis(this.opts.url, { maxRetriesPerRequest: null, lazyConnect: true, protocol: 2 });
+    this.reader = new Redis(this.opts.url, { maxRetriesPerRequest: null, lazyConnect: true, protocol: 2 });
+    for (const c of [this.client, this.reader]) c.on("error", (err: Error) => this.warn(err));
     await this.client.connect();
     await this.reader.connect();
     const k = redisKeys(this.opts.prefix);
@@ -175,6 +177,14 @@ export class RedisTransport implements Transport {
       );
     }
     await this.client!.call("XACK", stream, group, id.toString());
+  }
+
+  private lastWarn = 0;
+
+  private warn(err: Error): void {
+    if (this.stopped || Date.now() - this.lastWarn < 5000) return;
+    this.lastWarn = Date.now();
+    process.stderr.write(`sigrun agent: redis: ${err.message}\n`);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,54 @@
+// Fault: the agent is killed with SIGKILL while a script runs, and the audit log is left with a torn last
+// line (as if killed during an append). Expected after restart: the audit chain verifies (the torn line is
+// cut and recorded), the interrupted job is answered INTERRUPTED and never run twice, and the inbox file
+// that was being processed was not lost.
+import assert from "node:assert/strict";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { readReceiptUnverified } from "../../src/agent/index.js";
+import { ownerKey, stubBundle, tempDir } from "../../src/agent/testing/fixtures.js";
+import { cli, spawnAgent } from "../../src/agent/testing/spawn-agent.js";
+import { readAuditEntries } from "../../src/audit/index.js";
+import { publicKeyPem } from "../../src/keys/index.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test("agent-kill-during-run: kill -9 mid-run → INTERRUPTED after restart, chain intact, nothing runs twice", async () => {
+  const d = tempDir();
+  const owner = ownerKey();
+  mkdirSync(join(d.path, "trusted"));
+  writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
+  const state = join(d.path, "state");
+  const inbox = join(d.path, "inbox");
+  mkdirSync(inbox);
+  const args = ["--trust", join(d.path, "trusted"), "--state", state, "--host-id", "h1", "--inbox", inbox];
+  const a = await spawnAgent(args);
+  const log = join(state, "audit.log");
+  writeFileSync(join(inbox, ".slow.tmp"), await stubBundle([owner], { op: { op: "sleep", ms: 30_000 } }));
+  const { renameSync } = await import("node:fs");
+  renameSync(join(inbox, ".slow.tmp"), join(inbox, "slow.sgb"));
+  for (let i = 0; i < 200 && !readFileSync(log, "utf8").includes('"type":"run"'); i++) await sleep(50);
+  assert.ok(readFileSync(log, "utf8").includes('"type":"run"'), "the run did not start");
+  await a.kill9();
+  appendFileSync(log, '{"data":{"job":"torn'); // a crash in the middle of an append
+  assert.ok(existsSync(join(inbox, "slow.sgb")), "the inbox file must stay until its receipt is durable");
+
+  const b = await spawnAgent(args);
+  try {
+    const receipt = join(inbox, "rejected", "slow.sgb.receipt.json");
+    for (let i = 0; i < 200 && !existsSync(receipt); i++) await sleep(50);
+    const st = readReceiptUnverified(readFileSync(receipt));
+    assert.equal(st.predicate.status, "interrupted");
+    assert.equal(st.predicate.error?.code, "INTERRUPTED");
+  } finally {
+    assert.equal(await b.stop(), 0, b.stderr());
+  }
+  const v = cli(["audit", "verify", log, "--host-pub", join(state, "host.pub"), "--json"]);
+  assert.equal(v.status, 0, v.stderr);
+  const entries = readAuditEntries(log);
+  assert.equal(entries.filter((e) => e.type === "run").length, 1, "ran once only");
+  assert.equal(entries.filter((e) => e.type === "recovery").length, 1);
+  assert.equal(entries.filter((e) => e.type === "interrupted").length, 1);
+  d.cleanup();
+});
