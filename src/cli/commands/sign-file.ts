@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { ClosableSigner } from "../../keys/index.js";
-import { readInput, readSecret, writeOutput } from "../io.js";
+import { readInput, writeOutput } from "../io.js";
 
 /** Options every verb that loads a private key (file or `pkcs11:` URI) accepts. */
 export interface KeyOptions {
@@ -21,13 +21,8 @@ export function addKeyOptions(cmd: Command): Command {
 
 /** Opens the signer for `--key` (a key file or a `pkcs11:` URI). */
 export async function openSigner(spec: string, o: KeyOptions): Promise<ClosableSigner> {
-  const { loadSigner } = await import("../../keys/index.js");
-  const passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
-  const pin = readSecret({ file: o.pinFile, env: o.pinEnv }, "pin");
-  return loadSigner(spec, {
-    ...(passphrase !== undefined ? { passphrase } : {}),
-    ...(pin !== undefined ? { pin } : {}),
-  });
+  const { loadCliSigner } = await import("../signer.js");
+  return loadCliSigner({ ...o, key: spec });
 }
 
 export function register(program: Command): void {
