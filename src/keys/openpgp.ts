@@ -32,6 +32,12 @@ import type { PublicKeyInfo, Signer } from "./types.js";
 export const OPENPGP_KEY_CREATED = 0;
 
 const MAX_UID = 1024;
+const MAX_CERT = 1024 * 1024;
+
+function checkCertSize(cert: Uint8Array): void {
+  if (cert.byteLength === 0 || cert.byteLength > MAX_CERT)
+    throw new SigrunError("KEY_INVALID", "openpgp public key: expected 1 byte to 1 MiB");
+}
 
 export interface OpenPgpKeyFacts {
   readonly fingerprint: string;
@@ -141,6 +147,7 @@ export async function openPgpVerifyWithCert(
   cert: Uint8Array,
   now: Date = new Date(),
 ): Promise<PublicKeyInfo | undefined> {
+  checkCertSize(cert);
   readOpenPgpSignature(sig); // strict shape check first: exactly one v4 signature packet
   const openpgp = await import("openpgp");
   let key: import("openpgp").PublicKey;
@@ -180,6 +187,7 @@ export { keyObjectFromPublicKeyBody };
 
 /** The primary key of an OpenPGP certificate (armored or binary) as a sigrun public key. */
 export async function openPgpCertPrimaryKey(cert: Uint8Array): Promise<PublicKeyInfo> {
+  checkCertSize(cert);
   const packets = readPackets(dearmor(cert, "PUBLIC KEY BLOCK"), 4096);
   const first = packets[0];
   if (!first || first.tag !== TAG_PUBLIC_KEY)
