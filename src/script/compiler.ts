@@ -199,12 +199,16 @@ export class Compiler {
         return () => v;
       }
       case "interp": {
+        const at = { line: n.line, column: n.col };
         const parts: (string | Ev)[] = n.parts.map((p: string | Node) =>
           typeof p === "string" ? p : this.expr(p),
         );
         return (rt, f) => {
           let s = "";
-          for (const p of parts) s += typeof p === "string" ? p : toDisplay(p(rt, f));
+          for (const p of parts) {
+            s += typeof p === "string" ? p : toDisplay(p(rt, f));
+            if (rt.sizeLimited) checkSize(rt, s, at);
+          }
           return s;
         };
       }

@@ -214,6 +214,8 @@ export function positioned(e: unknown, pos: Position | null): unknown {
   }
   if (e instanceof RangeError && /call stack/i.test(e.message))
     return new RhaiError("ErrorStackOverflow", "stack overflow", { position: pos });
+  if (e instanceof RangeError && /invalid (string|array) length/i.test(e.message))
+    return new RhaiError("ErrorDataTooLarge", "data too large", { position: pos });
   return e;
 }
 
