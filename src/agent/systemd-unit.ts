@@ -1,7 +1,9 @@
 /** The systemd unit `sigrun agent init` writes (also examples/systemd/sigrun-agent.service). */
 export function systemdUnit(opts: { config: string; state: string; inbox: string; bin?: string }): string {
   return `# sigrun agent: runs only bundles that verify against /etc/sigrun/trusted; signs a receipt for every job.
-# Install: cp sigrun-agent.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now sigrun-agent
+# Install: useradd --system --home-dir /var/lib/sigrun --shell /usr/sbin/nologin sigrun
+#          cp sigrun-agent.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now sigrun-agent
+# Writers drop bundles into the inbox as the sigrun group (temp name + rename).
 [Unit]
 Description=sigrun agent (verify-then-run, signed receipts, audit log)
 Documentation=https://github.com/sigrun/sigrun/blob/main/docs/cli.md#agent
@@ -16,11 +18,12 @@ RestartSec=2s
 # SIGTERM: stop intake, finish running jobs, write a signed audit checkpoint.
 KillSignal=SIGTERM
 TimeoutStopSec=90s
-DynamicUser=yes
+User=sigrun
+Group=sigrun
 StateDirectory=sigrun
 StateDirectoryMode=0700
 ConfigurationDirectory=sigrun
-ReadWritePaths=${opts.state} ${opts.inbox}
+ReadWritePaths=${opts.inbox}
 UMask=0077
 NoNewPrivileges=yes
 ProtectSystem=strict
@@ -44,7 +47,7 @@ MemoryDenyWriteExecute=no
 # (V8's JIT needs writable+executable memory, so MemoryDenyWriteExecute stays off.)
 SystemCallArchitectures=native
 SystemCallFilter=@system-service
-SystemCallFilter=~@privileged @resources @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap
+SystemCallFilter=~@privileged @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap
 CapabilityBoundingSet=
 AmbientCapabilities=
 LimitNOFILE=65536

@@ -101,41 +101,39 @@ export function register(program: Command): void {
     .command("init")
     .description("write a commented agent.json and a hardened systemd unit (sigrun-agent.service)")
     .option("--dir <dir>", "where to write both files", ".")
-    .option("--host-id <id>", "host id to put in the config (default: the hostname)")
-    .option("--state <dir>", "state dir", "/var/lib/sigrun")
-    .option("--trust <dir>", "trust dir", "/etc/sigrun/trusted")
-    .option("--inbox <dir>", "inbox dir", "/var/spool/sigrun/inbox")
     .option("--force", "overwrite existing files")
     .option("--json", "print the paths written as JSON")
-    .action(
-      async (o: {
-        dir: string;
-        hostId?: string;
-        state: string;
-        trust: string;
-        inbox: string;
-        force?: boolean;
-        json?: boolean;
-      }) => {
-        const { join } = await import("node:path");
-        const { hostname } = await import("node:os");
-        const { mkdirSync } = await import("node:fs");
-        const { sampleConfig, systemdUnit } = await import("../../agent/index.js");
-        const { writeOutput } = await import("../io.js");
-        mkdirSync(o.dir, { recursive: true });
-        const config = join(o.dir, "agent.json");
-        const unit = join(o.dir, "sigrun-agent.service");
-        const hostId = o.hostId ?? hostname().split(".")[0]!;
-        writeOutput(config, sampleConfig({ hostId, state: o.state, trust: o.trust, inbox: o.inbox }), {
-          overwrite: o.force,
-        });
-        writeOutput(unit, systemdUnit({ config: "/etc/sigrun/agent.json", state: o.state, inbox: o.inbox }), {
-          overwrite: o.force,
-        });
-        if (o.json) printJson({ config, unit });
-        else process.stderr.write(`wrote ${config} and ${unit}\n`);
-      },
-    );
+    .addHelpText(
+      "after",
+      "\nAlso takes the agent's --host-id, --state, --trust and --inbox to fill in the config.",
+    )
+    .action(async (_o: unknown, cmd: Command) => {
+      // --host-id, --state, --trust, --inbox belong to `agent` (commander parses them there)
+      const all = cmd.optsWithGlobals() as { dir: string; force?: boolean; json?: boolean } & AgentFlags;
+      const o = {
+        ...all,
+        state: all.state ?? "/var/lib/sigrun",
+        trust: all.trust?.[0] ?? "/etc/sigrun/trusted",
+        inbox: all.inbox ?? "/var/spool/sigrun/inbox",
+      };
+      const { join } = await import("node:path");
+      const { hostname } = await import("node:os");
+      const { mkdirSync } = await import("node:fs");
+      const { sampleConfig, systemdUnit } = await import("../../agent/index.js");
+      const { writeOutput } = await import("../io.js");
+      mkdirSync(o.dir, { recursive: true });
+      const config = join(o.dir, "agent.json");
+      const unit = join(o.dir, "sigrun-agent.service");
+      const hostId = o.hostId ?? hostname().split(".")[0]!;
+      writeOutput(config, sampleConfig({ hostId, state: o.state, trust: o.trust, inbox: o.inbox }), {
+        overwrite: o.force,
+      });
+      writeOutput(unit, systemdUnit({ config: "/etc/sigrun/agent.json", state: o.state, inbox: o.inbox }), {
+        overwrite: o.force,
+      });
+      if (o.json) printJson({ config, unit });
+      else process.stderr.write(`wrote ${config} and ${unit}\n`);
+    });
 }
 
 async function runStdin(cfg: import("../../agent/index.js").AgentConfig, o: AgentFlags): Promise<void> {

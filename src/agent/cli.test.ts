@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { sign } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { generateKey, publicKeyPem } from "../keys/index.js";
+import { parseAgentConfig } from "./config.js";
+import { readReceiptUnverified } from "./receipt.js";
+import { ownerKey, stubBundle, tempDir } from "./testing/fixtures.js";
+import { cli, spawnAgent } from "./testing/spawn-agent.js";
+
+test("cli: agent init writes a config the agent accepts and the example systemd unit", () => {
+  const d = tempDir();
+  const r = cli(["agent", "init", "--dir", d.path, "--host-id", "web-1", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const cfg = parseAgentConfig(readFileSync(join(d.path, "agent.json"), "utf8"));
+  assert.equal(cfg.hostId, "web-1");
+  assert.equal(cfg.http?.listen, "127.0.0.1:8443");
+  assert.equal(
+    readFileSync(join(d.path, "sigrun-agent.service"), "utf8"),
+    readFileSync("examples/systemd/sigrun-agent.service", "utf8"),
+  );
+  assert.equal(cli(["agent", "init", "--dir", d.path]).status, 28, "refuses to overwrite");
+  d.cleanup();
+});
+
+test("cli: agent --config over HTTP: /host, async submit + GET /jobs/:id, classic openssl form via multipart", async () => {
+  const d = tempDir();
+  const owner = ownerKey();
+  const ec = generateKey("p256");
+  const trusted = join(d.path, "trusted");
+  mkdirSync(trusted);
+  writeFileSync(join(trusted, "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
+  writeFileSync(join(trusted, "classic.pem"), publicKeyPem(ec.publicKey));
+  const config = join(d.path, "agent.json");
+  writeFileSync(
+    config,
+    `// test config\n${JSON.stringify({ hostId: "h1", groups: ["web"], trust: [trusted], state: join(d.path, "state"), http: { listen: "127.0.0.1:0" } })}\n`,
+  );
+  const a = await spawnAgent(["--config", config]);
+  try {
+    const host = (await (await fetch(`${a.url}/host`)).json()) as {
+      hostId: string;
+      receiptKey: { keyId: string; publicKeyPem: string };
+    };
+    assert.equal(host.hostId, "h1");
+    assert.equal(host.receiptKey.keyId, a.ready.keyId);
+    writeFileSync(join(d.path, "host.pub"), host.receiptKey.publicKeyPem);
+
+    const job = join(d.path, "job.sgb");
+    writeFileSync(job, await stubBundle([owner], { targets: ["group:web"] }));
+    const sub = cli(["submit", job, "--to", a.url!]);
+    assert.equal(sub.status, 0, sub.stderr);
+    const jobId = sub.stdout.toString().trim();
+    assert.match(jobId, /^[0-9a-f]{32}$/);
+    let receipt: Uint8Array | undefined;
+    for (let i = 0; i < 100 && !receipt; i++) {
+      const res = await fetch(`${a.url}/jobs/${jobId}`);
+      if (res.status === 200) receipt = new Uint8Array(await res.arrayBuffer());
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    writeFileSync(join(d.path, "r.json"), receipt!);
+    const v = cli([
+      "receipt",
+      "verify",
+      join(d.path, "r.json"),
+      "--host-pub",
+      join(d.path, "host.pub"),
+      "--require-success",
+      "--json",
+    ]);
+    assert.equal(v.status, 0, v.stderr);
+    assert.equal(JSON.parse(v.stdout.toString()).predicate.job.id, jobId);
+    assert.equal((await fetch(`${a.url}/jobs/${"0".repeat(32)}`)).status, 404);
+
+    // the seed's literal flow: tar czf + openssl-style detached signature, multipart bundle + sig
+    const src = join(d.path, "classic");
+    mkdirSync(src);
+    writeFileSync(join(src, "script.rhai"), JSON.stringify({ op: "echo", value: "classic" }));
+    writeFileSync(join(src, "policy.cedar"), "permit(principal, action, resource);\n");
+    execFileSync("tar", ["czf", join(d.path, "bundle.tar.gz"), "-C", src, "script.rhai", "policy.cedar"]);
+    writeFileSync(
+      join(d.path, "bundle.sig"),
+      sign("sha256", readFileSync(join(d.path, "bundle.tar.gz")), ec.privateKey),
+    );
+    const c = cli([
+      "submit",
+      join(d.path, "bundle.tar.gz"),
+      "--sig",
+      join(d.path, "bundle.sig"),
+      "--to",
+      a.url!,
+      "--wait",
+      "--host-pub",
+      join(d.path, "host.pub"),
+    ]);
+    assert.equal(c.status, 0, c.stderr);
+    const st = readReceiptUnverified(c.stdout);
+    assert.equal(st.predicate.bundle?.form, "openssl");
+    assert.equal(st.predicate.result?.value, "classic");
+    // a wrong signature: rejected with a receipt, exit code of SIGNATURE_INVALID
+    writeFileSync(join(d.path, "bad.sig"), sign("sha256", Buffer.from("other"), ec.privateKey));
+    const bad = cli([
+      "submit",
+      join(d.path, "bundle.tar.gz"),
+      "--sig",
+      join(d.path, "bad.sig"),
+      "--to",
+      a.url!,
+      "--wait",
+      "--json",
+    ]);
+    assert.equal(bad.status, 12, bad.stderr);
+    assert.equal(JSON.parse(bad.stdout.toString()).receipts[0].error, "SIGNATURE_INVALID");
+  } finally {
+    assert.equal(await a.stop(), 0, a.stderr());
+  }
+  d.cleanup();
+});
