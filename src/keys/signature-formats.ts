@@ -93,8 +93,9 @@ export async function verifyDetached(
   publicKey: Uint8Array | PublicKeyInfo,
   opts: VerifyDetachedOptions = {},
 ): Promise<VerifyDetachedResult> {
-  const format = opts.format ?? detectSignatureFormat(sig);
-  if (publicKey instanceof Uint8Array && isOpenPgpPublicKey(publicKey)) {
+  const cert = publicKey instanceof Uint8Array && isOpenPgpPublicKey(publicKey);
+  const format = opts.format ?? (cert ? "openpgp" : detectSignatureFormat(sig));
+  if (cert) {
     if (format !== "openpgp")
       throw new SigrunError(
         "KEY_UNSUPPORTED",
