@@ -24,6 +24,7 @@ export const FRAME_TYPES = {
   error: 6,
   close: 7,
   data: 8,
+  provenance: 9,
 } as const;
 export type FrameType = keyof typeof FRAME_TYPES;
 const TYPE_NAMES = new Map<number, FrameType>(

@@ -25,9 +25,11 @@ import {
   encodeClose,
   encodeConfirm,
   encodeError,
+  encodeProvenance,
   encodeRequest,
   type RemoteFormat,
 } from "./messages.js";
+import { provenanceAudience } from "./provenance.js";
 
 export interface SignItem {
   readonly name: string;
@@ -58,6 +60,8 @@ export interface InitiatorOptions {
   /** Wait for the signer's `ready` after the key confirmation (default 30 s). */
   readonly handshakeTimeoutMs?: number;
   readonly onJoinString: (join: JoinInfo) => void;
+  /** Obtains a CI OIDC token for the given audience (bound to this session); sent after `ready`. */
+  readonly provenance?: (audience: string) => Promise<string>;
   readonly onJoined?: (sas: string) => void;
   readonly onProgress?: (message: string) => void;
 }
@@ -126,6 +130,10 @@ export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult
         "PEER_REJECTED",
         `signer allows ${r.maxSignatures} signatures, ${o.items.length} needed`,
       );
+    if (o.provenance) {
+      const token = await o.provenance(provenanceAudience(keys.transcriptHash));
+      await link.send("provenance", encodeProvenance(token));
+    }
   } catch (err) {
     await o.relay.close("handshake failed").catch(() => {});
     if (err instanceof SigrunError && ["INPUT_INVALID", "CHANNEL_ERROR"].includes(err.code))

@@ -20,6 +20,7 @@ import {
  *   reject   both [reqId (0 = whole session), code, reason]
  *   error    both [code, reason]
  *   close    both [reason]
+ *   provenance i→s [token text]   (optional, right after ready)
  */
 export const REQUEST_KINDS = ["file", "bundle"] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -164,3 +165,8 @@ export function decodeError(b: Uint8Array): { code: string; reason: string } {
 }
 
 export const encodeClose = (reason: string) => cborEncode([clip(reason, MESSAGE_CAPS.maxReason)]);
+
+export const encodeProvenance = (token: string) => cborEncode([token]);
+export function decodeProvenance(b: Uint8Array): string {
+  return guard("provenance", () => asText(decode(b, "provenance", 1)[0], "token", 8192));
+}

@@ -1,5 +1,6 @@
 import { toHex } from "../core/index.js";
 import type { RemoteFormat } from "./messages.js";
+import type { ProvenanceClaims } from "./provenance.js";
 
 /** What the signer shows before joining: the (authenticated, once the handshake completes) join payload. */
 export interface SessionReview {
@@ -20,6 +21,8 @@ export interface RequestReview {
   readonly sha256: string;
   readonly format: RemoteFormat;
   readonly context: string;
+  /** Verified CI provenance of the initiator, when it sent a token and an issuer is trusted. */
+  readonly provenance?: ProvenanceClaims;
   /** Bundles: the manifest (pretty JSON), the script and the policy, in full. */
   readonly manifest?: string;
   readonly script?: { readonly path: string; readonly text: string };
@@ -64,6 +67,9 @@ export function describeRequest(r: RequestReview): string {
     `sha256:  ${r.sha256}`,
     `format:  ${r.format}`,
     `context: ${safeText(r.context) || "(none)"}`,
+    r.provenance
+      ? `provenance (verified, ${safeText(r.provenance.issuer)}): ${provenanceLine(r.provenance)}`
+      : "provenance: none (the initiator is not authenticated; judge by what you see)",
   ];
   if (r.manifest !== undefined) lines.push("── manifest ──", safeText(r.manifest));
   if (r.script) lines.push(`── script ${safeText(r.script.path)} ──`, safeText(r.script.text));
@@ -72,3 +78,15 @@ export function describeRequest(r: RequestReview): string {
 }
 
 export const hex = toHex;
+
+export function provenanceLine(p: ProvenanceClaims): string {
+  const parts = [
+    p.repository && `repository=${p.repository}`,
+    p.ref && `ref=${p.ref}`,
+    p.workflow && `workflow=${p.workflow}`,
+    p.sha && `sha=${p.sha}`,
+    p.runId && `run=${p.runId}`,
+    p.actor && `actor=${p.actor}`,
+  ].filter(Boolean);
+  return safeText(parts.join(" ") || `sub=${p.subject}`);
+}

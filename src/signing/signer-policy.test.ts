@@ -43,3 +43,19 @@ test("signer policy: a policy that does not fit the schema is refused at load", 
     },
   );
 });
+
+test("signer policy: verified provenance claims are principal attributes", () => {
+  const p = signerPolicy(
+    `permit(principal, action == Action::"sign", resource) when { principal.verified && principal has repository && principal.repository == "acme/app" && principal has ref && principal.ref == "refs/heads/main" };`,
+    session,
+  );
+  assert.equal(p(req()).approved, false, "no provenance → deny");
+  const prov = {
+    issuer: "https://issuer",
+    subject: "repo:acme/app",
+    repository: "acme/app",
+    ref: "refs/heads/main",
+  };
+  assert.equal(p({ ...req(), provenance: prov }).approved, true);
+  assert.equal(p({ ...req(), provenance: { ...prov, ref: "refs/heads/evil" } }).approved, false);
+});

@@ -8,7 +8,10 @@ import type { Decision, RequestReview, SessionReview } from "./review.js";
  * computed itself. Cedar denies by default; any evaluation failure is a deny.
  */
 export const SIGNER_SCHEMA = `
-entity Initiator = { "context": String, "relay": String, "mode": String };
+entity Initiator = {
+  "context": String, "relay": String, "mode": String, "verified": Bool,
+  "issuer"?: String, "repository"?: String, "ref"?: String, "workflow"?: String, "sha"?: String, "actor"?: String
+};
 entity Artifact = { "name": String, "sha256": String, "size": Long, "format": String, "kind": String };
 action "sign" appliesTo { principal: [Initiator], resource: [Artifact], context: {} };
 `;
@@ -29,7 +32,7 @@ export function signerPolicy(policyText: string, session: SessionReview): Policy
       entities: [
         {
           uid: principal,
-          attrs: { context: session.context, relay: session.relay, mode: session.mode },
+          attrs: initiatorAttrs(session, r),
           parents: [],
         },
         {
@@ -51,4 +54,20 @@ export function signerPolicy(policyText: string, session: SessionReview): Policy
       by: "policy",
     };
   };
+}
+
+function initiatorAttrs(session: SessionReview, r: RequestReview): Record<string, unknown> {
+  const attrs: Record<string, unknown> = {
+    context: session.context,
+    relay: session.relay,
+    mode: session.mode,
+    verified: r.provenance !== undefined,
+  };
+  const p = r.provenance;
+  if (p) {
+    attrs.issuer = p.issuer;
+    for (const k of ["repository", "ref", "workflow", "sha", "actor"] as const)
+      if (p[k] !== undefined) attrs[k] = p[k];
+  }
+  return attrs;
 }

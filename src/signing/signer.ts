@@ -5,6 +5,7 @@ import {
   Channel,
   checkTag,
   initiatorConfirmTag,
+  type OpenedFrame,
   openJoin,
   type SignerSecrets,
   sasWords,
@@ -14,6 +15,7 @@ import { checkBundleForReview, signCheckedBundle } from "./bundle-request.js";
 import { type RelayLike, SecureLink } from "./link.js";
 import {
   decodeConfirm,
+  decodeProvenance,
   decodeRequest,
   encodeError,
   encodeReady,
@@ -21,6 +23,7 @@ import {
   encodeResponse,
   type SignRequest,
 } from "./messages.js";
+import { type ProvenanceClaims, provenanceAudience } from "./provenance.js";
 import type { Approver, RequestReview, SessionReview } from "./review.js";
 
 export interface AuditEntry {
@@ -45,6 +48,12 @@ export interface SignerSessionOptions {
   readonly dataTimeoutMs?: number;
   readonly audit?: (entry: AuditEntry) => void;
   readonly onJoined?: (sas: string) => void;
+  /** Verifies an initiator's provenance token (CI OIDC); `required` rejects sessions without one. */
+  readonly provenance?: {
+    readonly verify: (token: string, audience: string) => Promise<ProvenanceClaims>;
+    readonly required: boolean;
+  };
+  readonly onProvenance?: (claims: ProvenanceClaims) => void;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -154,10 +163,48 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
       }),
     );
     progress("session established; waiting for requests");
+    let pending: OpenedFrame | undefined = await link.recv(o.idleTimeoutMs);
+    let provenance: ProvenanceClaims | undefined;
+    if (pending.type === "provenance") {
+      const token = decodeProvenance(pending.plaintext);
+      pending = undefined;
+      if (o.provenance) {
+        try {
+          provenance = await o.provenance.verify(token, provenanceAudience(keys.transcriptHash));
+        } catch (err) {
+          await link.send(
+            "reject",
+            encodeReject({ reqId: 0, code: "UNAUTHORIZED", reason: "provenance token rejected" }),
+          );
+          audit({
+            time: new Date().toISOString(),
+            event: "session",
+            ...base,
+            decision: "reject",
+            reason: (err as Error).message,
+          });
+          throw err;
+        }
+        o.onProvenance?.(provenance);
+      } else
+        progress("the initiator sent a provenance token, but no issuer is trusted (--oidc-issuer): ignored");
+    }
+    if (o.provenance?.required && provenance === undefined) {
+      await link.send(
+        "reject",
+        encodeReject({ reqId: 0, code: "UNAUTHORIZED", reason: "provenance required" }),
+      );
+      throw new SigrunError(
+        "UNAUTHORIZED",
+        "the initiator sent no valid provenance token (--require-provenance)",
+      );
+    }
+    if (provenance) audit({ time: new Date().toISOString(), event: "session", ...base, provenance });
     let signed = 0;
     let rejected = 0;
     for (;;) {
-      const f = await link.recv(o.idleTimeoutMs);
+      const f = pending ?? (await link.recv(o.idleTimeoutMs));
+      pending = undefined;
       if (f.type === "close") break;
       if (f.type === "error") {
         await relay.close("initiator aborted").catch(() => {});
@@ -167,7 +214,7 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
         throw new SigrunError("CHANNEL_ERROR", `unexpected ${f.type} frame, expected request`);
       const req = decodeRequest(f.plaintext);
       const data = await receiveData(link, req, o.dataTimeoutMs ?? DATA_TIMEOUT_MS);
-      const outcome = await handleRequest(o, link, req, data, signed >= cap, base.context);
+      const outcome = await handleRequest(o, link, req, data, signed >= cap, base.context, provenance);
       audit({ time: new Date().toISOString(), event: "request", ...base, ...outcome.audit });
       if (outcome.signed) signed++;
       else rejected++;
@@ -207,6 +254,7 @@ async function handleRequest(
   data: Uint8Array,
   overCap: boolean,
   context: string,
+  provenance: ProvenanceClaims | undefined,
 ): Promise<{ signed: boolean; audit: Record<string, unknown> }> {
   const digest = new Uint8Array(createHash("sha256").update(data).digest());
   const facts = {
@@ -225,7 +273,7 @@ async function handleRequest(
   if (!bytesEqual(digest, req.sha256))
     return reject("DIGEST_MISMATCH", "data does not match the announced sha256", "signer");
   if (overCap) return reject("LIMIT_EXCEEDED", "signature cap reached for this session", "signer");
-  let review: RequestReview = { ...facts, context };
+  let review: RequestReview = { ...facts, context, ...(provenance ? { provenance } : {}) };
   let bundle: ReturnType<typeof checkBundleForReview> | undefined;
   if (req.kind === "bundle") {
     try {

@@ -169,6 +169,16 @@ export interface PairOptions {
   idleTimeoutMs?: number;
   reviewSession?: boolean;
   handshakeTimeoutMs?: number;
+  /** Initiator: obtains a provenance token for the audience. */
+  provenance?: (audience: string) => Promise<string>;
+  /** Signer: verifies provenance tokens. */
+  signerProvenance?: {
+    verify: (
+      token: string,
+      audience: string,
+    ) => Promise<import("../../src/signing/index.js").ProvenanceClaims>;
+    required: boolean;
+  };
 }
 
 /** Runs an initiator and a signer against `relay`; resolves both outcomes (codes) and outputs. */
@@ -201,6 +211,7 @@ export async function runPair(relay: MemoryRelay, o: PairOptions = {}) {
     },
     onJoined: (s) => sas.push(s),
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? 2000,
+    ...(o.provenance ? { provenance: o.provenance } : {}),
   }).then((r) => {
     outputs = r.outputs;
   });
@@ -219,6 +230,7 @@ export async function runPair(relay: MemoryRelay, o: PairOptions = {}) {
       handshakeTimeoutMs: o.handshakeTimeoutMs ?? 2000,
       dataTimeoutMs: o.idleTimeoutMs ?? 5000,
       onJoined: (s) => sas.push(s),
+      ...(o.signerProvenance ? { provenance: o.signerProvenance } : {}),
     }),
   );
   const [initiatorCode, signerCode] = await Promise.all([codeOf(initiator), codeOf(signer)]);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type RunningRelay, startRelay } from "../../src/relay/server.js";
+import { type LocalIssuer, startIssuer } from "./oidc-issuer.js";
 
 /**
  * End to end over a real relay (in-process, port 0) with both peers as real CLI processes:
@@ -17,6 +18,7 @@ const missing = (bin: string) => (spawnSync(bin, ["--help"]).error ? `${bin} not
 
 let dir: string;
 let relay: RunningRelay;
+let issuer: LocalIssuer;
 
 interface Run {
   code: number | null;
@@ -110,6 +112,7 @@ async function session(opts: {
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "sigrun-remote-e2e-"));
   relay = await startRelay({ listen: "127.0.0.1:0" });
+  issuer = await startIssuer();
   for (const [name, type] of [
     ["ed", "ed25519"],
     ["ec", "p256"],
@@ -126,6 +129,7 @@ before(async () => {
 });
 after(async () => {
   await relay?.close();
+  await issuer?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -249,6 +253,49 @@ describe("remote signing end to end over a real relay", () => {
       encoding: "utf8",
     });
     assert.equal(v.status, 0, v.stderr);
+  });
+
+  it("provenance: GitHub-style OIDC token bound to the session + Cedar policy with --yes signs unattended", async () => {
+    writeFileSync(
+      join(dir, "signer.cedar"),
+      'permit(principal, action == Action::"sign", resource) when { principal.verified && principal has repository && principal.repository == "acme/app" && resource.format == "raw" };\n',
+    );
+    const env = {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${issuer.url}/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: "runner-token",
+    };
+    const policyArgs = [
+      "--kex-key",
+      "kex.key",
+      "--oidc-issuer",
+      issuer.url,
+      "--require-provenance",
+      "--policy",
+      "signer.cedar",
+      "--yes",
+    ];
+    const { init, signer } = await session({
+      file: "app.tar.gz",
+      format: "raw",
+      key: "ed",
+      answers: "",
+      initiatorArgs: ["--signer-kex", "kex.pub", "--provenance", "github"],
+      signerArgs: policyArgs,
+      env,
+    });
+    assert.equal(signer.code, 0, signer.stderr);
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(signer.stderr, /provenance verified .*repository=acme\/app/);
+    // without a token the same signer refuses the session
+    const again = await session({
+      file: "app.tar.gz",
+      format: "raw",
+      key: "ed",
+      answers: "",
+      signerArgs: policyArgs,
+    });
+    assert.equal(again.init.code, 42, again.init.stderr);
+    assert.notEqual(again.signer.code, 0);
   });
 
   it("exit codes: signer rejects → 42; nothing written", async () => {

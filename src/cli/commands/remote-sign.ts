@@ -22,6 +22,9 @@ interface RemoteSignOptions extends KeyOptions {
   relayTokenEnv?: string;
   relayTokenFile?: string;
   idleTimeout: string;
+  oidcIssuer?: string;
+  oidcJwks?: string;
+  requireProvenance?: boolean;
   json?: boolean;
 }
 
@@ -117,12 +120,23 @@ export function register(program: Command): void {
     .option("--relay-token-env <var>", "access token of a private relay, from this environment variable")
     .option("--relay-token-file <file>", "access token of a private relay, from this file")
     .option("--idle-timeout <duration>", "end the session when no request arrives for this long", "10m")
+    .option(
+      "--oidc-issuer <url>",
+      "trust CI OIDC provenance tokens from this issuer (verified against its JWKS)",
+    )
+    .option("--oidc-jwks <url>", "JWKS url of --oidc-issuer (default: from its OpenID configuration)")
+    .option(
+      "--require-provenance",
+      "refuse initiators without a valid provenance token (needs --oidc-issuer)",
+    )
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (join: string | undefined, o: RemoteSignOptions) => {
     const { parseDuration } = await import("../../core/index.js");
     const { parseJoinText } = await import("../../session/index.js");
     const signing = await import("../../signing/index.js");
     if (o.yes && o.policy === undefined) throw new SigrunError("USAGE", "--yes requires --policy");
+    if (o.requireProvenance && o.oidcIssuer === undefined)
+      throw new SigrunError("USAGE", "--require-provenance requires --oidc-issuer");
     if (join !== undefined && o.file !== undefined)
       throw new SigrunError("USAGE", "give the join string or --file, not both");
     const fromStdin = join === "-" || o.file === "-";
@@ -201,6 +215,21 @@ export function register(program: Command): void {
           if (o.audit !== undefined) appendFileSync(o.audit, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
         },
         onJoined: (sas) => process.stderr.write(`keys confirmed. short authentication string: ${sas}\n`),
+        ...(o.oidcIssuer !== undefined
+          ? {
+              provenance: {
+                required: o.requireProvenance === true,
+                verify: (token: string, audience: string) =>
+                  signing.verifyProvenance(token, {
+                    issuer: o.oidcIssuer!,
+                    audience,
+                    ...(o.oidcJwks !== undefined ? { jwksUrl: o.oidcJwks } : {}),
+                  }),
+              },
+            }
+          : {}),
+        onProvenance: (p) =>
+          process.stderr.write(`provenance verified (${p.issuer}): ${signing.provenanceLine(p)}\n`),
         onProgress: (m) => process.stderr.write(`${m}\n`),
       });
       if (o.json) printJson(result);

@@ -123,6 +123,7 @@ interface SignCliOptions extends KeyOptions {
   joinTimeout: string;
   responseTimeout: string;
   joinFile?: string;
+  provenance?: string;
   output?: string;
   force?: boolean;
   json?: boolean;
@@ -220,6 +221,7 @@ async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
         process.stderr.write(`signer joined; keys confirmed. short authentication string: ${sas}\n`);
       },
       onProgress: (m) => process.stderr.write(`${m}\n`),
+      ...(o.provenance !== undefined ? { provenance: await provenanceSource(o.provenance) } : {}),
     });
     const written: { file: string; output: string }[] = [];
     result.outputs.forEach((sig, i) => {
@@ -232,6 +234,12 @@ async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
     if (timer) clearInterval(timer);
     await relay.close("done").catch(() => {});
   }
+}
+
+async function provenanceSource(source: string): Promise<(audience: string) => Promise<string>> {
+  if (source !== "github") throw new SigrunError("USAGE", `--provenance: expected github, got ${source}`);
+  const { githubActionsToken } = await import("../../signing/index.js");
+  return (audience) => githubActionsToken(audience);
 }
 
 export function register(program: Command): void {
@@ -267,6 +275,10 @@ export function register(program: Command): void {
       "10m",
     )
     .option("--join-file <file>", "also write the join string (PEM) to this file")
+    .option(
+      "--provenance <source>",
+      "send a CI OIDC token bound to this session (github: GitHub Actions, needs id-token: write)",
+    )
     .option("-o, --output <dir>", "write signatures into this directory (default: beside each file)")
     .option("--force", "overwrite existing signature files")
     .option("--json", "print a json summary on stdout");
