@@ -28,7 +28,10 @@ export interface Pkcs11SignerOptions {
   readonly pin: string;
 }
 
-/** A Signer whose key stays on a token; `close()` logs out and closes the session. */
+/**
+ * A Signer whose key stays on a token. `close()` closes its session, and finalizes the module if this
+ * signer initialized it: with several signers on one module in a process, close them in reverse order.
+ */
 export interface ClosableSigner extends Signer {
   close(): Promise<void>;
 }
@@ -89,9 +92,8 @@ export async function pkcs11Signer(opts: Pkcs11SignerOptions): Promise<ClosableS
   let session: Handle | undefined;
   const cleanup = () => {
     if (session !== undefined) {
-      try {
-        p.C_Logout(session);
-      } catch {}
+      // No C_Logout: it would log out every session of this application on the token, including other
+      // signers'; closing the last session logs out by itself (PKCS#11 §5.6).
       try {
         p.C_CloseSession(session);
       } catch {}

@@ -134,6 +134,26 @@ describe("pkcs11 signer against a temporary SoftHSM2 token", { skip }, () => {
     }
   });
 
+  it("two signers on one module at once (closed in reverse order)", async () => {
+    const a = await pkcs11Signer({
+      module: SOFTHSM_MODULE,
+      tokenLabel: TOKEN_LABEL,
+      keyLabel: "k1",
+      pin: USER_PIN,
+    });
+    const b = await pkcs11Signer({
+      module: SOFTHSM_MODULE,
+      tokenLabel: TOKEN_LABEL,
+      keyId: Uint8Array.of(2),
+      pin: USER_PIN,
+    });
+    await a.sign(msg);
+    await b.sign(msg);
+    await b.close();
+    assert.equal(cryptoVerify("sha256", msg, a.publicKey.keyObject, await a.sign(msg)), true);
+    await a.close();
+  });
+
   it("a wrong pin is PKCS11_ERROR", async () => {
     await assert.rejects(
       pkcs11Signer({ module: SOFTHSM_MODULE, tokenLabel: TOKEN_LABEL, keyLabel: "k1", pin: "9999" }),
