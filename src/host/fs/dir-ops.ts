@@ -102,7 +102,7 @@ export function entryMetadata(ctx: HostContext, entry: DirEntry): Stats {
   if (entry.type === "DIR") checkDir(ctx, "stat", path);
   else checkFile(ctx, "stat", path);
   try {
-    return lstatSync(entry.dir ? entry.dir.at(entry.name) : path);
+    return lstatSync(entry.dir && !entry.dir.closed ? entry.dir.at(entry.name) : path);
   } catch (err) {
     throw ioError(err);
   }

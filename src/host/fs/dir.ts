@@ -35,7 +35,11 @@ export class DirHandle {
     return this.viaProc ? `/proc/self/fd/${this.fd}/${name}` : buildPath(this.path, name);
   }
 
+  /** Set once closed: entries listed earlier then fall back to their checked path. */
+  closed = false;
+
   close(): void {
+    this.closed = true;
     release(this.ctx, this.fd);
   }
 }
