@@ -21,7 +21,20 @@ const run = (...args: string[]) => {
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-const json = (s: string) => JSON.parse(s) as Record<string, any>;
+interface Out {
+  output: string;
+  status: string;
+  error: { error_type: string; message: string };
+  alarms: Array<{ alarm_type: string }>;
+  metrics: Array<{ metric_name: string }>;
+  logs: Array<{ attributes: Record<string, string> }>;
+  sigrun_explain: {
+    decisions: Array<{ decision: string; resource: string; policies: string[] }>;
+    policy: { warnings: string[] };
+    code?: string;
+  };
+}
+const json = (s: string) => JSON.parse(s) as Out;
 
 const ALLOW_DIR = f("allow.cedar", `permit(principal, action, resource in file_system::Dir::"${dir}");`);
 const EMPTY = f("empty.cedar", "");
@@ -38,7 +51,7 @@ test("success: exit 0, one JSON line without newline, Rex's members in order", (
   assert.equal(o.logs[0].attributes.message, "hi");
   assert.equal(o.logs[0].attributes.line_number, "1");
   assert.match(o.logs[0].attributes.timestamp, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} UTC$/);
-  assert.ok(o.metrics.some((m: any) => m.metric_name === "RexRunnerScriptExecutionSuccessCount"));
+  assert.ok(o.metrics.some((m) => m.metric_name === "RexRunnerScriptExecutionSuccessCount"));
   assert.equal(o.sigrun_explain, undefined);
 });
 
@@ -52,7 +65,7 @@ test("denied: exit 0, ACCESS_DENIED_EXCEPTION, Rex's message", () => {
     o.error.message,
     /^IoErrorKind: PermissionDenied: Permission denied: \S+ unauthorized to perform file_system::Action::"open" for file_system::Dir::/,
   );
-  assert.ok(o.alarms.some((a: any) => a.alarm_type === "RexRunnerPrivilegeEscalation"));
+  assert.ok(o.alarms.some((a) => a.alarm_type === "RexRunnerPrivilegeEscalation"));
 });
 
 test("a caught denial lets the script go on", () => {
