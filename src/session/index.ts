@@ -13,6 +13,7 @@ export {
 } from "./handshake.js";
 export type { JoinPayload, JoinString } from "./join-string.js";
 export { decodeJoin, JOIN_CAPS, joinToLine, joinToPem, parseJoinText } from "./join-string.js";
+export { parseKexPublicKey } from "./kex-key.js";
 export type { SessionKeys } from "./key-schedule.js";
 export { checkTag, initiatorConfirmTag } from "./key-schedule.js";
 export { x25519Generate, x25519PublicFromRaw, x25519PublicRaw } from "./primitives.js";

@@ -2,6 +2,7 @@ export type { CheckedBundle } from "./bundle-request.js";
 export { checkBundleForReview, verifyRemoteBundleSignature } from "./bundle-request.js";
 export type { InitiatorOptions, InitiatorResult, JoinInfo, SignItem } from "./initiator.js";
 export { runInitiator } from "./initiator.js";
+export { defaultContext, joinBlock, stepSummary } from "./join-banner.js";
 export type { RelayLike } from "./link.js";
 export { SecureLink } from "./link.js";
 export type { RemoteFormat, SignRequest } from "./messages.js";

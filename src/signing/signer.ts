@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
-import { bytesEqual, concatBytes, SigrunError, toBase64Url, toHex } from "../core/index.js";
-import { type Signer, signFile } from "../keys/index.js";
+import { bytesEqual, SigrunError, toBase64Url } from "../core/index.js";
+import type { Signer } from "../keys/index.js";
 import {
   Channel,
   checkTag,
@@ -11,7 +10,6 @@ import {
   sasWords,
   signerKeyIdBytes,
 } from "../session/index.js";
-import { checkBundleForReview, signCheckedBundle } from "./bundle-request.js";
 import { type RelayLike, SecureLink } from "./link.js";
 import {
   decodeConfirm,
@@ -20,11 +18,10 @@ import {
   encodeError,
   encodeReady,
   encodeReject,
-  encodeResponse,
-  type SignRequest,
 } from "./messages.js";
 import { type ProvenanceClaims, provenanceAudience } from "./provenance.js";
-import type { Approver, RequestReview, SessionReview } from "./review.js";
+import { handleRequest, receiveData } from "./request-handler.js";
+import type { Approver, SessionReview } from "./review.js";
 
 export interface AuditEntry {
   readonly time: string;
@@ -227,71 +224,4 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     await relay.close("signer failed").catch(() => {});
     throw err;
   }
-}
-
-async function receiveData(link: SecureLink, req: SignRequest, timeoutMs: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let got = 0;
-  while (got < req.size) {
-    const f = await link.recv(timeoutMs);
-    if (f.type !== "data")
-      throw new SigrunError("CHANNEL_ERROR", `request #${req.reqId}: expected data, got ${f.type}`);
-    got += f.plaintext.byteLength;
-    if (got > req.size)
-      throw new SigrunError(
-        "CHANNEL_ERROR",
-        `request #${req.reqId}: more data than the announced ${req.size} bytes`,
-      );
-    parts.push(f.plaintext);
-  }
-  return concatBytes(...parts);
-}
-
-async function handleRequest(
-  o: SignerSessionOptions,
-  link: SecureLink,
-  req: SignRequest,
-  data: Uint8Array,
-  overCap: boolean,
-  context: string,
-  provenance: ProvenanceClaims | undefined,
-): Promise<{ signed: boolean; audit: Record<string, unknown> }> {
-  const digest = new Uint8Array(createHash("sha256").update(data).digest());
-  const facts = {
-    reqId: req.reqId,
-    kind: req.kind,
-    name: req.name,
-    size: data.byteLength,
-    sha256: toHex(digest),
-    format: req.format,
-  };
-  const reject = async (code: string, reason: string, by: string) => {
-    await link.send("reject", encodeReject({ reqId: req.reqId, code, reason }));
-    o.onProgress?.(`request #${req.reqId} rejected: ${code}: ${reason}`);
-    return { signed: false, audit: { ...facts, decision: "reject", code, reason, by } };
-  };
-  if (!bytesEqual(digest, req.sha256))
-    return reject("DIGEST_MISMATCH", "data does not match the announced sha256", "signer");
-  if (overCap) return reject("LIMIT_EXCEEDED", "signature cap reached for this session", "signer");
-  let review: RequestReview = { ...facts, context, ...(provenance ? { provenance } : {}) };
-  let bundle: ReturnType<typeof checkBundleForReview> | undefined;
-  if (req.kind === "bundle") {
-    try {
-      bundle = checkBundleForReview(data);
-    } catch (err) {
-      const code = err instanceof SigrunError ? err.code : "BUNDLE_MALFORMED";
-      return reject(code, "bundle failed the signer's checks", "signer");
-    }
-    review = { ...review, manifest: bundle.manifestText, script: bundle.script, policy: bundle.policy };
-  }
-  const decision = await o.approve(review);
-  if (!decision.approved)
-    return reject(decision.by === "policy" ? "POLICY_DENIED" : "DECLINED", decision.reason, decision.by);
-  const signature =
-    bundle !== undefined
-      ? await signCheckedBundle(o.signer, bundle)
-      : await signFile(o.signer, data, req.format as "raw" | "ssh" | "openpgp");
-  await link.send("response", encodeResponse(req.reqId, signature));
-  o.onProgress?.(`request #${req.reqId} signed`);
-  return { signed: true, audit: { ...facts, decision: "sign", by: decision.by, reason: decision.reason } };
 }

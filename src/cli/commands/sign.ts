@@ -1,4 +1,3 @@
-import { createPublicKey } from "node:crypto";
 import { appendFileSync, existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
@@ -35,32 +34,10 @@ export function sharedSecret(o: {
   return b;
 }
 
-/** Reads an X25519 public key (SPKI PEM or DER) and returns the raw 32 bytes. */
+/** Reads an X25519 public key file (SPKI PEM or DER) and returns the raw 32 bytes. */
 export async function readKexPublic(path: string): Promise<Uint8Array> {
-  const { x25519PublicRaw } = await import("../../session/index.js");
-  const data = readInput(path, "signer key agreement key");
-  try {
-    const text = Buffer.from(data).toString("utf8");
-    const key = text.includes("-----BEGIN")
-      ? createPublicKey({ key: text, format: "pem" })
-      : createPublicKey({ key: Buffer.from(data), format: "der", type: "spki" });
-    return x25519PublicRaw(key);
-  } catch (err) {
-    if (err instanceof SigrunError) throw err;
-    throw new SigrunError(
-      "KEY_INVALID",
-      `${path}: expected an x25519 public key (sigrun keygen --type x25519)`,
-      { cause: err },
-    );
-  }
-}
-
-/** The default one-line context from the CI environment (GitHub Actions), else empty. */
-export function defaultContext(env: NodeJS.ProcessEnv = process.env): string {
-  if (!env.GITHUB_REPOSITORY) return "";
-  const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_RUN_ID}` : "";
-  const sha = env.GITHUB_SHA ? ` ${env.GITHUB_SHA.slice(0, 12)}` : "";
-  return `${env.GITHUB_REPOSITORY}${run}${sha}`.slice(0, 100);
+  const { parseKexPublicKey } = await import("../../session/index.js");
+  return parseKexPublicKey(readInput(path, "signer key agreement key"), path);
 }
 
 export function relayUrl(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -69,43 +46,6 @@ export function relayUrl(option: string | undefined, env: NodeJS.ProcessEnv = pr
   if (!/^wss?:\/\//.test(url))
     throw new SigrunError("USAGE", `relay: expected a ws:// or wss:// url, got ${url}`);
   return url;
-}
-
-/** The clearly delimited join block printed (and re-printed) by the initiator. */
-export function joinBlock(line: string, pem: string, expiresAt: Date, now = Date.now()): string {
-  const left = Math.max(0, Math.round((expiresAt.getTime() - now) / 1000));
-  const bar = "=".repeat(72);
-  return [
-    bar,
-    "sigrun: waiting for the remote signer. On the signing machine run:",
-    "",
-    `  sigrun remote-sign ${line} --key SIGNING_KEY --kex-key KEX_KEY`,
-    "",
-    "or save this block to a file and run `sigrun remote-sign --file FILE …`:",
-    pem.trimEnd(),
-    `expires ${expiresAt.toISOString()} (in ${Math.floor(left / 60)}m${String(left % 60).padStart(2, "0")}s)`,
-    bar,
-    "",
-  ].join("\n");
-}
-
-function stepSummary(line: string, pem: string, expiresAt: Date): string {
-  return [
-    "### sigrun remote signing: join string",
-    "",
-    "Run on the signing machine:",
-    "",
-    "```",
-    `sigrun remote-sign ${line} --key SIGNING_KEY --kex-key KEX_KEY`,
-    "```",
-    "",
-    "```",
-    pem.trimEnd(),
-    "```",
-    "",
-    `Expires ${expiresAt.toISOString()}.`,
-    "",
-  ].join("\n");
 }
 
 interface SignCliOptions extends KeyOptions {
@@ -157,7 +97,9 @@ async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
 
 async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
   const { parsePublicKey } = await import("../../keys/index.js");
-  const { runInitiator, REMOTE_FORMATS } = await import("../../signing/index.js");
+  const { defaultContext, joinBlock, runInitiator, REMOTE_FORMATS, stepSummary } = await import(
+    "../../signing/index.js"
+  );
   const { parseDuration } = await import("../../core/index.js");
   if (!(REMOTE_FORMATS as readonly string[]).includes(o.format))
     throw new SigrunError("USAGE", `format: expected one of ${REMOTE_FORMATS.join(", ")}, got ${o.format}`);
@@ -181,7 +123,7 @@ async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
   const url = relayUrl(o.relay);
   const joinTimeoutMs = parseDuration(o.joinTimeout, "--join-timeout");
   const responseTimeoutMs = parseDuration(o.responseTimeout, "--response-timeout");
-  const context = o.context ?? defaultContext();
+  const context = o.context ?? defaultContext(process.env);
   const items = files.map((file) => ({ name: basename(file), data: readInput(file, "file"), format }));
   const outs = files.map((f) => outputPath(f, format, o.output));
   if (!o.force && format !== "bundle") {
