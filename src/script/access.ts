@@ -64,15 +64,47 @@ function toIndex(i: Value, len: number, pos: Position, kind: string): number {
   return k;
 }
 
-function rangeBounds(r: RRange, len: number): [number, number] {
+/** Rhai's `calc_index`: -1 when out of range. */
+function calcIndex(len: number, i: number, fromEnd: boolean): number {
+  if (len === 0) return -1;
+  if (i < 0) return fromEnd && -i <= len ? len + i : -1;
+  return i < len ? i : -1;
+}
+
+/** Char window [s, e) of a string range index, as Rhai's `get_indexed_mut`. */
+function stringRange(r: RRange, len: number, pos: Position): [number, number] {
+  if (len === 0) return [0, 0];
+  const rs = Number(r.start);
+  const re = Number(r.end);
+  const s = rs >= 0 ? rs : calcIndex(len, rs, true);
+  if (s < 0) throw err("ErrorStringBounds", `string index ${rs} out of bounds`, pos);
+  const e = re >= 0 ? re : Math.max(0, calcIndex(len, re, true));
+  if (!r.inclusive) {
+    if (s === 0 && e >= len) return [0, len];
+    return [Math.min(s, len), Math.min(len, Math.max(s, e))];
+  }
+  if (s === 0 && e >= len - 1) return [0, len];
+  const take = e > s ? e - s + 1 : 0;
+  return [Math.min(s, len), Math.min(len, s + take)];
+}
+
+/** Shift and width of a bit-field range index. */
+function bitRange(r: RRange, pos: Position): [number, number] {
+  const big = typeof r.end === "bigint";
   let s = Number(r.start);
   let e = Number(r.end);
-  if (r.inclusive) e = e + 1;
-  if (s < 0) s = Math.max(0, len + s);
-  if (e < 0) e = Math.max(0, len + e);
-  s = Math.min(s, len);
-  e = Math.min(Math.max(e, s), len);
-  return [s, e];
+  const bad = (v: number) => err("ErrorBitFieldBounds", `bit-field index ${v} out of bounds`, pos);
+  if (!r.inclusive) {
+    if (big && r.end === 9223372036854775807n) e = 64;
+    if (calcIndex(64, s, false) < 0) throw bad(s);
+    if (e < 0 || e > 64) throw bad(e);
+    return e <= s ? [0, 0] : [s, e - s];
+  }
+  if (big && r.end === 9223372036854775807n) e = 63;
+  if (calcIndex(64, s, false) < 0) throw bad(s);
+  if (calcIndex(64, e, false) < 0) throw bad(e);
+  s = Math.max(0, s);
+  return e < s ? [0, 0] : [s, e - s + 1];
 }
 
 function bitIndex(i: Value, pos: Position): number {
@@ -85,10 +117,6 @@ function bitIndex(i: Value, pos: Position): number {
 /** `obj[idx]` */
 export function getIndex(rt: Runtime, o: Value, i: Value, pos: Position): Value {
   if (Array.isArray(o)) {
-    if (i instanceof RRange) {
-      const [s, e] = rangeBounds(i, o.length);
-      return o.slice(s, e);
-    }
     return o[toIndex(i, o.length, pos, "ErrorArrayBounds")];
   }
   if (o instanceof Map) {
@@ -103,16 +131,18 @@ export function getIndex(rt: Runtime, o: Value, i: Value, pos: Position): Value 
   if (typeof o === "string") {
     const cs = charsOf(o);
     if (i instanceof RRange) {
-      const [s, e] = rangeBounds(i, cs.length);
+      const [s, e] = stringRange(i, cs.length, pos);
       return sliceChars(cs, s, e);
     }
     return new RChar(cs[toIndex(i, cs.length, pos, "ErrorStringBounds")]);
   }
   if (typeof o === "number" || typeof o === "bigint") {
     if (i instanceof RRange) {
-      const [s, e] = rangeBounds(i, 64);
-      const width = BigInt(e - s);
-      return normInt((BigInt.asUintN(64, BigInt(o)) >> BigInt(s)) & ((1n << width) - 1n));
+      const [s, w] = bitRange(i, pos);
+      if (w === 0) return 0;
+      return normInt(
+        BigInt.asIntN(64, (BigInt.asUintN(64, BigInt(o)) >> BigInt(s)) & ((1n << BigInt(w)) - 1n)),
+      );
     }
     const b = bitIndex(i, pos);
     return ((BigInt(o) >> BigInt(b)) & 1n) === 1n;
@@ -140,7 +170,7 @@ export function setIndex(rt: Runtime, o: Value, i: Value, v: Value, pos: Positio
   if (typeof o === "string") {
     const cs = charsOf(o);
     if (i instanceof RRange) {
-      const [s, e] = rangeBounds(i, cs.length);
+      const [s, e] = stringRange(i, cs.length, pos);
       const ins = typeof v === "string" ? v : v instanceof RChar ? v.c : null;
       if (ins === null) throw err("ErrorMismatchDataType", `expecting a string, not ${typeName(v)}`, pos);
       return sliceChars(cs, 0, s) + ins + sliceChars(cs, e, cs.length);
@@ -156,8 +186,8 @@ export function setIndex(rt: Runtime, o: Value, i: Value, v: Value, pos: Positio
     if (i instanceof RRange) {
       if (typeof v !== "number" && typeof v !== "bigint")
         throw err("ErrorMismatchDataType", "bit-field value must be an integer", pos);
-      const [s, e] = rangeBounds(i, 64);
-      const mask = ((1n << BigInt(e - s)) - 1n) << BigInt(s);
+      const [s, w] = bitRange(i, pos);
+      const mask = ((1n << BigInt(w)) - 1n) << BigInt(s);
       return normInt(BigInt.asIntN(64, (x & ~mask) | ((BigInt(v) << BigInt(s)) & mask)));
     }
     const b = bitIndex(i, pos);

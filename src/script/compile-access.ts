@@ -121,8 +121,12 @@ export function compileLV(c: Compiler, n: Node): LV {
           if (safe && o === undefined) return undefined;
           return getProp(rt, o, name, p);
         },
-        set: (rt, f, v) => obj.update(rt, f, (o) => setProp(rt, o, name, v, p)),
-        update: (rt, f, fn) => obj.update(rt, f, (o) => setProp(rt, o, name, fn(getProp(rt, o, name, p)), p)),
+        set: (rt, f, v) =>
+          obj.update(rt, f, (o) => (safe && o === undefined ? o : setProp(rt, o, name, v, p))),
+        update: (rt, f, fn) =>
+          obj.update(rt, f, (o) =>
+            safe && o === undefined ? o : setProp(rt, o, name, fn(getProp(rt, o, name, p)), p),
+          ),
       };
     }
     case "index": {
@@ -139,11 +143,13 @@ export function compileLV(c: Compiler, n: Node): LV {
         },
         set: (rt, f, v) => {
           const i = idx(rt, f);
-          obj.update(rt, f, (o) => setIndex(rt, o, i, v, p));
+          obj.update(rt, f, (o) => (safe && o === undefined ? o : setIndex(rt, o, i, v, p)));
         },
         update: (rt, f, fn) => {
           const i = idx(rt, f);
-          obj.update(rt, f, (o) => setIndex(rt, o, i, fn(getIndex(rt, o, i, p)), p));
+          obj.update(rt, f, (o) =>
+            safe && o === undefined ? o : setIndex(rt, o, i, fn(getIndex(rt, o, i, p)), p),
+          );
         },
       };
     }

@@ -178,10 +178,17 @@ function compileFor(c: Compiler, n: Node): Ev {
   return (rt: Runtime, f: Frame) => {
     const src = iter(rt, f);
     let idx = 0;
+    // captured loop variables are one shared variable for the whole loop (as in Rhai)
+    const cell = cap ? new Cell(undefined) : null;
+    const ccell = ccap ? new Cell(0) : null;
+    if (cell) f[slot] = cell as unknown as Value;
+    if (ccell) f[cslot] = ccell as unknown as Value;
     const step = (v: Value): number => {
       if (++rt.ops > rt.opsCheck) rt.tick();
-      f[slot] = cap ? (new Cell(v) as unknown as Value) : v;
-      if (cslot) f[cslot] = ccap ? (new Cell(idx) as unknown as Value) : idx;
+      if (cell) cell.v = v;
+      else f[slot] = v;
+      if (ccell) ccell.v = idx;
+      else if (cslot) f[cslot] = idx;
       idx++;
       body(rt, f);
       if (rt.flow !== 0) return loopFlow(rt);

@@ -239,7 +239,10 @@ function parsePrimary(p: Parser, lvl: number): Node {
     case "interp":
       return parseInterp(p, t, lvl);
     case "(": {
-      if (p.eat(")")) return p.node("lit", t, { v: undefined });
+      if (p.is(")") && p.peek().col === t.col + 1 && p.peek().line === t.line) {
+        p.next();
+        return p.node("lit", t, { v: undefined });
+      }
       const e = parseExpr(p, p.up(lvl));
       p.expect(")", "to close the parenthesis");
       return e;

@@ -20,11 +20,15 @@ const SELF_TERMINATED = new Set([
 export function parseStatements(p: Parser, lvl: number, top: boolean, single = false): Node[] {
   const out: Node[] = [];
   while (!p.is("}") && !p.is("eof")) {
+    if (p.cfg.expressionOnly && p.is(";"))
+      throw p.err("BadInput", "';' is not allowed in an expression", p.peek());
     if (p.eat(";")) continue;
     const s = parseStmt(p, lvl, top);
     if (s.t !== "fndef") out.push(s);
     if (single) return out;
     if (p.is("}") || p.is("eof")) break;
+    if (p.cfg.expressionOnly && p.is(";"))
+      throw p.err("BadInput", "';' is not allowed in an expression", p.peek());
     if (!p.eat(";") && !SELF_TERMINATED.has(s.t)) {
       const t = p.peek();
       throw p.err("MissingToken", `expecting ';' to terminate this statement`, t);

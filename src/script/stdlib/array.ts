@@ -4,7 +4,7 @@ import { compareValues, valuesEqual } from "../ops.js";
 import type { CallContext, FnRegistry } from "../registry.js";
 import type { Runtime } from "../runtime.js";
 import { callFnPtr } from "../runtime.js";
-import { cloneValue, type FnPtr, type RRange, typeName, type Value } from "../values.js";
+import { cloneValue, FnPtr, type RRange, typeName, type Value } from "../values.js";
 import { callElem, def, fnArg, int, truthy } from "./util.js";
 import { callWithItem } from "./util-call.js";
 
@@ -154,6 +154,30 @@ export function registerArray(r: FnRegistry): void {
   });
   def(r, "contains", ["array", "any"], ([a, x]) => (a as Arr).some((e) => valuesEqual(e, x)));
   def(r, "index_of", ["array", "any"], ([a, x]) => (a as Arr).findIndex((e) => valuesEqual(e, x)));
+  def(r, "index_of", ["array", "any", "i64"], ([a, x, s]) => {
+    const arr = a as Arr;
+    let st = int(s);
+    if (st < 0) st = Math.max(0, arr.length + st);
+    for (let i = st; i < arr.length; i++) if (valuesEqual(arr[i], x)) return i;
+    return -1;
+  });
+  // deprecated form: a string naming a script function used as the filter
+  for (const extra of [[], ["i64"]])
+    def(r, "index_of", ["array", "string", ...extra], ([a, name, s], ctx) => {
+      const rt = ctx as Runtime;
+      const arr = a as Arr;
+      let st = s === undefined ? 0 : int(s);
+      if (st < 0) st = Math.max(0, arr.length + st);
+      const n = name as string;
+      if (!rt.code.fnNames.has(n)) {
+        for (let i = st; i < arr.length; i++) if (valuesEqual(arr[i], n)) return i;
+        return -1;
+      }
+      const fp = new FnPtr(n);
+      for (let i = st; i < arr.length; i++)
+        if (truthy(callElem(ctx, fp, null, i, arr[i]), "index_of")) return i;
+      return -1;
+    });
   def(r, "index_of", ["array", "Fn"], ([a, f], ctx) => {
     const arr = a as Arr;
     for (let i = 0; i < arr.length; i++)

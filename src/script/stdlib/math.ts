@@ -45,10 +45,10 @@ export function registerMath(r: FnRegistry): void {
     if (Number.isNaN(v)) throw arith("sign of NaN");
     return v > 0 ? 1 : v < 0 ? -1 : 0;
   });
-  def(r, "is_zero", ["i64"], ([x]) => x === 0);
+  def(r, ["is_zero", "get$is_zero"], ["i64"], ([x]) => x === 0);
   def(r, "is_zero", ["f64"], ([x]) => flt(x) === 0);
-  def(r, "is_odd", ["i64"], ([x]) => BigInt(x as number) % 2n !== 0n);
-  def(r, "is_even", ["i64"], ([x]) => BigInt(x as number) % 2n === 0n);
+  def(r, ["is_odd", "get$is_odd"], ["i64"], ([x]) => BigInt(x as number) % 2n !== 0n);
+  def(r, ["is_even", "get$is_even"], ["i64"], ([x]) => BigInt(x as number) % 2n === 0n);
   for (const [a, b] of [
     ["i64", "i64"],
     ["f64", "f64"],
@@ -101,9 +101,9 @@ export function registerMath(r: FnRegistry): void {
   def(r, "log", ["i64", "i64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));
   def(r, "atan", ["f64", "f64"], ([x, y]) => F(Math.atan2(flt(x), flt(y))));
   def(r, "hypot", ["f64", "f64"], ([x, y]) => F(Math.hypot(flt(x), flt(y))));
-  def(r, "is_nan", ["f64"], ([x]) => Number.isNaN(flt(x)));
-  def(r, "is_finite", ["f64"], ([x]) => Number.isFinite(flt(x)));
-  def(r, "is_infinite", ["f64"], ([x]) => {
+  def(r, ["is_nan", "get$is_nan"], ["f64"], ([x]) => Number.isNaN(flt(x)));
+  def(r, ["is_finite", "get$is_finite"], ["f64"], ([x]) => Number.isFinite(flt(x)));
+  def(r, ["is_infinite", "get$is_infinite"], ["f64"], ([x]) => {
     const v = flt(x);
     return !Number.isFinite(v) && !Number.isNaN(v);
   });

@@ -116,6 +116,18 @@ export function registerString(r: FnRegistry): void {
       return [...parts.slice(0, k - 1), parts.slice(k - 1).join(S(x))];
     });
     def(r, "split_rev", ["string", t], ([s, x]) => (s as string).split(S(x)).reverse());
+    def(r, "split_rev", ["string", t, "i64"], ([s, x, n]) => {
+      const parts = (s as string).split(S(x)).reverse();
+      const k = Math.max(1, int(n));
+      if (parts.length <= k) return parts;
+      return [
+        ...parts.slice(0, k - 1),
+        parts
+          .slice(k - 1)
+          .reverse()
+          .join(S(x)),
+      ];
+    });
     for (const u of ["string", "char"]) {
       def(r, "replace", ["string", t, u], (a) => {
         const f = S(a[1]);
@@ -160,6 +172,22 @@ export function registerString(r: FnRegistry): void {
     a[0] = sub(a[0] as string, x, y);
   });
   def(r, ["chars", "to_chars"], ["string"], ([s]) => charsOf(s as string).map((c) => new RChar(c)));
+  def(r, "chars", ["string", "i64"], ([s, a]) => {
+    const cs = charsOf(s as string);
+    const [x, y] = window(cs.length, int(a), cs.length);
+    return cs.slice(x, y).map((c) => new RChar(c));
+  });
+  def(r, "chars", ["string", "i64", "i64"], ([s, a, n]) => {
+    const cs = charsOf(s as string);
+    const [x, y] = window(cs.length, int(a), int(n));
+    return cs.slice(x, y).map((c) => new RChar(c));
+  });
+  for (const t of ["range", "range="])
+    def(r, "chars", ["string", t], ([s, g]) => {
+      const cs = charsOf(s as string);
+      const [x, y] = rangeWindow(cs.length, g as RRange);
+      return cs.slice(x, y).map((c) => new RChar(c));
+    });
   def(r, "to_blob", ["string"], ([s]) => new RBlob(Array.from(Buffer.from(s as string, "utf8"))));
   def(r, "get", ["string", "i64"], ([s, i]) => {
     const cs = charsOf(s as string);
