@@ -159,18 +159,17 @@ export async function openPgpVerifyWithCert(
   } catch (err) {
     throw new SigrunError("KEY_INVALID", "openpgp public key: cannot parse", { cause: err });
   }
-  const signature =
-    (sig[0]! & 0x80) === 0
-      ? await openpgp.readSignature({ armoredSignature: Buffer.from(sig).toString("utf8") })
-      : await openpgp.readSignature({ binarySignature: sig });
-  const message = await openpgp.createMessage({ binary: data });
-  const res = await openpgp.verify({
-    message,
-    signature,
-    verificationKeys: key,
-    date: now,
-    format: "binary",
-  });
+  let res: Awaited<ReturnType<typeof openpgp.verify>>;
+  try {
+    const signature =
+      (sig[0]! & 0x80) === 0
+        ? await openpgp.readSignature({ armoredSignature: Buffer.from(sig).toString("utf8") })
+        : await openpgp.readSignature({ binarySignature: sig });
+    const message = await openpgp.createMessage({ binary: data });
+    res = await openpgp.verify({ message, signature, verificationKeys: key, date: now, format: "binary" });
+  } catch (err) {
+    throw new SigrunError("SIGNATURE_FORMAT_INVALID", "openpgp: cannot read signature", { cause: err });
+  }
   if (res.signatures.length !== 1) return undefined;
   const one = res.signatures[0]!;
   try {
