@@ -255,6 +255,20 @@ export function compileAssign(c: Compiler, n: Node): Ev {
   }
   if (t.t === "var" && !t.decl.captured && !t.decl.isConst) {
     const s = t.decl.slot + 1;
+    if (op === "+" || op === "-")
+      return (rt, f) => {
+        const v = val(rt, f);
+        const cur = f[s];
+        if (typeof cur === "number" && typeof v === "number") {
+          const r = op === "+" ? cur + v : cur - v;
+          if (r <= 9007199254740991 && r >= -9007199254740991) {
+            f[s] = r;
+            return undefined;
+          }
+        }
+        f[s] = compound(rt, op, cur, v, n);
+        return undefined;
+      };
     return (rt, f) => {
       const v = val(rt, f);
       f[s] = compound(rt, op, f[s], v, n);

@@ -150,9 +150,24 @@ export function compileCall(c: Compiler, n: Node): Ev {
     const k = argEvs.length;
     if (k === 1) {
       const a0 = argEvs[0];
-      return (rt, f) => rt.callScript(sf, [a0(rt, f)], null, p);
+      return (rt, f) => {
+        const v0 = a0(rt, f);
+        const fr: Frame = new Array(sf.frameSize);
+        fr[0] = UNBOUND;
+        fr[sf.paramSlots[0]] = sf.paramCells[0] ? (new Cell(v0) as unknown as Value) : v0;
+        return rt.enter(sf, fr, p);
+      };
     }
-    return (rt, f) => rt.callScript(sf, evalArgs(argEvs, rt, f), null, p);
+    return (rt, f) => {
+      const fr: Frame = new Array(sf.frameSize);
+      fr[0] = UNBOUND;
+      const ps = sf.paramSlots;
+      for (let i = 0; i < k; i++) {
+        const v = argEvs[i](rt, f);
+        fr[ps[i]] = sf.paramCells[i] ? (new Cell(v) as unknown as Value) : v;
+      }
+      return rt.enter(sf, fr, p);
+    };
   }
   // native: the first argument is passed by reference (mutating built-ins like push)
   const first = nargs.length > 0 ? compileLV(c, nargs[0]) : null;

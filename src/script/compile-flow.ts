@@ -55,9 +55,21 @@ export function compileFlow(c: Compiler, n: Node): Ev {
   switch (n.t) {
     case "if": {
       const cn = c.expr(n.cond);
-      const th = c.expr(n.then);
-      const el = n.els ? c.expr(n.els) : null;
-      return (rt, f) => (cond(cn(rt, f), n.cond) ? th(rt, f) : el ? el(rt, f) : undefined);
+      const th = c.branch(n.then);
+      const el = n.els ? c.branch(n.els) : null;
+      if (el)
+        return (rt, f) => {
+          const v = cn(rt, f);
+          if (v === true) return th(rt, f);
+          if (v === false) return el(rt, f);
+          return cond(v, n.cond) ? th(rt, f) : el(rt, f);
+        };
+      return (rt, f) => {
+        const v = cn(rt, f);
+        if (v === true) return th(rt, f);
+        if (v === false) return undefined;
+        return cond(v, n.cond) ? th(rt, f) : undefined;
+      };
     }
     case "while": {
       const cn = n.cond ? c.expr(n.cond) : null;

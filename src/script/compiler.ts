@@ -81,6 +81,18 @@ export class Compiler {
     }
   }
 
+  /** An `if` branch: a one-expression block is compiled without its block wrapper. */
+  branch(n: Node): Ev {
+    if (n.t === "block" && n.body.length === 1 && n.body[0].t !== "let") {
+      const e = this.stmt(n.body[0]);
+      return (rt, f) => {
+        if (++rt.ops > rt.opsCheck) rt.tick();
+        return e(rt, f);
+      };
+    }
+    return this.expr(n);
+  }
+
   /** A statement sequence; the value is the last statement's. */
   block(stmts: Node[], scoped: boolean): Ev {
     const inner = this.blockInner(stmts);

@@ -131,33 +131,40 @@ export class Runtime implements CallContext {
 
   /** Calls a script function. `thisRef` binds `this` by reference (method calls). */
   callScript(fn: CompiledFn, args: Value[], thisRef: { v: Value } | null, pos: Position | null): Value {
+    const f: Frame = new Array(fn.frameSize);
+    f[0] = thisRef ? thisRef.v : UNBOUND;
+    const ps = fn.paramSlots;
+    for (let i = 0; i < ps.length; i++)
+      f[ps[i]] = fn.paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
+    const v = this.enter(fn, f, pos);
+    if (thisRef) thisRef.v = f[0];
+    return v;
+  }
+
+  /** Runs a script function body in a prepared frame (parameters already bound). */
+  enter(fn: CompiledFn, f: Frame, pos: Position | null): Value {
     if (++this.depth > this.maxCallLevels) {
       this.depth--;
       throw new RhaiError("ErrorStackOverflow", `stack overflow: function '${fn.name}'`, { position: pos });
     }
     if (++this.ops > this.opsCheck) this.tick();
-    const f: Frame = new Array(fn.frameSize);
-    f[0] = thisRef ? thisRef.v : UNBOUND;
     const savedVars = this.vars;
-    const ps = fn.paramSlots;
-    if (this.maxVars !== 0) this.countVar(ps.length);
-    for (let i = 0; i < ps.length; i++)
-      f[ps[i]] = fn.paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
+    if (this.maxVars !== 0) this.countVar(fn.paramSlots.length);
     let v: Value;
     try {
       v = fn.body(this, f);
-      if (this.flow !== 0) {
-        if (this.flow === RETURN) v = this.flowValue;
-        this.flow = 0;
-      }
     } catch (e) {
       this.flow = 0;
-      throw wrapInFunction(e, fn.name, pos);
-    } finally {
       this.depth--;
       this.vars = savedVars;
+      throw wrapInFunction(e, fn.name, pos);
     }
-    if (thisRef) thisRef.v = f[0];
+    if (this.flow !== 0) {
+      if (this.flow === RETURN) v = this.flowValue;
+      this.flow = 0;
+    }
+    this.depth--;
+    this.vars = savedVars;
     return v;
   }
 
