@@ -30,7 +30,7 @@ async function spawnNode(redis: TestRedis): Promise<{ url: string; child: ChildP
   );
   const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const line = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("relay did not start")), 10_000);
+    const t = setTimeout(() => reject(new Error("relay did not start")), 20_000);
     rl.once("line", (l) => {
       clearTimeout(t);
       resolve(l);
@@ -50,27 +50,36 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill("SIGKILL");
 }
 
-let redis: TestRedis;
-let n1: { url: string; child: ChildProcess };
-let n2: { url: string; child: ChildProcess };
+let redis: TestRedis | undefined;
+const urls = (): [string, string] => {
+  assert.ok(n1 && n2, "relay nodes did not start");
+  return [n1.url, n2.url];
+};
+let n1: { url: string; child: ChildProcess } | undefined;
+let n2: { url: string; child: ChildProcess } | undefined;
 
 before(async () => {
   if (skip) return;
   redis = await startTestRedis();
-  [n1, n2] = await Promise.all([spawnNode(redis), spawnNode(redis)]);
+  n1 = await spawnNode(redis);
+  n2 = await spawnNode(redis);
 });
 after(async () => {
   if (skip) return;
-  await Promise.all([stop(n1.child), stop(n2.child)]);
-  await redis.stop();
+  try {
+    await Promise.all([n1 && stop(n1.child), n2 && stop(n2.child)]);
+  } finally {
+    await redis?.stop();
+  }
 });
 
 test("two relay processes over one redis: peers on different nodes talk, resume across nodes", {
   skip,
 }, async () => {
-  const a = await connectRelay(n1.url, { timeoutMs: 3000 });
+  const [n1u, n2u] = urls();
+  const a = await connectRelay(n1u, { timeoutMs: 3000 });
   const created = await a.create({ context: new Uint8Array([1]) });
-  const b = await connectRelay(n2.url, { timeoutMs: 3000, autoResume: false });
+  const b = await connectRelay(n2u, { timeoutMs: 3000, autoResume: false });
   const joined = await b.join(created.session, new Uint8Array([2]));
   assert.deepEqual(joined.peerContext, new Uint8Array([1]));
   assert.deepEqual(await a.waitForPeer({ timeoutMs: 3000 }), new Uint8Array([2]));
@@ -86,12 +95,12 @@ test("two relay processes over one redis: peers on different nodes talk, resume 
   assert.deepEqual(await a.next({ timeoutMs: 3000 }), { type: "data", data: new Uint8Array([9, 9]) });
 
   // a third peer, on either node, is refused
-  const c = await connectRelay(n1.url, { timeoutMs: 3000 });
+  const c = await connectRelay(n1u, { timeoutMs: 3000 });
   await assert.rejects(c.join(created.session), { code: "SESSION_FULL" });
   await c.close();
 
   // b's role moves to node 1 with its resume token; the old socket on node 2 is evicted
-  const raw = await RawRelaySocket.open(n1.url);
+  const raw = await RawRelaySocket.open(n1u);
   raw.sendJson({ type: "hello", version: 1 });
   assert.equal((await raw.nextJson()).type, "welcome");
   raw.sendJson({ type: "resume", session: created.session, role: "b", resumeToken: joined.resumeToken });
@@ -110,18 +119,19 @@ test("two relay processes over one redis: peers on different nodes talk, resume 
 
   // records, buffers and channels are gone
   const { Redis } = await import("ioredis");
-  const r = new Redis(redis.url);
+  const r = new Redis((redis as TestRedis).url);
   try {
-    assert.deepEqual(await r.keys(`${redis.prefix}*`), []);
+    assert.deepEqual(await r.keys(`${(redis as TestRedis).prefix}*`), []);
   } finally {
     r.disconnect();
   }
 });
 
 test("redis: a buffered peer that never comes back closes the session for the other", { skip }, async () => {
-  const a = await connectRelay(n1.url, { timeoutMs: 3000 });
+  const [n1u, n2u] = urls();
+  const a = await connectRelay(n1u, { timeoutMs: 3000 });
   const created = await a.create();
-  const b = await RawRelaySocket.open(n2.url);
+  const b = await RawRelaySocket.open(n2u);
   b.sendJson({ type: "hello", version: 1 });
   await b.nextJson();
   b.sendJson({ type: "join", session: created.session });
