@@ -1,6 +1,6 @@
 import { Compiler, runMain } from "./compiler.js";
 import { errorInfo, type Position, RhaiError, type ScriptErrorInfo } from "./errors.js";
-import { tokenize } from "./lexer.js";
+import { Lexer } from "./lexer.js";
 import { DEFAULT_LIMITS, type Limits, mergeLimits } from "./limits.js";
 import { DEFAULT_OPTIONS, type EngineOptions } from "./options.js";
 import { parseScript } from "./parser.js";
@@ -176,18 +176,22 @@ export class Engine {
         throw new RhaiError("ParseError:InputTooLarge", "script is too large", {
           position: { line: 1, column: 1 },
         });
-      const toks = tokenize(source, limits.maxStringSize);
+      const lexer = new Lexer(source, limits.maxStringSize);
       const scopeNames = new Set(opts.scope?.names() ?? []);
-      const ast = parseScript(toks, {
-        options: this.options,
-        maxExprDepth: limits.maxExprDepth,
-        maxFunctionExprDepth: limits.maxFunctionExprDepth,
-        maxFunctions: limits.maxFunctions,
-        scopeNames,
-        modules: new Set(this.modules.keys()),
-        disabled: this.disabledSymbols,
-        expressionOnly: opts.expression ?? false,
-      });
+      const ast = parseScript(
+        [],
+        {
+          options: this.options,
+          maxExprDepth: limits.maxExprDepth,
+          maxFunctionExprDepth: limits.maxFunctionExprDepth,
+          maxFunctions: limits.maxFunctions,
+          scopeNames,
+          modules: new Set(this.modules.keys()),
+          disabled: this.disabledSymbols,
+          expressionOnly: opts.expression ?? false,
+        },
+        lexer,
+      );
       const code = new Compiler(this.core(), scopeNames).compileProgram(ast);
       return { ok: true, program: new Program(source, code) };
     } catch (e) {

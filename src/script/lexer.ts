@@ -14,7 +14,7 @@ export interface Token {
   /** Offset just after the token (for interpolation ends and `!in`). */
   end: number;
   /** Whether a newline precedes this token. */
-  nl?: boolean;
+  nl: boolean;
 }
 
 /** One part of a backtick string: literal text or the tokens of an embedded `${…}` block. */
@@ -157,6 +157,11 @@ function lexErr(kind: string, msg: string, line: number, col: number): RhaiError
   return new RhaiError(`ParseError:${k}`, `${msg} (${kind})`, { position: { line, column: col } });
 }
 
+/** Builds a token (one shape for every token, so property access stays monomorphic). */
+function mk(k: string, v: unknown, line: number, col: number, end: number, nl = false): Token {
+  return { k, v, line, col, end, nl };
+}
+
 function isDigitOr_(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 95;
 }
@@ -223,6 +228,17 @@ export class Lexer {
     return nl;
   }
 
+  /** The next token of the main stream (EOF repeats). Used by the parser to lex on demand. */
+  nextToken(): Token {
+    const nl = this.skip();
+    const line = this.line;
+    const col = this.col();
+    if (this.i >= this.src.length) return mk("eof", null, line, col, this.i, nl);
+    const tok = this.one(line, col);
+    if (nl) tok.nl = true;
+    return tok;
+  }
+
   tokenize(stopAtBrace: boolean, out: Token[] = []): Token[] {
     const s = this.src;
     let depth = 0;
@@ -232,7 +248,7 @@ export class Lexer {
       const col = this.col();
       if (this.i >= s.length) {
         if (stopAtBrace) throw lexErr("UnexpectedEOF", "unterminated string interpolation", line, col);
-        out.push({ k: "eof", v: null, line, col, end: this.i, nl });
+        out.push(mk("eof", null, line, col, this.i, nl));
         return out;
       }
       const tok = this.one(line, col);
@@ -241,7 +257,7 @@ export class Lexer {
         if (tok.k === "{" || tok.k === "#{") depth++;
         else if (tok.k === "}") {
           if (depth === 0) {
-            out.push({ k: "eof", v: null, line, col, end: this.i });
+            out.push(mk("eof", null, line, col, this.i));
             return out;
           }
           depth--;
@@ -261,9 +277,9 @@ export class Lexer {
       while (j < s.length && isIdChar(s.charCodeAt(j))) j++;
       const w = s.slice(this.i, j);
       this.i = j;
-      if (KEYWORDS.has(w)) return { k: w, v: w, line, col, end: j };
-      if (RESERVED_WORDS.has(w)) return { k: "reserved", v: w, line, col, end: j };
-      return { k: "id", v: w, line, col, end: j };
+      if (KEYWORDS.has(w)) return mk(w, w, line, col, j);
+      if (RESERVED_WORDS.has(w)) return mk("reserved", w, line, col, j);
+      return mk("id", w, line, col, j);
     }
     if (c === 34) return this.string(line, col);
     if (c === 96) return this.backtick(line, col);
@@ -276,7 +292,7 @@ export class Lexer {
     // `!in` operator
     if (c === 33 && s.startsWith("in", this.i + 1) && !isIdChar(s.charCodeAt(this.i + 3))) {
       this.i += 3;
-      return { k: "!in", v: "!in", line, col, end: this.i };
+      return mk("!in", "!in", line, col, this.i);
     }
     const cands = SYMBOLS_BY_FIRST.get(s[start]);
     if (cands) for (const sym of cands) if (s.startsWith(sym, start)) return this.sym(sym, line, col);
@@ -286,8 +302,8 @@ export class Lexer {
 
   private sym(sym: string, line: number, col: number): Token {
     this.i += sym.length;
-    if (RESERVED_SYMBOLS.has(sym)) return { k: "reserved", v: sym, line, col, end: this.i };
-    return { k: sym, v: sym, line, col, end: this.i };
+    if (RESERVED_SYMBOLS.has(sym)) return mk("reserved", sym, line, col, this.i);
+    return mk(sym, sym, line, col, this.i);
   }
 
   private number(line: number, col: number): Token {
@@ -310,7 +326,7 @@ export class Lexer {
       if (b > 0xffffffffffffffffn) throw bad();
       if (b > 0x7fffffffffffffffn) b -= 0x10000000000000000n;
       this.i = j;
-      return { k: "int", v: normInt(b), line, col, end: j };
+      return mk("int", normInt(b), line, col, j);
     }
     while (j < s.length && isDigitOr_(s.charCodeAt(j))) j++;
     let isFloat = false;
@@ -335,13 +351,13 @@ export class Lexer {
     let text = s.slice(this.i, j);
     if (text.includes("_")) text = text.replace(/_/g, "");
     this.i = j;
-    if (isFloat) return { k: "float", v: Number.parseFloat(text), line, col, end: j };
-    if (text.length < 16) return { k: "int", v: Number(text), line, col, end: j };
+    if (isFloat) return mk("float", Number.parseFloat(text), line, col, j);
+    if (text.length < 16) return mk("int", Number(text), line, col, j);
     const b = BigInt(text);
     // 2^63 is only valid right after a unary minus (i64::MIN); the parser checks that
-    if (b === 0x8000000000000000n) return { k: "int", v: b, line, col, end: j };
+    if (b === 0x8000000000000000n) return mk("int", b, line, col, j);
     if (b > 0x7fffffffffffffffn) throw lexErr("MalformedNumber", `integer too large '${text}'`, line, col);
-    return { k: "int", v: normInt(b), line, col, end: j };
+    return mk("int", normInt(b), line, col, j);
   }
 
   private checkSize(str: string, line: number, col: number): void {
@@ -414,7 +430,7 @@ export class Lexer {
       this.i++;
     }
     this.checkSize(out, line, col);
-    return { k: "str", v: out, line, col, end: this.i };
+    return mk("str", out, line, col, this.i);
   }
 
   private raw(line: number, col: number, hashes: number): Token {
@@ -427,7 +443,7 @@ export class Lexer {
     for (let k = this.i; k < endAt; k++) if (s.charCodeAt(k) === 10) this.newline(k);
     this.i = endAt + close.length;
     this.checkSize(text, line, col);
-    return { k: "str", v: text, line, col, end: this.i };
+    return mk("str", text, line, col, this.i);
   }
 
   private char(line: number, col: number): Token {
@@ -444,7 +460,7 @@ export class Lexer {
     }
     if (s[this.i] !== "'") throw lexErr("MalformedChar", "malformed character literal", line, col);
     this.i++;
-    return { k: "char", v: ch, line, col, end: this.i };
+    return mk("char", ch, line, col, this.i);
   }
 
   private backtick(line: number, col: number): Token {
@@ -494,10 +510,10 @@ export class Lexer {
     total += text.length;
     if (parts.length === 1 && typeof parts[0] === "string") {
       this.checkSize(parts[0], line, col);
-      return { k: "str", v: parts[0], line, col, end: this.i };
+      return mk("str", parts[0], line, col, this.i);
     }
     for (const p of parts) if (typeof p === "string") this.checkSize(p, line, col);
-    return { k: "interp", v: parts, line, col, end: this.i };
+    return mk("interp", parts, line, col, this.i);
   }
 }
 

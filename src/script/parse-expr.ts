@@ -206,6 +206,8 @@ function parseInterp(p: Parser, t: Token, lvl: number): Node {
     else {
       const savedToks = p.toks;
       const savedI = p.i;
+      const savedLexer = p.lexer;
+      p.lexer = null;
       p.toks = part;
       p.i = 0;
       p.pushBlock();
@@ -214,6 +216,7 @@ function parseInterp(p: Parser, t: Token, lvl: number): Node {
       if (!p.is("eof")) throw p.err("UnexpectedInput", "unexpected token in interpolation");
       p.toks = savedToks;
       p.i = savedI;
+      p.lexer = savedLexer;
       parts.push(p.node("block", t, { body }));
     }
   }

@@ -1,6 +1,6 @@
 import type { Decl, FnDef, FnInfo, Node, ParsedScript } from "./ast.js";
 import { RhaiError } from "./errors.js";
-import type { Token } from "./lexer.js";
+import type { Lexer, Token } from "./lexer.js";
 import { HARD_MAX_EXPR_DEPTH } from "./limits.js";
 import type { EngineOptions } from "./options.js";
 import { parseStatements } from "./parse-stmt.js";
@@ -37,6 +37,9 @@ export class Parser {
   fnKeys = new Set<string>();
   fn: FnCtx;
   maxDepth: number;
+  /** On-demand token source for `toks` (null while parsing a pre-lexed interpolation). */
+  lexer: Lexer | null = null;
+
   constructor(
     public toks: Token[],
     readonly cfg: ParserConfig,
@@ -54,22 +57,38 @@ export class Parser {
     return this.cfg.options;
   }
 
+  /** Lexes tokens up to index `j` (on-demand mode). */
+  private fill(j: number): Token {
+    const lx = this.lexer;
+    const toks = this.toks;
+    if (!lx) return toks[Math.min(j, toks.length - 1)];
+    while (toks.length <= j) {
+      const last = toks[toks.length - 1];
+      if (last !== undefined && last.k === "eof") return last;
+      toks.push(lx.nextToken());
+    }
+    return toks[j];
+  }
   peek(): Token {
-    return this.toks[this.i];
+    return this.toks[this.i] ?? this.fill(this.i);
   }
   peekAt(n: number): Token {
-    return this.toks[Math.min(this.i + n, this.toks.length - 1)];
+    return this.toks[this.i + n] ?? this.fill(this.i + n);
   }
   next(): Token {
-    const t = this.toks[this.i];
-    if (t.k !== "eof") this.i++;
+    const t = this.toks[this.i] ?? this.fill(this.i);
+    if (t.k !== "eof") {
+      this.i++;
+      // let consumed tokens die young (only a short look-behind is ever used)
+      if (this.lexer && this.i > 8) (this.toks as (Token | undefined)[])[this.i - 8] = undefined;
+    }
     return t;
   }
   is(k: string): boolean {
-    return this.toks[this.i].k === k;
+    return this.peek().k === k;
   }
   eat(k: string): boolean {
-    if (this.toks[this.i].k === k) {
+    if (this.peek().k === k) {
       this.i++;
       return true;
     }
@@ -169,9 +188,10 @@ export class Parser {
   }
 }
 
-/** Parses a whole script. Throws RhaiError (`ParseError:*`). */
-export function parseScript(toks: Token[], cfg: ParserConfig): ParsedScript {
+/** Parses a whole script. Throws RhaiError (`ParseError:*`). With a lexer, tokens are read on demand. */
+export function parseScript(toks: Token[], cfg: ParserConfig, lexer: Lexer | null = null): ParsedScript {
   const p = new Parser(toks, cfg);
+  p.lexer = lexer;
   const body = parseStatements(p, 0, true);
   if (!p.is("eof")) throw p.err("UnexpectedInput", `unexpected '${p.peek().v}'`);
   return { body, info: p.fn.info, fns: p.fns };
