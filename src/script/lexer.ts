@@ -476,7 +476,6 @@ export class Lexer {
     }
     const parts: InterpPart[] = [];
     let text = "";
-    let total = 0;
     for (;;) {
       if (this.i >= s.length) throw lexErr("UnterminatedString", "unterminated string", line, col);
       const c = s[this.i];
@@ -496,7 +495,6 @@ export class Lexer {
       }
       if (c === "$" && s[this.i + 1] === "{") {
         if (text !== "") parts.push(text);
-        total += text.length;
         text = "";
         this.i += 2;
         parts.push(this.tokenize(true));
@@ -507,7 +505,6 @@ export class Lexer {
       this.i++;
     }
     if (text !== "" || parts.length === 0) parts.push(text);
-    total += text.length;
     if (parts.length === 1 && typeof parts[0] === "string") {
       this.checkSize(parts[0], line, col);
       return mk("str", parts[0], line, col, this.i);

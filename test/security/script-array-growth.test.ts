@@ -13,7 +13,7 @@ test("array and map growth stop at the size limits", () => {
     "let a = [1]; loop { a.append(a); }",
     "let a = []; a.pad(1000000, 0);",
     "let a = [[1, 2, 3]]; loop { a.push(a[0]); a[0] = a[0] + a[0]; }",
-    "let m = #{}; let i = 0; loop { m[`k${i}`] = i; i += 1; }",
+    'let m = #{}; let i = 0; loop { m["k" + i] = i; i += 1; }',
     "blob(100000000)",
   ]) {
     const r = e.eval(src);

@@ -8,7 +8,7 @@ test("string doubling stops at max_string_size", () => {
   for (const src of [
     'let s = "x"; loop { s += s; }',
     'let s = "x"; loop { s = s + s; }',
-    'let s = "ab"; loop { s = `${s}${s}`; }',
+    `let s = "ab"; loop { s = \`$\{s}$\{s}\`; }`,
     'let s = "x"; loop { s.pad(s.len() * 2, "y"); }',
     'let s = "x"; for i in 0..100 { s = s + s + s; }',
   ]) {

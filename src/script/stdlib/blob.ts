@@ -16,8 +16,7 @@ function rwin(n: number, r: RRange): [number, number] {
 function readInt(b: number[], s: number, e: number, le: boolean): Value {
   const bytes = b.slice(s, Math.min(e, s + 8));
   const buf = new Array(8).fill(0);
-  if (le) bytes.forEach((x, i) => (buf[i] = x));
-  else bytes.forEach((x, i) => (buf[8 - bytes.length + i] = x));
+  for (let i = 0; i < bytes.length; i++) buf[le ? i : 8 - bytes.length + i] = bytes[i];
   let v = 0n;
   if (le) for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(buf[i]);
   else for (let i = 0; i < 8; i++) v = (v << 8n) | BigInt(buf[i]);

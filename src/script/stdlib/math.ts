@@ -57,10 +57,10 @@ export function registerMath(r: FnRegistry): void {
   ]) {
     const both = a === "i64" && b === "i64";
     def(r, "max", [a, b], ([x, y]) =>
-      both ? ((x as number) >= (y as number) ? x : y) : F(Math.max(flt(x), flt(y))),
+      both ? Math.max(x as number, y as number) : F(Math.max(flt(x), flt(y))),
     );
     def(r, "min", [a, b], ([x, y]) =>
-      both ? ((x as number) <= (y as number) ? x : y) : F(Math.min(flt(x), flt(y))),
+      both ? Math.min(x as number, y as number) : F(Math.min(flt(x), flt(y))),
     );
   }
   const f1: [string, (x: number) => number][] = [
