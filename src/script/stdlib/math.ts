@@ -14,6 +14,16 @@ function checkedInt(x: number): number | bigint {
   return normInt(b);
 }
 
+/** max/min of INTs (number or bigint: Math.max cannot take bigints). */
+function imax(x: number | bigint, y: number | bigint): number | bigint {
+  if (x >= y) return x;
+  return y;
+}
+function imin(x: number | bigint, y: number | bigint): number | bigint {
+  if (x <= y) return x;
+  return y;
+}
+
 function parseIntRadix(s: string, radix: number): number | bigint {
   if (radix < 2 || radix > 36) throw arith(`invalid radix: ${radix}`);
   const t = s.trim();
@@ -56,12 +66,8 @@ export function registerMath(r: FnRegistry): void {
     ["f64", "i64"],
   ]) {
     const both = a === "i64" && b === "i64";
-    def(r, "max", [a, b], ([x, y]) =>
-      both ? Math.max(x as number, y as number) : F(Math.max(flt(x), flt(y))),
-    );
-    def(r, "min", [a, b], ([x, y]) =>
-      both ? Math.min(x as number, y as number) : F(Math.min(flt(x), flt(y))),
-    );
+    def(r, "max", [a, b], ([x, y]) => (both ? imax(x as number, y as number) : F(Math.max(flt(x), flt(y)))));
+    def(r, "min", [a, b], ([x, y]) => (both ? imin(x as number, y as number) : F(Math.min(flt(x), flt(y)))));
   }
   const f1: [string, (x: number) => number][] = [
     ["sqrt", Math.sqrt],
