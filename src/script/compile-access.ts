@@ -37,6 +37,11 @@ function gvarGet(c: Compiler, n: Node): Ev {
       const e = rt.scope.entry(name);
       if (e) return e.cell.v;
     }
+    const d = rt.dyn;
+    if (d !== null && d.depth === rt.depth) {
+      const cell = d.lookup(name);
+      if (cell) return cell.get();
+    }
     if (isFn) return new FnPtr(name);
     throw new RhaiError("ErrorVariableNotFound", `variable not found: ${name}`, { position: pos(n) });
   };
@@ -80,8 +85,17 @@ export function compileLV(c: Compiler, n: Node): LV {
     case "gvar": {
       const name: string = n.name;
       const get = gvarGet(c, n);
+      const inScriptFn = c.inScriptFn;
       const set = (rt: Runtime, v: Value) => {
-        const e = c.inScriptFn ? undefined : rt.scope?.entry(name);
+        const d = rt.dyn;
+        if (d !== null && d.depth === rt.depth) {
+          const cell = d.lookup(name);
+          if (cell) {
+            cell.set(v);
+            return;
+          }
+        }
+        const e = inScriptFn ? undefined : rt.scope?.entry(name);
         if (!e)
           throw new RhaiError("ErrorVariableNotFound", `variable not found: ${name}`, { position: pos(n) });
         if (e.constant) throw constErr(name, n);

@@ -1,4 +1,4 @@
-import type { Node } from "./ast.js";
+import type { Decl, Node } from "./ast.js";
 import { compileLV } from "./compile-access.js";
 import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
@@ -146,6 +146,49 @@ export function compileCall(c: Compiler, n: Node): Ev {
   }
   const key = `${name}/${nargs.length}`;
   const sf: CompiledFn | undefined = c.fns.get(key);
+  if (sf && n.bang) {
+    // `foo!(…)`: the function body sees the caller's variables
+    const visible: Map<string, Decl> = n.visible ?? new Map();
+    return (rt, f) => {
+      const fr: Frame = new Array(sf.frameSize);
+      fr[0] = UNBOUND;
+      const ps = sf.paramSlots;
+      for (let i = 0; i < argEvs.length; i++) {
+        const v = argEvs[i](rt, f);
+        fr[ps[i]] = sf.paramCells[i] ? (new Cell(v) as unknown as Value) : v;
+      }
+      const saved = rt.dyn;
+      rt.dyn = {
+        depth: rt.depth + 1,
+        lookup: (nm) => {
+          const d = visible.get(nm);
+          if (d) {
+            const s = d.slot + 1;
+            if (d.captured) {
+              const cell = f[s] as unknown as Cell;
+              return { get: () => cell.v, set: (v) => void (cell.v = v) };
+            }
+            return {
+              get: () => f[s],
+              set: (v) => {
+                if (d.isConst)
+                  throw new RhaiError("ErrorAssignmentToConstant", `cannot assign to constant '${nm}'`);
+                f[s] = v;
+              },
+            };
+          }
+          const e = saved === null && rt.scope ? rt.scope.entry(nm) : undefined;
+          if (e) return { get: () => e.cell.v, set: (v) => void (e.cell.v = v) };
+          return saved ? saved.lookup(nm) : null;
+        },
+      };
+      try {
+        return rt.enter(sf, fr, p);
+      } finally {
+        rt.dyn = saved;
+      }
+    };
+  }
   if (sf) {
     const k = argEvs.length;
     if (k === 1) {

@@ -7,7 +7,6 @@ import { checkCase } from "./conformance-check.js";
 /** Cases not expected to pass, each with its reason. */
 const SKIP: Record<string, string> = {
   "eval.rs:5": "eval() is refused unless the host enables it (issue 4); this engine has no eval",
-  "functions.rs:17": "`foo!()` (call a function inside the caller's scope) is not implemented",
 };
 
 test("rhai conformance: public cases", () => {

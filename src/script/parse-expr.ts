@@ -356,7 +356,8 @@ function parseIdent(p: Parser, t: Token, lvl: number): Node {
   const name: string = t.v;
   if (p.is("!") && p.peekAt(1).k === "(") {
     p.next();
-    return p.node("call", t, { name, ns: null, args: parseArgs(p, p.up(lvl)), bang: true });
+    const visible = p.visibleNames();
+    return p.node("call", t, { name, ns: null, args: parseArgs(p, p.up(lvl)), bang: true, visible });
   }
   if (p.is("(")) {
     if (p.cfg.disabled.has(name)) throw p.err("Reserved", `'${name}' is disabled`, t);

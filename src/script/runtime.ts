@@ -19,6 +19,12 @@ export type Ev = (rt: Runtime, f: Frame) => Value;
 /** Marker for an unbound `this`. */
 export const UNBOUND = Object.freeze([]) as unknown as Value;
 
+/** Access to a caller's variables by name (for `foo!(…)`). */
+export interface DynScope {
+  depth: number;
+  lookup(name: string): { get(): Value; set(v: Value): void } | null;
+}
+
 export interface CompiledFn {
   readonly def: FnDef;
   readonly name: string;
@@ -65,6 +71,8 @@ export class Runtime implements CallContext {
   readonly maxCallLevels: number;
   readonly deadline: number;
   readonly globals = new Map<string, Value>();
+  /** The caller's variables for a `foo!(…)` call, valid at call depth `dyn.depth`. */
+  dyn: DynScope | null = null;
   /** Live variables (tracked only when maxVars > 0). */
   vars = 0;
   readonly maxVars: number;
