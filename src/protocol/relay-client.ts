@@ -25,6 +25,8 @@ export interface RelayClientOptions {
   maxPendingBytes?: number;
   /** Protocol version announced in `hello` (tests only). Default 1. */
   version?: number;
+  /** PEM CA certificate(s) to trust for a `wss://` relay with a private CA (default: system roots). */
+  ca?: string | Uint8Array;
 }
 
 /** What the relay announced in `welcome`; `motd` is already stripped of control characters. */
@@ -56,7 +58,10 @@ export type RelayEvent =
   | { type: "error"; error: SigrunError; retryable: boolean };
 
 type Listener = (event: RelayEvent) => void;
-type ResolvedOptions = Required<Omit<RelayClientOptions, "token">> & { token?: string };
+type ResolvedOptions = Required<Omit<RelayClientOptions, "token" | "ca">> & {
+  token?: string;
+  ca?: string | Uint8Array;
+};
 type Raw = [WebSocket.RawData, boolean];
 type Pending = {
   resolve: (m: ServerMessage) => void;
@@ -71,11 +76,21 @@ function errorFromWire(code: string, message: string): SigrunError {
   return new SigrunError(c, `relay: ${sanitizeRelayText(message)}`, { details: { relayCode: code } });
 }
 
-function openSocket(url: string, timeoutMs: number, maxPayload: number): Promise<WebSocket> {
+function openSocket(
+  url: string,
+  timeoutMs: number,
+  maxPayload: number,
+  ca: string | Uint8Array | undefined,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, { maxPayload, handshakeTimeout: timeoutMs, perMessageDeflate: false });
+      ws = new WebSocket(url, {
+        maxPayload,
+        handshakeTimeout: timeoutMs,
+        perMessageDeflate: false,
+        ...(ca === undefined ? {} : { ca: typeof ca === "string" ? ca : Buffer.from(ca) }),
+      });
     } catch (err) {
       reject(new SigrunError("RELAY_UNAVAILABLE", `relay url ${url}: invalid`, { cause: err }));
       return;
@@ -134,6 +149,7 @@ export class RelayClient {
   #pendingBytes = 0;
   #lastSeen = Date.now();
   #peerSeen = false;
+  #evicted = false;
   #liveness: NodeJS.Timeout;
 
   private constructor(
@@ -164,6 +180,7 @@ export class RelayClient {
       maxPendingBytes: options.maxPendingBytes ?? DEFAULTS.maxPendingBytes,
       version: options.version ?? RELAY_PROTOCOL_VERSION,
       ...(options.token === undefined ? {} : { token: options.token }),
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
     };
     const { ws, welcome, release } = await RelayClient.#handshake(url, opts);
     return new RelayClient(url, ws, welcome, opts, release());
@@ -171,9 +188,9 @@ export class RelayClient {
 
   static async #handshake(
     url: string,
-    opts: { timeoutMs: number; version: number; token?: string },
+    opts: { timeoutMs: number; version: number; token?: string; ca?: string | Uint8Array },
   ): Promise<{ ws: WebSocket; welcome: RelayWelcome; release: () => Raw[] }> {
-    const ws = await openSocket(url, opts.timeoutMs, 1 << 20);
+    const ws = await openSocket(url, opts.timeoutMs, 1 << 20, opts.ca);
     try {
       const hello: ClientMessage = {
         type: "hello",
@@ -445,6 +462,8 @@ export class RelayClient {
         this.#finish({ type: "closed", reason: sanitizeRelayText(m.reason), by: m.by });
         return;
       case "error":
+        // RELAY_REJECTED as a push: another socket resumed our role; do not fight over it
+        if (m.code === "RELAY_REJECTED") this.#evicted = true;
         this.#emit({ type: "error", error: errorFromWire(m.code, m.message), retryable: m.retryable });
         return;
       default:
@@ -460,6 +479,10 @@ export class RelayClient {
     }
     this.#pending.clear();
     const s = this.#session;
+    if (this.#evicted) {
+      this.#finish({ type: "closed", reason: "role taken over by another connection", by: "relay" });
+      return;
+    }
     if (!s || !this.#opts.autoResume) {
       this.#finish({ type: "closed", reason: "connection lost", by: "relay" });
       return;

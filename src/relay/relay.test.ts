@@ -106,3 +106,58 @@ test("/healthz and /metrics", async () => {
   assert.ok(!m.includes("127.0.0.1"), "no IPs in metrics");
   await c.close();
 });
+
+test("wss:// with a private CA, and an evicted client does not fight for its role", async (t) => {
+  const { spawnSync } = await import("node:child_process");
+  const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  if (spawnSync("openssl", ["version"]).status !== 0) return t.skip("openssl not installed");
+  const dir = mkdtempSync(join(tmpdir(), "sigrun-relay-tls-"));
+  try {
+    const r = spawnSync("openssl", [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
+      ...["-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"],
+      ...["-addext", "subjectAltName=IP:127.0.0.1"],
+    ]);
+    assert.equal(r.status, 0, String(r.stderr));
+    const cert = readFileSync(join(dir, "c.pem"), "utf8");
+    const tls = await startRelay({
+      listen: "127.0.0.1:0",
+      tls: { cert, key: readFileSync(join(dir, "k.pem")) },
+    });
+    try {
+      assert.match(tls.url, /^wss:\/\//);
+      await assert.rejects(connectRelay(tls.url, { timeoutMs: 2000 }), { code: "RELAY_UNAVAILABLE" });
+      const a = await connectRelay(tls.url, { timeoutMs: 2000, ca: cert });
+      const created = await a.create();
+      const b = await connectRelay(tls.url, { timeoutMs: 2000, ca: cert });
+      const joined = await b.join(created.session);
+      await a.waitForPeer({ timeoutMs: 2000 });
+      // a second client resumes b's role with b's token: b is told and closes instead of resuming back
+      const { default: WebSocket } = await import("ws");
+      const ws = new WebSocket(tls.url, { ca: cert });
+      ws.on("error", () => {});
+      await new Promise((res) => ws.once("open", res));
+      ws.send(JSON.stringify({ type: "hello", version: 1 }));
+      ws.send(
+        JSON.stringify({
+          type: "resume",
+          session: created.session,
+          role: "b",
+          resumeToken: joined.resumeToken,
+        }),
+      );
+      const ev = await b.next({ timeoutMs: 2000 });
+      assert.equal(ev.type === "error" && ev.error.code, "RELAY_REJECTED");
+      const closed = await b.next({ timeoutMs: 2000 });
+      assert.equal(closed.type, "closed");
+      ws.terminate();
+      await a.close();
+    } finally {
+      await tls.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
