@@ -4,7 +4,7 @@ import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
 import { toDebug } from "./format.js";
 import type { CompiledFn, Ev, Frame, Runtime } from "./runtime.js";
-import { callFnPtr, RETURN, UNBOUND, wrapInFunction } from "./runtime.js";
+import { callFnPtr, type DynScope, RETURN, UNBOUND, wrapInFunction } from "./runtime.js";
 import { displayOf } from "./stdlib/display.js";
 import { Cell, type ClosureImpl, FnPtr, typeName, type Value } from "./values.js";
 
@@ -105,11 +105,36 @@ function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
         rt.core.debug(typeof v === "string" ? toDebug(v) : displayOfDebug(rt, v), p);
         return undefined;
       };
-    case "eval":
+    case "eval": {
       if (k !== 1) return null;
-      return () => {
-        throw new RhaiError("ErrorFunctionNotFound", "eval is disabled in this engine", { position: p });
+      const visible: Map<string, Decl> = n.visible ?? new Map();
+      return (rt, f) => {
+        const compileEval = rt.core.compileEval;
+        if (!rt.core.options.allowEval || !compileEval)
+          throw new RhaiError("ErrorFunctionNotFound", "eval is disabled in this engine", { position: p });
+        const src = args[0](rt, f);
+        if (typeof src !== "string") throw mismatch("string", src, n);
+        const code = compileEval(src, rt.code);
+        if (rt.depth + 1 > rt.maxCallLevels)
+          throw new RhaiError("ErrorStackOverflow", "stack overflow in eval", { position: p });
+        const saved = rt.dyn;
+        rt.dyn = frameScope(rt, f, visible, saved, rt.depth + 1);
+        rt.depth++;
+        try {
+          const fr: Frame = new Array(code.mainFrameSize);
+          fr[0] = UNBOUND;
+          let v = code.main(rt, fr);
+          if (rt.flow === RETURN) {
+            v = rt.flowValue;
+            rt.flow = 0;
+          }
+          return v;
+        } finally {
+          rt.depth--;
+          rt.dyn = saved;
+        }
       };
+    }
   }
   return null;
 }
@@ -121,6 +146,40 @@ function displayOfDebug(rt: Runtime, v: Value): string {
     if (typeof r === "string") return r;
   }
   return toDebug(v);
+}
+
+/** Name-based access to a caller frame's visible variables (for `foo!(…)` and `eval`). */
+function frameScope(
+  rt: Runtime,
+  f: Frame,
+  visible: Map<string, Decl>,
+  saved: DynScope | null,
+  depth: number,
+): DynScope {
+  return {
+    depth,
+    lookup: (nm) => {
+      const d = visible.get(nm);
+      if (d) {
+        const s = d.slot + 1;
+        if (d.captured) {
+          const cell = f[s] as unknown as Cell;
+          return { get: () => cell.v, set: (v) => void (cell.v = v) };
+        }
+        return {
+          get: () => f[s],
+          set: (v) => {
+            if (d.isConst)
+              throw new RhaiError("ErrorAssignmentToConstant", `cannot assign to constant '${nm}'`);
+            f[s] = v;
+          },
+        };
+      }
+      const e = saved === null && rt.scope ? rt.scope.entry(nm) : undefined;
+      if (e) return { get: () => e.cell.v, set: (v) => void (e.cell.v = v) };
+      return saved ? saved.lookup(nm) : null;
+    },
+  };
 }
 
 export function compileCall(c: Compiler, n: Node): Ev {
@@ -158,30 +217,7 @@ export function compileCall(c: Compiler, n: Node): Ev {
         fr[ps[i]] = sf.paramCells[i] ? (new Cell(v) as unknown as Value) : v;
       }
       const saved = rt.dyn;
-      rt.dyn = {
-        depth: rt.depth + 1,
-        lookup: (nm) => {
-          const d = visible.get(nm);
-          if (d) {
-            const s = d.slot + 1;
-            if (d.captured) {
-              const cell = f[s] as unknown as Cell;
-              return { get: () => cell.v, set: (v) => void (cell.v = v) };
-            }
-            return {
-              get: () => f[s],
-              set: (v) => {
-                if (d.isConst)
-                  throw new RhaiError("ErrorAssignmentToConstant", `cannot assign to constant '${nm}'`);
-                f[s] = v;
-              },
-            };
-          }
-          const e = saved === null && rt.scope ? rt.scope.entry(nm) : undefined;
-          if (e) return { get: () => e.cell.v, set: (v) => void (e.cell.v = v) };
-          return saved ? saved.lookup(nm) : null;
-        },
-      };
+      rt.dyn = frameScope(rt, f, visible, saved, rt.depth + 1);
       try {
         return rt.enter(sf, fr, p);
       } finally {

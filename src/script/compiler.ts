@@ -34,7 +34,12 @@ export class Compiler {
     return new RhaiError(kind, msg, { position: { line: n.line, column: n.col } });
   }
 
-  compileProgram(ast: ParsedScript): ProgramCode {
+  compileProgram(ast: ParsedScript, parent?: ProgramCode): ProgramCode {
+    if (parent) {
+      for (const [k, f] of parent.fns) this.fns.set(k, f);
+      for (const nm of parent.fnNames) this.fnNames.add(nm);
+    }
+    const own: CompiledFn[] = [];
     for (const def of ast.fns) {
       const cf: CompiledFn = {
         def,
@@ -47,8 +52,9 @@ export class Compiler {
       };
       this.fns.set(`${def.name}/${def.params.length}`, cf);
       this.fnNames.add(def.name);
+      own.push(cf);
     }
-    for (const cf of this.fns.values()) this.compileFnBody(cf);
+    for (const cf of own) this.compileFnBody(cf);
     this.info = ast.info;
     this.inFn = false;
     this.inScriptFn = false;

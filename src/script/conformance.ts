@@ -98,7 +98,8 @@ export function runCase(c: Record<string, unknown>): Record<string, unknown> {
       const key = LIMIT_KEYS[k];
       if (key && typeof v === "number") limits[key] = v;
     }
-    const options: Partial<EngineOptions> = {};
+    // the corpus runs Rhai's Engine::new(), where eval is available
+    const options: Partial<EngineOptions> = { allowEval: true };
     for (const [k, v] of Object.entries((c.options as Record<string, boolean>) ?? {})) {
       const key = OPTION_KEYS[k];
       if (key && typeof v === "boolean") options[key] = v;

@@ -154,3 +154,16 @@ test("callFn calls script functions; compile once, run many", () => {
   assert.equal(ok(e.run(c.program)), 42);
   assert.equal(ok(e.callFn(c.program, "add", [V.int(1), V.int(2)])), 3);
 });
+
+test("eval is refused unless enabled; enabled eval sees the caller's variables", () => {
+  assert.equal(kind(new Engine().eval('eval("1")')), "ErrorFunctionNotFound");
+  const e = new Engine({ options: { allowEval: true }, limits: { maxCallLevels: 20 } });
+  assert.equal(ok(e.eval('let x = 1; eval("x += 41"); x')), 42);
+  assert.equal(ok(e.eval('fn f(a) { a * 2 } eval("f(21)")')), 42);
+  assert.equal(kind(e.eval('let s = "eval(s)"; eval(s)')), "ErrorStackOverflow");
+});
+
+test("foo!() runs a function in the caller's scope", () => {
+  const e = new Engine();
+  assert.equal(ok(e.eval("fn foo(y) { x += y; x } let x = 41; foo!(1) + x")), 84);
+});

@@ -162,7 +162,17 @@ export class Engine {
   private core(run?: RunOptions): EngineCore {
     const print = run?.onPrint ?? this.onPrint;
     const debug = run?.onDebug ?? this.onDebug;
-    return { registry: this.registry, modules: this.modules, options: this.options, print, debug };
+    const compileEval = this.options.allowEval
+      ? (src: string, parent: ProgramCode) => this.compileCode(src, { limits: run?.limits }, parent)
+      : undefined;
+    return {
+      registry: this.registry,
+      modules: this.modules,
+      options: this.options,
+      print,
+      debug,
+      compileEval,
+    };
   }
 
   /** Compiles a script (parse + compile to closures). `scope` names are known to strict variables. */
@@ -171,6 +181,19 @@ export class Engine {
     opts: { scope?: Scope; expression?: boolean; limits?: Partial<Limits> } = {},
   ): CompileResult {
     try {
+      const code = this.compileCode(source, opts);
+      return { ok: true, program: new Program(source, code) };
+    } catch (e) {
+      return { ok: false, error: errorInfo(toRhaiError(e)) };
+    }
+  }
+
+  private compileCode(
+    source: string,
+    opts: { scope?: Scope; expression?: boolean; limits?: Partial<Limits> },
+    parent?: ProgramCode,
+  ): ProgramCode {
+    {
       const limits = mergeLimits(this.limits, opts.limits);
       if (limits.maxSourceSize > 0 && source.length > limits.maxSourceSize)
         throw new RhaiError("ParseError:InputTooLarge", "script is too large", {
@@ -192,10 +215,7 @@ export class Engine {
         },
         lexer,
       );
-      const code = new Compiler(this.core(), scopeNames).compileProgram(ast);
-      return { ok: true, program: new Program(source, code) };
-    } catch (e) {
-      return { ok: false, error: errorInfo(toRhaiError(e)) };
+      return new Compiler(this.core(), scopeNames).compileProgram(ast, parent);
     }
   }
 

@@ -362,7 +362,7 @@ function parseIdent(p: Parser, t: Token, lvl: number): Node {
   if (p.is("(")) {
     if (p.cfg.disabled.has(name)) throw p.err("Reserved", `'${name}' is disabled`, t);
     const call = p.node("call", t, { name, ns: null, args: parseArgs(p, p.up(lvl)), bang: false });
-    if (name === "is_def_var") call.visible = p.visibleNames();
+    if (name === "is_def_var" || name === "eval") call.visible = p.visibleNames();
     return call;
   }
   const d = p.resolve(name);

@@ -46,6 +46,8 @@ export interface EngineCore {
   readonly registry: FnRegistry;
   readonly modules: Map<string, StaticModule>;
   readonly options: EngineOptions;
+  /** Compiles source for `eval` (only when the host enables eval). */
+  readonly compileEval?: (source: string, parent: ProgramCode) => ProgramCode;
   print(text: string): void;
   debug(text: string, pos: Position | null): void;
 }
