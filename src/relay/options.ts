@@ -19,6 +19,8 @@ export interface RelayLimits {
   pingIntervalMs: number;
   /** A socket must send `hello` within this time, ms. */
   helloTimeoutMs: number;
+  /** An HTTP request (including a WebSocket upgrade) must send its headers within this time, ms. */
+  httpHeadersTimeoutMs: number;
   /** A socket that is not in a session is closed after this time, ms. */
   unboundTimeoutMs: number;
   /** Concurrent sessions that have a peer on this node. */
@@ -47,6 +49,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxSocketBufferBytes: 4 * 1024 * 1024,
   pingIntervalMs: 20_000,
   helloTimeoutMs: 10_000,
+  httpHeadersTimeoutMs: 10_000,
   unboundTimeoutMs: 60_000,
   maxSessions: 100_000,
   maxConnectionsPerIp: 256,

@@ -146,12 +146,16 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
   const server = createAdaptorServer({
     fetch: app.fetch,
     websocket: { server: wss },
-    ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {}),
+    // slowloris: unfinished request headers are cut after httpHeadersTimeoutMs (checked 4× as often)
+    serverOptions: {
+      headersTimeout: limits.httpHeadersTimeoutMs,
+      requestTimeout: limits.httpHeadersTimeoutMs + 5000,
+      connectionsCheckingInterval: Math.max(50, Math.min(5000, Math.floor(limits.httpHeadersTimeoutMs / 4))),
+      ...(tls ? { cert: tls.cert, key: tls.key } : {}),
+    },
+    ...(tls ? { createServer: createHttpsServer } : {}),
   } as Parameters<typeof createAdaptorServer>[0]);
   server.on("clientError", (_err, socket) => socket.destroy());
-  const httpServer = server as import("node:http").Server;
-  httpServer.headersTimeout = 10_000;
-  httpServer.requestTimeout = 15_000;
 
   const ping = setInterval(() => {
     for (const ws of wss.clients) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import { test } from "node:test";
 import WebSocket from "ws";
 import { connectRelay } from "../../src/protocol/index.js";
@@ -8,9 +9,17 @@ import { openV1, RawRelaySocket, startRelay } from "../../src/relay/index.js";
 test("idle sockets are closed: no hello, no session, no pong", async () => {
   const relay = await startRelay({
     listen: "127.0.0.1:0",
-    limits: { helloTimeoutMs: 150, unboundTimeoutMs: 300, pingIntervalMs: 200 },
+    limits: { helloTimeoutMs: 150, unboundTimeoutMs: 300, pingIntervalMs: 200, httpHeadersTimeoutMs: 300 },
   });
   try {
+    // HTTP level: a request whose headers never finish is cut
+    const tcp = connect(relay.port, "127.0.0.1");
+    tcp.on("error", () => {});
+    await new Promise((r) => tcp.once("connect", r));
+    tcp.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n");
+    const t0 = Date.now();
+    await new Promise((r) => tcp.once("close", r));
+    assert.ok(Date.now() - t0 < 3000, "half-sent headers are cut quickly");
     const silent = await RawRelaySocket.open(relay.url);
     assert.equal(await silent.closed(1500), 1008);
     const idle = await openV1(relay.url);
