@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { redisAvailable, startTestRedis, type TestRedis } from "../../test/helpers/redis.js";
 import { RawRelaySocket, type StartRelayOptions, startRelay } from "./index.js";
 
 const DIR = fileURLToPath(new URL("../../../vectors/relay/", import.meta.url));
@@ -47,39 +48,54 @@ function match(expected: unknown, got: unknown, vars: Map<string, unknown>, path
   assert.deepEqual(got, expected, path);
 }
 
-for (const file of readdirSync(DIR).filter((f) => f.endsWith(".json"))) {
-  test(`golden transcript ${file}`, async () => {
-    const v = JSON.parse(readFileSync(`${DIR}${file}`, "utf8")) as {
-      path: string;
-      relay: StartRelayOptions;
-      steps: Step[];
-    };
-    const relay = await startRelay({ ...v.relay, listen: "127.0.0.1:0" });
-    const peers = new Map<string, RawRelaySocket>();
-    const vars = new Map<string, unknown>();
-    try {
-      for (const [i, s] of v.steps.entries()) {
-        const where = `${file} step ${i} (${s.peer})`;
-        if (s.connect) {
-          peers.set(s.peer, await RawRelaySocket.open(`${relay.url}${v.path === "/" ? "" : v.path}`));
-          continue;
+const backends = ["memory", "redis"] as const;
+let redis: TestRedis | undefined;
+after(async () => {
+  await redis?.stop();
+});
+
+for (const backend of backends)
+  for (const file of readdirSync(DIR).filter((f) => f.endsWith(".json"))) {
+    const skip = backend === "redis" && !redisAvailable() ? "redis-server not installed" : false;
+    test(`golden transcript ${file} (${backend})`, { skip }, async () => {
+      const v = JSON.parse(readFileSync(`${DIR}${file}`, "utf8")) as {
+        path: string;
+        relay: StartRelayOptions;
+        steps: Step[];
+      };
+      if (backend === "redis") redis ??= await startTestRedis();
+      const relay = await startRelay({
+        ...v.relay,
+        listen: "127.0.0.1:0",
+        ...(backend === "redis" && redis
+          ? { backend: { redis: redis.url, prefix: `${redis.prefix}${file}:` } }
+          : {}),
+      });
+      const peers = new Map<string, RawRelaySocket>();
+      const vars = new Map<string, unknown>();
+      try {
+        for (const [i, s] of v.steps.entries()) {
+          const where = `${file} step ${i} (${s.peer})`;
+          if (s.connect) {
+            peers.set(s.peer, await RawRelaySocket.open(`${relay.url}${v.path === "/" ? "" : v.path}`));
+            continue;
+          }
+          const p = peers.get(s.peer);
+          assert.ok(p, `${where}: peer not connected`);
+          if (s.disconnect) p.close();
+          else if (s.send !== undefined) p.sendJson(fill(s.send, vars));
+          else if (s.sendBinary !== undefined) p.sendBinary(Buffer.from(s.sendBinary, "hex"));
+          else if (s.expect !== undefined) match(s.expect, await p.nextJson(), vars, where);
+          else if (s.expectBinary !== undefined) {
+            const f = await p.next();
+            assert.ok("binary" in f, `${where}: expected a binary frame`);
+            assert.equal(Buffer.from(f.binary).toString("hex"), s.expectBinary, where);
+          } else if (s.expectClose !== undefined) assert.equal(await p.closed(), s.expectClose, where);
+          else assert.fail(`${where}: unknown step`);
         }
-        const p = peers.get(s.peer);
-        assert.ok(p, `${where}: peer not connected`);
-        if (s.disconnect) p.close();
-        else if (s.send !== undefined) p.sendJson(fill(s.send, vars));
-        else if (s.sendBinary !== undefined) p.sendBinary(Buffer.from(s.sendBinary, "hex"));
-        else if (s.expect !== undefined) match(s.expect, await p.nextJson(), vars, where);
-        else if (s.expectBinary !== undefined) {
-          const f = await p.next();
-          assert.ok("binary" in f, `${where}: expected a binary frame`);
-          assert.equal(Buffer.from(f.binary).toString("hex"), s.expectBinary, where);
-        } else if (s.expectClose !== undefined) assert.equal(await p.closed(), s.expectClose, where);
-        else assert.fail(`${where}: unknown step`);
+      } finally {
+        for (const p of peers.values()) p.close();
+        await relay.close();
       }
-    } finally {
-      for (const p of peers.values()) p.close();
-      await relay.close();
-    }
-  });
-}
+    });
+  }
