@@ -1,6 +1,7 @@
 import type { Node } from "./ast.js";
 import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
+import { weight } from "./op-weight.js";
 import { valuesEqual } from "./ops.js";
 import type { Ev, Frame, Runtime } from "./runtime.js";
 import { BREAK, CONTINUE, RETURN } from "./runtime.js";
@@ -74,9 +75,10 @@ export function compileFlow(c: Compiler, n: Node): Ev {
     case "while": {
       const cn = n.cond ? c.expr(n.cond) : null;
       const body = c.expr(n.body);
+      const w = 1 + weight(n.cond);
       return (rt, f) => {
         for (;;) {
-          if (++rt.ops > rt.opsCheck) rt.tick();
+          if ((rt.ops += w) > rt.opsCheck) rt.tick();
           if (cn && !cond(cn(rt, f), n.cond)) return undefined;
           body(rt, f);
           if (rt.flow !== 0) {
@@ -91,9 +93,10 @@ export function compileFlow(c: Compiler, n: Node): Ev {
       const cn = c.expr(n.cond);
       const body = c.expr(n.body);
       const until: boolean = n.until;
+      const w = 1 + weight(n.cond);
       return (rt, f) => {
         for (;;) {
-          if (++rt.ops > rt.opsCheck) rt.tick();
+          if ((rt.ops += w) > rt.opsCheck) rt.tick();
           body(rt, f);
           if (rt.flow !== 0) {
             const r = loopFlow(rt);

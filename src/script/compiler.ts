@@ -6,6 +6,7 @@ import { compileOp } from "./compile-ops.js";
 import { RhaiError } from "./errors.js";
 import { toDisplay } from "./format.js";
 import { checkSize } from "./limits-check.js";
+import { stmtWeight } from "./op-weight.js";
 import type { CompiledFn, EngineCore, Ev, Frame, ProgramCode, Runtime } from "./runtime.js";
 import { RETURN } from "./runtime.js";
 import { Cell, cloneValue, type Value } from "./values.js";
@@ -91,8 +92,9 @@ export class Compiler {
   branch(n: Node): Ev {
     if (n.t === "block" && n.body.length === 1 && n.body[0].t !== "let") {
       const e = this.stmt(n.body[0]);
+      const w = stmtWeight(n.body[0]);
       return (rt, f) => {
-        if (++rt.ops > rt.opsCheck) rt.tick();
+        if ((rt.ops += w) > rt.opsCheck) rt.tick();
         return e(rt, f);
       };
     }
@@ -114,29 +116,32 @@ export class Compiler {
 
   private blockInner(stmts: Node[]): Ev {
     const evs = stmts.map((s) => this.stmt(s));
+    const ws = stmts.map((s) => stmtWeight(s));
     const n = evs.length;
     if (n === 0) return () => undefined;
     if (n === 1) {
       const a = evs[0];
+      const wa = ws[0];
       return (rt, f) => {
-        if (++rt.ops > rt.opsCheck) rt.tick();
+        if ((rt.ops += wa) > rt.opsCheck) rt.tick();
         return a(rt, f);
       };
     }
     if (n === 2) {
       const [a, b] = evs;
+      const [wa, wb] = ws;
       return (rt, f) => {
-        if (++rt.ops > rt.opsCheck) rt.tick();
+        if ((rt.ops += wa) > rt.opsCheck) rt.tick();
         const v = a(rt, f);
         if (rt.flow !== 0) return v;
-        if (++rt.ops > rt.opsCheck) rt.tick();
+        if ((rt.ops += wb) > rt.opsCheck) rt.tick();
         return b(rt, f);
       };
     }
     return (rt, f) => {
       let v: Value;
       for (let i = 0; i < n; i++) {
-        if (++rt.ops > rt.opsCheck) rt.tick();
+        if ((rt.ops += ws[i]) > rt.opsCheck) rt.tick();
         v = evs[i](rt, f);
         if (rt.flow !== 0) return v;
       }
@@ -242,7 +247,6 @@ export class Compiler {
         const items: Ev[] = n.items.map((x: Node) => this.valueExpr(x));
         const k = items.length;
         return (rt, f) => {
-          rt.addOps(k + 1);
           const out = new Array<Value>(k);
           for (let i = 0; i < k; i++) out[i] = items[i](rt, f);
           if (rt.sizeLimited) checkSize(rt, out, p);
@@ -254,7 +258,6 @@ export class Compiler {
         const keys: string[] = n.entries.map((e: [string, Node]) => e[0]);
         const vals: Ev[] = n.entries.map((e: [string, Node]) => this.valueExpr(e[1]));
         return (rt, f) => {
-          rt.addOps(keys.length + 1);
           const m = new Map<string, Value>();
           for (let i = 0; i < keys.length; i++) m.set(keys[i], vals[i](rt, f));
           if (rt.sizeLimited) checkSize(rt, m, p);
