@@ -143,3 +143,42 @@ test("redis: a buffered peer that never comes back closes the session for the ot
   a.send(new Uint8Array([1])); // buffered in redis for b
   await a.close();
 });
+
+test("redis: deadlines are checked inside the atomic scripts; grace expiry closes the session", {
+  skip,
+}, async () => {
+  const { startRelay, createV1, openV1 } = await import("./index.js");
+  const r = redis as TestRedis;
+  let now = Date.now();
+  const relay = await startRelay({
+    listen: "127.0.0.1:0",
+    backend: { redis: r.url, prefix: `${r.prefix}exp:` },
+    now: () => now,
+    limits: { joinTtlMs: 60_000, graceMs: 150 },
+  });
+  try {
+    const a = await createV1(relay.url);
+    now += 61_000;
+    const late = await openV1(relay.url);
+    late.sendJson({ type: "join", session: a.session });
+    assert.equal((await late.nextJson()).code, "SESSION_EXPIRED");
+    assert.equal((await a.s.nextJson()).type, "closed");
+    late.close();
+    now = Date.now();
+    const c = await createV1(relay.url);
+    const d = await openV1(relay.url);
+    d.sendJson({ type: "join", session: c.session });
+    assert.equal((await d.nextJson()).type, "joined");
+    assert.equal((await c.s.nextJson()).type, "peer_joined");
+    d.close();
+    assert.equal((await c.s.nextJson()).type, "peer_left");
+    now += 1000; // the sweep timer (real time, ~150 ms) finds the grace period over
+    assert.deepEqual(await c.s.nextJson(3000), {
+      type: "closed",
+      reason: "peer did not come back",
+      by: "relay",
+    });
+  } finally {
+    await relay.close();
+  }
+});
