@@ -15,6 +15,8 @@ export interface HostContext {
   readonly log?: HostLog;
   /** Open descriptors of handles given to the script; closed by the runner at the end. */
   readonly fds?: Set<number>;
+  /** Whether `/proc/self/fd` works here (checked once per run by the runner; probed when absent). */
+  readonly procFd?: boolean;
 }
 
 export interface CheckOptions {

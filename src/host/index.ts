@@ -34,7 +34,7 @@ export {
   statType,
   walk,
 } from "./fs/dir-ops.js";
-export { closeAll } from "./fs/fd.js";
+export { closeAll, procFdAvailable } from "./fs/fd.js";
 export type { OpenFileOptions } from "./fs/file.js";
 export { checkFile, compileRegex, FileHandle, openFileFromPath, openFileIn } from "./fs/file.js";
 export { MAX_PATH_BYTES, validatePath } from "./path.js";

@@ -15,6 +15,12 @@ export interface PolicyEngineOptions {
   schema?: string;
   /** Validation errors against the schema fail loading (POLICY_INVALID) instead of being warnings. */
   strict?: boolean;
+  /**
+   * Entries of the per-engine decision memo (default 4096; 0 = off). A decision is a pure function of
+   * the request (principal, action, resource, context, entities) and the policy set, so an identical
+   * request gets the identical answer without asking the wasm engine again.
+   */
+  cacheSize?: number;
 }
 
 export interface PolicyEngine {
@@ -107,34 +113,53 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
   warnings.push(...errors);
   for (const w of validation.validationWarnings) warnings.push(`${w.error.message}${hint(w.error.help)}`);
 
+  const cacheSize = opts.cacheSize ?? 4096;
+  const memo = new Map<string, AuthzDecision>();
+  const evaluate = (request: AuthzRequest): AuthzDecision => {
+    try {
+      const answer = cedar.statefulIsAuthorized({
+        principal: request.principal,
+        action: request.action,
+        resource: request.resource,
+        context: request.context as never,
+        entities: request.entities as never,
+        preparsedPolicySetId: setId,
+        preparsedSchemaName: schemaName,
+        validateRequest: true,
+      });
+      if (answer.type !== "success") {
+        return { allowed: false, policies: [], error: answer.errors.map((e) => e.message).join("; ") };
+      }
+      const { decision, diagnostics } = answer.response;
+      const out: AuthzDecision = { allowed: decision === "allow", policies: diagnostics.reason };
+      if (diagnostics.errors.length > 0) {
+        out.policyErrors = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`);
+      }
+      return out;
+    } catch (err) {
+      return { allowed: false, policies: [], error: `engine failure: ${(err as Error).message}` };
+    }
+  };
   return {
     policyHash,
     policyIds: Object.keys(policies),
     warnings,
     authorize(request: AuthzRequest): AuthzDecision {
+      if (cacheSize <= 0) return evaluate(request);
+      let key: string;
       try {
-        const answer = cedar.statefulIsAuthorized({
-          principal: request.principal,
-          action: request.action,
-          resource: request.resource,
-          context: request.context as never,
-          entities: request.entities as never,
-          preparsedPolicySetId: setId,
-          preparsedSchemaName: schemaName,
-          validateRequest: true,
-        });
-        if (answer.type !== "success") {
-          return { allowed: false, policies: [], error: answer.errors.map((e) => e.message).join("; ") };
-        }
-        const { decision, diagnostics } = answer.response;
-        const out: AuthzDecision = { allowed: decision === "allow", policies: diagnostics.reason };
-        if (diagnostics.errors.length > 0) {
-          out.policyErrors = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`);
-        }
-        return out;
-      } catch (err) {
-        return { allowed: false, policies: [], error: `engine failure: ${(err as Error).message}` };
+        key = JSON.stringify(request);
+      } catch {
+        return evaluate(request);
       }
+      const hit = memo.get(key);
+      if (hit) return { ...hit, policies: [...hit.policies] };
+      const d = evaluate(request);
+      if (d.error === undefined) {
+        if (memo.size >= cacheSize) memo.clear();
+        memo.set(key, d);
+      }
+      return { ...d, policies: [...d.policies] };
     },
   };
 }

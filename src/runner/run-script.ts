@@ -1,7 +1,7 @@
 import { userInfo } from "node:os";
 import { isSigrunError, SigrunError } from "../core/index.js";
 import type { HostContext } from "../host/index.js";
-import { closeAll } from "../host/index.js";
+import { closeAll, procFdAvailable } from "../host/index.js";
 import type { DecisionRecord, PolicyEngine } from "../policy/index.js";
 import { createPolicyEngine, recordingAuthorizer } from "../policy/index.js";
 import type { Limits } from "../script/limits.js";
@@ -145,7 +145,12 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
   const script = new Monitoring();
   const fds = new Set<number>();
   const recorder = recordingAuthorizer(engine.authorize, decisions);
-  const host: HostContext = { user: opts.user ?? defaultUser(), authorize: recorder, fds };
+  const host: HostContext = {
+    user: opts.user ?? defaultUser(),
+    authorize: recorder,
+    fds,
+    procFd: procFdAvailable(),
+  };
 
   let outcome: EngineOutcome;
   const tRun = process.hrtime.bigint();

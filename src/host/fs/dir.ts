@@ -27,7 +27,7 @@ export class DirHandle {
     this.ctx = ctx;
     this.path = path;
     this.fd = fd;
-    this.viaProc = procFdAvailable();
+    this.viaProc = ctx.procFd ?? procFdAvailable();
   }
 
   /** A path naming `name` inside this open directory, like `openat(fd, name)`. */
