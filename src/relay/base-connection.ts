@@ -187,9 +187,7 @@ export abstract class BaseConnection {
     const role = this.role;
     if (key !== undefined && role !== undefined) {
       const grace = this.graceMs();
-      this.node.backend
-        .leave(key, role, this.id, now, grace)
-        .catch((err) => this.node.log("leave_failed", { error: String(err) }));
+      this.node.track(this.node.backend.leave(key, role, this.id, now, grace));
       this.unbind();
       if (grace > 0) this.node.scheduleSweep(key, now + grace);
     } else {

@@ -32,6 +32,7 @@ export class RelayNode {
   readonly local = new Map<string, number>();
   #timers = new Map<string, Map<number, NodeJS.Timeout>>();
   #closed = false;
+  #inflight = new Set<Promise<unknown>>();
 
   constructor(
     readonly backend: RelayBackend,
@@ -85,6 +86,22 @@ export class RelayNode {
     if (!m) return;
     for (const t of m.values()) clearTimeout(t);
     this.#timers.delete(key);
+  }
+
+  /** Keeps track of a backend operation that must finish before the backend is shut down. */
+  track(p: Promise<unknown>): void {
+    const q = p
+      .catch((err) => this.log("backend_op_failed", { error: String(err) }))
+      .finally(() => this.#inflight.delete(q));
+    this.#inflight.add(q);
+  }
+
+  /** Waits (bounded) for tracked operations, e.g. the `leave`s of sockets closed at shutdown. */
+  async drain(timeoutMs = 2000): Promise<void> {
+    await Promise.race([
+      Promise.allSettled([...this.#inflight]),
+      new Promise((r) => setTimeout(r, timeoutMs).unref()),
+    ]);
   }
 
   shutdown(): void {

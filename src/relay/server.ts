@@ -203,6 +203,8 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
           server.close(() => resolve());
           (server as import("node:http").Server).closeAllConnections?.();
         });
+        await new Promise((r) => setImmediate(r));
+        await node.drain();
         node.shutdown();
         if (owned) await backend.shutdown();
       })()),
