@@ -26,7 +26,7 @@ interface Run {
   stderr: string;
 }
 
-function sigrun(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<Run> {
+function sigrun(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<Run> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args], {
       cwd: dir,
@@ -45,9 +45,11 @@ function sigrun(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000)
   });
 }
 
-async function waitFile(path: string, timeoutMs = 10_000): Promise<void> {
+async function waitFile(path: string, timeoutMs = 10_000, why?: () => string | undefined): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!existsSync(path) || readFileSync(path, "utf8").length === 0) {
+    const reason = why?.();
+    if (reason) throw new Error(reason);
     if (Date.now() > end) throw new Error(`${path} did not appear`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -82,7 +84,7 @@ async function session(opts: {
       "--join-file",
       joinFile,
       "--join-timeout",
-      "20s",
+      "40s",
       "--context",
       `acme/app e2e ${id}`,
       "--force",
@@ -90,7 +92,13 @@ async function session(opts: {
     ],
     opts.env,
   );
-  await waitFile(joinFile);
+  let exited: Run | undefined;
+  void init.then((r) => (exited = r));
+  await waitFile(
+    joinFile,
+    20_000,
+    () => exited && `initiator exited ${exited.code} before the join file: ${exited.stderr}`,
+  );
   const signer = await sigrun(
     [
       "remote-sign",
