@@ -347,7 +347,8 @@ function parseIdent(p: Parser, t: Token, lvl: number): Node {
     }
     const name = path.pop() as string;
     const ns = path.join("::");
-    if (p.opts.strictVariables && ns !== "global" && !p.cfg.modules.has(ns))
+    const root = path[0];
+    if (p.opts.strictVariables && root !== "global" && !p.cfg.modules.has(ns) && !p.imports.has(root))
       throw p.err("ModuleUndefined", `undefined module '${ns}'`, t);
     if (p.is("(")) return p.node("call", t, { name, ns, args: parseArgs(p, p.up(lvl)), bang: false });
     return p.node("nsvar", t, { ns, name });

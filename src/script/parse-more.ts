@@ -151,7 +151,9 @@ export function parseFnDef(p: Parser, lvl: number): void {
       throw p.err("Reserved", `'${nameTok.v}' is a reserved keyword`, nameTok);
     throw p.err("FnMissingName", "expecting a function name", nameTok);
   }
-  p.expect("(", "to start the parameter list");
+  if (!p.is("("))
+    throw p.err("FnMissingParams", `expecting parameters for function '${nameTok.v}'`, p.peek());
+  p.next();
   const outer = p.fn;
   const fn = p.newFn("fn", null);
   p.fn = fn;

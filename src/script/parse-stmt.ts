@@ -233,7 +233,10 @@ export function parseStmt(p: Parser, lvl: number, top: boolean): Node {
       p.next();
       const path = parseExpr(p, lvl);
       let alias: string | null = null;
-      if (p.eat("as")) alias = varName(p).v;
+      if (p.eat("as")) {
+        alias = varName(p).v;
+        p.imports.add(alias as string);
+      }
       return p.node("import", t, { path, alias });
     }
     case "export": {

@@ -35,6 +35,8 @@ export class Parser {
   fns: FnDef[] = [];
   /** `name/arity` of every script function defined so far. */
   fnKeys = new Set<string>();
+  /** Aliases of `import … as name` seen so far (known module names for strict variables). */
+  imports = new Set<string>();
   fn: FnCtx;
   maxDepth: number;
   /** On-demand token source for `toks` (null while parsing a pre-lexed interpolation). */
