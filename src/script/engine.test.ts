@@ -167,3 +167,11 @@ test("foo!() runs a function in the caller's scope", () => {
   const e = new Engine();
   assert.equal(ok(e.eval("fn foo(y) { x += y; x } let x = 41; foo!(1) + x")), 84);
 });
+
+test("custom-type methods only apply to their type (no hijacking of built-ins)", () => {
+  const e = new Engine();
+  e.registerFn("T", [], () => V.custom("T", {}));
+  e.registerType("T", { methods: { len: () => V.int(99) } });
+  assert.equal(ok(e.eval("[1, 2].len()")), 2);
+  assert.equal(ok(e.eval("T().len()")), 99);
+});

@@ -122,7 +122,7 @@ export class Engine {
   /** Registers a custom type's methods, getters (`obj.prop`) and setters (`obj.prop = v`). */
   registerType(name: string, spec: CustomTypeSpec = {}): this {
     for (const [m, impl] of Object.entries(spec.methods ?? {})) {
-      if (typeof impl === "function") this.registry.add(m, null, impl, true, 1);
+      if (typeof impl === "function") this.registry.add(m, null, impl, true, 1, name);
       else for (const o of impl) this.registry.add(m, [name, ...o.params], o.fn, true);
     }
     for (const [p, g] of Object.entries(spec.getters ?? {}))

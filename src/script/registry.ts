@@ -92,11 +92,22 @@ export class FnRegistry {
 
   constructor(readonly parent: FnRegistry | null = null) {}
 
-  add(name: string, params: readonly ParamType[] | null, fn: HostFn, host = false, minArgs = 0): void {
+  /**
+   * Adds an overload. `params` null = variadic (any arity ≥ `minArgs`); `receiver` then restricts the
+   * type of the first argument (methods of a custom type).
+   */
+  add(
+    name: string,
+    params: readonly ParamType[] | null,
+    fn: HostFn,
+    host = false,
+    minArgs = 0,
+    receiver?: ParamType,
+  ): void {
     const nf: NativeFn = {
       name,
       params,
-      matchers: params ? params.map(typeMatcher) : null,
+      matchers: params ? params.map(typeMatcher) : receiver ? [typeMatcher(receiver)] : null,
       minArgs,
       fn,
       host,
@@ -119,7 +130,9 @@ export class FnRegistry {
       }
     }
     const vl = this.variadic.get(name);
-    if (vl) for (const f of vl) if (args.length >= f.minArgs) return f;
+    if (vl)
+      for (const f of vl)
+        if (args.length >= f.minArgs && (f.matchers === null || f.matchers[0](args[0]))) return f;
     return this.parent ? this.parent.resolve(name, args) : null;
   }
 
