@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sanitizeRelayText } from "../protocol/index.js";
 import type { SessionRecord } from "./backend.js";
 import { BaseConnection, RETRYABLE } from "./base-connection.js";
 import type { Delivery } from "./delivery.js";
@@ -240,7 +241,7 @@ export class RcodesignConnection extends BaseConnection {
 
   async #goodbye(rid: string, p: Obj): Promise<void> {
     if (!this.#member(p)) return this.fail("NOT_SESSION_MEMBER", rid);
-    const reason = typeof p.reason === "string" ? p.reason.slice(0, 512) : null;
+    const reason = typeof p.reason === "string" ? sanitizeRelayText(p.reason) : null;
     await this.node.backend.close(
       this.key as string,
       this.role ?? "a",

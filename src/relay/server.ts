@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type WebSocket from "ws";
 import { WebSocketServer } from "ws";
 import { SigrunError } from "../core/index.js";
+import { sanitizeRelayText } from "../protocol/index.js";
 import type { RelayBackend } from "./backend.js";
 import type { BaseConnection } from "./base-connection.js";
 import { type RelayLogger, silentLogger } from "./log.js";
@@ -79,7 +80,7 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
   const metrics = new RelayMetrics();
   const log = options.logger ?? silentLogger;
   const node = new RelayNode(backend, limits, metrics, log, {
-    motd: options.motd ?? null,
+    motd: options.motd === undefined ? null : sanitizeRelayText(options.motd, { allowNewlines: true }),
     ...(options.accessToken === undefined ? {} : { accessToken: options.accessToken }),
     logIps: options.logIps ?? false,
     now: options.now ?? Date.now,

@@ -5,6 +5,7 @@ import {
   RELAY_PROTOCOL_VERSION,
   type RelayRole,
   type ServerMessage,
+  sanitizeRelayText,
 } from "../protocol/index.js";
 import type { SessionRecord } from "./backend.js";
 import { BaseConnection, PUBLIC_TEXT, RETRYABLE } from "./base-connection.js";
@@ -102,7 +103,7 @@ export class V1Connection extends BaseConnection {
       case "resume":
         return this.#resume(msg.session, msg.role, msg.resumeToken, id);
       case "close":
-        return this.#close(msg.reason ?? "closed by peer", id);
+        return this.#close(sanitizeRelayText(msg.reason ?? "closed by peer"), id);
     }
   }
 
