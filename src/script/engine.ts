@@ -208,6 +208,8 @@ export class Engine {
           maxExprDepth: limits.maxExprDepth,
           maxFunctionExprDepth: limits.maxFunctionExprDepth,
           maxFunctions: limits.maxFunctions,
+          maxArraySize: limits.maxArraySize,
+          maxMapSize: limits.maxMapSize,
           scopeNames,
           modules: new Set(this.modules.keys()),
           disabled: this.disabledSymbols,

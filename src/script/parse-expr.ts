@@ -253,7 +253,11 @@ function parsePrimary(p: Parser, lvl: number): Node {
     case "[": {
       const l2 = p.up(lvl);
       const items: Node[] = [];
-      while (!p.is("]")) {
+      const maxA = p.cfg.maxArraySize ?? 0;
+      for (;;) {
+        if (maxA > 0 && items.length >= maxA)
+          throw p.err("LiteralTooLarge", "size of array literal exceeds the limit");
+        if (p.is("]")) break;
         items.push(parseExpr(p, l2));
         if (!p.eat(",") && !p.is("]"))
           throw p.err("MissingToken", "expecting ',' or ']' in the array literal");
@@ -265,7 +269,11 @@ function parsePrimary(p: Parser, lvl: number): Node {
       const l2 = p.up(lvl);
       const entries: [string, Node][] = [];
       const seen = new Set<string>();
-      while (!p.is("}")) {
+      const maxM = p.cfg.maxMapSize ?? 0;
+      for (;;) {
+        if (maxM > 0 && entries.length >= maxM)
+          throw p.err("LiteralTooLarge", "number of properties in object map literal exceeds the limit");
+        if (p.is("}")) break;
         const k = p.next();
         let key: string;
         if (

@@ -24,6 +24,9 @@ export interface ParserConfig {
   /** Names of registered static modules. */
   modules: ReadonlySet<string>;
   disabled: ReadonlySet<string>;
+  /** Literal size caps (`ParseError:LiteralTooLarge`); 0 = none. */
+  maxArraySize?: number;
+  maxMapSize?: number;
   /** Expression-only mode (`eval_expression`). */
   expressionOnly: boolean;
 }
