@@ -283,6 +283,7 @@ export function compileMethod(c: Compiler, n: Node): Ev {
   const k = argEvs.length;
   const sf = c.fns.get(`${name}/${k}`);
   const safe: boolean = n.safe;
+  const thisCellSlot: number = n.obj.t === "var" && n.obj.decl.captured ? n.obj.decl.slot + 1 : 0;
   if (name === "is_shared" && k === 0) {
     const shared = n.obj.t === "var" && n.obj.decl.captured;
     return () => shared;
@@ -309,7 +310,11 @@ export function compileMethod(c: Compiler, n: Node): Ev {
       return r;
     }
     if (name === "call" && args.length >= 1 && args[0] instanceof FnPtr) {
-      // x.call(f, args…) binds `this` to x
+      // x.call(f, args…) binds `this` to x; a closure that captured x itself would alias it
+      if (thisCellSlot > 0 && args[0].closure?.cells?.includes(f[thisCellSlot] as unknown as Cell))
+        throw new RhaiError("ErrorDataRace", "data race: 'this' is a variable captured by the closure", {
+          position: p,
+        });
       const ref = { v: o };
       const r = callFnPtr(rt, args[0], args.slice(1), ref, p);
       if (isPlace && ref.v !== o) lv.set(rt, f, ref.v);
@@ -344,6 +349,7 @@ export function compileClosure(c: Compiler, n: Node): Ev {
     const impl: ClosureImpl = {
       params,
       fnName,
+      cells,
       invoke: (ctx, thisRef, args) => {
         const rt = ctx as Runtime;
         if (args.length !== params.length)

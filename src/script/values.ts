@@ -71,6 +71,8 @@ export interface ClosureImpl {
   readonly fnName: string;
   /** Invokes the closure; implemented by the compiler. */
   readonly invoke: (ctx: unknown, thisRef: { v: Value } | null, args: Value[]) => Value;
+  /** Shared variables the closure captured (for data-race detection). */
+  readonly cells?: readonly Cell[];
 }
 
 /** A function pointer (`Fn("name")`, a closure, possibly with curried arguments). */
