@@ -5,7 +5,7 @@ import { HARD_MAX_CALL_LEVELS } from "./limits.js";
 import type { EngineOptions } from "./options.js";
 import type { CallContext, FnRegistry, NativeFn } from "./registry.js";
 import type { Scope } from "./scope.js";
-import { Cell, type ClosureImpl, type FnPtr, type Value } from "./values.js";
+import { Cell, type ClosureImpl, type FnPtr, RFloat, type Value } from "./values.js";
 
 export const BREAK = 1;
 export const CONTINUE = 2;
@@ -132,11 +132,13 @@ export class Runtime implements CallContext {
     if (nf.host) this.countHostCall();
     this.fnName = nf.name;
     this.position = pos;
+    let r: Value;
     try {
-      return nf.fn(args, this);
+      r = nf.fn(args, this);
     } catch (e) {
       throw positioned(e, pos);
     }
+    return nf.host ? sanitizeHostValue(r) : r;
   }
 
   /** Calls a script function. `thisRef` binds `this` by reference (method calls). */
@@ -221,6 +223,27 @@ export function callFnPtr(
   throw new RhaiError("ErrorFunctionNotFound", `function not found: ${fp.name} (${all.length} arguments)`, {
     position: pos,
   });
+}
+
+/** Keeps host results inside the value model: null → (), non-integral numbers → FLOAT, big ints exact. */
+function sanitizeHostValue(v: unknown): Value {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === "number") {
+    if (Number.isSafeInteger(v)) return v === 0 ? 0 : v;
+    if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) return BigInt(v);
+    return new RFloat(v);
+  }
+  if (typeof v === "bigint") {
+    if (v > 9223372036854775807n || v < -9223372036854775808n)
+      throw new RhaiError("ErrorArithmetic", "host function returned an integer outside i64");
+    return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+  }
+  if (typeof v === "function" || typeof v === "symbol")
+    throw new RhaiError(
+      "ErrorMismatchOutputType",
+      "host function returned a value that is not a script value",
+    );
+  return v as Value;
 }
 
 /** Gives a position to an error that has none; maps JS stack overflows to ErrorStackOverflow. */
