@@ -34,6 +34,8 @@ export {
   statType,
   walk,
 } from "./fs/dir-ops.js";
+export type { DuEntry, DuOptions } from "./fs/du.js";
+export { du } from "./fs/du.js";
 export { closeAll, procFdAvailable } from "./fs/fd.js";
 export type { OpenFileOptions } from "./fs/file.js";
 export { checkFile, compileRegex, FileHandle, openFileFromPath, openFileIn } from "./fs/file.js";

@@ -194,7 +194,17 @@ test("limits: each hit is a SCRIPT_EXCEPTION with the limit's code under --expla
   let o = json(r.stdout);
   assert.equal(o.error.error_type, "SCRIPT_EXCEPTION");
   assert.equal(o.sigrun_explain.code, "LIMIT_EXCEEDED");
-  r = run("-s", f("loop.rhai", "loop {}"), "-p", EMPTY, "--max-wall-ms", "200", "--max-operations", "0", "--explain");
+  r = run(
+    "-s",
+    f("loop.rhai", "loop {}"),
+    "-p",
+    EMPTY,
+    "--max-wall-ms",
+    "200",
+    "--max-operations",
+    "0",
+    "--explain",
+  );
   o = json(r.stdout);
   assert.equal(o.sigrun_explain.code, "TIMEOUT");
   r = run(

@@ -61,6 +61,13 @@ export function bindFsCommands(b: Binder, ctx: HostContext): void {
     c: "bytes",
   });
   flagModule(b, "seq", "SeqFlag", {}, { step: { flag: "step", arity: 1 } });
+  flagModule(
+    b,
+    "du",
+    "DuFlag",
+    { summarize: "s", s: "s", all_files: "a", a: "a", apparent_size: "apparent" },
+    { max_depth: { flag: "d", arity: 1 }, d: { flag: "d", arity: 1 } },
+  );
 
   const cat = (flags: Value, p: Value) =>
     h.cat(ctx, str(p), { number: has(readFlags("cat", "CatFlag", flags), "number") });
@@ -183,6 +190,28 @@ export function bindFsCommands(b: Binder, ctx: HostContext): void {
   };
   b.fn("seq", ["i64", "i64"], ([a, z]) => seq([], a, z));
   b.fn("seq", ["array", "i64", "i64"], ([f, a, z]) => seq(f, a, z));
+
+  const du = (flags: Value, p: Value) => {
+    const fl = readFlags("du", "DuFlag", flags);
+    const d = flagValue(fl, "d")?.value;
+    const r = h.du(ctx, str(p), {
+      summarize: has(fl, "s"),
+      allFiles: has(fl, "a"),
+      apparentSize: has(fl, "apparent"),
+      maxDepth: d === undefined ? undefined : Number(d),
+    });
+    return V.map({
+      entries: V.array(
+        r.entries.map((e) =>
+          V.map({ path: V.str(e.path), size_bytes: big(e.size_bytes), inode_count: big(e.inode_count) }),
+        ),
+      ),
+      total_size_bytes: big(r.total_size_bytes),
+      total_inode_count: big(r.total_inode_count),
+    });
+  };
+  b.fn("du", ["string"], ([p]) => du([], p));
+  b.fn("du", ["array", "string"], ([f, p]) => du(f, p));
 
   b.fn("awk_split", ["string", "string"], ([t, s]) => V.array(h.awkSplit(str(t), str(s)).map(V.str)));
   b.fn("awk_field", ["i64", "string", "string"], ([n, s, p]) =>

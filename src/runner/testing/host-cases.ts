@@ -147,6 +147,23 @@ export const HOST_CASES: HostCase[] = [
     allow: ALL,
     output: "1 2 4",
   },
+  {
+    name: "du",
+    setup: (d) => {
+      mkdirSync(`${d}/s`);
+      writeFileSync(`${d}/s/f`, "x".repeat(100));
+    },
+    script: (d) => `let r = du([du::apparent_size, du::a], "${d}"); r.entries.map(|e| e.path)`,
+    allow: ALL,
+    output: /\/s", ".*\/s\/f"\]$/,
+    seq: [
+      'allow open Dir::"$D"',
+      'allow open Dir::"$D"',
+      'allow read Dir::"$D"',
+      'allow open Dir::"$D/s"',
+      'allow read Dir::"$D/s"',
+    ],
+  },
   ...(
     [
       ["awk_field", `awk_field(2, ",", "$F")`, '["1", "2"]'],
