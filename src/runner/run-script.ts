@@ -39,7 +39,13 @@ export interface RunScriptOptions {
 }
 
 /** Interpreter limits plus the runner's own cap on the script's final value. */
-export type RunLimits = Partial<Limits> & { maxOutputBytes?: number };
+export type RunLimits = Partial<Limits> & {
+  maxOutputBytes?: number;
+  /** Bundle-manifest / agent spelling of `maxWallMs`. */
+  wallClockMs?: number;
+  /** Enforced by the agent's worker heap limit, not here; accepted and ignored. */
+  memoryMb?: number;
+};
 
 /** Default cap on the script's final value (Rex has none). */
 export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
@@ -156,7 +162,8 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
   const tRun = process.hrtime.bigint();
   try {
     const { runInEngine } = await import("./engine-bridge.js");
-    const { maxOutputBytes: _ignored, ...limits } = opts.limits ?? {};
+    const { maxOutputBytes: _out, wallClockMs, memoryMb: _mem, ...limits } = opts.limits ?? {};
+    if (wallClockMs !== undefined && limits.maxWallMs === undefined) limits.maxWallMs = wallClockMs;
     outcome = runInEngine({ script: opts.script, args, host, log, monitoring: script, limits });
   } catch (err) {
     outcome = { ok: false, phase: "run", message: (err as Error).message, code: codeOf(err) };
