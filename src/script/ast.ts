@@ -46,5 +46,7 @@ export interface ParsedScript {
   body: Node[];
   info: FnInfo;
   fns: FnDef[];
+  /** Variables declared at the top level of the script (what `eval` leaks into its caller). */
+  topDecls: Decl[];
   /** Names of top-level constants (for `global::NAME`). */
 }

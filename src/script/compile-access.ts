@@ -32,7 +32,11 @@ function gvarGet(c: Compiler, n: Node): Ev {
   if (n.strict && !c.scopeNames.has(name) && !isFn)
     throw new RhaiError("ParseError:VariableUndefined", `undefined variable '${name}'`, { position: pos(n) });
   const inFn = c.inFn && c.inScriptFn;
-  return (rt) => {
+  return (rt, f) => {
+    if (rt.evalVars !== null) {
+      const m = rt.evalVars.get(f);
+      if (m?.has(name)) return m.get(name);
+    }
     if (!inFn && rt.scope) {
       const e = rt.scope.entry(name);
       if (e) return e.cell.v;

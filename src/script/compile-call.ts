@@ -108,6 +108,7 @@ function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
     case "eval": {
       if (k !== 1) return null;
       const visible: Map<string, Decl> = n.visible ?? new Map();
+      const blockNames: Set<string> = n.blockNames ?? new Set();
       return (rt, f) => {
         const compileEval = rt.core.compileEval;
         if (!rt.core.options.allowEval || !compileEval)
@@ -127,6 +128,20 @@ function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
           if (rt.flow === RETURN) {
             v = rt.flowValue;
             rt.flow = 0;
+          }
+          // the evaluated script's top-level variables live on in the caller's scope
+          for (const tv of code.topVars) {
+            const val = tv.captured ? (fr[tv.slot] as unknown as Cell | undefined)?.v : fr[tv.slot];
+            const d = blockNames.has(tv.name) ? visible.get(tv.name) : undefined;
+            if (d && !d.isConst) {
+              if (d.captured) (f[d.slot + 1] as unknown as Cell).v = val;
+              else f[d.slot + 1] = val;
+            } else {
+              if (rt.evalVars === null) rt.evalVars = new WeakMap();
+              let m = rt.evalVars.get(f);
+              if (!m) rt.evalVars.set(f, (m = new Map()));
+              m.set(tv.name, val);
+            }
           }
           return v;
         } finally {

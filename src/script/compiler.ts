@@ -60,7 +60,8 @@ export class Compiler {
     this.inFn = false;
     this.inScriptFn = false;
     const main = this.block(ast.body, false);
-    return { main, mainFrameSize: ast.info.decls.length + 1, fns: this.fns, fnNames: this.fnNames };
+    const topVars = ast.topDecls.map((d) => ({ name: d.name, slot: d.slot + 1, captured: d.captured }));
+    return { main, mainFrameSize: ast.info.decls.length + 1, fns: this.fns, fnNames: this.fnNames, topVars };
   }
 
   private compileFnBody(cf: CompiledFn): void {

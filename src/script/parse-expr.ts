@@ -372,6 +372,7 @@ function parseIdent(p: Parser, t: Token, lvl: number): Node {
     if (p.cfg.disabled.has(name)) throw p.err("Reserved", `'${name}' is disabled`, t);
     const call = p.node("call", t, { name, ns: null, args: parseArgs(p, p.up(lvl)), bang: false });
     if (name === "is_def_var" || name === "eval") call.visible = p.visibleNames();
+    if (name === "eval") call.blockNames = new Set(p.fn.blocks[p.fn.blocks.length - 1].keys());
     return call;
   }
   const d = p.resolve(name);

@@ -130,6 +130,7 @@ function parseLet(p: Parser, lvl: number, isConst: boolean): Node {
   let init: Node | null = null;
   if (p.eat("=")) init = parseExpr(p, lvl);
   const decl = p.declare(nameTok.v, isConst, nameTok);
+  if (p.fn.kind === "top" && p.fn.blocks.length === 1) p.topDecls.push(decl);
   return p.node("let", t, { decl, init, isConst, top: p.fn.kind === "top" && p.fn.blocks.length === 1 });
 }
 

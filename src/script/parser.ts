@@ -40,6 +40,7 @@ export class Parser {
   fnKeys = new Set<string>();
   /** Aliases of `import … as name` seen so far (known module names for strict variables). */
   imports = new Set<string>();
+  topDecls: Decl[] = [];
   fn: FnCtx;
   maxDepth: number;
   /** On-demand token source for `toks` (null while parsing a pre-lexed interpolation). */
@@ -199,5 +200,5 @@ export function parseScript(toks: Token[], cfg: ParserConfig, lexer: Lexer | nul
   p.lexer = lexer;
   const body = parseStatements(p, 0, true);
   if (!p.is("eof")) throw p.err("UnexpectedInput", `unexpected '${p.peek().v}'`);
-  return { body, info: p.fn.info, fns: p.fns };
+  return { body, info: p.fn.info, fns: p.fns, topDecls: p.topDecls };
 }

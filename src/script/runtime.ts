@@ -54,6 +54,8 @@ export interface EngineCore {
 
 export interface ProgramCode {
   main: Ev;
+  /** Top-level variables (name, frame slot, stored in a Cell). */
+  topVars: { name: string; slot: number; captured: boolean }[];
   mainFrameSize: number;
   fns: Map<string, CompiledFn>;
   fnNames: Set<string>;
@@ -75,6 +77,8 @@ export class Runtime implements CallContext {
   readonly globals = new Map<string, Value>();
   /** The caller's variables for a `foo!(…)` call, valid at call depth `dyn.depth`. */
   dyn: DynScope | null = null;
+  /** Variables introduced by `eval` into a frame (by frame). */
+  evalVars: WeakMap<Frame, Map<string, Value>> | null = null;
   /** Live variables (tracked only when maxVars > 0). */
   vars = 0;
   readonly maxVars: number;
