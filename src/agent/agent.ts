@@ -70,6 +70,7 @@ export interface JobResult {
 
 export const DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 const DAY = 86_400_000;
+const DEFAULT_MEMORY_MB = 256;
 
 function sha256(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
@@ -169,12 +170,16 @@ export class Agent {
   private async process(jobId: string, sub: Submission): Promise<JobResult> {
     const queued = sub.queuedAt ?? this.clock.now();
     const digest = sub.tooLarge ? null : sha256(sub.bytes);
-    await this.audit.append("intake", {
-      job: jobId,
-      transport: sub.transport,
-      bytes: sub.bytes.byteLength,
-      sha256: digest,
-    });
+    await this.audit.append(
+      "intake",
+      {
+        job: jobId,
+        transport: sub.transport,
+        bytes: sub.bytes.byteLength,
+        sha256: digest,
+      },
+      { sync: false },
+    );
     const ctx = { jobId, sub, queued, digest };
     if (sub.tooLarge || sub.bytes.byteLength > this.maxBundleBytes)
       return this.reject(ctx, "TOO_LARGE", null, `submission larger than ${this.maxBundleBytes} bytes`);
@@ -230,7 +235,7 @@ export class Agent {
       a === undefined ? b : b === undefined ? a : Math.min(a, b);
     return {
       wallClockMs: min(want.wallClockMs, ceil.wallClockMs ?? 60_000)!,
-      memoryMb: ceil.memoryMb ?? 256,
+      memoryMb: ceil.memoryMb ?? DEFAULT_MEMORY_MB,
       maxOperations: min(want.maxOperations, ceil.maxOperations),
       maxOutputBytes: min(want.maxOutputBytes, ceil.maxOutputBytes),
     };
@@ -239,12 +244,16 @@ export class Agent {
   private async runBundle(ctx: Ctx, bundle: VerifiedBundle, exp: number): Promise<JobResult> {
     const { jobId } = ctx;
     const m = bundle.manifest;
-    await this.audit.append("run", {
-      job: jobId,
-      bundle: m.id,
-      manifest: bundle.manifestDigest,
-      signers: bundle.signers.map((s) => s.keyId),
-    });
+    await this.audit.append(
+      "run",
+      {
+        job: jobId,
+        bundle: m.id,
+        manifest: bundle.manifestDigest,
+        signers: bundle.signers.map((s) => s.keyId),
+      },
+      { sync: false },
+    );
     const started = this.clock.now();
     let summary: ReturnType<typeof summarizeRun>;
     try {
@@ -304,7 +313,7 @@ export class Agent {
       result: summary.result,
       seq: entry.seq,
     });
-    this.replay.set(m.id, "done", exp);
+    this.replay.set(m.id, "done", exp, false);
     return result;
   }
 
@@ -372,7 +381,13 @@ export class Agent {
     const env = await signReceipt(statement, this.identity.signer);
     const receipt = encodeReceiptEnvelope(env);
     this.jobs.saveReceipt(ctx.jobId, receipt);
-    await this.audit.append("receipt", { job: ctx.jobId, sha256: sha256(receipt), status: r.status });
+    // not fsync'ed on its own: the receipt file is durable and this entry reaches the disk with the next
+    // synced entry (finish/reject of a later job, a checkpoint, or close)
+    await this.audit.append(
+      "receipt",
+      { job: ctx.jobId, sha256: sha256(receipt), status: r.status },
+      { sync: false },
+    );
     return {
       jobId: ctx.jobId,
       status: r.status,

@@ -9,6 +9,7 @@ import {
   readFileSync,
   renameSync,
   statSync,
+  writeFileSync,
   writeSync,
 } from "node:fs";
 import { join, relative } from "node:path";
@@ -59,9 +60,10 @@ export class JobStore {
     return d;
   }
 
+  /** stdout/stderr: written, not fsync'ed on their own (the receipt's fsync and rename follow). */
   writeFile(jobId: string, name: "stdout" | "stderr", data: Uint8Array): void {
     mkdirSync(this.dir(jobId), { recursive: true, mode: 0o700 });
-    writeDurable(join(this.dir(jobId), name), data, this.dir(jobId));
+    writeFileSync(join(this.dir(jobId), name), data, { mode: 0o600 });
   }
 
   saveReceipt(jobId: string, receipt: Uint8Array): void {

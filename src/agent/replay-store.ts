@@ -80,15 +80,18 @@ export class ReplayStore {
     return this.rows.size;
   }
 
-  /** Records a state durably (fsync) before returning. */
-  set(id: string, st: ReplayState, exp: number): void {
+  /**
+   * Records a state; durably (fsync) before returning unless `sync` is false. `running` must always be
+   * synced: it is what keeps a bundle from running twice after a crash.
+   */
+  set(id: string, st: ReplayState, exp: number, sync = true): void {
     if (!ID_RE.test(id))
       throw new SigrunError("INPUT_INVALID", `bundle id: expected 32 hex digits, got ${JSON.stringify(id)}`);
     const row: Row = { id, exp, st };
     this.rows.set(id, row);
     try {
       writeSync(this.fd, `${JSON.stringify(row)}\n`);
-      fsyncSync(this.fd);
+      if (sync) fsyncSync(this.fd);
     } catch (err) {
       throw new SigrunError("IO_ERROR", `replay store ${this.path}: ${(err as NodeJS.ErrnoException).code}`, {
         cause: err,

@@ -23,13 +23,25 @@ type RunScript = (opts: Record<string, unknown>) => Promise<unknown>;
 
 async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): Promise<void> {
   let runScript: RunScript | undefined;
-  port.on("message", async (msg: RunMessage) => {
+  let loading: Promise<RunScript> | undefined;
+  const load = (): Promise<RunScript> => {
+    loading ??= import(input.runnerModule).then((mod: { runScript?: RunScript }) => {
+      if (typeof mod.runScript !== "function") throw new Error("runner module has no runScript");
+      return mod.runScript;
+    });
+    return loading;
+  };
+  port.on("message", async (msg: RunMessage | { warm: true }) => {
+    if ("warm" in msg) {
+      // pre-load the runner (and what it loads lazily) before the first job arrives
+      // and run a trivial script so lazily loaded parts (the Cedar wasm module) are ready too
+      load()
+        .then((run) => run({ script: "0", policy: "", monitoring: false }))
+        .catch(() => undefined);
+      return;
+    }
     try {
-      if (!runScript) {
-        const mod = (await import(input.runnerModule)) as { runScript?: RunScript };
-        if (typeof mod.runScript !== "function") throw new Error(`runner module has no runScript`);
-        runScript = mod.runScript;
-      }
+      runScript ??= await load();
       const { script, policy, user, limits, cwd, bundleId } = msg.req;
       const runnerLimits: Record<string, number> = {};
       if (limits.maxOperations !== undefined) runnerLimits.maxOperations = limits.maxOperations;

@@ -53,6 +53,15 @@ export class WorkerPool {
     }
   }
 
+  /** Starts idle workers ahead of the first run and has them load the runner. */
+  warm(memoryMb: number): void {
+    while (this.idle.length < this.size && !this.closed) {
+      const slot = this.spawn(memoryMb);
+      slot.worker.postMessage({ warm: true });
+      this.idle.push(slot);
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.idle.splice(0).map((s) => s.worker.terminate()));
@@ -61,6 +70,10 @@ export class WorkerPool {
   private take(memoryMb: number): Slot {
     const i = this.idle.findIndex((s) => s.memoryMb === memoryMb);
     if (i >= 0) return this.idle.splice(i, 1)[0]!;
+    return this.spawn(memoryMb);
+  }
+
+  private spawn(memoryMb: number): Slot {
     const worker = new Worker(WORKER_URL, {
       workerData: { sigrunRunWorker: true, runnerModule: this.runnerModule },
       resourceLimits: {
@@ -89,8 +102,13 @@ export class WorkerPool {
         worker.off("error", onError);
         worker.off("exit", onExit);
         slot.runs++;
-        if (reusable && !this.closed && slot.runs < this.maxRuns) this.idle.push(slot);
-        else void worker.terminate();
+        if (reusable && !this.closed && slot.runs < this.maxRuns && this.idle.length < this.size)
+          this.idle.push(slot);
+        else {
+          void worker.terminate();
+          // replace it now, warmed, so the next run does not pay the cold start
+          if (!this.closed) this.warm(slot.memoryMb);
+        }
         resolve(outcome);
       };
       const onMessage = (m: {

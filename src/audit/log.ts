@@ -82,9 +82,13 @@ export class AuditLog {
     return { seq: this.seq, head: this.head };
   }
 
-  /** Appends one entry durably; appends are serialized. Returns the entry. */
-  append(type: string, data: AuditData): Promise<AuditEntry> {
-    const run = this.pending.then(() => this.appendNow(type, data));
+  /**
+   * Appends one entry; appends are serialized. With `sync` (the default) the entry — and every entry before
+   * it — is fsync'ed before the promise resolves; `sync: false` entries reach the disk with the next synced
+   * append, a checkpoint or close (group commit). Returns the entry.
+   */
+  append(type: string, data: AuditData, opts: { sync?: boolean } = {}): Promise<AuditEntry> {
+    const run = this.pending.then(() => this.appendNow(type, data, opts.sync ?? true));
     this.pending = run.catch(() => undefined);
     return run;
   }
@@ -100,12 +104,13 @@ export class AuditLog {
     if (this.fd < 0) return;
     if (this.sinceCheckpoint > 0) await this.checkpoint();
     await this.pending;
+    fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = -1;
   }
 
-  private async appendNow(type: string, data: AuditData): Promise<AuditEntry> {
-    const entry = this.write(type, data);
+  private async appendNow(type: string, data: AuditData, sync: boolean): Promise<AuditEntry> {
+    const entry = this.write(type, data, sync);
     this.sinceCheckpoint++;
     if (this.opts.signer && this.sinceCheckpoint >= (this.opts.checkpointEvery ?? 100))
       await this.checkpointNow();
@@ -119,13 +124,13 @@ export class AuditLog {
     return this.write("checkpoint", cp);
   }
 
-  private write(type: string, data: AuditData): AuditEntry {
+  private write(type: string, data: AuditData, sync = true): AuditEntry {
     if (this.fd < 0) throw new SigrunError("IO_ERROR", `audit log ${this.path}: closed`);
     const entry = makeEntry(this.seq + 1, this.clock.now(), type, data, this.head);
     const line = Buffer.from(`${encodeEntry(entry)}\n`);
     try {
       writeSync(this.fd, line);
-      fsyncSync(this.fd);
+      if (sync) fsyncSync(this.fd);
     } catch (err) {
       throw new SigrunError("IO_ERROR", `audit log ${this.path}: ${(err as NodeJS.ErrnoException).code}`, {
         cause: err,
