@@ -13,6 +13,9 @@ interface AgentFlags {
   http?: string;
   stdin?: boolean;
   sig?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  clientCa?: string;
   nats?: string;
   redis?: string;
   json?: boolean;
@@ -37,6 +40,9 @@ export function register(program: Command): void {
     .option("--max-bundle-bytes <n>", "size cap for every transport (default 16 MiB)")
     .option("--inbox <dir>", "watch this directory (writers: temp name + rename)")
     .option("--http <host:port>", "serve POST /execute, GET /jobs/:id, /healthz, /host")
+    .option("--tls-cert <file>", "with --http: serve HTTPS with this certificate (PEM)")
+    .option("--tls-key <file>", "with --http: the certificate's key (PEM file)")
+    .option("--client-ca <file>", "with --http TLS: require client certificates issued by this CA")
     .option("--stdin", "run one bundle read from stdin, print its receipt, exit")
     .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
     .option("--nats <url>", "NATS JetStream server (durable consumer per host)")
@@ -62,6 +68,16 @@ export function register(program: Command): void {
       if (o.maxBundleBytes) cfg.maxBundleBytes = int(o.maxBundleBytes, "--max-bundle-bytes");
       if (o.inbox) cfg.inbox = { dir: o.inbox };
       if (o.http) cfg.http = { listen: o.http };
+      if (cfg.http && (o.tlsCert || o.tlsKey || o.clientCa)) {
+        if (!(o.tlsCert ?? cfg.http.tlsCert) || !(o.tlsKey ?? cfg.http.tlsKey))
+          throw new SigrunError("USAGE", "agent: --tls-cert and --tls-key go together");
+        cfg.http = {
+          ...cfg.http,
+          tlsCert: o.tlsCert ?? cfg.http.tlsCert,
+          tlsKey: o.tlsKey ?? cfg.http.tlsKey,
+          clientCa: o.clientCa ?? cfg.http.clientCa,
+        };
+      }
       if (o.nats) cfg.nats = { url: o.nats };
       if (o.redis) cfg.redis = { url: o.redis };
       if (o.stdin) cfg.stdin = true;
