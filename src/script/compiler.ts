@@ -55,7 +55,20 @@ export class Compiler {
       this.fnNames.add(def.name);
       own.push(cf);
     }
-    for (const cf of own) this.compileFnBody(cf);
+    for (const cf of own) {
+      const def = cf.def;
+      cf.frameSize = def.info.decls.length + 1;
+      cf.paramSlots = def.paramDecls.map((d) => d.slot + 1);
+      cf.paramCells = def.paramDecls.map((d) => d.captured);
+      // strict variables report undefined names at compile time, so compile everything now;
+      // otherwise a function body is compiled on its first call (large scripts compile fast)
+      if (this.core.options.strictVariables) this.compileFnBody(cf);
+      else
+        cf.body = (rt, f) => {
+          this.compileLazy(cf);
+          return cf.body(rt, f);
+        };
+    }
     this.info = ast.info;
     this.inFn = false;
     this.inScriptFn = false;
@@ -70,9 +83,15 @@ export class Compiler {
     this.inFn = true;
     this.inScriptFn = true;
     cf.body = this.block(def.body.body, false);
-    cf.frameSize = def.info.decls.length + 1;
-    cf.paramSlots = def.paramDecls.map((d) => d.slot + 1);
-    cf.paramCells = def.paramDecls.map((d) => d.captured);
+  }
+
+  private compileLazy(cf: CompiledFn): void {
+    const saved = [this.info, this.inFn, this.inScriptFn] as const;
+    try {
+      this.compileFnBody(cf);
+    } finally {
+      [this.info, this.inFn, this.inScriptFn] = saved;
+    }
   }
 
   /** Compiles a nested function body (closure) with its own slot layout. */
