@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { publicKeyPem } from "../../keys/index.js";
+import { ownerKey, stubBundle, tempDir } from "../testing/fixtures.js";
+import { cli, spawnAgent } from "../testing/spawn-agent.js";
+
+const noOpenssl = spawnSync("openssl", ["version"]).status === 0 ? undefined : "openssl not installed";
+
+function ossl(args: string[], cwd: string): void {
+  execFileSync("openssl", args, { cwd, stdio: "ignore" });
+}
+
+test("http transport over TLS with client-certificate auth", { skip: noOpenssl }, async () => {
+  const d = tempDir();
+  const c = d.path;
+  ossl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=test-ca",
+    ],
+    c,
+  );
+  for (const [name, ext] of [
+    ["server", "subjectAltName=IP:127.0.0.1"],
+    ["client", "extendedKeyUsage=clientAuth"],
+  ] as const) {
+    ossl(
+      [
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        `${name}.key`,
+        "-out",
+        `${name}.csr`,
+        "-subj",
+        `/CN=${name}`,
+      ],
+      c,
+    );
+    writeFileSync(join(c, `${name}.ext`), `${ext}\n`);
+    ossl(
+      [
+        "x509",
+        "-req",
+        "-in",
+        `${name}.csr`,
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        `${name}.crt`,
+        "-days",
+        "1",
+        "-extfile",
+        `${name}.ext`,
+      ],
+      c,
+    );
+  }
+  const owner = ownerKey();
+  mkdirSync(join(c, "trusted"));
+  writeFileSync(join(c, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
+  writeFileSync(join(c, "job.sgb"), await stubBundle([owner]));
+  const state = join(c, "state");
+  const a = await spawnAgent([
+    "--trust",
+    join(c, "trusted"),
+    "--state",
+    state,
+    "--host-id",
+    "h1",
+    "--http",
+    "127.0.0.1:0",
+    "--tls-cert",
+    join(c, "server.crt"),
+    "--tls-key",
+    join(c, "server.key"),
+    "--client-ca",
+    join(c, "ca.crt"),
+  ]);
+  try {
+    assert.match(a.url!, /^https:\/\//);
+    const tls = ["--ca", join(c, "ca.crt")];
+    const noCert = cli(["submit", join(c, "job.sgb"), "--to", a.url!, "--wait", ...tls]);
+    assert.notEqual(noCert.status, 0, "a client without a certificate must be refused");
+    assert.match(noCert.stderr, /TRANSPORT_ERROR/);
+    const ok = cli([
+      "submit",
+      join(c, "job.sgb"),
+      "--to",
+      a.url!,
+      "--wait",
+      "--json",
+      "--host-pub",
+      join(state, "host.pub"),
+      ...tls,
+      "--cert",
+      join(c, "client.crt"),
+      "--key",
+      join(c, "client.key"),
+    ]);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout.toString()).receipts[0].status, "succeeded");
+  } finally {
+    assert.equal(await a.stop(), 0, a.stderr());
+  }
+  d.cleanup();
+});
