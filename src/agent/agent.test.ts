@@ -112,3 +112,35 @@ test("agent: crash, loop and memory exhaustion stay in their worker", async () =
     dir.cleanup();
   }
 });
+
+test("agent: the real runner (Rhai + Cedar) runs a bundle in a worker", async () => {
+  const dir = tempDir();
+  const owner = ownerKey();
+  const agent = await Agent.start({ stateDir: dir.path, hostId: "h1", trust: trustOf(owner) });
+  try {
+    const { createBundle, signBundle } = await import("../bundle/index.js");
+    const make = (script: string) =>
+      signBundle(
+        createBundle({
+          files: new Map([
+            ["script.rhai", new Uint8Array(Buffer.from(script))],
+            ["policy.cedar", new Uint8Array(Buffer.from("permit(principal, action, resource);\n"))],
+          ]),
+          entry: "script.rhai",
+          policy: "policy.cedar",
+          created: Date.now() - 1000,
+          validForMs: 60_000,
+        }),
+        owner,
+      );
+    const ok = await agent.submit({ bytes: await make("let x = 40 + 2;\nx\n"), transport: "t" });
+    assert.equal(ok.status, "succeeded", JSON.stringify(ok.statement.predicate.error));
+    assert.equal(ok.statement.predicate.result?.value, "42");
+    const bad = await agent.submit({ bytes: await make('throw "nope";\n'), transport: "t" });
+    assert.equal(bad.status, "failed");
+    assert.equal(bad.statement.predicate.error?.type, "SCRIPT_EXCEPTION");
+  } finally {
+    await agent.close();
+    dir.cleanup();
+  }
+});
