@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+test("sigrun rhai eval --jsonl: one output line per case, in order, never stopping", () => {
+  const input = [
+    JSON.stringify({ id: "a", mode: "eval", source: "40 + 2" }),
+    "{not json",
+    JSON.stringify({ id: "b", mode: "eval", source: "let x = ;" }),
+    JSON.stringify({ id: "c", mode: "eval", source: "9223372036854775807" }),
+    JSON.stringify({ id: "d", mode: "eval", source: "undefined_var" }),
+    JSON.stringify({ id: "e", mode: "run", source: "print(\"hi\"); [1.5, 'x', blob(2)]" }),
+    JSON.stringify({ id: "f", mode: "eval", source: "loop {}", limits: { max_operations: 1000 } }),
+    JSON.stringify({
+      id: "g",
+      mode: "eval",
+      source: "x * 2",
+      scope: [{ name: "x", value: 21, type: "i64" }],
+    }),
+  ].join("\n");
+  const r = spawnSync(process.execPath, [MAIN, "rhai", "eval", "--jsonl"], { input, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(out.length, 8);
+  assert.deepEqual(out[0], { id: "a", value: 42, type: "i64", prints: [] });
+  assert.equal((out[1].error as { kind: string }).kind, "InputInvalid");
+  assert.equal((out[2].error as { kind: string }).kind, "ParseError:BadInput");
+  assert.equal((out[2].error as { position: string }).position, "1:9");
+  assert.deepEqual(out[3].value, { $i64: "9223372036854775807" });
+  assert.equal((out[4].error as { kind: string }).kind, "ErrorVariableNotFound");
+  assert.deepEqual(out[5], {
+    id: "e",
+    value: [{ $f64: 1.5 }, { $char: "x" }, { $blob: [0, 0] }],
+    type: "array",
+    prints: ["hi"],
+  });
+  assert.equal((out[6].error as { kind: string }).kind, "ErrorTooManyOperations");
+  assert.equal(out[7].value, 42);
+});
+
+test("sigrun rhai eval FILE prints the value for a person", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rhai-cli-"));
+  try {
+    const file = join(dir, "s.rhai");
+    writeFileSync(file, 'print("hello"); let x = [1, 2]; x.len()');
+    const r = spawnSync(process.execPath, [MAIN, "rhai", "eval", file], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "hello\n2 (i64)\n");
+    writeFileSync(file, "1 / 0");
+    const bad = spawnSync(process.execPath, [MAIN, "rhai", "eval", file], { encoding: "utf8" });
+    assert.equal(bad.status, 30);
+    assert.match(bad.stderr, /SCRIPT_ERROR: ErrorArithmetic at 1:3/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
