@@ -143,6 +143,11 @@ const RESERVED_SYMBOLS = new Set([
   "?",
 ]);
 const SYMBOLS1 = "+-*/%=<>!&|^()[]{},;:.?#@$~";
+/** Kind of a word token: the keyword itself, "reserved", or absent for identifiers. */
+const WORD_KIND = new Map<string, string>();
+for (const w of RESERVED_WORDS) WORD_KIND.set(w, "reserved");
+for (const w of KEYWORDS) WORD_KIND.set(w, w);
+
 /** Symbols by first character, longest first. */
 const SYMBOLS_BY_FIRST = new Map<string, string[]>();
 for (const sym of [...SYMBOLS3, ...SYMBOLS2, ...SYMBOLS1.split("")]) {
@@ -150,6 +155,8 @@ for (const sym of [...SYMBOLS3, ...SYMBOLS2, ...SYMBOLS1.split("")]) {
   l.push(sym);
   SYMBOLS_BY_FIRST.set(sym[0], l);
 }
+const SYMBOLS_BY_CODE: (string[] | undefined)[] = [];
+for (const [ch, l] of SYMBOLS_BY_FIRST) SYMBOLS_BY_CODE[ch.charCodeAt(0)] = l;
 
 /** Rhai maps every lexical error to `ParseError:BadInput` except over-long literals. */
 function lexErr(kind: string, msg: string, line: number, col: number): RhaiError {
@@ -277,9 +284,7 @@ export class Lexer {
       while (j < s.length && isIdChar(s.charCodeAt(j))) j++;
       const w = s.slice(this.i, j);
       this.i = j;
-      if (KEYWORDS.has(w)) return mk(w, w, line, col, j);
-      if (RESERVED_WORDS.has(w)) return mk("reserved", w, line, col, j);
-      return mk("id", w, line, col, j);
+      return mk(WORD_KIND.get(w) ?? "id", w, line, col, j);
     }
     if (c === 34) return this.string(line, col);
     if (c === 96) return this.backtick(line, col);
@@ -294,16 +299,16 @@ export class Lexer {
       this.i += 3;
       return mk("!in", "!in", line, col, this.i);
     }
-    const cands = SYMBOLS_BY_FIRST.get(s[start]);
-    if (cands) for (const sym of cands) if (s.startsWith(sym, start)) return this.sym(sym, line, col);
+    const cands = c < 128 ? SYMBOLS_BY_CODE[c] : undefined;
+    if (cands)
+      for (const sym of cands) {
+        if (sym.length === 1 || s.startsWith(sym, start)) {
+          this.i += sym.length;
+          return mk(RESERVED_SYMBOLS.has(sym) ? "reserved" : sym, sym, line, col, this.i);
+        }
+      }
     const one = s[start];
     throw lexErr("BadInput", `unexpected character '${one}'`, line, col);
-  }
-
-  private sym(sym: string, line: number, col: number): Token {
-    this.i += sym.length;
-    if (RESERVED_SYMBOLS.has(sym)) return mk("reserved", sym, line, col, this.i);
-    return mk(sym, sym, line, col, this.i);
   }
 
   private number(line: number, col: number): Token {
