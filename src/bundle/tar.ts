@@ -144,7 +144,8 @@ export function readCanonicalTar(bytes: Uint8Array, maxEntries: number): TarEntr
   for (const e of entries) {
     expected.fill(0);
     writeHeader(expected, e.name, e.data.byteLength);
-    if (Buffer.compare(expected, bytes.subarray(off, off + BLOCK)) !== 0) throw malformed("not in canonical sigrun form");
+    if (Buffer.compare(expected, bytes.subarray(off, off + BLOCK)) !== 0)
+      throw malformed("not in canonical sigrun form");
     off += BLOCK + Math.ceil(e.data.byteLength / BLOCK) * BLOCK;
   }
   if (bytes.byteLength !== off + 2 * BLOCK) throw malformed("not in canonical sigrun form (end marker)");
