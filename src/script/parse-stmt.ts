@@ -42,7 +42,7 @@ export function parseBlock(p: Parser, lvl: number): Node {
   const t = p.expect("{", "to start a statement block");
   p.pushBlock();
   const body = parseStatements(p, p.up(lvl), false);
-  if (p.cfg.expressionOnly && (body.length !== 1 || p.toks[p.i - 1].k === ";"))
+  if (p.cfg.expressionOnly && (body.length !== 1 || p.prev().k === ";"))
     throw p.err("BadInput", "statement blocks are not allowed in an expression", t);
   p.popBlock();
   if (!p.is("}")) throw p.err("MissingToken", "expecting '}' to end the statement block", p.peek());

@@ -63,31 +63,41 @@ export class Parser {
     return this.cfg.options;
   }
 
-  /** Lexes tokens up to index `j` (on-demand mode). */
-  private fill(j: number): Token {
+  /** On-demand mode: the last 16 tokens, indexed by `i & 15`; `filled` tokens lexed so far. */
+  private readonly ring: Token[] = new Array(16);
+  private filled = 0;
+
+  /** Token at index `j` (lexing on demand; EOF repeats). */
+  private at(j: number): Token {
     const lx = this.lexer;
-    const toks = this.toks;
-    if (!lx) return toks[Math.min(j, toks.length - 1)];
-    while (toks.length <= j) {
-      const last = toks[toks.length - 1];
-      if (last !== undefined && last.k === "eof") return last;
-      toks.push(lx.nextToken());
+    if (!lx) {
+      const toks = this.toks;
+      return toks[j] ?? toks[toks.length - 1];
     }
-    return toks[j];
+    const ring = this.ring;
+    while (this.filled <= j) {
+      if (this.filled > 0) {
+        const last = ring[(this.filled - 1) & 15];
+        if (last.k === "eof") return last;
+      }
+      ring[this.filled & 15] = lx.nextToken();
+      this.filled++;
+    }
+    return ring[j & 15];
   }
   peek(): Token {
-    return this.toks[this.i] ?? this.fill(this.i);
+    return this.at(this.i);
   }
   peekAt(n: number): Token {
-    return this.toks[this.i + n] ?? this.fill(this.i + n);
+    return this.at(this.i + n);
+  }
+  /** The token just consumed. */
+  prev(): Token {
+    return this.at(this.i - 1);
   }
   next(): Token {
-    const t = this.toks[this.i] ?? this.fill(this.i);
-    if (t.k !== "eof") {
-      this.i++;
-      // let consumed tokens die young (only a short look-behind is ever used)
-      if (this.lexer && this.i > 8) (this.toks as (Token | undefined)[])[this.i - 8] = undefined;
-    }
+    const t = this.at(this.i);
+    if (t.k !== "eof") this.i++;
     return t;
   }
   is(k: string): boolean {
