@@ -114,4 +114,12 @@ test("sigrun demo runs the whole flow and exits 0", () => {
   assert.ok(steps.length >= 8);
   assert.ok(steps.every((s) => s.asExpected));
   assert.ok(steps.some((s) => s.got === "DIGEST_MISMATCH"));
+  assert.ok(
+    steps.some((s) => s.got.includes("denied read PermissionDenied")),
+    "ran under Cedar",
+  );
+  assert.ok(
+    steps.some((s) => s.got === "REPLAY"),
+    "agent refused the replay",
+  );
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -19,19 +19,23 @@ import {
   shortKeyId,
 } from "../keys/index.js";
 
-export const DEMO_SCRIPT = `// A Rhai script: the owner signs it, the agent runs it only if it verifies.
-let files = ["a.txt", "b.txt"];
-let report = #{ host: "demo", checked: files.len() };
-report
+/** The owner's script: one read the policy allows, one it denies (caught), both reported. */
+export function demoScript(dataDir: string): string {
+  return `// A Rhai script: the owner signs it; it runs only where it verifies, under its own Cedar policy.
+let greeting = cat("${dataDir}/hello.txt");
+let denied = "";
+try { cat("/etc/hostname") } catch (e) { denied = e.kind }
+greeting.trim();
+\`allowed read "\${greeting}", denied read \${denied}\`
 `;
+}
 
-export const DEMO_POLICY = `// Cedar: this bundle may only read under /var/tmp/demo.
-permit (
-  principal,
-  action == file_system::Action::"read",
-  resource
-) when { resource.path like "/var/tmp/demo/*" };
+/** The owner's policy: reads under the demo's data directory, nothing else. */
+export function demoPolicy(dataDir: string): string {
+  return `// Cedar: this bundle may read under ${dataDir} and nothing else (default deny).
+permit (principal, action, resource in file_system::Dir::"${dataDir}");
 `;
+}
 
 export interface DemoStep {
   readonly step: string;
@@ -42,8 +46,9 @@ export interface DemoStep {
 }
 
 /**
- * The demo: the same steps a user would run with the CLI (printed beside each step), done in-process on
- * embedded defaults in a temporary directory.
+ * The demo: the same steps a user would run with the CLI (printed beside each step), done on embedded
+ * defaults in a temporary directory — sign, verify, refuse tampering, run under Cedar, and hand the bundle
+ * to an agent (inbox + HTTP) that answers with signed receipts.
  */
 export async function runDemo(opts: { keep: boolean; log: (line: string) => void }): Promise<DemoStep[]> {
   const dir = mkdtempSync(join(tmpdir(), "sigrun-demo-"));
@@ -64,20 +69,28 @@ export async function runDemo(opts: { keep: boolean; log: (line: string) => void
       throw err;
     }
   };
+  const d = (...p: string[]) => join(dir, ...p);
   try {
     opts.log(`sigrun demo — working in ${dir}\n`);
     const owner = generateKey("ed25519");
-    writeFileSync(join(dir, "owner.key"), privateKeyPem(owner.privateKey), { mode: 0o600 });
-    writeFileSync(join(dir, "owner.pub"), publicKeyPem(owner.publicKey));
+    writeFileSync(d("owner.key"), privateKeyPem(owner.privateKey), { mode: 0o600 });
+    mkdirSync(d("trust"));
+    writeFileSync(d("trust", "owner.pub"), publicKeyPem(owner.publicKey));
     const ownerInfo = publicKeyInfo(owner.publicKey);
     record("generate the owner's signing key", "sigrun keygen -o owner", "OK", "OK");
     opts.log(`    key id ${ownerInfo.keyId} (${shortKeyId(ownerInfo.keyId)})`);
-    writeFileSync(join(dir, "script.rhai"), DEMO_SCRIPT);
-    writeFileSync(join(dir, "policy.cedar"), DEMO_POLICY);
+
+    const dataDir = d("data");
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, "hello.txt"), "hello from the instance\n");
+    const script = demoScript(dataDir);
+    const policy = demoPolicy(dataDir);
+    writeFileSync(d("script.rhai"), script);
+    writeFileSync(d("policy.cedar"), policy);
     const unsigned = createBundle({
       files: new Map([
-        ["script.rhai", new TextEncoder().encode(DEMO_SCRIPT)],
-        ["policy.cedar", new TextEncoder().encode(DEMO_POLICY)],
+        ["script.rhai", new TextEncoder().encode(script)],
+        ["policy.cedar", new TextEncoder().encode(policy)],
       ]),
       entry: "script.rhai",
       policy: "policy.cedar",
@@ -93,28 +106,27 @@ export async function runDemo(opts: { keep: boolean; log: (line: string) => void
       "OK",
     );
     const signed = await signBundle(unsigned, fileSigner(owner.privateKey));
-    writeFileSync(join(dir, "job.sgb"), signed);
+    writeFileSync(d("job.sgb"), signed);
     record("sign the bundle", "sigrun bundle sign job.sgb --key owner.key", "OK", "OK");
     const trust = trustStoreOf([ownerInfo]);
     record(
       "verify on the instance",
-      "sigrun verify job.sgb --trust owner.pub --host demo-host",
+      "sigrun verify job.sgb --trust trust/ --host demo-host",
       "OK",
       outcome(() => verifyBundle(signed, { trust, host: "demo-host" })),
     );
     record(
       "an unsigned bundle is refused",
-      "sigrun verify unsigned.sgb --trust owner.pub",
+      "sigrun verify unsigned.sgb --trust trust/",
       "THRESHOLD_NOT_MET",
       outcome(() => verifyBundle(unsigned, { trust })),
     );
     const tampered = new Uint8Array(signed);
-    const at = Buffer.from(tampered).indexOf(`host: "demo"`) + 7;
-    tampered[at] ^= 0x20;
-    writeFileSync(join(dir, "tampered.sgb"), tampered);
+    tampered[Buffer.from(tampered).indexOf("denied read")] ^= 0x20;
+    writeFileSync(d("tampered.sgb"), tampered);
     record(
       "tamper with one byte of the script",
-      "sigrun verify tampered.sgb --trust owner.pub",
+      "sigrun verify tampered.sgb --trust trust/",
       "DIGEST_MISMATCH",
       outcome(() => verifyBundle(tampered, { trust })),
     );
@@ -122,27 +134,101 @@ export async function runDemo(opts: { keep: boolean; log: (line: string) => void
     const foreign = await signBundle(unsigned, fileSigner(stranger.privateKey));
     record(
       "a bundle signed by an unknown key is refused",
-      "sigrun verify foreign.sgb --trust owner.pub",
+      "sigrun verify foreign.sgb --trust trust/",
       "SIGNER_UNTRUSTED",
       outcome(() => verifyBundle(foreign, { trust })),
     );
     record(
       "the wrong host refuses it",
-      "sigrun verify job.sgb --trust owner.pub --host other-host",
+      "sigrun verify job.sgb --trust trust/ --host other-host",
       "WRONG_TARGET",
       outcome(() => verifyBundle(signed, { trust, host: "other-host" })),
     );
     record(
       "after its expiry it is refused",
-      "sigrun verify job.sgb --trust owner.pub --now <in 2 hours>",
+      "sigrun verify job.sgb --trust trust/ --now <in 2 hours>",
       "EXPIRED",
       outcome(() => verifyBundle(signed, { trust, now: Date.now() + 7_200_000 })),
     );
+
+    const { runScript } = await import("../runner/index.js");
+    const out = await runScript({ script, policy, monitoring: false });
+    const ran = `${out.status}: ${out.status === "SUCCESS" ? out.output : out.error?.message}`;
+    record(
+      "run it: Cedar allows the read under data/ and denies /etc/hostname",
+      "sigrun run job.sgb --trust trust/",
+      'SUCCESS: allowed read "hello from the instance", denied read PermissionDenied',
+      ran,
+    );
+
+    await agentSteps({ dir, signed, tampered, record });
     const ok = steps.every((s) => s.asExpected);
     opts.log(`\n${ok ? "demo passed" : "demo FAILED"}: bundle ${id} ran through ${steps.length} steps.`);
     return steps;
   } finally {
     if (opts.keep) opts.log(`files kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function agentSteps(ctx: {
+  dir: string;
+  signed: Uint8Array;
+  tampered: Uint8Array;
+  record: (step: string, command: string, expected: string, got: string) => void;
+}): Promise<void> {
+  const { serveAgent } = await import("../agent/serve.js");
+  const { readReceiptUnverified, verifyReceipt } = await import("../agent/index.js");
+  const d = (...p: string[]) => join(ctx.dir, ...p);
+  mkdirSync(d("inbox"));
+  const running = await serveAgent({
+    hostId: "demo-host",
+    trust: [d("trust")],
+    state: d("state"),
+    workers: 1,
+    inbox: { dir: d("inbox"), settleMs: 100, pollMs: 100 },
+    http: { listen: "127.0.0.1:0" },
+  });
+  try {
+    const url = running.transports.map((t) => t.describe()).find((s) => s.startsWith("http"));
+    const hostPub = running.agent.identity.publicKey;
+    const post = async (body: Uint8Array) => {
+      const res = await fetch(`${url}/execute`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/octet-stream" },
+      });
+      return new Uint8Array(await res.arrayBuffer());
+    };
+    const first = verifyReceipt(await post(ctx.signed), hostPub);
+    ctx.record(
+      "an agent (inbox + HTTP) runs the signed bundle and returns a signed receipt",
+      "sigrun agent --trust trust/ --state state/ --host-id demo-host --inbox inbox/ --http 127.0.0.1:8443 &  sigrun submit job.sgb --to http://127.0.0.1:8443 --wait",
+      "succeeded",
+      first.predicate.status,
+    );
+    const again = verifyReceipt(await post(ctx.signed), hostPub);
+    ctx.record(
+      "the same bundle sent again is a replay",
+      "sigrun submit job.sgb --to http://127.0.0.1:8443 --wait",
+      "REPLAY",
+      again.predicate.error?.code ?? "none",
+    );
+    writeFileSync(d("inbox", ".tampered.sgb.part"), ctx.tampered);
+    renameSync(d("inbox", ".tampered.sgb.part"), d("inbox", "tampered.sgb"));
+    const receiptPath = d("inbox", "rejected", "tampered.sgb.receipt.json");
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(receiptPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const got = existsSync(receiptPath)
+      ? (readReceiptUnverified(new Uint8Array(readFileSync(receiptPath))).predicate.error?.code ?? "none")
+      : "no receipt";
+    ctx.record(
+      "a tampered bundle dropped in the inbox is rejected, with a receipt saying why",
+      "cp tampered.sgb inbox/  →  inbox/rejected/tampered.sgb.receipt.json",
+      "DIGEST_MISMATCH",
+      got,
+    );
+  } finally {
+    await running.stop();
   }
 }
