@@ -10,6 +10,8 @@ import {
   signBundle,
   type TrustStore,
   trustStoreOf,
+  verifyBundle,
+  verifyOpensslBundle,
 } from "../../src/bundle/index.js";
 import { canonicalJson, isSigrunError } from "../../src/core/index.js";
 import { fileSigner, type GeneratedKey, generateKey, publicKeyInfo, rawSign } from "../../src/keys/index.js";
@@ -165,3 +167,21 @@ export async function sgbWithBody(body: Uint8Array[]): Promise<{ bytes: Uint8Arr
   const files = p.manifest.files.map((f) => rawTarEntry({ name: f.path, data: p.files.get(f.path)! }));
   return { bytes: rawTar([manifest, ...files, ...body, sigs]), trust: trustFor([k]) };
 }
+
+/** What verification says of the hostile `entries` added to a signed .sgb and to a signed classic tar.gz. */
+export async function hostileOutcomes(entries: Uint8Array[]): Promise<{ sgb: string; classic: string }> {
+  const { bytes, trust } = await sgbWithBody(entries);
+  const c = classicSigned(
+    rawTar([
+      rawTarEntry({ name: "script.rhai", data: enc("1") }),
+      rawTarEntry({ name: "policy.cedar", data: enc("p") }),
+      ...entries,
+    ]),
+  );
+  return {
+    sgb: outcome(() => verifyBundle(bytes, { trust })),
+    classic: outcome(() => verifyOpensslBundle(c.tgz, c.sig, { trust: c.trust })),
+  };
+}
+
+export const BOTH_MALFORMED = { sgb: "BUNDLE_MALFORMED", classic: "BUNDLE_MALFORMED" } as const;

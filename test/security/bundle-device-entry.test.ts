@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { verifyBundle, verifyOpensslBundle } from "../../src/bundle/index.js";
-import { classicSigned, enc, outcome, rawTar, rawTarEntry, sgbWithBody } from "../helpers/bundle-fixtures.js";
+import { BOTH_MALFORMED, hostileOutcomes, rawTarEntry } from "../helpers/bundle-fixtures.js";
 
 for (const [type, what] of [
   ["3", "character device"],
@@ -11,22 +10,6 @@ for (const [type, what] of [
   ["L", "gnu long name"],
 ]) {
   test(`a ${what} entry is refused`, async () => {
-    const dev = rawTarEntry({ name: "inputs/dev", type });
-    const { bytes, trust } = await sgbWithBody([dev]);
-    assert.equal(
-      outcome(() => verifyBundle(bytes, { trust })),
-      "BUNDLE_MALFORMED",
-    );
-    const c = classicSigned(
-      rawTar([
-        rawTarEntry({ name: "script.rhai", data: enc("1") }),
-        rawTarEntry({ name: "policy.cedar", data: enc("p") }),
-        dev,
-      ]),
-    );
-    assert.equal(
-      outcome(() => verifyOpensslBundle(c.tgz, c.sig, { trust: c.trust })),
-      "BUNDLE_MALFORMED",
-    );
+    assert.deepEqual(await hostileOutcomes([rawTarEntry({ name: "inputs/dev", type })]), BOTH_MALFORMED);
   });
 }
