@@ -25,10 +25,14 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
   let runScript: RunScript | undefined;
   let loading: Promise<RunScript> | undefined;
   const load = (): Promise<RunScript> => {
-    loading ??= import(input.runnerModule).then((mod: { runScript?: RunScript }) => {
-      if (typeof mod.runScript !== "function") throw new Error("runner module has no runScript");
-      return mod.runScript;
-    });
+    loading ??= import(input.runnerModule).then(
+      (mod: { runScript?: RunScript; createRunner?: () => RunScript }) => {
+        // createRunner (the sigrun runner) keeps parsed policy sets across this worker's runs
+        if (typeof mod.createRunner === "function") return mod.createRunner();
+        if (typeof mod.runScript !== "function") throw new Error("runner module has no runScript");
+        return mod.runScript;
+      },
+    );
     return loading;
   };
   port.on("message", async (msg: RunMessage | { warm: true }) => {

@@ -21,6 +21,11 @@ export interface PolicyEngineOptions {
    * request gets the identical answer without asking the wasm engine again.
    */
   cacheSize?: number;
+  /**
+   * Parsed-and-validated policy sets and schemas of this thread, reused across engines (runs) keyed by
+   * their SHA-256, so a warm worker pays the schema parse and the policy validation once per policy.
+   */
+  prepared?: PreparedPolicies;
 }
 
 export interface PolicyEngine {
@@ -65,27 +70,89 @@ function splitPolicies(policy: string): Record<string, string> {
   return out;
 }
 
+/** What loading one policy set against one schema produced (the same for every engine using them). */
+interface PreparedPolicy {
+  readonly setId: string;
+  readonly policyHash: string;
+  readonly policyIds: readonly string[];
+  /** Validation errors (fatal with `strict`). */
+  readonly errors: readonly string[];
+  /** Validation warnings. */
+  readonly warnings: readonly string[];
+}
+
+interface PreparedSchema {
+  readonly name: string;
+  readonly text: string;
+}
+
 /**
- * Parses a policy set, validates it against the schema (findings are warnings unless `strict`), and
- * pre-parses policy set and schema inside cedar-wasm keyed by their SHA-256, so each decision costs one
- * `statefulIsAuthorized` call.
+ * The policy sets and schemas pre-parsed inside cedar-wasm by this thread (cedar-wasm keeps them in
+ * thread-local storage under their id; there is no delete, and preparsing the same id again replaces
+ * it with the same content). An entry is keyed by the SHA-256 of the schema and policy text, so a hit
+ * is exactly the work a miss would redo. Parse or validation failures are not kept. Create one per
+ * worker thread and pass it to every `createPolicyEngine` of that thread.
  */
-export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
-  if (Buffer.byteLength(opts.policy, "utf8") > MAX_POLICY_BYTES) {
+export class PreparedPolicies {
+  private readonly schemas = new Map<string, PreparedSchema>();
+  private readonly policies = new Map<string, PreparedPolicy>();
+
+  constructor(private readonly maxEntries = 256) {}
+
+  /** Entries kept (schemas + policy sets). */
+  get size(): number {
+    return this.schemas.size + this.policies.size;
+  }
+
+  schema(text: string): PreparedSchema {
+    const hash = sha256(text);
+    const hit = this.schemas.get(hash);
+    if (hit) return hit;
+    const prepared = prepareSchema(text, hash);
+    if (this.schemas.size >= 16) this.schemas.clear();
+    this.schemas.set(hash, prepared);
+    return prepared;
+  }
+
+  policy(text: string, schema: PreparedSchema): PreparedPolicy {
+    const key = `${schema.name}/${sha256(text)}`;
+    const hit = this.policies.get(key);
+    if (hit) {
+      // most recently used last, so eviction drops the oldest
+      this.policies.delete(key);
+      this.policies.set(key, hit);
+      return hit;
+    }
+    const prepared = preparePolicy(text, schema);
+    if (this.policies.size >= this.maxEntries) {
+      const oldest = this.policies.keys().next().value;
+      if (oldest !== undefined) this.policies.delete(oldest);
+    }
+    this.policies.set(key, prepared);
+    return prepared;
+  }
+}
+
+function prepareSchema(text: string, hash = sha256(text)): PreparedSchema {
+  const cedar = loadCedar();
+  const name = `sigrun-schema-${hash}`;
+  const answer = cedar.preparseSchema(name, text);
+  if (answer.type !== "success") {
+    throw new SigrunError(
+      "SCHEMA_INVALID",
+      `schema: does not parse: ${answer.errors.map((e) => e.message).join("; ")}`,
+    );
+  }
+  return { name, text };
+}
+
+function preparePolicy(text: string, schema: PreparedSchema): PreparedPolicy {
+  if (Buffer.byteLength(text, "utf8") > MAX_POLICY_BYTES) {
     throw new SigrunError("POLICY_INVALID", `policy: expected at most ${MAX_POLICY_BYTES} bytes`);
   }
   const cedar = loadCedar();
-  const schema = opts.schema ?? loadRexSchema();
-  const schemaName = `sigrun-schema-${sha256(schema)}`;
-  const schemaAnswer = cedar.preparseSchema(schemaName, schema);
-  if (schemaAnswer.type !== "success") {
-    throw new SigrunError(
-      "SCHEMA_INVALID",
-      `schema: does not parse: ${schemaAnswer.errors.map((e) => e.message).join("; ")}`,
-    );
-  }
-  const policies = splitPolicies(opts.policy);
-  const policyHash = sha256(opts.policy);
+  const policies = splitPolicies(text);
+  const policyHash = sha256(text);
   const setId = `sigrun-policy-${policyHash}`;
   const parsed = cedar.preparsePolicySet(setId, { staticPolicies: policies });
   if (parsed.type !== "success") {
@@ -94,9 +161,8 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
       `policy: does not parse: ${parsed.errors.map((e) => e.message).join("; ")}`,
     );
   }
-  const warnings: string[] = [];
   const validation = cedar.validate({
-    schema,
+    schema: schema.text,
     policies: { staticPolicies: policies },
     validationSettings: { mode: "strict" },
   });
@@ -106,13 +172,39 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
       `policy: validation failed: ${validation.errors.map((e) => e.message).join("; ")}`,
     );
   }
-  const errors = validation.validationErrors.map((e) => `${e.error.message}${hint(e.error.help)}`);
-  if (opts.strict && errors.length > 0) {
-    throw new SigrunError("POLICY_INVALID", `policy: not valid for the schema: ${errors.join("; ")}`);
-  }
-  warnings.push(...errors);
-  for (const w of validation.validationWarnings) warnings.push(`${w.error.message}${hint(w.error.help)}`);
+  return {
+    setId,
+    policyHash,
+    policyIds: Object.keys(policies),
+    errors: validation.validationErrors.map((e) => `${e.error.message}${hint(e.error.help)}`),
+    warnings: validation.validationWarnings.map((w) => `${w.error.message}${hint(w.error.help)}`),
+  };
+}
 
+/**
+ * Parses a policy set, validates it against the schema (findings are warnings unless `strict`), and
+ * pre-parses policy set and schema inside cedar-wasm keyed by their SHA-256, so each decision costs one
+ * `statefulIsAuthorized` call. With `prepared`, a policy set and schema this thread already loaded are
+ * reused instead of parsed and validated again; the decision memo is always the engine's own.
+ */
+export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
+  if (Buffer.byteLength(opts.policy, "utf8") > MAX_POLICY_BYTES) {
+    throw new SigrunError("POLICY_INVALID", `policy: expected at most ${MAX_POLICY_BYTES} bytes`);
+  }
+  const cedar = loadCedar();
+  const schemaText = opts.schema ?? loadRexSchema();
+  const cache = opts.prepared;
+  const schema = cache ? cache.schema(schemaText) : prepareSchema(schemaText);
+  const schemaName = schema.name;
+  const prepared = cache ? cache.policy(opts.policy, schema) : preparePolicy(opts.policy, schema);
+  const { setId, policyHash } = prepared;
+  if (opts.strict && prepared.errors.length > 0) {
+    throw new SigrunError(
+      "POLICY_INVALID",
+      `policy: not valid for the schema: ${prepared.errors.join("; ")}`,
+    );
+  }
+  const warnings = [...prepared.errors, ...prepared.warnings];
   const cacheSize = opts.cacheSize ?? 4096;
   const memo = new Map<string, AuthzDecision>();
   const evaluate = (request: AuthzRequest): AuthzDecision => {
@@ -142,7 +234,7 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
   };
   return {
     policyHash,
-    policyIds: Object.keys(policies),
+    policyIds: [...prepared.policyIds],
     warnings,
     authorize(request: AuthzRequest): AuthzDecision {
       if (cacheSize <= 0) return evaluate(request);

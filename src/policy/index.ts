@@ -1,7 +1,7 @@
 export type { CedarModule } from "./cedar-module.js";
 export { loadCedar } from "./cedar-module.js";
 export type { PolicyEngine, PolicyEngineOptions } from "./engine.js";
-export { createPolicyEngine, MAX_POLICIES, MAX_POLICY_BYTES } from "./engine.js";
+export { createPolicyEngine, MAX_POLICIES, MAX_POLICY_BYTES, PreparedPolicies } from "./engine.js";
 export {
   actionUid,
   dirEntities,

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isSigrunError } from "../core/index.js";
-import { actionUid, createPolicyEngine, dirEntities, fileEntities, parentPath, userUid } from "./index.js";
+import {
+  actionUid,
+  createPolicyEngine,
+  dirEntities,
+  fileEntities,
+  PreparedPolicies,
+  parentPath,
+  userUid,
+} from "./index.js";
 
 const req = (verb: string, path: string, ctx: Record<string, unknown> = {}, ns = "file_system") => {
   const entities = fileEntities(path);
@@ -122,4 +130,46 @@ test("two engines with different policies do not share decisions (cache keyed by
   assert.equal(a.authorize(req("read", "/x")).allowed, true);
   assert.equal(b.authorize(req("read", "/x")).allowed, false);
   assert.equal(a.authorize(req("read", "/x")).allowed, true);
+});
+
+test("prepared policies: reused across engines, same findings, strict still enforced, failures not kept", () => {
+  const prepared = new PreparedPolicies();
+  const misspelt = `permit(principal, action == file_system::Action::"reed", resource);`;
+  const a = createPolicyEngine({ policy: misspelt, prepared });
+  const b = createPolicyEngine({ policy: misspelt, prepared });
+  assert.deepEqual(b.warnings, a.warnings);
+  assert.ok(b.warnings.some((w) => w.includes("reed")));
+  assert.deepEqual(b.policyIds, a.policyIds);
+  assert.equal(prepared.size, 2); // the schema and one policy set
+  assert.equal(
+    codeOf(() => createPolicyEngine({ policy: misspelt, strict: true, prepared })),
+    "POLICY_INVALID",
+  );
+  for (let i = 0; i < 2; i++) {
+    assert.equal(
+      codeOf(() => createPolicyEngine({ policy: "permit(", prepared })),
+      "POLICY_INVALID",
+    );
+  }
+  assert.equal(prepared.size, 2);
+  const allow = createPolicyEngine({ policy: `permit(principal, action, resource);`, prepared });
+  const deny = createPolicyEngine({ policy: `forbid(principal, action, resource);`, prepared });
+  const again = createPolicyEngine({ policy: `permit(principal, action, resource);`, prepared });
+  assert.equal(allow.authorize(req("read", "/x")).allowed, true);
+  assert.equal(deny.authorize(req("read", "/x")).allowed, false);
+  assert.equal(again.authorize(req("read", "/x")).allowed, true);
+  assert.equal(again.policyHash, allow.policyHash);
+  // an engine failure is still a deny on a reused policy set
+  assert.ok(again.authorize(req("move", "/tmp/a")).error);
+  assert.equal(again.authorize(req("move", "/tmp/a")).allowed, false);
+});
+
+test("prepared policies: the oldest entry is evicted at the cap and comes back on use", () => {
+  const prepared = new PreparedPolicies(2);
+  const p = (n: number) => `permit(principal == User::"u${n}", action, resource);`;
+  for (let n = 0; n < 4; n++) createPolicyEngine({ policy: p(n), prepared });
+  assert.equal(prepared.size, 3); // the schema and two policy sets
+  const e = createPolicyEngine({ policy: p(0), prepared });
+  assert.equal(e.authorize({ ...req("read", "/x"), principal: userUid("u0") }).allowed, true);
+  assert.equal(e.authorize({ ...req("read", "/x"), principal: userUid("u1") }).allowed, false);
 });

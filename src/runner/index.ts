@@ -17,4 +17,4 @@ export type {
 } from "./output.js";
 export { MAX_MESSAGE_CHARS, renderOutput, truncateMessage } from "./output.js";
 export type { EngineOutcome, EngineRunInput, RunResult, RunScriptOptions } from "./run-script.js";
-export { defaultUser, runRex, runScript } from "./run-script.js";
+export { createRunner, defaultUser, runRex, runScript } from "./run-script.js";

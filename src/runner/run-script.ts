@@ -3,7 +3,7 @@ import { isSigrunError, SigrunError } from "../core/index.js";
 import type { HostContext } from "../host/index.js";
 import { closeAll, procFdAvailable } from "../host/index.js";
 import type { DecisionRecord, PolicyEngine } from "../policy/index.js";
-import { createPolicyEngine, recordingAuthorizer } from "../policy/index.js";
+import { createPolicyEngine, PreparedPolicies, recordingAuthorizer } from "../policy/index.js";
 import type { Limits } from "../script/limits.js";
 import { ArgumentDepthError, checkArgDepth, type ScriptArg, scriptArgsFromValue } from "./args.js";
 import { type LogLevel, parseLogLevel, ScriptLog } from "./logs.js";
@@ -36,6 +36,8 @@ export interface RunScriptOptions {
   context?: { bundleId?: string };
   /** Process monitoring metrics (Rex: on unless REX_RUNNER_DISABLE_MONITORING). Default true. */
   monitoring?: boolean;
+  /** Policy sets and schemas this thread already parsed and validated (a warm worker's; see createRunner). */
+  prepared?: PreparedPolicies;
 }
 
 /** Interpreter limits plus the runner's own cap on the script's final value. */
@@ -122,7 +124,12 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
   // Policy (Rex: INTERNAL_EXCEPTION "Failed to create Rhai engine: …", exit 1).
   let engine: PolicyEngine;
   try {
-    engine = createPolicyEngine({ policy: opts.policy, schema: opts.schema, strict: opts.strictPolicy });
+    engine = createPolicyEngine({
+      policy: opts.policy,
+      schema: opts.schema,
+      strict: opts.strictPolicy,
+      prepared: opts.prepared,
+    });
   } catch (err) {
     const m = (err as Error).message;
     return early(
@@ -246,6 +253,16 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
 /** Library entry point (the agent runs verified bundles through this): Rex's output object. */
 export async function runScript(opts: RunScriptOptions): Promise<RexOutput> {
   return (await runRex(opts)).output;
+}
+
+/**
+ * A `runScript` for a long-lived thread (the agent's warm workers): policy sets and the schema are parsed
+ * and validated once per distinct text (keyed by SHA-256) and reused by later runs in this thread. Each
+ * run still gets its own policy engine, decision memo, trail and interpreter.
+ */
+export function createRunner(): (opts: RunScriptOptions) => Promise<RexOutput> {
+  const prepared = new PreparedPolicies();
+  return (opts) => runScript({ ...opts, prepared: opts.prepared ?? prepared });
 }
 
 function codeOf(err: unknown): string {
