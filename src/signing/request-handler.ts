@@ -39,6 +39,7 @@ export async function handleRequest(
   overCap: boolean,
   context: string,
   provenance: ProvenanceClaims | undefined,
+  record: (audit: Record<string, unknown>) => void,
 ): Promise<{ signed: boolean; audit: Record<string, unknown> }> {
   const digest = new Uint8Array(createHash("sha256").update(data).digest());
   const facts = {
@@ -49,10 +50,14 @@ export async function handleRequest(
     sha256: toHex(digest),
     format: req.format,
   };
+  // Each decision is recorded (audit log) before the peer learns of it: if recording fails, nothing
+  // is released and the caller reports the failure to the initiator.
   const reject = async (code: string, reason: string, by: string) => {
+    const audit = { ...facts, decision: "reject", code, reason, by };
+    record(audit);
     await link.send("reject", encodeReject({ reqId: req.reqId, code, reason }));
     o.onProgress?.(`request #${req.reqId} rejected: ${code}: ${reason}`);
-    return { signed: false, audit: { ...facts, decision: "reject", code, reason, by } };
+    return { signed: false, audit };
   };
   if (!bytesEqual(digest, req.sha256))
     return reject("DIGEST_MISMATCH", "data does not match the announced sha256", "signer");
@@ -75,7 +80,9 @@ export async function handleRequest(
     bundle !== undefined
       ? await signCheckedBundle(o.signer, bundle)
       : await signFile(o.signer, data, req.format as "raw" | "ssh" | "openpgp");
+  const audit = { ...facts, decision: "sign", by: decision.by, reason: decision.reason };
+  record(audit);
   await link.send("response", encodeResponse(req.reqId, signature));
   o.onProgress?.(`request #${req.reqId} signed`);
-  return { signed: true, audit: { ...facts, decision: "sign", by: decision.by, reason: decision.reason } };
+  return { signed: true, audit };
 }

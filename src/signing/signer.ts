@@ -97,26 +97,41 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
   const opened = await openJoin(o.joinBytes, o.secrets, Math.floor(Date.now() / 1000));
   const review = reviewOf(opened.mode, opened.payload, o.signer);
   const cap = Math.min(opened.payload.maxSignatures, o.maxSignatures ?? Number.MAX_SAFE_INTEGER);
-  const proceed = review.keyMatches && (await o.reviewSession(review));
   const base = {
     context: opened.payload.context,
     relay: opened.payload.relay,
     keyId: o.signer.publicKey.keyId,
   };
-  audit({
-    time: new Date().toISOString(),
-    event: "session",
-    ...base,
-    decision: proceed ? "join" : "decline",
-    keyMatches: review.keyMatches,
-  });
+  // From here on the routing id is known: a local failure (review, policy, audit log) is not thrown
+  // at once but reported to the initiator over the channel, so it fails fast instead of waiting out
+  // its join timeout (spec §7.4).
+  let proceed = false;
+  let failure: unknown;
+  try {
+    proceed = review.keyMatches && (await o.reviewSession(review));
+    audit({
+      time: new Date().toISOString(),
+      event: "session",
+      ...base,
+      decision: proceed ? "join" : "decline",
+      keyMatches: review.keyMatches,
+    });
+  } catch (err) {
+    failure = err;
+  }
 
-  const relay = await o.connect(opened.payload.relay);
+  let relay: RelayLike;
+  try {
+    relay = await o.connect(opened.payload.relay);
+  } catch (err) {
+    throw failure ?? err;
+  }
   let link: SecureLink | undefined;
   try {
     const { hello, keys } = opened.respond();
     await relay.join(toBase64Url(opened.payload.routingId), hello);
     link = new SecureLink(relay, new Channel(keys, "signer", relay.welcome.limits.maxFrameBytes));
+    if (failure !== undefined) throw failure;
     let confirm: Uint8Array;
     try {
       const f = await link.recv(o.handshakeTimeoutMs ?? CONFIRM_TIMEOUT_MS);
@@ -211,8 +226,9 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
         throw new SigrunError("CHANNEL_ERROR", `unexpected ${f.type} frame, expected request`);
       const req = decodeRequest(f.plaintext);
       const data = await receiveData(link, req, o.dataTimeoutMs ?? DATA_TIMEOUT_MS);
-      const outcome = await handleRequest(o, link, req, data, signed >= cap, base.context, provenance);
-      audit({ time: new Date().toISOString(), event: "request", ...base, ...outcome.audit });
+      const outcome = await handleRequest(o, link, req, data, signed >= cap, base.context, provenance, (a) =>
+        audit({ time: new Date().toISOString(), event: "request", ...base, ...a }),
+      );
       if (outcome.signed) signed++;
       else rejected++;
     }
@@ -222,6 +238,6 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     const code = err instanceof SigrunError ? err.code : "INTERNAL";
     if (link) await link.send("error", encodeError(code, "signer failed")).catch(() => {});
     await relay.close("signer failed").catch(() => {});
-    throw err;
+    throw failure ?? err;
   }
 }

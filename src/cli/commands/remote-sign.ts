@@ -30,6 +30,17 @@ interface RemoteSignOptions extends KeyOptions {
 
 const MAX_JOIN_INPUT = 8192;
 
+/** Appends one JSON line to the audit file (mode 0600); a failure is an IO_ERROR, never silent. */
+function appendAudit(path: string, entry: unknown): void {
+  try {
+    appendFileSync(path, entry === undefined ? "" : `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  } catch (err) {
+    throw new SigrunError("IO_ERROR", `--audit ${path}: cannot append: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   let total = 0;
@@ -168,6 +179,8 @@ export function register(program: Command): void {
       return;
     }
     if (o.key === undefined) throw new SigrunError("USAGE", "--key: required to sign");
+    // Fail before joining when the audit log cannot be written (a later failure is reported to the peer).
+    if (o.audit !== undefined) appendAudit(o.audit, undefined);
     const maxSignatures = o.maxSignatures === undefined ? undefined : Number(o.maxSignatures);
     if (maxSignatures !== undefined && (!Number.isSafeInteger(maxSignatures) || maxSignatures < 0))
       throw new SigrunError(
@@ -212,7 +225,7 @@ export function register(program: Command): void {
         ...(maxSignatures !== undefined ? { maxSignatures } : {}),
         idleTimeoutMs: parseDuration(o.idleTimeout, "--idle-timeout"),
         audit: (entry) => {
-          if (o.audit !== undefined) appendFileSync(o.audit, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+          if (o.audit !== undefined) appendAudit(o.audit, entry);
         },
         onJoined: (sas) => process.stderr.write(`keys confirmed. short authentication string: ${sas}\n`),
         ...(o.oidcIssuer !== undefined
