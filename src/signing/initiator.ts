@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { fromBase64Url, SigrunError, utf8Decode } from "../core/index.js";
+import { fromBase64Url, SigrunError } from "../core/index.js";
 import { type PublicKeyInfo, verifyDetached } from "../keys/index.js";
 import { sanitizeRelayText } from "../protocol/index.js";
 import {
@@ -18,6 +18,7 @@ import {
 import { verifyRemoteBundleSignature } from "./bundle-request.js";
 import { type RelayLike, SecureLink } from "./link.js";
 import {
+  decodeClose,
   decodeError,
   decodeReady,
   decodeReject,
@@ -110,6 +111,7 @@ export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult
     throw err;
   }
   let link: SecureLink;
+  let linked: SecureLink | undefined;
   let sas: string;
   try {
     if (hello === null)
@@ -117,6 +119,7 @@ export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult
     const keys = hs.finish(hello);
     sas = sasWords(keys.sas);
     link = new SecureLink(o.relay, new Channel(keys, "initiator", o.relay.welcome.limits.maxFrameBytes));
+    linked = link;
     await link.send("confirm", encodeConfirm(initiatorConfirmTag(keys)));
     const ready = await expect(link, "ready", o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     const r = decodeReady(ready.plaintext);
@@ -124,17 +127,23 @@ export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult
       throw new SigrunError(
         "SIGNER_UNTRUSTED",
         `signer key ${r.signingKeyId}: expected the pinned key ${o.signerKey.keyId}`,
+        { details: { local: true } },
       );
     if (r.maxSignatures < o.items.length)
       throw new SigrunError(
         "PEER_REJECTED",
         `signer allows ${r.maxSignatures} signatures, ${o.items.length} needed`,
+        { details: { local: true } },
       );
     if (o.provenance) {
       const token = await o.provenance(provenanceAudience(keys.transcriptHash));
       await link.send("provenance", encodeProvenance(token));
     }
   } catch (err) {
+    // Our own refusal after the signer's `ready` (wrong key, too small a cap): tell the signer why
+    // over the channel so it does not report a dropped relay.
+    if (linked && err instanceof SigrunError && err.details?.local === true)
+      await linked.send("close", encodeClose(err.message.slice(0, 200))).catch(() => {});
     await o.relay.close("handshake failed").catch(() => {});
     if (err instanceof SigrunError && ["INPUT_INVALID", "CHANNEL_ERROR"].includes(err.code))
       throw new SigrunError("HANDSHAKE_FAILED", err.message, { cause: err });
@@ -217,7 +226,7 @@ async function expect(link: SecureLink, type: "ready" | "response", timeoutMs: n
   if (f.type === "close") {
     throw new SigrunError(
       "PEER_REJECTED",
-      `signer closed the session: ${sanitizeRelayText(utf8Decode(f.plaintext).slice(0, 200))}`,
+      `signer closed the session: ${sanitizeRelayText(decodeClose(f.plaintext), { maxChars: 200 })}`,
     );
   }
   throw new SigrunError("CHANNEL_ERROR", `unexpected ${f.type} frame, expected ${type}`);

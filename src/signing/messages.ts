@@ -165,6 +165,9 @@ export function decodeError(b: Uint8Array): { code: string; reason: string } {
 }
 
 export const encodeClose = (reason: string) => cborEncode([clip(reason, MESSAGE_CAPS.maxReason)]);
+export function decodeClose(b: Uint8Array): string {
+  return guard("close", () => asText(decode(b, "close", 1)[0], "reason", MESSAGE_CAPS.maxReason * 4));
+}
 
 export const encodeProvenance = (token: string) => cborEncode([token]);
 export function decodeProvenance(b: Uint8Array): string {

@@ -1,5 +1,6 @@
 import { bytesEqual, SigrunError, toBase64Url } from "../core/index.js";
 import type { Signer } from "../keys/index.js";
+import { sanitizeRelayText } from "../protocol/index.js";
 import {
   Channel,
   checkTag,
@@ -12,6 +13,7 @@ import {
 } from "../session/index.js";
 import { type RelayLike, SecureLink } from "./link.js";
 import {
+  decodeClose,
   decodeConfirm,
   decodeProvenance,
   decodeRequest,
@@ -217,7 +219,11 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     for (;;) {
       const f = pending ?? (await link.recv(o.idleTimeoutMs));
       pending = undefined;
-      if (f.type === "close") break;
+      if (f.type === "close") {
+        const why = sanitizeRelayText(decodeClose(f.plaintext), { maxChars: 200 });
+        await relay.close("done").catch(() => {});
+        return { joined: true, signed, rejected, endedBy: `initiator closed the session: ${why}` };
+      }
       if (f.type === "error") {
         await relay.close("initiator aborted").catch(() => {});
         return { joined: true, signed, rejected, endedBy: "initiator aborted" };
