@@ -89,6 +89,7 @@ async function scenario(name: string, runnerModule: string | undefined, script: 
       lat.push(r.ms);
       runs.push(r.runMs);
     }
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CONC }, async () => {
@@ -96,13 +97,18 @@ async function scenario(name: string, runnerModule: string | undefined, script: 
       }),
     );
     const rate = (CONC * PER_CLIENT) / ((performance.now() - t0) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    // CPU time of the whole process (agent, its workers and the 8 clients) per bundle: less sensitive to
+    // other load on the machine than bundles/s; 2 cores give at most 2000 ms of CPU per second
+    const cpuPerBundle = (cpu.user + cpu.system) / 1000 / (CONC * PER_CLIENT);
     const p50 = pct(lat, 50);
     const run50 = pct(runs, 50);
     process.stdout.write(
       `${name}\n` +
         `  submit→receipt p50 ${p50.toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (target p50 ≤ 15 ms: ${p50 <= 15 ? "PASS" : "MISS"}); ` +
         `baseline GET /healthz p50 ${pct(base, 50).toFixed(2)} ms, ratio ${(p50 / pct(base, 50)).toFixed(1)}\n` +
-        `  ${CONC} concurrent clients: ${rate.toFixed(0)} bundles/s (target ≥ 200: ${rate >= 200 ? "PASS" : "MISS"})\n` +
+        `  ${CONC} concurrent clients: ${rate.toFixed(0)} bundles/s (target ≥ 200: ${rate >= 200 ? "PASS" : "MISS"}); ` +
+        `CPU ${cpuPerBundle.toFixed(2)} ms per bundle (process, all threads, clients included)\n` +
         `  share of p50: verify ${verifyMs.toFixed(2)} ms (${((100 * verifyMs) / p50).toFixed(0)}%), run in worker ${run50.toFixed(0)} ms (${((100 * run50) / p50).toFixed(0)}%), rest (http, fsync'ed audit + receipt, signing) ${(p50 - verifyMs - run50).toFixed(1)} ms\n`,
     );
   } finally {

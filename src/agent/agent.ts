@@ -131,6 +131,8 @@ export class Agent {
       const pool = opts.run
         ? undefined
         : new WorkerPool({ size: opts.workers ?? 2, runnerModule: opts.runnerModule });
+      // workers load the runner (and cedar-wasm, the schema) before the first job arrives
+      pool?.warm(opts.limits?.memoryMb ?? DEFAULT_MEMORY_MB);
       const runFn: RunFunction = opts.run ?? ((req) => pool!.run(req));
       return new Agent(opts, identity, audit, store, runFn, pool, clock, lockPath);
     } catch (err) {
@@ -259,12 +261,13 @@ export class Agent {
     try {
       const script = utf8Decode(bundle.files.get(m.entry)!, m.entry);
       const policy = utf8Decode(bundle.files.get(m.policy)!, m.policy);
+      const cwd = await this.jobs.makeWorkDir(jobId);
       const outcome = await this.runFn({
         script,
         policy,
         user: bundle.signers[0]?.keyId,
         limits: this.limitsFor(bundle),
-        cwd: this.jobs.workDir(jobId),
+        cwd,
         bundleId: m.id,
       });
       summary = summarizeRun(outcome);
@@ -276,8 +279,10 @@ export class Agent {
       });
     }
     const finished = this.clock.now();
-    this.jobs.writeFile(jobId, "stdout", summary.stdout);
-    this.jobs.writeFile(jobId, "stderr", summary.stderr);
+    await Promise.all([
+      this.jobs.writeFileAsync(jobId, "stdout", summary.stdout),
+      this.jobs.writeFileAsync(jobId, "stderr", summary.stderr),
+    ]);
     const subjects: ReceiptSubject[] = [
       {
         name: bundle.form === "openssl" ? "bundle.tar.gz" : "manifest.json",
@@ -380,7 +385,7 @@ export class Agent {
     };
     const env = await signReceipt(statement, this.identity.signer);
     const receipt = encodeReceiptEnvelope(env);
-    this.jobs.saveReceipt(ctx.jobId, receipt);
+    await this.jobs.saveReceiptAsync(ctx.jobId, receipt);
     // not fsync'ed on its own: the receipt file is durable and this entry reaches the disk with the next
     // synced entry (finish/reject of a later job, a checkpoint, or close)
     await this.audit.append(

@@ -12,6 +12,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { SigrunError } from "../core/index.js";
 
@@ -43,6 +44,32 @@ export function writeDurable(path: string, data: Uint8Array | string, dir: strin
   }
 }
 
+/**
+ * `writeDurable` on libuv's thread pool: the same steps in the same order (temp name, fsync, rename,
+ * fsync of the directory), without blocking the event loop (creating a file costs ~0.7 ms on ext4 here).
+ */
+export async function writeDurableAsync(path: string, data: Uint8Array, dir: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fh = await open(tmp, "w", 0o600);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  try {
+    const dh = await open(dir, "r");
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // directories cannot be fsync'ed on some file systems; the rename is still atomic
+  }
+}
+
 /** Per-job files under `<state>/jobs/<jobId>/`: `work/` (the run's cwd), `stdout`, `stderr`, `receipt.json`. */
 export class JobStore {
   constructor(readonly root: string) {
@@ -64,6 +91,25 @@ export class JobStore {
   writeFile(jobId: string, name: "stdout" | "stderr", data: Uint8Array): void {
     mkdirSync(this.dir(jobId), { recursive: true, mode: 0o700 });
     writeFileSync(join(this.dir(jobId), name), data, { mode: 0o600 });
+  }
+
+  /** `workDir` without blocking the event loop. */
+  async makeWorkDir(jobId: string): Promise<string> {
+    const d = join(this.dir(jobId), "work");
+    await mkdir(d, { recursive: true, mode: 0o700 });
+    return d;
+  }
+
+  /** `writeFile` without blocking the event loop (the job dir exists: made by `makeWorkDir`). */
+  async writeFileAsync(jobId: string, name: "stdout" | "stderr", data: Uint8Array): Promise<void> {
+    await mkdir(this.dir(jobId), { recursive: true, mode: 0o700 });
+    await writeFile(join(this.dir(jobId), name), data, { mode: 0o600 });
+  }
+
+  /** `saveReceipt` without blocking the event loop; durable when the promise resolves. */
+  async saveReceiptAsync(jobId: string, receipt: Uint8Array): Promise<void> {
+    await mkdir(this.dir(jobId), { recursive: true, mode: 0o700 });
+    await writeDurableAsync(join(this.dir(jobId), "receipt.json"), receipt, this.dir(jobId));
   }
 
   saveReceipt(jobId: string, receipt: Uint8Array): void {

@@ -2,9 +2,12 @@
 // result back. Imported only as a Worker script (no side effects when imported elsewhere: it checks
 // that it runs in a worker with a parent port).
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { type CompiledCedar, loadCedar } from "../policy/index.js";
 
 interface WorkerInput {
   readonly runnerModule: string;
+  /** cedar-wasm compiled by the pool, shared by its workers (see policy's loadCedar). */
+  readonly cedar?: CompiledCedar;
 }
 
 interface RunMessage {
@@ -25,6 +28,13 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
   let runScript: RunScript | undefined;
   let loading: Promise<RunScript> | undefined;
   const load = (): Promise<RunScript> => {
+    if (input.cedar && !loading) {
+      try {
+        loadCedar(input.cedar);
+      } catch {
+        // the runner loads (and compiles) cedar-wasm itself
+      }
+    }
     loading ??= import(input.runnerModule).then(
       (mod: { runScript?: RunScript; createRunner?: () => RunScript }) => {
         // createRunner (the sigrun runner) keeps parsed policy sets across this worker's runs

@@ -1,5 +1,5 @@
-export type { CedarModule } from "./cedar-module.js";
-export { loadCedar } from "./cedar-module.js";
+export type { CedarModule, CompiledCedar } from "./cedar-module.js";
+export { compileCedar, loadCedar } from "./cedar-module.js";
 export type { PolicyEngine, PolicyEngineOptions } from "./engine.js";
 export { createPolicyEngine, MAX_POLICIES, MAX_POLICY_BYTES, PreparedPolicies } from "./engine.js";
 export {
