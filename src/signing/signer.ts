@@ -106,7 +106,7 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
   };
   // From here on the routing id is known: a local failure (review, policy, audit log) is not thrown
   // at once but reported to the initiator over the channel, so it fails fast instead of waiting out
-  // its join timeout (spec §7.4).
+  // its join timeout (docs/spec/session.md §8).
   let proceed = false;
   let failure: unknown;
   try {
