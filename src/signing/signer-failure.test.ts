@@ -115,3 +115,34 @@ test("signer failure: the signing key fails → initiator told at once", async (
   assert.equal(r.signerCode, "KEY_INVALID");
   assert.ok(r.ms < LONG_MS / 3, `took ${r.ms} ms`);
 });
+
+test("signer interrupted (Ctrl-C) while reviewing → initiator told at once", async () => {
+  const ac = new AbortController();
+  const r = await run({
+    signal: ac.signal,
+    approve: () =>
+      new Promise((resolve) => {
+        ac.signal.addEventListener("abort", () => resolve({ approved: false, reason: "gone", by: "human" }));
+        setTimeout(() => ac.abort(), 50);
+      }),
+  });
+  assert.equal(r.initiatorCode, "PEER_REJECTED");
+  assert.equal(r.peerCode, "INTERRUPTED");
+  assert.equal(r.signerCode, "INTERRUPTED");
+  assert.ok(r.ms < LONG_MS / 3, `took ${r.ms} ms`);
+});
+
+test("signer interrupted (Ctrl-C) at the join question → initiator told at once", async () => {
+  const ac = new AbortController();
+  const r = await run({
+    signal: ac.signal,
+    reviewSession: () => {
+      setTimeout(() => ac.abort(), 50);
+      return new Promise(() => {}); // a terminal question nobody answers
+    },
+  });
+  assert.equal(r.initiatorCode, "PEER_REJECTED");
+  assert.equal(r.peerCode, "INTERRUPTED");
+  assert.equal(r.signerCode, "INTERRUPTED");
+  assert.ok(r.ms < LONG_MS / 3, `took ${r.ms} ms`);
+});

@@ -54,6 +54,8 @@ export interface SignerSessionOptions {
   };
   readonly onProvenance?: (claims: ProvenanceClaims) => void;
   readonly onProgress?: (message: string) => void;
+  /** Aborting (Ctrl-C) sends `error INTERRUPTED` to the initiator and closes the relay session. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SignerResult {
@@ -92,6 +94,18 @@ function reviewOf(
   };
 }
 
+/** `p`, or an INTERRUPTED rejection as soon as `signal` aborts (a pending terminal question). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const stop = () =>
+      reject(new SigrunError("INTERRUPTED", "the signer was interrupted; the initiator was told"));
+    if (signal.aborted) return stop();
+    signal.addEventListener("abort", stop, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+  });
+}
+
 /** Runs the signer side of a session: review, join, confirm keys, then review and sign each request. */
 export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> {
   const progress = o.onProgress ?? (() => {});
@@ -110,7 +124,7 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
   let proceed = false;
   let failure: unknown;
   try {
-    proceed = review.keyMatches && (await o.reviewSession(review));
+    proceed = review.keyMatches && (await untilAborted(o.reviewSession(review), o.signal));
     audit({
       time: new Date().toISOString(),
       event: "session",
@@ -129,11 +143,28 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     throw failure ?? err;
   }
   let link: SecureLink | undefined;
+  const interrupted = new SigrunError("INTERRUPTED", "the signer was interrupted; the initiator was told");
+  const onAbort = () => {
+    void (async () => {
+      if (link) await link.send("error", encodeError("INTERRUPTED", "signer interrupted")).catch(() => {});
+      await relay.close("signer interrupted").catch(() => {});
+    })();
+  };
+  if (o.signal?.aborted) failure ??= interrupted;
+  o.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const { hello, keys } = opened.respond();
     await relay.join(toBase64Url(opened.payload.routingId), hello);
     link = new SecureLink(relay, new Channel(keys, "signer", relay.welcome.limits.maxFrameBytes));
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) {
+      // Tell the initiator first, then give its `confirm` a moment to arrive, so it reads our error
+      // instead of finding the relay session already closed.
+      const code = failure instanceof SigrunError ? failure.code : "INTERNAL";
+      await link.send("error", encodeError(code, "signer failed")).catch(() => {});
+      link = undefined;
+      await relay.next({ timeoutMs: 2000 }).catch(() => {});
+      throw failure;
+    }
     let confirm: Uint8Array;
     try {
       const f = await link.recv(o.handshakeTimeoutMs ?? CONFIRM_TIMEOUT_MS);
@@ -244,6 +275,8 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     const code = err instanceof SigrunError ? err.code : "INTERNAL";
     if (link) await link.send("error", encodeError(code, "signer failed")).catch(() => {});
     await relay.close("signer failed").catch(() => {});
-    throw failure ?? err;
+    throw failure ?? (o.signal?.aborted ? interrupted : err);
+  } finally {
+    o.signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -192,8 +192,18 @@ export function register(program: Command): void {
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
     const signer = await openSigner(o.key, o);
+    // Ctrl-C / SIGTERM: tell the initiator (error INTERRUPTED) instead of leaving it waiting.
+    const ac = new AbortController();
+    const onSignal = () => {
+      process.stderr.write("\ninterrupted: telling the initiator\n");
+      ac.abort();
+      setTimeout(() => process.exit(130), 3000).unref();
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
       const result = await signing.runSigner({
+        signal: ac.signal,
         joinBytes,
         secrets,
         signer,
@@ -251,6 +261,8 @@ export function register(program: Command): void {
           `session ended (${result.endedBy}): signed ${result.signed}, rejected ${result.rejected}\n`,
         );
     } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       await signer.close();
     }
   });
