@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from "./program.js";
+import { runCli } from "./entry.js";
 
 runCli(process.argv).then((code) => {
   process.exitCode = code;

@@ -1,0 +1,28 @@
+import type { Command } from "commander";
+
+type Register = (program: Command) => void;
+
+/**
+ * Each top-level verb → a loader of the file that registers it. The CLI entry imports only the file of the
+ * verb being run (start-up cost), and all of them for the top-level help. Kept in step with `COMMANDS` in
+ * index.ts by a test.
+ */
+export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
+  agent: async () => (await import("./agent.js")).register,
+  audit: async () => (await import("./audit.js")).register,
+  bundle: async () => (await import("./bundle.js")).register,
+  demo: async () => (await import("./demo.js")).register,
+  key: async () => (await import("./key.js")).register,
+  keygen: async () => (await import("./keygen.js")).register,
+  receipt: async () => (await import("./receipt.js")).register,
+  relay: async () => (await import("./relay.js")).register,
+  "remote-sign": async () => (await import("./remote-sign.js")).register,
+  rhai: async () => (await import("./rhai.js")).register,
+  run: async () => (await import("./run.js")).register,
+  secret: async () => (await import("./secret.js")).register,
+  sign: async () => (await import("./sign.js")).register,
+  "sign-file": async () => (await import("./sign-file.js")).register,
+  submit: async () => (await import("./submit.js")).register,
+  verify: async () => (await import("./verify.js")).register,
+  "verify-file": async () => (await import("./verify-file.js")).register,
+};
