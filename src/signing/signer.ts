@@ -269,8 +269,6 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
       if (outcome.signed) signed++;
       else rejected++;
     }
-    await relay.close("done").catch(() => {});
-    return { joined: true, signed, rejected, endedBy: "initiator closed the session" };
   } catch (err) {
     const code = err instanceof SigrunError ? err.code : "INTERNAL";
     if (link) await link.send("error", encodeError(code, "signer failed")).catch(() => {});
