@@ -87,6 +87,9 @@ export async function verifyProvenance(token: string, o: VerifyProvenanceOptions
   } catch (err) {
     return bad("malformed", err);
   }
+  const isObj = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObj(header) || !isObj(claims)) bad("header and payload: expected json objects");
+  if (header.crit !== undefined) bad("crit: no critical header extension is supported");
   const alg = header.alg;
   if (alg !== "RS256" && alg !== "ES256") bad(`alg ${String(alg)}: expected RS256 or ES256`);
   const f = o.fetch ?? fetch;
@@ -114,6 +117,7 @@ export async function verifyProvenance(token: string, o: VerifyProvenanceOptions
       alg === "RS256"
         ? key.asymmetricKeyType === "rsa" && cryptoVerify("sha256", input, key, sig)
         : key.asymmetricKeyType === "ec" &&
+          key.asymmetricKeyDetails?.namedCurve === "prime256v1" &&
           cryptoVerify("sha256", input, { key, dsaEncoding: "ieee-p1363" }, sig);
   } catch (err) {
     return bad("cannot verify with the issuer's key", err);
