@@ -123,9 +123,13 @@ export function readTar(bytes: Uint8Array, opts: TarReadOptions): TarEntry[] {
     seen.add(name);
     entries.push({ name, data: bytes.subarray(off, off + size) });
     const padded = Math.ceil(size / BLOCK) * BLOCK;
-    for (let i = off + size; i < off + padded; i++) if (bytes[i] !== 0) throw malformed("non-zero padding");
+    if (!isZeroRange(bytes, off + size, off + padded)) throw malformed("non-zero padding");
     off += padded;
   }
+}
+
+function isZeroRange(bytes: Uint8Array, from: number, to: number): boolean {
+  return to <= from || Buffer.compare(bytes.subarray(from, to), ZERO_BLOCK.subarray(0, to - from)) === 0;
 }
 
 function isZero(block: Uint8Array): boolean {
