@@ -33,7 +33,7 @@ export function register(program: Command): void {
     )
     .option("--config <file>", "agent.json (see `sigrun agent init`); flags override it")
     .option("--trust <dir|file>", "trusted signer keys (repeatable)", collect)
-    .option("--state <dir>", "state dir: host key, audit.log, replay.jsonl, jobs/")
+    .option("--state <dir>", "state dir: host key, state.db (jobs, replay set, audit chain), blobs/, work/")
     .option("--host-id <id>", "this host's name (default: the hostname)")
     .option("--groups <a,b>", "groups this host belongs to")
     .option("--workers <n>", "concurrent runs (default 2)")
