@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog, type AuditTx } from "../audit/index.js";
@@ -26,6 +26,7 @@ import {
 } from "./receipt.js";
 import { ReplayStore } from "./replay-store.js";
 import { openAgentState } from "./state-db.js";
+import { takeLock } from "./state-lock.js";
 import type { JobStatus, RunFunction, RunLimits, Submission } from "./types.js";
 import { WorkerPool } from "./worker-pool.js";
 
@@ -517,35 +518,6 @@ interface SealFields {
   readonly error: { code: ErrorCode; type: string | null } | null;
   readonly result: { value: string; truncated: boolean } | null;
   readonly seq: number;
-}
-
-/** One agent per state dir: a lock file with the pid; a stale lock (dead pid) is taken over. */
-function takeLock(stateDir: string): string {
-  const path = join(stateDir, "agent.lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return path;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
-      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-        throw new SigrunError("IO_ERROR", `state dir ${stateDir}: in use by agent pid ${pid}`);
-      rmSync(path, { force: true });
-    }
-  }
-  throw new SigrunError("IO_ERROR", `state dir ${stateDir}: cannot take the lock`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Jobs (and bundles) left running by a process that died: one transaction each marks them interrupted. */

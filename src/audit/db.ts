@@ -88,7 +88,9 @@ export function schemaVersion(db: DatabaseSync, component: string): number {
  * version and records the new one. A database from a newer sigrun (a version above ours) is refused.
  */
 export function migrateSchema(db: DatabaseSync, schema: SchemaSteps): void {
-  db.exec("BEGIN IMMEDIATE");
+  // a savepoint: its own transaction, or nested in the caller's
+  const outer = db.isTransaction;
+  db.exec(outer ? "SAVEPOINT migrate_schema" : "BEGIN IMMEDIATE");
   try {
     db.exec(VERSION_TABLE);
     const have = schemaVersion(db, schema.component);
@@ -104,9 +106,9 @@ export function migrateSchema(db: DatabaseSync, schema: SchemaSteps): void {
         "INSERT INTO schema_version (component, version) VALUES (?, ?) " +
           "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
       ).run(schema.component, want);
-    db.exec("COMMIT");
+    db.exec(outer ? "RELEASE migrate_schema" : "COMMIT");
   } catch (err) {
-    db.exec("ROLLBACK");
+    db.exec(outer ? "ROLLBACK TO migrate_schema; RELEASE migrate_schema" : "ROLLBACK");
     throw err;
   }
 }

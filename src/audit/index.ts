@@ -16,6 +16,8 @@ export type { OpenDbOptions, SchemaSteps } from "./db.js";
 export { isSqliteFile, migrateSchema, openDatabase, schemaVersion } from "./db.js";
 export type { AuditData, AuditEntry } from "./entry.js";
 export { AUDIT_VERSION, encodeEntry, entryHash, GENESIS_HASH, parseEntry } from "./entry.js";
+export type { ImportReport } from "./import.js";
+export { importJsonl } from "./import.js";
 export type { AuditLogOptions, AuditTx } from "./log.js";
 export { AuditLog, DEFAULT_CHECKPOINT_EVERY, MAX_CHECKPOINT_EVERY, MAX_TX_ENTRIES } from "./log.js";
 export type { AuditSource } from "./source.js";

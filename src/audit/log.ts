@@ -183,7 +183,9 @@ export class AuditLog {
     if (!row) return { seq: 0, hash: GENESIS_HASH, type: "", final: false };
     if (!Number.isSafeInteger(row.seq) || typeof row.hash !== "string")
       throw new SigrunError("AUDIT_CORRUPT", "audit log: last row is malformed (run sigrun audit verify)");
-    const final = row.type === "checkpoint" && row.data.includes('"final":true');
+    // a v2 checkpoint says whether it closed the log; a v1 one (imported JSON-lines era) was written at close
+    const final =
+      row.type === "checkpoint" && (row.data.includes('"final":true') || !row.data.includes('"every":'));
     return { seq: row.seq, hash: row.hash, type: row.type, final };
   }
 

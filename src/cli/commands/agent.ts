@@ -114,6 +114,26 @@ export function register(program: Command): void {
     });
 
   agent
+    .command("migrate-state <dir>")
+    .description(
+      "import a state dir of the JSON-lines layout (audit.log, replay.jsonl, jobs/) into state.db once; " +
+        "the old files move to DIR/legacy-<time>/ (stop the agent first)",
+    )
+    .option("--json", "print the report as JSON")
+    .action(async (dir: string, _o: unknown, cmd: Command) => {
+      // --json also belongs to `agent` (commander parses it there)
+      const o = cmd.optsWithGlobals() as { json?: boolean };
+      const { migrateState } = await import("../../agent/migrate-state.js");
+      const r = await migrateState(dir);
+      if (o.json) printJson(r);
+      else
+        process.stderr.write(
+          `migrated ${dir}: ${r.auditEntries} audit entries, ${r.jobs} jobs, ${r.replay} replay ids into state.db; ` +
+            `old files in ${r.legacyDir}\n`,
+        );
+    });
+
+  agent
     .command("init")
     .description("write a commented agent.json and a hardened systemd unit (sigrun-agent.service)")
     .option("--dir <dir>", "where to write both files", ".")
