@@ -8,7 +8,16 @@ export const GENESIS_HASH = "0".repeat(64);
 /** Cap on one encoded line, newline excluded. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
-export type AuditData = Record<string, string | number | boolean | null | string[]>;
+/** A JSON value as canonical JSON allows it (integers only). */
+export type AuditValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly AuditValue[]
+  | { readonly [k: string]: AuditValue };
+/** An entry's `data`: a JSON object. */
+export type AuditData = { readonly [k: string]: AuditValue };
 
 /** One entry of the log: the hash commits to every other field, `prev` to the entry before. */
 export interface AuditEntry {

@@ -14,7 +14,7 @@ export {
 } from "./checkpoint.js";
 export type { OpenDbOptions, SchemaSteps } from "./db.js";
 export { isSqliteFile, migrateSchema, openDatabase, schemaVersion } from "./db.js";
-export type { AuditData, AuditEntry } from "./entry.js";
+export type { AuditData, AuditEntry, AuditValue } from "./entry.js";
 export { AUDIT_VERSION, encodeEntry, entryHash, GENESIS_HASH, parseEntry } from "./entry.js";
 export type { ImportReport } from "./import.js";
 export { importJsonl } from "./import.js";
