@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog, type AuditTx } from "../audit/index.js";
 import { type TrustStore, type VerifiedBundle, verifyBundle, verifyOpensslBundle } from "../bundle/index.js";
@@ -93,6 +92,7 @@ export class Agent {
   private readonly pending = new Set<string>();
   private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
+  private runs = 0;
 
   private constructor(
     private readonly opts: AgentOptions,
@@ -221,6 +221,8 @@ export class Agent {
       (tx, d) => {
         this.intake(tx, ctx);
         if (d === undefined) {
+          // expired bundle ids are swept at start and every 256 runs
+          if (++this.runs % 256 === 0) this.replay.sweep(this.clock.now());
           this.replay.set(id, "running", exp, jobId);
           this.jobs.insert(this.newJob(ctx, "running", id, this.clock.now()));
           tx.append("run", {
