@@ -44,6 +44,13 @@ forbidden.push({
   from: { path: "^dist/src/(relay|protocol)/" },
   to: { path: "node_modules/(@hpke|@noble|openpgp|age-encryption|sshpk|pkcs11js)" },
 });
+forbidden.push({
+  name: "no-test-kit-in-src",
+  comment: "test helpers (test/kit) never ship: library and CLI code may not import them",
+  severity: "error",
+  from: { path: "^dist/src/" },
+  to: { path: "^dist/(test|bench)/" },
+});
 // Cross-module cycles are impossible because the table above is acyclic; cycles inside one module (a
 // recursive-descent parser split over files) are allowed.
 
@@ -51,7 +58,7 @@ module.exports = {
   forbidden,
   options: {
     doNotFollow: { path: "node_modules" },
-    includeOnly: "^(dist/src|node_modules)",
+    includeOnly: "^(dist/src|dist/test|dist/bench|node_modules)",
     exclude: { path: "\\.test\\.js$" },
     moduleSystems: ["es6", "cjs"],
   },

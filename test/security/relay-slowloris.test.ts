@@ -3,7 +3,8 @@ import { connect } from "node:net";
 import { test } from "node:test";
 import WebSocket from "ws";
 import { connectRelay } from "../../src/protocol/index.js";
-import { openV1, RawRelaySocket, startRelay } from "../../src/relay/index.js";
+import { startRelay } from "../../src/relay/index.js";
+import { openV1, RawRelaySocket } from "../kit/relay.js";
 
 // Attack: idle sockets that never say hello, never join a session, or stop answering pings.
 test("idle sockets are closed: no hello, no session, no pong", async () => {
