@@ -13,7 +13,8 @@ export {
 export { canonicalJson } from "./canonical-json.js";
 export type { Clock } from "./clock.js";
 export { fixedClock, systemClock } from "./clock.js";
+export { randomBytes, secretsEqual, sha256, sha256Hex } from "./digest.js";
 export { formatTime, parseDuration, parseTime } from "./duration.js";
 export type { ErrorCode } from "./error-codes.js";
 export { ERROR_CODES, isErrorCode } from "./error-codes.js";
-export { isSigrunError, SigrunError, wrapError } from "./errors.js";
+export { isSigrunError, recode, SigrunError, wrapError } from "./errors.js";
