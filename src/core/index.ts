@@ -18,3 +18,4 @@ export { formatTime, parseDuration, parseTime } from "./duration.js";
 export type { ErrorCode } from "./error-codes.js";
 export { ERROR_CODES, isErrorCode } from "./error-codes.js";
 export { isSigrunError, recode, SigrunError, wrapError } from "./errors.js";
+export { type ListenAddress, parseListenAddress } from "./listen.js";
