@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { link, open, unlink } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -22,6 +23,8 @@ export interface StoreServerOptions {
   readonly sweepIntervalMs?: number;
   readonly maxConnections?: number;
   readonly clock?: Clock;
+  /** Serve https:// with this PEM certificate chain and key. */
+  readonly tls?: { readonly cert: Uint8Array; readonly key: Uint8Array };
   /** One line per request (method, digest prefix, status); default none. */
   readonly log?: (line: string) => void;
 }
@@ -213,7 +216,7 @@ export async function startStoreServer(
   );
   store.sweep();
   const log = opts.log;
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const done = (status: number) => log?.(`${req.method} ${req.url?.slice(0, 24)} ${status}`);
     res.on("finish", () => done(res.statusCode));
     if (opts.token !== undefined) {
@@ -260,7 +263,10 @@ export async function startStoreServer(
     } catch (err) {
       fail(err);
     }
-  });
+  };
+  const server: Server = opts.tls
+    ? createTlsServer({ cert: Buffer.from(opts.tls.cert), key: Buffer.from(opts.tls.key) }, handler)
+    : createServer(handler);
   server.timeout = opts.idleTimeoutMs ?? STORE_DEFAULTS.idleTimeoutMs;
   server.headersTimeout = Math.min(server.timeout, 20_000);
   server.requestTimeout = 0;
@@ -274,7 +280,7 @@ export async function startStoreServer(
   const addr = server.address() as AddressInfo;
   const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   return {
-    url: `http://${host}:${addr.port}`,
+    url: `${opts.tls ? "https" : "http"}://${host}:${addr.port}`,
     port: addr.port,
     server,
     dir: store,
