@@ -1,3 +1,5 @@
+export type { AtomicFile, AtomicFileOptions } from "./atomic-file.js";
+export { openAtomicFile, writeFileAtomic } from "./atomic-file.js";
 export {
   bytesEqual,
   concatBytes,
@@ -19,3 +21,5 @@ export type { ErrorCode } from "./error-codes.js";
 export { ERROR_CODES, isErrorCode } from "./error-codes.js";
 export { isSigrunError, recode, SigrunError, wrapError } from "./errors.js";
 export { type ListenAddress, parseListenAddress } from "./listen.js";
+export type { Progress, ProgressOptions } from "./progress.js";
+export { createProgress, formatBytes, progressWanted, renderProgress } from "./progress.js";
