@@ -1,3 +1,5 @@
+export type { AtomicFile, AtomicFileOptions } from "./atomic-file.js";
+export { openAtomicFile, writeFileAtomic } from "./atomic-file.js";
 export {
   bytesEqual,
   concatBytes,
@@ -13,7 +15,11 @@ export {
 export { canonicalJson } from "./canonical-json.js";
 export type { Clock } from "./clock.js";
 export { fixedClock, systemClock } from "./clock.js";
+export { randomBytes, secretsEqual, sha256, sha256Hex } from "./digest.js";
 export { formatTime, parseDuration, parseTime } from "./duration.js";
 export type { ErrorCode } from "./error-codes.js";
 export { ERROR_CODES, isErrorCode } from "./error-codes.js";
-export { isSigrunError, SigrunError, wrapError } from "./errors.js";
+export { isSigrunError, recode, SigrunError, wrapError } from "./errors.js";
+export { type ListenAddress, parseListenAddress } from "./listen.js";
+export type { Progress, ProgressOptions } from "./progress.js";
+export { createProgress, formatBytes, progressWanted, renderProgress } from "./progress.js";
