@@ -39,7 +39,7 @@ export async function handleRequest(
   overCap: boolean,
   context: string,
   provenance: ProvenanceClaims | undefined,
-  record: (audit: Record<string, unknown>) => void,
+  record: (audit: Record<string, unknown>) => void | Promise<void>,
 ): Promise<{ signed: boolean; audit: Record<string, unknown> }> {
   const digest = new Uint8Array(createHash("sha256").update(data).digest());
   const facts = {
@@ -54,7 +54,7 @@ export async function handleRequest(
   // is released and the caller reports the failure to the initiator.
   const reject = async (code: string, reason: string, by: string) => {
     const audit = { ...facts, decision: "reject", code, reason, by };
-    record(audit);
+    await record(audit);
     await link.send("reject", encodeReject({ reqId: req.reqId, code, reason }));
     o.onProgress?.(`request #${req.reqId} rejected: ${code}: ${reason}`);
     return { signed: false, audit };
@@ -81,7 +81,7 @@ export async function handleRequest(
       ? await signCheckedBundle(o.signer, bundle)
       : await signFile(o.signer, data, req.format as "raw" | "ssh" | "openpgp");
   const audit = { ...facts, decision: "sign", by: decision.by, reason: decision.reason };
-  record(audit);
+  await record(audit);
   await link.send("response", encodeResponse(req.reqId, signature));
   o.onProgress?.(`request #${req.reqId} signed`);
   return { signed: true, audit };

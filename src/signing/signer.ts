@@ -45,7 +45,8 @@ export interface SignerSessionOptions {
   /** Wait for the initiator's key confirmation (default 30 s) and for each data frame (default 60 s). */
   readonly handshakeTimeoutMs?: number;
   readonly dataTimeoutMs?: number;
-  readonly audit?: (entry: AuditEntry) => void;
+  /** Records a decision; awaited before the peer learns of it (a rejection releases nothing). */
+  readonly audit?: (entry: AuditEntry) => void | Promise<void>;
   readonly onJoined?: (sas: string) => void;
   /** Verifies an initiator's provenance token (CI OIDC); `required` rejects sessions without one. */
   readonly provenance?: {
@@ -125,7 +126,7 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
   let failure: unknown;
   try {
     proceed = review.keyMatches && (await untilAborted(o.reviewSession(review), o.signal));
-    audit({
+    await audit({
       time: new Date().toISOString(),
       event: "session",
       ...base,
@@ -221,7 +222,7 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
             "reject",
             encodeReject({ reqId: 0, code: "UNAUTHORIZED", reason: "provenance token rejected" }),
           );
-          audit({
+          await audit({
             time: new Date().toISOString(),
             event: "session",
             ...base,
@@ -244,7 +245,7 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
         "the initiator sent no valid provenance token (--require-provenance)",
       );
     }
-    if (provenance) audit({ time: new Date().toISOString(), event: "session", ...base, provenance });
+    if (provenance) await audit({ time: new Date().toISOString(), event: "session", ...base, provenance });
     let signed = 0;
     let rejected = 0;
     for (;;) {

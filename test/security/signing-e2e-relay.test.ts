@@ -109,7 +109,7 @@ async function session(opts: {
       "--approve-from",
       `answers-${id}`,
       "--audit",
-      "audit.jsonl",
+      `audit-${opts.key}.db`,
       ...(opts.signerArgs ?? ["--kex-key", "kex.key"]),
     ],
     opts.signerEnv ?? opts.env,
@@ -164,11 +164,22 @@ describe("remote signing end to end over a real relay", () => {
       { cwd: dir, encoding: "utf8" },
     );
     assert.equal(v.status, 0, v.stderr);
-    const audit = readFileSync(join(dir, "audit.jsonl"), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    assert.ok(audit.some((e) => e.event === "request" && e.decision === "sign" && e.name === "app.tar.gz"));
+    // the signer's audit log: hash-chained, checkpoint-signed with its key, verifiable like the agent's
+    const vr = spawnSync(
+      process.execPath,
+      [CLI, "audit", "verify", "audit-ed.db", "--host-pub", "ed.pub", "--json"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    assert.equal(vr.status, 0, vr.stderr);
+    assert.equal(JSON.parse(vr.stdout).closed, true);
+    const shown = spawnSync(process.execPath, [CLI, "audit", "show", "audit-ed.db", "--json"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    const audit = JSON.parse(shown.stdout) as { type: string; data: Record<string, unknown> }[];
+    assert.ok(
+      audit.some((e) => e.type === "request" && e.data.decision === "sign" && e.data.name === "app.tar.gz"),
+    );
   });
 
   it("public-key mode, ssh: ssh-keygen -Y verify accepts the signature", {

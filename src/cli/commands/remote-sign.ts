@@ -1,4 +1,4 @@
-import { appendFileSync, openSync, readFileSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { ReadStream } from "node:tty";
 import type { Command } from "commander";
@@ -30,12 +30,23 @@ interface RemoteSignOptions extends KeyOptions {
 
 const MAX_JOIN_INPUT = 8192;
 
-/** Appends one JSON line to the audit file (mode 0600); a failure is an IO_ERROR, never silent. */
-function appendAudit(path: string, entry: unknown): void {
+/**
+ * Opens the signer's audit log: the hash-chained SQLite log of src/audit, checkpoint-signed with the signing
+ * key (docs/spec/audit-log.md). A JSON-lines file of an older sigrun is refused, not appended to.
+ */
+async function openAudit(path: string, signer: import("../../keys/index.js").Signer) {
+  const { existsSync, statSync } = await import("node:fs");
+  const { AuditLog, isSqliteFile } = await import("../../audit/index.js");
+  if (existsSync(path) && statSync(path).size > 0 && !isSqliteFile(path))
+    throw new SigrunError(
+      "IO_ERROR",
+      `--audit ${path}: a JSON-lines file (older sigrun); the audit log is an SQLite database now: give a new file`,
+    );
   try {
-    appendFileSync(path, entry === undefined ? "" : `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    return await AuditLog.open(path, { signer, host: signer.publicKey.keyId });
   } catch (err) {
-    throw new SigrunError("IO_ERROR", `--audit ${path}: cannot append: ${(err as Error).message}`, {
+    if (err instanceof SigrunError && err.code !== "IO_ERROR") throw err;
+    throw new SigrunError("IO_ERROR", `--audit ${path}: cannot open: ${(err as Error).message}`, {
       cause: err,
     });
   }
@@ -125,7 +136,10 @@ export function register(program: Command): void {
     )
     .option("--yes", "sign what the policy allows without asking (requires --policy)")
     .option("--max-signatures <n>", "refuse more than n signatures in this session")
-    .option("--audit <file>", "append every decision to this file (JSON lines)")
+    .option(
+      "--audit <file>",
+      "record every decision in this hash-chained audit log (SQLite; checkpoints signed with --key; `sigrun audit verify FILE --host-pub KEY.pub`)",
+    )
     .option("--inspect", "decrypt and show the join string (relay, context, expiry) without joining")
     .option("--approve-from <file>", "TESTING ONLY: answer the y/N questions from this file, one line each")
     .option("--relay-token-env <var>", "access token of a private relay, from this environment variable")
@@ -179,8 +193,6 @@ export function register(program: Command): void {
       return;
     }
     if (o.key === undefined) throw new SigrunError("USAGE", "--key: required to sign");
-    // Fail before joining when the audit log cannot be written (a later failure is reported to the peer).
-    if (o.audit !== undefined) appendAudit(o.audit, undefined);
     const maxSignatures = o.maxSignatures === undefined ? undefined : Number(o.maxSignatures);
     if (maxSignatures !== undefined && (!Number.isSafeInteger(maxSignatures) || maxSignatures < 0))
       throw new SigrunError(
@@ -192,6 +204,14 @@ export function register(program: Command): void {
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
     const signer = await openSigner(o.key, o);
+    // Fail before joining when the audit log cannot be written (a later failure is reported to the peer).
+    let auditLog: Awaited<ReturnType<typeof openAudit>> | undefined;
+    try {
+      if (o.audit !== undefined) auditLog = await openAudit(o.audit, signer);
+    } catch (err) {
+      await signer.close();
+      throw err;
+    }
     // Ctrl-C / SIGTERM: tell the initiator (error INTERRUPTED) instead of leaving it waiting.
     const ac = new AbortController();
     const onSignal = () => {
@@ -234,8 +254,8 @@ export function register(program: Command): void {
         },
         ...(maxSignatures !== undefined ? { maxSignatures } : {}),
         idleTimeoutMs: parseDuration(o.idleTimeout, "--idle-timeout"),
-        audit: (entry) => {
-          if (o.audit !== undefined) appendAudit(o.audit, entry);
+        audit: async ({ event, time: _time, ...data }) => {
+          if (auditLog) await auditLog.append(event, data as import("../../audit/index.js").AuditData);
         },
         onJoined: (sas) => process.stderr.write(`keys confirmed. short authentication string: ${sas}\n`),
         ...(o.oidcIssuer !== undefined
@@ -263,7 +283,11 @@ export function register(program: Command): void {
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      await signer.close();
+      try {
+        await auditLog?.close(); // the final checkpoint, signed while the key is still open
+      } finally {
+        await signer.close();
+      }
     }
   });
 }
