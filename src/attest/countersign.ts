@@ -52,6 +52,8 @@ export async function countersign(o: CountersignOptions): Promise<CountersignRep
   let build: ReturnType<typeof openBuild>;
   try {
     build = openBuild(o);
+    if (build.approval.record.variant === "mac" && build.nonce === undefined)
+      throw new SigrunError("USAGE", "mac variant: the build nonce is needed (--nonce-env)");
   } catch (err) {
     const e = wrapError("countersign: approval", err, "ATTESTATION_INVALID");
     await o.audit.append("countersign-build", {
