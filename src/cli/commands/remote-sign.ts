@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import { ReadStream } from "node:tty";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { printJson, readInput } from "../io.js";
+import { printJson, readInput, readSecret } from "../io.js";
 import { connectRelayCli, sharedSecret } from "./sign.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
@@ -25,6 +25,8 @@ interface RemoteSignOptions extends KeyOptions {
   oidcIssuer?: string;
   oidcJwks?: string;
   requireProvenance?: boolean;
+  approverPub?: string;
+  nonceEnv?: string;
   json?: boolean;
 }
 
@@ -105,6 +107,23 @@ function questioner(answersFile: string | undefined, stdinFree: boolean) {
   };
 }
 
+/** `--approver-pub` (and `--nonce-env`): the verifier of countersign requests' build evidence. */
+async function countersignVerifier(o: RemoteSignOptions) {
+  if (o.approverPub === undefined) {
+    if (o.nonceEnv !== undefined) throw new SigrunError("USAGE", "--nonce-env requires --approver-pub");
+    return {};
+  }
+  const { checkEvidence, parseBuildSecret } = await import("../../attest/index.js");
+  const { parsePublicKey } = await import("../../keys/index.js");
+  const approverPub = parsePublicKey(readInput(o.approverPub, "approver public key"), o.approverPub);
+  const nonceText = o.nonceEnv !== undefined ? readSecret({ env: o.nonceEnv }, "build nonce") : undefined;
+  const nonce = nonceText !== undefined ? parseBuildSecret(nonceText, "mac") : undefined;
+  return {
+    countersign: (name: string, data: Uint8Array, evidence: Uint8Array) =>
+      checkEvidence(evidence, name, data, { approverPub, now: new Date(), ...(nonce ? { nonce } : {}) }),
+  };
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command("remote-sign [join]")
@@ -139,6 +158,14 @@ export function register(program: Command): void {
     .option(
       "--require-provenance",
       "refuse initiators without a valid provenance token (needs --oidc-issuer)",
+    )
+    .option(
+      "--approver-pub <file>",
+      "accept countersign requests for builds approved by this key (sigrun build-key new); else they are rejected",
+    )
+    .option(
+      "--nonce-env <var>",
+      "countersign, MAC variant: read the build nonce from this environment variable",
     )
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (join: string | undefined, o: RemoteSignOptions) => {
@@ -218,8 +245,10 @@ export function register(program: Command): void {
           if (o.yes) return true;
           return q.ask("join this session? [y/N]");
         },
+        ...(await countersignVerifier(o)),
         approve: async (r) => {
           process.stderr.write(`${signing.describeRequest(r)}\n`);
+          if (r.countersign) process.stderr.write(`${signing.describeCountersign(r.countersign)}\n`);
           if (policy) {
             const d = policy(r);
             process.stderr.write(`policy: ${d.approved ? "allow" : "deny"} (${d.reason})\n`);
