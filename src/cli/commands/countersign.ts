@@ -62,8 +62,11 @@ async function runVerify(files: string[], o: CountersignCliOptions): Promise<voi
     approverPub: c.approverPub,
     attestations: c.attestations,
     artifacts: c.artifacts.map((a, i) => {
-      const p = sigPath(files[i]!, o.output);
-      return { ...a, signature: existsSync(p) ? readInput(p, "signature") : undefined };
+      // H's countersign writes <name>.sig; `sign --remote --format openpgp` writes <name>.asc.
+      const p = [sigPath(files[i]!, o.output), sigPath(files[i]!, o.output).replace(/\.sig$/, ".asc")].find(
+        existsSync,
+      );
+      return { ...a, signature: p !== undefined ? readInput(p, "signature") : undefined };
     }),
     releasePub: readInput(o.pub, "release public key"),
     ...(c.format ? { format: c.format } : {}),
@@ -174,7 +177,7 @@ export function register(program: Command): void {
     .option("--format <format>", "openpgp | ssh | raw (with --verify: default detected)")
     .option(
       "-o, --output <dir>",
-      "write DIR/<artifact name>.sig (with --verify: read them from DIR; default beside each file)",
+      "write DIR/<artifact name>.sig (with --verify: read DIR/<name>.sig or .asc; default beside each file)",
     )
     .option("--nonce-env <var>", "MAC variant: read the build nonce from this environment variable")
     .option("--build-pub <file>", "optional pinned build public key; must be the key the approval names")
