@@ -1,24 +1,6 @@
 // The module graph of ARCHITECTURE.md §2, checked on the compiled output (dist/src) in CI.
 // A module may import only the modules listed for it; anything else fails `npm run deps`.
-const allowed = {
-  core: [],
-  keys: ["core"],
-  bundle: ["core", "keys"],
-  script: ["core"],
-  policy: ["core"],
-  host: ["core", "policy"],
-  runner: ["core", "script", "policy", "host", "bundle"],
-  audit: ["core", "keys"],
-  seal: ["core", "keys"],
-  agent: ["core", "keys", "bundle", "script", "policy", "host", "runner", "audit", "seal", "protocol"],
-  store: ["core"],
-  remote: ["core", "keys", "seal", "store", "bundle"],
-  protocol: ["core"],
-  relay: ["core", "protocol"],
-  session: ["core", "keys", "protocol"],
-  signing: ["core", "keys", "session", "protocol", "bundle", "policy"],
-  attest: ["core", "keys", "audit"],
-};
+const { allowed, noCrypto } = require("./scripts/module-graph.cjs");
 const all = Object.keys(allowed);
 
 const forbidden = all.map((mod) => {
@@ -41,8 +23,23 @@ forbidden.push({
   name: "relay-no-crypto-libs",
   comment: "the relay is blind by construction: no key, session or seal crypto libraries",
   severity: "error",
-  from: { path: "^dist/src/(relay|protocol)/" },
+  from: { path: `^dist/src/(${noCrypto.join("|")})/` },
   to: { path: "node_modules/(@hpke|@noble|openpgp|age-encryption|sshpk|pkcs11js)" },
+});
+// node:crypto in relay/protocol and type-only imports are checked on the sources by scripts/check-imports.mjs.
+forbidden.push({
+  name: "module-not-in-the-table",
+  comment: "every src/<module> must be listed in scripts/module-graph.cjs (ARCHITECTURE.md §2)",
+  severity: "error",
+  from: { path: "^dist/src/" },
+  to: { path: `^dist/src/(?!(${[...Object.keys(allowed), "cli"].join("|")})/|index\\.js$)` },
+});
+forbidden.push({
+  name: "no-test-kit-in-src",
+  comment: "test helpers (test/kit) never ship: library and CLI code may not import them",
+  severity: "error",
+  from: { path: "^dist/src/" },
+  to: { path: "^dist/(test|bench)/" },
 });
 // Cross-module cycles are impossible because the table above is acyclic; cycles inside one module (a
 // recursive-descent parser split over files) are allowed.
@@ -51,7 +48,7 @@ module.exports = {
   forbidden,
   options: {
     doNotFollow: { path: "node_modules" },
-    includeOnly: "^(dist/src|node_modules)",
+    includeOnly: "^(dist/src|dist/test|dist/bench|node_modules)",
     exclude: { path: "\\.test\\.js$" },
     moduleSystems: ["es6", "cjs"],
   },

@@ -2,8 +2,9 @@
 // Runs every compiled test file (dist/**/*.test.js) with node:test. Node 20's --test takes no globs,
 // so the files are found here. Usage: node scripts/run-tests.mjs [substring-filter…]
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -24,7 +25,36 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? "2";
-const res = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, ...files], {
-  stdio: "inherit",
-});
-process.exit(res.status ?? 1);
+// In CI a missing external tool is a failure, not a skip: every skipped test fails the run unless its
+// reason starts with "optional:" (a test that is not about a tool CI installs).
+const ci = !!process.env.CI;
+const tapFile = join(mkdtempSync(join(tmpdir(), "sigrun-tap-")), "results.tap");
+const reporters = ci
+  ? [
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=tap",
+      `--test-reporter-destination=${tapFile}`,
+    ]
+  : [];
+const res = spawnSync(
+  process.execPath,
+  ["--test", `--test-concurrency=${concurrency}`, ...reporters, ...files],
+  {
+    stdio: "inherit",
+  },
+);
+let status = res.status ?? 1;
+if (ci) {
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, "utf8") : "";
+  const skipped = [...tap.matchAll(/^\s*(?:not )?ok \d+ - (.*?) # SKIP ?(.*)$/gm)].filter(
+    (m) => !m[2].startsWith("optional:"),
+  );
+  if (skipped.length > 0) {
+    console.error(`run-tests: ${skipped.length} test(s) skipped in CI (a missing tool is a failure here):`);
+    for (const m of skipped) console.error(`  - ${m[1]}: ${m[2] || "(no reason)"}`);
+    status = status || 1;
+  }
+  rmSync(dirname(tapFile), { recursive: true, force: true });
+}
+process.exit(status);

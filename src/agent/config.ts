@@ -115,15 +115,6 @@ export function parseAgentConfig(text: string): AgentConfig {
   return o as AgentConfig;
 }
 
-/** Splits `HOST:PORT` (`[::1]:8443`, `:8443` = all interfaces). */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]*)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : Number.NaN;
-  if (!m || port > 65535)
-    throw new SigrunError("USAGE", `listen address: expected HOST:PORT, got ${JSON.stringify(text)}`);
-  return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
-}
-
 /** The commented config `sigrun agent init` writes. */
 export function sampleConfig(opts: { hostId: string; state: string; trust: string; inbox: string }): string {
   return `// sigrun agent configuration (JSON; lines starting with // are comments).

@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import { loadTrustStore } from "../bundle/index.js";
-import { parseDuration, SigrunError } from "../core/index.js";
+import { parseDuration, parseListenAddress, SigrunError } from "../core/index.js";
 import { Agent } from "./agent.js";
-import { type AgentConfig, parseListen } from "./config.js";
+import type { AgentConfig } from "./config.js";
 import { HttpTransport } from "./transports/http.js";
 import { InboxTransport } from "./transports/inbox.js";
 import type { Transport } from "./transports/transport.js";
@@ -39,7 +39,10 @@ export async function serveAgent(cfg: AgentConfig, extras: ServeExtras = {}): Pr
   });
   const transports: Transport[] = [];
   if (cfg.inbox) transports.push(new InboxTransport(cfg.inbox));
-  if (cfg.http) transports.push(new HttpTransport({ ...parseListen(cfg.http.listen), ...cfg.http }));
+  if (cfg.http)
+    transports.push(
+      new HttpTransport({ ...parseListenAddress(cfg.http.listen, "http.listen"), ...cfg.http }),
+    );
   if (cfg.nats) {
     const { NatsTransport } = await import("./transports/nats.js");
     transports.push(new NatsTransport(cfg.nats));

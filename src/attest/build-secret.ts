@@ -1,5 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
-import { fromBase64Url, SigrunError, toBase64Url } from "../core/index.js";
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { fromBase64Url, randomBytes, SigrunError, toBase64Url } from "../core/index.js";
 import { fileSigner, type Signer } from "../keys/index.js";
 import { nonceKeyId } from "./envelope.js";
 import type { BuildVariant } from "./formats.js";
@@ -37,7 +37,7 @@ function macSecret(build: string, nonce: Uint8Array): BuildSecret {
 /** A fresh secret for one build. */
 export function newBuildSecret(build: string, variant: BuildVariant): BuildSecret {
   checkBuildId(build);
-  if (variant === "mac") return macSecret(build, new Uint8Array(randomBytes(32)));
+  if (variant === "mac") return macSecret(build, randomBytes(32));
   return keySecret(build, generateKeyPairSync("ed25519").privateKey);
 }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
 import {
   bytesEqual,
   type DsseEnvelope,
@@ -8,8 +8,8 @@ import {
   pae,
   parseEnvelope,
   SigrunError,
+  sha256Hex,
   toBase64,
-  toHex,
 } from "../core/index.js";
 import { type PublicKeyInfo, rawVerify, type Signer } from "../keys/index.js";
 import { CAPS } from "./formats.js";
@@ -34,7 +34,7 @@ export async function signDsse(
 
 /** The key id of a build nonce: `sha256:` + hex SHA-256(nonce); also the approval's commitment. */
 export function nonceKeyId(nonce: Uint8Array): string {
-  return `sha256:${createHash("sha256").update(nonce).digest("hex")}`;
+  return `sha256:${sha256Hex(nonce)}`;
 }
 
 function hmac(nonce: Uint8Array, message: Uint8Array): Uint8Array {
@@ -112,4 +112,4 @@ export function verifyDsseMac(
   return payload;
 }
 
-export const hexDigest = (data: Uint8Array): string => toHex(createHash("sha256").update(data).digest());
+export const hexDigest = (data: Uint8Array): string => sha256Hex(data);

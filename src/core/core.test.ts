@@ -79,3 +79,23 @@ test("durations and times parse strictly", () => {
     "INPUT_INVALID",
   );
 });
+
+test("parseListenAddress: one grammar for every server", async () => {
+  const { parseListenAddress } = await import("./listen.js");
+  assert.deepEqual(parseListenAddress("127.0.0.1:8787"), { host: "127.0.0.1", port: 8787 });
+  assert.deepEqual(parseListenAddress("[::1]:0"), { host: "::1", port: 0 });
+  assert.deepEqual(parseListenAddress(":8443"), { host: "0.0.0.0", port: 8443 });
+  assert.deepEqual(parseListenAddress("agent.example:443"), { host: "agent.example", port: 443 });
+  for (const bad of [
+    "8443",
+    "host",
+    "host:65536",
+    "host:-1",
+    "a b:1",
+    "[zz]:1",
+    "http://x:1",
+    "::1:80",
+    "h:1x",
+  ])
+    assert.throws(() => parseListenAddress(bad, "--listen"), { code: "USAGE", message: /--listen/ }, bad);
+});

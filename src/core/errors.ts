@@ -37,3 +37,16 @@ export function wrapError(operation: string, err: unknown, fallback: ErrorCode =
   const message = err instanceof Error ? err.message : String(err);
   return new SigrunError(fallback, `${operation}: ${message}`, { cause: err });
 }
+
+/**
+ * Runs `f` (typically a core decoder, which throws INPUT_INVALID) and re-throws any SigrunError it raises
+ * under the caller's code and message, so a format keeps its own error code while sharing one decoder.
+ */
+export function recode<T>(f: () => T, code: ErrorCode, message: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SigrunError) throw new SigrunError(code, message, { cause: e });
+    throw e;
+  }
+}

@@ -1,3 +1,4 @@
+import { fromBase64, recode } from "../core/index.js";
 import { fail } from "./openpgp-packets.js";
 
 /** OpenPGP ASCII armor (RFC 4880 §6): writing, and strict reading with the CRC-24 check. */
@@ -52,8 +53,11 @@ export function dearmor(data: Uint8Array, type: "SIGNATURE" | "PUBLIC KEY BLOCK"
   }
   const b64 = body.join("");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw fail("bad base64 in armor");
-  const out = new Uint8Array(Buffer.from(b64, "base64"));
-  if (Buffer.from(out).toString("base64") !== b64) throw fail("non-canonical base64 in armor");
+  const out = recode(
+    () => fromBase64(b64),
+    "SIGNATURE_FORMAT_INVALID",
+    "openpgp armor: non-canonical base64",
+  );
   if (crc !== undefined) {
     const c = crc24(out);
     if (Buffer.from([(c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff]).toString("base64") !== crc)

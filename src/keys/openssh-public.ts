@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { SigrunError, toBase64Url } from "../core/index.js";
+import { fromBase64, fromBase64Url, recode, SigrunError, toBase64, toBase64Url } from "../core/index.js";
 import { SshReader, SshWriter } from "./ssh-wire.js";
 
 const CURVES: Record<string, { crv: string; ident: string; len: number }> = {
@@ -12,7 +12,7 @@ export function parseOpenSshPublicKey(line: string): KeyObject {
   const parts = line.trim().split(/\s+/);
   if (parts.length < 2)
     throw new SigrunError("KEY_INVALID", "openssh public key: expected `type base64 [comment]`");
-  const blob = new Uint8Array(Buffer.from(parts[1]!, "base64"));
+  const blob = recode(() => fromBase64(parts[1]!), "KEY_INVALID", "openssh public key: bad base64");
   const key = parseSshPublicBlob(blob);
   const type = new SshReader(blob).string();
   if (type !== parts[0])
@@ -95,11 +95,11 @@ export function sshPublicBlob(key: KeyObject): { type: string; blob: Uint8Array 
 /** One OpenSSH public key line. */
 export function openSshPublicKeyLine(key: KeyObject, comment?: string): string {
   const { type, blob } = sshPublicBlob(key);
-  return `${type} ${Buffer.from(blob).toString("base64")}${comment ? ` ${comment}` : ""}`;
+  return `${type} ${toBase64(blob)}${comment ? ` ${comment}` : ""}`;
 }
 
 function b64u(s: string | undefined): Uint8Array {
-  return new Uint8Array(Buffer.from(s ?? "", "base64url"));
+  return recode(() => fromBase64Url(s ?? ""), "KEY_INVALID", "jwk: bad base64url");
 }
 
 function stripZeros(b: Uint8Array): Uint8Array {

@@ -1,5 +1,5 @@
 import { createHash, verify as cryptoVerify } from "node:crypto";
-import { concatBytes, SigrunError, utf8Encode } from "../core/index.js";
+import { concatBytes, fromBase64, recode, SigrunError, utf8Encode } from "../core/index.js";
 import { ecdsaDerToRs, ecdsaRsToDer } from "./ecdsa-der.js";
 import { parseSshPublicBlob, sshPublicBlob } from "./openssh-public.js";
 import { publicKeyInfo } from "./public-key.js";
@@ -83,9 +83,11 @@ export function parseSshsig(armored: Uint8Array | string): ParsedSshsig {
   if (lines.some((l) => !/^[A-Za-z0-9+/]+={0,2}$/.test(l)))
     throw new SigrunError("SIGNATURE_FORMAT_INVALID", "ssh signature: bad base64 body");
   const b64 = lines.join("");
-  const body = new Uint8Array(Buffer.from(b64, "base64"));
-  if (Buffer.from(body).toString("base64") !== b64)
-    throw new SigrunError("SIGNATURE_FORMAT_INVALID", "ssh signature: non-canonical base64");
+  const body = recode(
+    () => fromBase64(b64),
+    "SIGNATURE_FORMAT_INVALID",
+    "ssh signature: non-canonical base64",
+  );
   const fail = (what: string) => new SigrunError("SIGNATURE_FORMAT_INVALID", `ssh signature: ${what}`);
   if (body.byteLength < 6 || Buffer.compare(Buffer.from(body.subarray(0, 6)), Buffer.from(MAGIC)) !== 0)
     throw fail("missing SSHSIG magic");

@@ -8,4 +8,3 @@ export { DEFAULT_LIMITS } from "./options.js";
 export { RCODESIGN_APIS } from "./rcodesign-connection.js";
 export type { RunningRelay, StartRelayOptions } from "./server.js";
 export { startRelay } from "./server.js";
-export { createV1, openV1, type RawFrame, RawRelaySocket, startTcpProxy } from "./testing.js";

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, secretsEqual, sha256Hex, toBase64Url } from "../core/index.js";
 import type { RelayBackend } from "./backend.js";
 import type { RelayLogger } from "./log.js";
 import type { RelayMetrics } from "./metrics.js";
@@ -7,19 +7,17 @@ import { IpTable } from "./rate-limit.js";
 
 /** Random id as unpadded base64url (16 bytes → 22 chars, 32 bytes → 43 chars). */
 export function randomToken(bytes: number): string {
-  return randomBytes(bytes).toString("base64url");
+  return toBase64Url(randomBytes(bytes));
 }
 
 /** Resume tokens are stored as SHA-256 hex, so a leaked record does not leak a usable token. */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return sha256Hex(token);
 }
 
 /** Constant-time comparison of two strings (for the access token). */
 export function sameSecret(a: string, b: string): boolean {
-  const x = createHash("sha256").update(a).digest();
-  const y = createHash("sha256").update(b).digest();
-  return timingSafeEqual(x, y);
+  return secretsEqual(a, b);
 }
 
 /**

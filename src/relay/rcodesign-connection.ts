@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { fromBase64, toBase64 } from "../core/index.js";
 import { sanitizeRelayText } from "../protocol/index.js";
 import type { SessionRecord } from "./backend.js";
 import { BaseConnection, RETRYABLE } from "./base-connection.js";
 import type { Delivery } from "./delivery.js";
-import { hashToken } from "./node.js";
+import { hashToken, randomToken } from "./node.js";
 
 /** APIs announced in `greeting`, sorted as the reference relay does. */
 export const RCODESIGN_APIS = ["create-session", "goodbye", "hello", "join-session", "send-message"] as const;
@@ -157,7 +157,7 @@ export class RcodesignConnection extends BaseConnection {
       joined: false,
       expiresAt: now + grantedMs,
       maxExpiresAt: now + L.sessionTtlMs,
-      tokenA: hashToken(randomBytes(32).toString("base64url")),
+      tokenA: hashToken(randomToken(32)),
       tokenB: "",
       contextA: context ?? "",
       contextB: "",
@@ -193,7 +193,7 @@ export class RcodesignConnection extends BaseConnection {
     const key = rcKey(id);
     const now = this.node.now();
     await this.subscribe(key, "b");
-    const token = hashToken(randomBytes(32).toString("base64url"));
+    const token = hashToken(randomToken(32));
     const r = await this.node.backend.join(key, { token, context: context ?? "", conn: this.id }, now);
     if (!r.ok) {
       this.unbind();
@@ -219,8 +219,13 @@ export class RcodesignConnection extends BaseConnection {
   async #send(rid: string, p: Obj): Promise<void> {
     if (!this.#member(p)) return this.fail("NOT_SESSION_MEMBER", rid);
     const m = p.message;
-    if (typeof m !== "string" || !B64_RE.test(m)) return this.fail("BAD_PAYLOAD", rid);
-    const data = Buffer.from(m, "base64");
+    if (typeof m !== "string") return this.fail("BAD_PAYLOAD", rid);
+    let data: Uint8Array;
+    try {
+      data = fromBase64(m, "message");
+    } catch {
+      return this.fail("BAD_PAYLOAD", rid);
+    }
     const L = this.node.limits;
     const r = await this.node.backend.send(
       this.key as string,
@@ -266,12 +271,7 @@ export class RcodesignConnection extends BaseConnection {
           this.ws.terminate();
           return;
         }
-        this.#reply(
-          undefined,
-          "peer-message",
-          { message: Buffer.from(d.data).toString("base64") },
-          this.#ttl(),
-        );
+        this.#reply(undefined, "peer-message", { message: toBase64(d.data) }, this.#ttl());
         return;
       case "peer_joined":
         this.#expiresAt = d.expiresAt;

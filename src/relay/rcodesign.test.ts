@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { RawRelaySocket, type RunningRelay, startRelay } from "./index.js";
+import { RawRelaySocket } from "../../test/kit/relay.js";
+import { type RunningRelay, startRelay } from "./index.js";
 
 let relay: RunningRelay;
 before(async () => {

@@ -4,8 +4,8 @@ import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { redisAvailable, startTestRedis, type TestRedis } from "../../test/helpers/redis.js";
+import { RawRelaySocket } from "../../test/kit/relay.js";
 import { connectRelay } from "../protocol/index.js";
-import { RawRelaySocket } from "./index.js";
 
 const MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 const skip = redisAvailable() ? false : "redis-server not installed and SIGRUN_TEST_REDIS_URL not set";
@@ -147,7 +147,8 @@ test("redis: a buffered peer that never comes back closes the session for the ot
 test("redis: deadlines are checked inside the atomic scripts; grace expiry closes the session", {
   skip,
 }, async () => {
-  const { startRelay, createV1, openV1 } = await import("./index.js");
+  const { startRelay } = await import("./index.js");
+  const { createV1, openV1 } = await import("../../test/kit/relay.js");
   const r = redis as TestRedis;
   let now = Date.now();
   const relay = await startRelay({

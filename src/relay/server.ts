@@ -5,7 +5,7 @@ import { createAdaptorServer, type HttpBindings, upgradeWebSocket } from "@hono/
 import { Hono } from "hono";
 import type WebSocket from "ws";
 import { WebSocketServer } from "ws";
-import { SigrunError } from "../core/index.js";
+import { parseListenAddress, SigrunError } from "../core/index.js";
 import { sanitizeRelayText } from "../protocol/index.js";
 import type { RelayBackend } from "./backend.js";
 import type { BaseConnection } from "./base-connection.js";
@@ -49,14 +49,6 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(listen);
-  const port = m ? Number(m[3]) : Number.NaN;
-  if (!m || port > 65535)
-    throw new SigrunError("USAGE", `--listen: expected host:port, got ${JSON.stringify(listen)}`);
-  return { host: (m[1] ?? m[2]) as string, port };
-}
-
 async function makeBackend(
   b: StartRelayOptions["backend"],
 ): Promise<{ backend: RelayBackend; owned: boolean }> {
@@ -75,7 +67,7 @@ async function makeBackend(
  */
 export async function startRelay(options: StartRelayOptions = {}): Promise<RunningRelay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const { host, port } = parseListen(options.listen ?? "127.0.0.1:8787");
+  const { host, port } = parseListenAddress(options.listen ?? "127.0.0.1:8787", "--listen");
   const { backend, owned } = await makeBackend(options.backend);
   const metrics = new RelayMetrics();
   const log = options.logger ?? silentLogger;

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { redisAvailable, startTestRedis, type TestRedis } from "../../test/helpers/redis.js";
-import { RawRelaySocket, type StartRelayOptions, startRelay } from "./index.js";
+import { RawRelaySocket } from "../../test/kit/relay.js";
+import { type StartRelayOptions, startRelay } from "./index.js";
 
 const DIR = fileURLToPath(new URL("../../../vectors/relay/", import.meta.url));
 

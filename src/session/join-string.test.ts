@@ -88,27 +88,36 @@ test("join string: shared-secret mode round-trips and needs the secret", async (
 test("fuzz: join-string text and bytes decoders throw only coded errors", () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
-      for (const f of [
-        () => decodeJoin(bytes),
-        () => parseJoinText(toBase64Url(bytes)),
-        () => cborDecode(bytes),
-      ]) {
+      // Random bytes are never a join string; as text they may be a well-formed line, but never decode.
+      for (const f of [() => decodeJoin(bytes), () => decodeJoin(parseJoinText(toBase64Url(bytes)))]) {
+        let accepted = false;
         try {
           f();
+          accepted = true;
         } catch (err) {
           if (!isSigrunError(err)) throw err;
         }
+        assert.ok(!accepted, `a random join string was accepted: ${toBase64Url(bytes)}`);
+      }
+      // Random bytes can be valid CBOR (0x01 is the integer 1): only coded errors here.
+      try {
+        cborDecode(bytes);
+      } catch (err) {
+        if (!isSigrunError(err)) throw err;
       }
     }),
     { numRuns: 2000 },
   );
   fc.assert(
     fc.property(fc.string({ maxLength: 300 }), (text) => {
+      let accepted = false;
       try {
         decodeJoin(parseJoinText(text));
+        accepted = true;
       } catch (err) {
         if (!isSigrunError(err)) throw err;
       }
+      assert.ok(!accepted, `random text was accepted as a join string: ${JSON.stringify(text)}`);
     }),
     { numRuns: 1000 },
   );

@@ -27,16 +27,19 @@ test("messages: request round-trips; path-like or control-character names are re
   assert.throws(() => decodeRequest(encodeRequest({ ...r, kind: "bundle" })), { code: "CHANNEL_ERROR" });
 });
 
-test("fuzz: every message decoder throws only coded errors", () => {
+test("fuzz: every message decoder rejects random bytes, with coded errors only", () => {
   const decoders = [decodeConfirm, decodeReady, decodeRequest, decodeResponse, decodeReject, decodeError];
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
       for (const d of decoders) {
+        let accepted = false;
         try {
           d(bytes);
+          accepted = true;
         } catch (err) {
           if (!isSigrunError(err)) throw err;
         }
+        assert.ok(!accepted, `${d.name} accepted random bytes ${Buffer.from(bytes).toString("hex")}`);
       }
     }),
     { numRuns: 2000 },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createV1, openV1, startRelay } from "../../src/relay/index.js";
+import { startRelay } from "../../src/relay/index.js";
+import { createV1, openV1 } from "../kit/relay.js";
 
 // Attack: use a session after its deadline (rcodesign's relay never compared ttl with the clock).
 test("the join-wait TTL is enforced by a timer: the creator gets closed, a late joiner nothing", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { openV1, RawRelaySocket, type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { openV1, RawRelaySocket } from "../kit/relay.js";
 
 // Attack: malformed JSON, unknown message types, unknown fields, wrong versions, error floods.
 let relay: RunningRelay;

@@ -3,7 +3,8 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { createV1, openV1, RawRelaySocket, startRelay } from "../../src/relay/index.js";
+import { startRelay } from "../../src/relay/index.js";
+import { createV1, openV1, RawRelaySocket } from "../kit/relay.js";
 
 // Attack: one oversize frame used to kill a plain `ws` server process (no 'error' handler).
 const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));

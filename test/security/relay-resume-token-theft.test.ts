@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createV1, openV1, type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { createV1, openV1 } from "../kit/relay.js";
 
 // Attack: take over a peer's role with a wrong, guessed or other-role resume token.
 let relay: RunningRelay;

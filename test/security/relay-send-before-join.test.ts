@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createV1, openV1, RawRelaySocket, type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { createV1, openV1, RawRelaySocket } from "../kit/relay.js";
 
 // Attack: push data before being part of a paired session (before hello, before create/join, before the peer).
 let relay: RunningRelay;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { createV1, openV1, RawRelaySocket, type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { createV1, openV1, RawRelaySocket } from "../kit/relay.js";
 
 // Attack: take over a waiting session by creating one with the same id (rcodesign's relay overwrote it).
 let relay: RunningRelay;

@@ -3,10 +3,11 @@ import { connect } from "node:net";
 import { test } from "node:test";
 import WebSocket from "ws";
 import { connectRelay } from "../../src/protocol/index.js";
-import { openV1, RawRelaySocket, startRelay } from "../../src/relay/index.js";
+import { startRelay } from "../../src/relay/index.js";
+import { openV1, RawRelaySocket } from "../kit/relay.js";
 
 // Attack: idle sockets that never say hello, never join a session, or stop answering pings.
-test("idle sockets are closed: no hello, no session, no pong", async () => {
+test("idle sockets are closed: no hello, no session, no pong", { timeout: 20_000 }, async () => {
   const relay = await startRelay({
     listen: "127.0.0.1:0",
     limits: { helloTimeoutMs: 150, unboundTimeoutMs: 300, pingIntervalMs: 200, httpHeadersTimeoutMs: 300 },
@@ -17,9 +18,7 @@ test("idle sockets are closed: no hello, no session, no pong", async () => {
     tcp.on("error", () => {});
     await new Promise((r) => tcp.once("connect", r));
     tcp.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n");
-    const t0 = Date.now();
-    await new Promise((r) => tcp.once("close", r));
-    assert.ok(Date.now() - t0 < 3000, "half-sent headers are cut quickly");
+    await new Promise((r) => tcp.once("close", r)); // cut by httpHeadersTimeoutMs (a hang fails the test)
     const silent = await RawRelaySocket.open(relay.url);
     assert.equal(await silent.closed(1500), 1008);
     const idle = await openV1(relay.url);
@@ -35,7 +34,7 @@ test("idle sockets are closed: no hello, no session, no pong", async () => {
     // a live client that answers pings stays
     const live = await connectRelay(relay.url, { timeoutMs: 2000 });
     await live.create();
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, 700)); // the property: open across three ping intervals
     assert.equal(live.state, "open");
     await live.close();
   } finally {

@@ -379,7 +379,7 @@ describe("remote signing end to end over a real relay", () => {
       "--join-file",
       joinFile,
       "--join-timeout",
-      "2s",
+      "8s", // long enough for a second CLI process to start on a loaded machine
       "--context",
       "inspect me",
       "--force",

@@ -1,3 +1,4 @@
+import { fromBase64 } from "../../core/index.js";
 import type { Agent, JobResult } from "../agent.js";
 import type { Transport } from "./transport.js";
 
@@ -24,6 +25,16 @@ export const NATS_JOBS_STREAM = "SIGRUN_JOBS";
 export const NATS_RECEIPTS_STREAM = "SIGRUN_RECEIPTS";
 /** Header carrying the classic form's detached signature (base64). */
 export const NATS_SIG_HEADER = "Sigrun-Sig";
+
+/** The signature header, strictly decoded; a malformed one becomes an empty signature, which fails
+ * verification with a receipt saying so (never a lenient decode of garbage). */
+function decodeSigHeader(text: string): Uint8Array {
+  try {
+    return fromBase64(text, NATS_SIG_HEADER);
+  } catch {
+    return new Uint8Array(0);
+  }
+}
 
 type Nats = typeof import("@nats-io/transport-node");
 type Js = typeof import("@nats-io/jetstream");
@@ -142,7 +153,7 @@ export class NatsTransport implements Transport {
     m: import("@nats-io/jetstream").JsMsg,
   ): Promise<void> {
     const sigText = m.headers?.get(NATS_SIG_HEADER);
-    const sig = sigText ? new Uint8Array(Buffer.from(sigText, "base64")) : undefined;
+    const sig = sigText ? decodeSigHeader(sigText) : undefined;
     const keepAlive = setInterval(() => m.working(), 20_000);
     let r: JobResult;
     try {
