@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { verifyAuditFile } from "../audit/index.js";
+import { verifyAudit } from "../audit/index.js";
 import { Agent } from "./agent.js";
 import { verifyReceipt } from "./receipt.js";
 import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "./testing/fixtures.js";
@@ -64,10 +64,11 @@ test("agent: a signed bundle runs and yields a verifiable receipt; replay and re
   } finally {
     await agent.close();
   }
-  const report = verifyAuditFile(join(dir.path, "audit.log"), { hostPub: agent.identity.publicKey });
+  const report = verifyAudit(join(dir.path, "state.db"), { hostPub: agent.identity.publicKey });
   assert.ok(report.entries > 10);
   assert.ok(report.checkpoints >= 1);
   assert.equal(report.unsignedTail, 0);
+  assert.equal(report.closed, true);
   assert.ok(!existsSync(join(dir.path, "agent.lock")));
   assert.equal(readFileSync(join(dir.path, "host.pub"), "utf8"), agent.identity.publicKeyPem);
   dir.cleanup();

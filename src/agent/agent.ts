@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { AuditLog } from "../audit/index.js";
+import type { DatabaseSync } from "node:sqlite";
+import { AuditLog, type AuditTx } from "../audit/index.js";
 import { type TrustStore, type VerifiedBundle, verifyBundle, verifyOpensslBundle } from "../bundle/index.js";
 import {
   type Clock,
@@ -13,7 +14,7 @@ import {
 } from "../core/index.js";
 import { encodeReceiptEnvelope } from "./dsse.js";
 import { type HostIdentity, loadOrCreateHostKey } from "./host-identity.js";
-import { JobStore } from "./job-store.js";
+import { type JobRowStatus, JobStore, type NewJob } from "./job-store.js";
 import { summarizeRun } from "./outcome.js";
 import {
   IN_TOTO_STATEMENT_TYPE,
@@ -24,6 +25,8 @@ import {
   signReceipt,
 } from "./receipt.js";
 import { ReplayStore } from "./replay-store.js";
+import { openAgentState } from "./state-db.js";
+import { takeLock } from "./state-lock.js";
 import type { JobStatus, RunFunction, RunLimits, Submission } from "./types.js";
 import { WorkerPool } from "./worker-pool.js";
 
@@ -95,6 +98,7 @@ export class Agent {
     private readonly opts: AgentOptions,
     identity: HostIdentity,
     readonly audit: AuditLog,
+    private readonly db: DatabaseSync,
     private readonly replay: ReplayStore,
     private readonly runFn: RunFunction,
     private readonly pool: WorkerPool | undefined,
@@ -104,7 +108,7 @@ export class Agent {
     this.identity = identity;
     this.hostId = opts.hostId;
     this.groups = opts.groups ?? [];
-    this.jobs = new JobStore(join(opts.stateDir, "jobs"));
+    this.jobs = new JobStore(db, opts.stateDir);
     this.maxBundleBytes = opts.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
   }
 
@@ -117,25 +121,33 @@ export class Agent {
     const clock = opts.clock ?? systemClock();
     mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
     const lockPath = takeLock(opts.stateDir);
+    let db: DatabaseSync | undefined;
     try {
       const identity = loadOrCreateHostKey(opts.stateDir);
-      const audit = await AuditLog.open(join(opts.stateDir, "audit.log"), {
+      db = openAgentState(opts.stateDir);
+      const audit = await AuditLog.attach(db, {
         signer: identity.signer,
         host: opts.hostId,
         checkpointEvery: opts.checkpointEvery ?? 100,
         clock,
       });
-      const { store, interrupted } = ReplayStore.open(join(opts.stateDir, "replay.jsonl"), clock.now());
-      await audit.append("start", { host: opts.hostId, keyId: identity.publicKey.keyId, pid: process.pid });
-      for (const id of interrupted) await audit.append("interrupted", { bundle: id });
+      const replay = new ReplayStore(db);
+      const jobs = new JobStore(db, opts.stateDir);
+      jobs.ensureDirs();
+      await audit.transaction((tx) => {
+        replay.sweep(clock.now());
+        tx.append("start", { host: opts.hostId, keyId: identity.publicKey.keyId, pid: process.pid });
+      });
+      await recoverInterrupted(audit, jobs, replay);
       const pool = opts.run
         ? undefined
         : new WorkerPool({ size: opts.workers ?? 2, runnerModule: opts.runnerModule });
       // workers load the runner (and cedar-wasm, the schema) before the first job arrives
       pool?.warm(opts.limits?.memoryMb ?? DEFAULT_MEMORY_MB);
       const runFn: RunFunction = opts.run ?? ((req) => pool!.run(req));
-      return new Agent(opts, identity, audit, store, runFn, pool, clock, lockPath);
+      return new Agent(opts, identity, audit, db, replay, runFn, pool, clock, lockPath);
     } catch (err) {
+      db?.close();
       rmSync(lockPath, { force: true });
       throw err;
     }
@@ -165,24 +177,14 @@ export class Agent {
     await this.pool?.close();
     await this.audit.append("stop", { host: this.hostId });
     await this.audit.close();
-    this.replay.close();
+    this.db.close();
     rmSync(this.lockPath, { force: true });
   }
 
   private async process(jobId: string, sub: Submission): Promise<JobResult> {
     const queued = sub.queuedAt ?? this.clock.now();
     const digest = sub.tooLarge ? null : sha256(sub.bytes);
-    await this.audit.append(
-      "intake",
-      {
-        job: jobId,
-        transport: sub.transport,
-        bytes: sub.bytes.byteLength,
-        sha256: digest,
-      },
-      { sync: false },
-    );
-    const ctx = { jobId, sub, queued, digest };
+    const ctx: Ctx = { jobId, sub, queued, digest };
     if (sub.tooLarge || sub.bytes.byteLength > this.maxBundleBytes)
       return this.reject(ctx, "TOO_LARGE", null, `submission larger than ${this.maxBundleBytes} bytes`);
     let bundle: VerifiedBundle;
@@ -198,21 +200,65 @@ export class Agent {
       );
     }
     const id = bundle.manifest.id;
-    const seen = this.replay.get(id);
     const exp = Date.parse(bundle.manifest.notAfter) + (this.opts.replayMarginMs ?? DAY);
-    if (seen === "interrupted") {
-      this.replay.set(id, "done", exp);
-      return this.reject(
-        ctx,
-        "INTERRUPTED",
-        bundle,
-        "this bundle was running when the agent stopped; it is not run again",
-        "interrupted",
-      );
-    }
-    if (seen !== undefined) return this.reject(ctx, "REPLAY", bundle, `bundle ${id} was already received`);
-    this.replay.set(id, "running", exp);
-    return this.runBundle(ctx, bundle, exp);
+    // One transaction: the replay check and mark, the job row and the audit entries (intake, then run or
+    // reject + receipt). `prepare` runs inside the audit queue, so nothing writes between check and commit.
+    const rejected = await this.audit.prepareTransaction(
+      async ({ seq }) => {
+        const seen = this.replay.get(id);
+        if (seen === undefined) return undefined;
+        const interrupted = seen === "interrupted";
+        const r: Rejection = {
+          code: interrupted ? "INTERRUPTED" : "REPLAY",
+          status: interrupted ? "interrupted" : "rejected",
+          why: interrupted
+            ? "this bundle was running when the agent stopped; it is not run again"
+            : `bundle ${id} was already received`,
+        };
+        // intake is entry `seq`, reject `seq + 1`
+        return { r, sealed: await this.sealReject(ctx, bundle, r, seq + 1) };
+      },
+      (tx, d) => {
+        this.intake(tx, ctx);
+        if (d === undefined) {
+          this.replay.set(id, "running", exp, jobId);
+          this.jobs.insert(this.newJob(ctx, "running", id, this.clock.now()));
+          tx.append("run", {
+            job: jobId,
+            bundle: id,
+            manifest: bundle.manifestDigest,
+            signers: bundle.signers.map((s) => s.keyId),
+          });
+          return undefined;
+        }
+        if (d.r.code === "INTERRUPTED") this.replay.set(id, "done", exp, jobId);
+        this.commitReject(tx, ctx, bundle, d.r, d.sealed);
+        return d.sealed.result;
+      },
+    );
+    return rejected ?? this.runBundle(ctx, bundle, exp);
+  }
+
+  private intake(tx: AuditTx, ctx: Ctx): void {
+    tx.append("intake", {
+      job: ctx.jobId,
+      transport: ctx.sub.transport,
+      bytes: ctx.sub.bytes.byteLength,
+      sha256: ctx.digest,
+    });
+  }
+
+  private newJob(ctx: Ctx, status: JobRowStatus, bundleId: string | null, started: number | null): NewJob {
+    return {
+      id: ctx.jobId,
+      status,
+      transport: ctx.sub.transport,
+      bundleId,
+      submissionSha256: ctx.digest,
+      bytes: ctx.sub.bytes.byteLength,
+      queued: ctx.queued,
+      started,
+    };
   }
 
   private verify(sub: Submission): VerifiedBundle {
@@ -246,16 +292,6 @@ export class Agent {
   private async runBundle(ctx: Ctx, bundle: VerifiedBundle, exp: number): Promise<JobResult> {
     const { jobId } = ctx;
     const m = bundle.manifest;
-    await this.audit.append(
-      "run",
-      {
-        job: jobId,
-        bundle: m.id,
-        manifest: bundle.manifestDigest,
-        signers: bundle.signers.map((s) => s.keyId),
-      },
-      { sync: false },
-    );
     const started = this.clock.now();
     let summary: ReturnType<typeof summarizeRun>;
     try {
@@ -279,17 +315,17 @@ export class Agent {
       });
     }
     const finished = this.clock.now();
-    await Promise.all([
-      this.jobs.writeFileAsync(jobId, "stdout", summary.stdout),
-      this.jobs.writeFileAsync(jobId, "stderr", summary.stderr),
+    const [stdoutSha, stderrSha] = await Promise.all([
+      this.jobs.putBlob(summary.stdout),
+      this.jobs.putBlob(summary.stderr),
     ]);
     const subjects: ReceiptSubject[] = [
       {
         name: bundle.form === "openssl" ? "bundle.tar.gz" : "manifest.json",
         digest: { sha256: bundle.manifestDigest },
       },
-      { name: "stdout", digest: { sha256: sha256(summary.stdout) } },
-      { name: "stderr", digest: { sha256: sha256(summary.stderr) } },
+      { name: "stdout", digest: { sha256: stdoutSha } },
+      { name: "stderr", digest: { sha256: stderrSha } },
     ];
     if (summary.fullResult !== null)
       subjects.push({ name: "result", digest: { sha256: sha256(Buffer.from(summary.fullResult)) } });
@@ -304,37 +340,59 @@ export class Agent {
       };
     }
     for (const o of outputs) subjects.push({ name: `outputs/${o.name}`, digest: { sha256: o.sha256 } });
-    const entry = await this.audit.append("finish", {
-      job: jobId,
-      bundle: m.id,
-      status: summary.status,
-      code: summary.error?.code ?? null,
-    });
-    const result = await this.seal(ctx, bundle, subjects, {
-      started,
-      finished,
-      status: summary.status,
-      error: summary.error,
-      result: summary.result,
-      seq: entry.seq,
-    });
-    this.replay.set(m.id, "done", exp, false);
-    return result;
+    const fin = summary;
+    // One transaction: finish entry, job row with its receipt (which cites the finish entry), receipt
+    // entry, replay mark done.
+    return this.audit.prepareTransaction(
+      ({ seq }) =>
+        this.seal(ctx, bundle, subjects, {
+          started,
+          finished,
+          status: fin.status,
+          error: fin.error,
+          result: fin.result,
+          seq,
+        }),
+      (tx, sealed) => {
+        const e = tx.append("finish", {
+          job: jobId,
+          bundle: m.id,
+          status: fin.status,
+          code: fin.error?.code ?? null,
+        });
+        if (e.seq !== sealed.result.statement.predicate.audit.seq)
+          throw new SigrunError("INTERNAL", "audit: the receipt cites another entry than the finish");
+        this.jobs.end(jobId, {
+          status: fin.status,
+          finished,
+          errorCode: fin.error?.code ?? null,
+          auditSeq: e.seq,
+          stdoutSha256: stdoutSha,
+          stderrSha256: stderrSha,
+          outputs,
+          receipt: sealed.receipt,
+        });
+        this.receiptEntry(tx, sealed);
+        this.replay.set(m.id, "done", exp, jobId);
+        return sealed.result;
+      },
+    );
   }
 
-  private async reject(
-    ctx: Ctx,
-    code: ErrorCode,
-    bundle: VerifiedBundle | null,
-    why: string,
-    status: JobStatus = "rejected",
-  ): Promise<JobResult> {
-    const entry = await this.audit.append("reject", {
-      job: ctx.jobId,
-      bundle: bundle?.manifest.id ?? null,
-      code,
-      why: why.slice(0, 512),
-    });
+  /** A rejection before the replay check (size, verification): job row, entries and receipt in one commit. */
+  private reject(ctx: Ctx, code: ErrorCode, bundle: VerifiedBundle | null, why: string): Promise<JobResult> {
+    const r: Rejection = { code, status: "rejected", why };
+    return this.audit.prepareTransaction(
+      async ({ seq }) => this.sealReject(ctx, bundle, r, seq + 1),
+      (tx, sealed) => {
+        this.intake(tx, ctx);
+        this.commitReject(tx, ctx, bundle, r, sealed);
+        return sealed.result;
+      },
+    );
+  }
+
+  private sealReject(ctx: Ctx, bundle: VerifiedBundle | null, r: Rejection, seq: number): Promise<Sealed> {
     const subjects: ReceiptSubject[] = [];
     if (ctx.digest) subjects.push({ name: "submission", digest: { sha256: ctx.digest } });
     if (bundle && bundle.form !== "openssl")
@@ -342,10 +400,44 @@ export class Agent {
     return this.seal(ctx, bundle, subjects, {
       started: null,
       finished: this.clock.now(),
-      status,
-      error: { code, type: null },
+      status: r.status,
+      error: { code: r.code, type: null },
       result: null,
-      seq: entry.seq,
+      seq,
+    });
+  }
+
+  private commitReject(
+    tx: AuditTx,
+    ctx: Ctx,
+    bundle: VerifiedBundle | null,
+    r: Rejection,
+    sealed: Sealed,
+  ): void {
+    this.jobs.insert(this.newJob(ctx, r.status, bundle?.manifest.id ?? null, null));
+    const e = tx.append("reject", {
+      job: ctx.jobId,
+      bundle: bundle?.manifest.id ?? null,
+      code: r.code,
+      why: r.why.slice(0, 512),
+    });
+    if (e.seq !== sealed.result.statement.predicate.audit.seq)
+      throw new SigrunError("INTERNAL", "audit: the receipt cites another entry than the reject");
+    this.jobs.end(ctx.jobId, {
+      status: r.status,
+      finished: sealed.finished,
+      errorCode: r.code,
+      auditSeq: e.seq,
+      receipt: sealed.receipt,
+    });
+    this.receiptEntry(tx, sealed);
+  }
+
+  private receiptEntry(tx: AuditTx, sealed: Sealed): void {
+    tx.append("receipt", {
+      job: sealed.result.jobId,
+      sha256: sha256(sealed.receipt),
+      status: sealed.result.status,
     });
   }
 
@@ -354,7 +446,7 @@ export class Agent {
     bundle: VerifiedBundle | null,
     subject: ReceiptSubject[],
     r: SealFields,
-  ): Promise<JobResult> {
+  ): Promise<Sealed> {
     const statement: ReceiptStatement = {
       _type: IN_TOTO_STATEMENT_TYPE,
       subject,
@@ -385,23 +477,31 @@ export class Agent {
     };
     const env = await signReceipt(statement, this.identity.signer);
     const receipt = encodeReceiptEnvelope(env);
-    await this.jobs.saveReceiptAsync(ctx.jobId, receipt);
-    // not fsync'ed on its own: the receipt file is durable and this entry reaches the disk with the next
-    // synced entry (finish/reject of a later job, a checkpoint, or close)
-    await this.audit.append(
-      "receipt",
-      { job: ctx.jobId, sha256: sha256(receipt), status: r.status },
-      { sync: false },
-    );
     return {
-      jobId: ctx.jobId,
-      status: r.status,
-      errorCode: r.error?.code ?? null,
-      bundleId: bundle?.manifest.id ?? null,
       receipt,
-      statement,
+      finished: r.finished,
+      result: {
+        jobId: ctx.jobId,
+        status: r.status,
+        errorCode: r.error?.code ?? null,
+        bundleId: bundle?.manifest.id ?? null,
+        receipt,
+        statement,
+      },
     };
   }
+}
+
+interface Rejection {
+  readonly code: ErrorCode;
+  readonly status: JobStatus;
+  readonly why: string;
+}
+
+interface Sealed {
+  readonly receipt: Uint8Array;
+  readonly finished: number;
+  readonly result: JobResult;
 }
 
 interface Ctx {
@@ -420,31 +520,18 @@ interface SealFields {
   readonly seq: number;
 }
 
-/** One agent per state dir: a lock file with the pid; a stale lock (dead pid) is taken over. */
-function takeLock(stateDir: string): string {
-  const path = join(stateDir, "agent.lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return path;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
-      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-        throw new SigrunError("IO_ERROR", `state dir ${stateDir}: in use by agent pid ${pid}`);
-      rmSync(path, { force: true });
-    }
-  }
-  throw new SigrunError("IO_ERROR", `state dir ${stateDir}: cannot take the lock`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** Jobs (and bundles) left running by a process that died: one transaction each marks them interrupted. */
+async function recoverInterrupted(audit: AuditLog, jobs: JobStore, replay: ReplayStore): Promise<void> {
+  for (const j of jobs.running())
+    await audit.transaction((tx) => {
+      jobs.interrupt(j.id);
+      if (j.bundleId) replay.set(j.bundleId, "interrupted", 0, j.id);
+      tx.append("interrupted", { job: j.id, bundle: j.bundleId });
+    });
+  // a bundle marked running without a running job row (not written by this version): same treatment
+  for (const id of replay.running())
+    await audit.transaction((tx) => {
+      replay.set(id, "interrupted", 0, "0".repeat(32));
+      tx.append("interrupted", { job: null, bundle: id });
+    });
 }

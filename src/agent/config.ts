@@ -127,7 +127,7 @@ export function sampleConfig(opts: { hostId: string; state: string; trust: strin
   // Directories or files of trusted signer public keys (PEM SPKI, OpenSSH .pub); optional "revoked" and
   // "threshold" files inside a directory.
   "trust": [${JSON.stringify(opts.trust)}],
-  // State: the host receipt key (host.key, 0600, created at first start), audit.log, replay.jsonl, jobs/.
+  // State: the host receipt key (host.key, 0600, created at first start), state.db, blobs/, work/.
   "state": ${JSON.stringify(opts.state)},
   // Concurrent runs, each in its own worker thread.
   "workers": 2,

@@ -63,6 +63,46 @@ export function parseEntry(line: string, where: string): AuditEntry {
   } catch {
     return fail("not json");
   }
+  const e = checkEntry(raw, where);
+  if (canonicalJson(e) !== line) fail("not in canonical form");
+  return e;
+}
+
+/** A database row of the `audit` table (docs/spec/audit-log.md §3). */
+export interface AuditRow {
+  readonly seq: unknown;
+  readonly v: unknown;
+  readonly time: unknown;
+  readonly type: unknown;
+  readonly data: unknown;
+  readonly prev: unknown;
+  readonly hash: unknown;
+}
+
+/** Rebuilds an entry from a database row, as strictly as `parseEntry` (data must be canonical JSON text). */
+export function entryFromRow(row: AuditRow, where: string): AuditEntry {
+  const fail = (why: string): never => {
+    throw new SigrunError("AUDIT_CORRUPT", `${where}: ${why}`);
+  };
+  if (typeof row.data !== "string" || row.data.length > MAX_LINE_BYTES) return fail("data: expected text");
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch {
+    return fail("data: not json");
+  }
+  const e = checkEntry(
+    { v: row.v, seq: row.seq, time: row.time, type: row.type, data, prev: row.prev, hash: row.hash },
+    where,
+  );
+  if (canonicalJson(e.data) !== row.data) fail("data: not in canonical form");
+  return e;
+}
+
+function checkEntry(raw: unknown, where: string): AuditEntry {
+  const fail = (why: string): never => {
+    throw new SigrunError("AUDIT_CORRUPT", `${where}: ${why}`);
+  };
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail("expected an object");
   const o = raw as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(",");
@@ -75,13 +115,10 @@ export function parseEntry(line: string, where: string): AuditEntry {
   if (typeof o.hash !== "string" || !HEX64_RE.test(o.hash)) fail("hash: expected 64 hex digits");
   if (typeof o.data !== "object" || o.data === null || Array.isArray(o.data))
     fail("data: expected an object");
-  const e = o as unknown as AuditEntry;
-  let canonical: string;
   try {
-    canonical = canonicalJson(e);
+    canonicalJson(o.data);
   } catch {
-    return fail("data: not canonical json");
+    fail("data: not canonical json");
   }
-  if (canonical !== line) fail("not in canonical form");
-  return e;
+  return o as unknown as AuditEntry;
 }

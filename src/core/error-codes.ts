@@ -63,6 +63,7 @@ export const ERROR_CODES = [
   "TRANSPORT_ERROR",
   "TOO_LARGE",
   "INTERRUPTED",
+  "STATE_MIGRATION_REQUIRED",
   // attest
   "ATTESTATION_INVALID",
 ] as const;

@@ -1,9 +1,9 @@
-// Fault: the agent is killed with SIGKILL while a script runs, and the audit log is left with a torn last
-// line (as if killed during an append). Expected after restart: the audit chain verifies (the torn line is
-// cut and recorded), the interrupted job is answered INTERRUPTED and never run twice, and the inbox file
-// that was being processed was not lost.
+// Fault: the agent is killed with SIGKILL while a script runs, and the database's write-ahead log is left
+// with a torn frame (as if killed in the middle of a commit). Expected after restart: the audit chain
+// verifies, the interrupted job is answered INTERRUPTED and never run twice, and the inbox file that was
+// being processed was not lost.
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { readReceiptUnverified } from "../../src/agent/index.js";
@@ -24,14 +24,16 @@ test("agent-kill-during-run: kill -9 mid-run → INTERRUPTED after restart, chai
   mkdirSync(inbox);
   const args = ["--trust", join(d.path, "trusted"), "--state", state, "--host-id", "h1", "--inbox", inbox];
   const a = await spawnAgent(args);
-  const log = join(state, "audit.log");
+  const db = join(state, "state.db");
+  const ran = () => readAuditEntries(db).some((e) => e.type === "run"); // read-only, while the agent runs
   writeFileSync(join(inbox, ".slow.tmp"), await stubBundle([owner], { op: { op: "sleep", ms: 30_000 } }));
-  const { renameSync } = await import("node:fs");
   renameSync(join(inbox, ".slow.tmp"), join(inbox, "slow.sgb"));
-  for (let i = 0; i < 200 && !readFileSync(log, "utf8").includes('"type":"run"'); i++) await sleep(50);
-  assert.ok(readFileSync(log, "utf8").includes('"type":"run"'), "the run did not start");
+  for (let i = 0; i < 200 && !ran(); i++) await sleep(50);
+  assert.ok(ran(), "the run did not start");
   await a.kill9();
-  appendFileSync(log, '{"data":{"job":"torn'); // a crash in the middle of an append
+  // a crash in the middle of a commit: a partial frame at the end of the write-ahead log
+  assert.ok(existsSync(`${db}-wal`));
+  appendFileSync(`${db}-wal`, Buffer.alloc(1000, 0x5a));
   assert.ok(existsSync(join(inbox, "slow.sgb")), "the inbox file must stay until its receipt is durable");
 
   const b = await spawnAgent(args);
@@ -44,11 +46,11 @@ test("agent-kill-during-run: kill -9 mid-run → INTERRUPTED after restart, chai
   } finally {
     assert.equal(await b.stop(), 0, b.stderr());
   }
-  const v = cli(["audit", "verify", log, "--host-pub", join(state, "host.pub"), "--json"]);
+  const v = cli(["audit", "verify", db, "--host-pub", join(state, "host.pub"), "--json"]);
   assert.equal(v.status, 0, v.stderr);
-  const entries = readAuditEntries(log);
+  const entries = readAuditEntries(db);
   assert.equal(entries.filter((e) => e.type === "run").length, 1, "ran once only");
-  assert.equal(entries.filter((e) => e.type === "recovery").length, 1);
+  assert.equal(entries.filter((e) => e.type === "recovery").length, 1, "the unclean stop is recorded");
   assert.equal(entries.filter((e) => e.type === "interrupted").length, 1);
   d.cleanup();
 });

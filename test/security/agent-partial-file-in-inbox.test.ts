@@ -75,7 +75,7 @@ test("agent-partial-file-in-inbox: temp names are ignored, growing files wait, t
     await t.stop();
     await agent.close();
   }
-  const runs = readAuditEntries(join(state, "audit.log")).filter((e) => e.type === "run");
+  const runs = readAuditEntries(join(state, "state.db")).filter((e) => e.type === "run");
   assert.equal(runs.length, 2);
   assert.deepEqual(readdirSync(inbox).sort(), ["a.sgb.tmp", "done", "rejected"]);
   d.cleanup();

@@ -66,12 +66,10 @@ test("agent-replay: the same bundle over http, inbox and stdin runs once", async
   assert.equal(third.status, 50, third.stderr);
   assert.equal(readReceiptUnverified(third.stdout).predicate.error?.code, "REPLAY");
   // exactly one run produced an output
-  const runs = readdirSync(join(state, "jobs")).filter((j) =>
-    existsSync(join(state, "jobs", j, "work", "out.txt")),
-  );
+  const runs = readdirSync(join(state, "work")).filter((j) => existsSync(join(state, "work", j, "out.txt")));
   assert.equal(runs.length, 1);
   assert.equal(
-    cli(["audit", "verify", join(state, "audit.log"), "--host-pub", join(state, "host.pub")]).status,
+    cli(["audit", "verify", join(state, "state.db"), "--host-pub", join(state, "host.pub")]).status,
     0,
   );
   d.cleanup();

@@ -67,6 +67,6 @@ test("agent-unsigned-bundle: unsigned, untrusted, tampered and garbage bundles n
     await http.stop();
     await agent.close();
   }
-  assert.equal(readAuditEntries(join(d.path, "audit.log")).filter((e) => e.type === "run").length, 0);
+  assert.equal(readAuditEntries(join(d.path, "state.db")).filter((e) => e.type === "run").length, 0);
   d.cleanup();
 });

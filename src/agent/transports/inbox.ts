@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { Agent } from "../agent.js";
-import { writeDurable } from "../job-store.js";
+import { writeDurable } from "../durable-file.js";
 import type { Transport } from "./transport.js";
 
 export interface InboxOptions {

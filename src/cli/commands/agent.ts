@@ -33,7 +33,7 @@ export function register(program: Command): void {
     )
     .option("--config <file>", "agent.json (see `sigrun agent init`); flags override it")
     .option("--trust <dir|file>", "trusted signer keys (repeatable)", collect)
-    .option("--state <dir>", "state dir: host key, audit.log, replay.jsonl, jobs/")
+    .option("--state <dir>", "state dir: host key, state.db (jobs, replay set, audit chain), blobs/, work/")
     .option("--host-id <id>", "this host's name (default: the hostname)")
     .option("--groups <a,b>", "groups this host belongs to")
     .option("--workers <n>", "concurrent runs (default 2)")
@@ -111,6 +111,26 @@ export function register(program: Command): void {
       });
       await running.stop();
       if (o.json) process.stdout.write(`${JSON.stringify({ event: "stopped" })}\n`);
+    });
+
+  agent
+    .command("migrate-state <dir>")
+    .description(
+      "import a state dir of the JSON-lines layout (audit.log, replay.jsonl, jobs/) into state.db once; " +
+        "the old files move to DIR/legacy-<time>/ (stop the agent first)",
+    )
+    .option("--json", "print the report as JSON")
+    .action(async (dir: string, _o: unknown, cmd: Command) => {
+      // --json also belongs to `agent` (commander parses it there)
+      const o = cmd.optsWithGlobals() as { json?: boolean };
+      const { migrateState } = await import("../../agent/migrate-state.js");
+      const r = await migrateState(dir);
+      if (o.json) printJson(r);
+      else
+        process.stderr.write(
+          `migrated ${dir}: ${r.auditEntries} audit entries, ${r.jobs} jobs, ${r.replay} replay ids into state.db; ` +
+            `old files in ${r.legacyDir}\n`,
+        );
     });
 
   agent

@@ -1,35 +1,56 @@
 import type { Command } from "commander";
-import { printJson, readInput } from "../io.js";
+import { printJson, readInput, writeOutput } from "../io.js";
+
+/** A state directory stands for its state.db. */
+async function logPath(path: string): Promise<string> {
+  const { statSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ? join(path, "state.db") : path;
+}
 
 export function register(program: Command): void {
-  const audit = program.command("audit").description("show and verify the agent's hash-chained audit log");
+  const audit = program
+    .command("audit")
+    .description(
+      "show, verify and export a hash-chained audit log (the agent's state.db, a signer's --audit db)",
+    );
   audit
     .command("verify <log>")
     .description(
-      "check every entry's hash and link, sequence numbers and (with --host-pub) every signed checkpoint; " +
-        "AUDIT_CORRUPT names the first edited, deleted, inserted or reordered entry",
+      "check a log (SQLite database, state dir, or JSON-lines export): every entry's hash and link, sequence " +
+        "numbers and, with --host-pub, every signed checkpoint, the checkpoint cadence and the final checkpoint; " +
+        "AUDIT_CORRUPT names the problem (edited, deleted, inserted, reordered, truncated, checkpoint, " +
+        "checkpoint-missing, malformed) and the row or line",
     )
-    .option("--host-pub <file>", "host public key: verify checkpoint signatures")
+    .option("--host-pub <file>", "the writer's public key (agent host.pub, signer key): verify checkpoints")
     .option("--min-seq <n>", "the log must reach this sequence number (e.g. a receipt's audit seq)")
+    .option(
+      "--open",
+      "accept a log whose writer is still running (no final checkpoint); its tail is reported unprotected",
+    )
     .option("--json", "print the report as JSON")
-    .action(async (path: string, o: { hostPub?: string; minSeq?: string; json?: boolean }) => {
-      const { SigrunError } = await import("../../core/index.js");
-      const { parsePublicKey } = await import("../../keys/index.js");
-      const { verifyAuditFile } = await import("../../audit/index.js");
-      if (o.minSeq !== undefined && !/^\d{1,15}$/.test(o.minSeq))
-        throw new SigrunError("USAGE", "--min-seq: expected an integer");
-      const report = verifyAuditFile(path, {
-        hostPub: o.hostPub ? parsePublicKey(readInput(o.hostPub, "host public key"), o.hostPub) : undefined,
-        minSeq: o.minSeq === undefined ? undefined : Number(o.minSeq),
-      });
-      if (o.json) printJson({ ok: true, ...report });
-      else
+    .action(
+      async (path: string, o: { hostPub?: string; minSeq?: string; open?: boolean; json?: boolean }) => {
+        const { SigrunError } = await import("../../core/index.js");
+        const { parsePublicKey } = await import("../../keys/index.js");
+        const { verifyAudit } = await import("../../audit/index.js");
+        if (o.minSeq !== undefined && !/^\d{1,15}$/.test(o.minSeq))
+          throw new SigrunError("USAGE", "--min-seq: expected an integer");
+        const report = verifyAudit(await logPath(path), {
+          hostPub: o.hostPub ? parsePublicKey(readInput(o.hostPub, "host public key"), o.hostPub) : undefined,
+          minSeq: o.minSeq === undefined ? undefined : Number(o.minSeq),
+          open: o.open === true,
+        });
+        if (o.json) return printJson({ ok: true, ...report });
+        const sig = o.hostPub ? "signatures verified" : "signatures NOT checked: give --host-pub";
         process.stdout.write(
-          `audit log OK: ${report.entries} entries, head ${report.head.slice(0, 16)}…, ${report.checkpoints} checkpoints` +
-            `${o.hostPub ? " (signatures verified)" : " (signatures NOT checked: give --host-pub)"}, ` +
-            `${report.unsignedTail} entries after the last checkpoint${report.tornTail ? ", torn last line (crash during append)" : ""}\n`,
+          `audit log OK (${report.format}): ${report.entries} entries, head ${report.head.slice(0, 16)}…, ` +
+            `${report.checkpoints} checkpoints (${sig}), ${report.closed ? "closed cleanly" : "open"}, ` +
+            `${report.unsignedTail} entries after the last checkpoint (unprotected)` +
+            `${report.tornTail ? ", torn last line (crash during append)" : ""}\n`,
         );
-    });
+      },
+    );
   audit
     .command("show <log>")
     .description("print the entries (checked for syntax only; use verify for integrity)")
@@ -40,7 +61,9 @@ export function register(program: Command): void {
     )
     .action(async (path: string, o: { json?: boolean; type?: string }) => {
       const { readAuditEntries } = await import("../../audit/index.js");
-      const entries = readAuditEntries(path).filter((e) => o.type === undefined || e.type === o.type);
+      const entries = readAuditEntries(await logPath(path)).filter(
+        (e) => o.type === undefined || e.type === o.type,
+      );
       if (o.json) return printJson(entries);
       for (const e of entries) {
         const data = Object.entries(e.data)
@@ -49,5 +72,19 @@ export function register(program: Command): void {
           .join(" ");
         process.stdout.write(`${e.seq}\t${new Date(e.time).toISOString()}\t${e.type}\t${data}\n`);
       }
+    });
+  audit
+    .command("export <log>")
+    .description(
+      "write the log as canonical JSON lines (one entry a line, checkpoints included) for a log pipeline; " +
+        "the copy verifies with `sigrun audit verify FILE`",
+    )
+    .requiredOption("--jsonl", "JSON-lines output (the only format)")
+    .option("-o, --output <file>", "write to this file (atomically) instead of stdout")
+    .action(async (path: string, o: { output?: string }) => {
+      const { exportJsonl } = await import("../../audit/index.js");
+      const text = [...exportJsonl(await logPath(path))].join("");
+      if (o.output) writeOutput(o.output, text, { mode: 0o600 });
+      else process.stdout.write(text);
     });
 }
