@@ -40,7 +40,7 @@ function sigrun(party: keyof typeof dirs, args: string[], env: NodeJS.ProcessEnv
     env: {
       PATH: process.env.PATH,
       HOME: dirs[party],
-      SIGRUN_AUDIT_LOG: join(dirs[party], "audit.log"),
+      SIGRUN_AUDIT_LOG: join(dirs[party], "audit.db"),
       ...env,
     },
     encoding: "utf8",
@@ -153,12 +153,15 @@ const evidence = [
 
 describe("build-gated countersigning: A, M, H, L as separate processes", () => {
   it("the approver's audit log records the approval", () => {
-    const v = sigrun("A", ["audit", "show", "audit.log", "--json"]);
+    const v = sigrun("A", ["audit", "show", "audit.db", "--json"]);
     ok(v, "audit show");
     const entries = JSON.parse(v.stdout) as { type: string; data: Record<string, unknown> }[];
     assert.equal(entries[0]!.type, "build-approval");
     assert.equal(entries[0]!.data.build, "42");
-    ok(sigrun("A", ["audit", "verify", "audit.log"]), "audit verify");
+    // Hash chain and the approver-signed checkpoints.
+    const v2 = sigrun("A", ["audit", "verify", "audit.db", "--host-pub", "approver.pub", "--json"]);
+    ok(v2, "audit verify --host-pub");
+    assert.ok(JSON.parse(v2.stdout).checkpoints >= 1, v2.stdout);
   });
 
   it("openpgp: H countersigns, L verifies with gpgv and countersign --verify", {
@@ -196,7 +199,7 @@ describe("build-gated countersigning: A, M, H, L as separate processes", () => {
       ]),
       "export",
     );
-    ok(sigrun("H", ["audit", "verify", "audit.log"]), "H audit verify");
+    ok(sigrun("H", ["audit", "verify", "audit.db"]), "H audit verify");
     // Publish: H → L (signatures, release certificate); M's outputs as published.
     give("H", "L", [...inputs, "att.json", "approval.json", "approver.pub", "release.asc"]);
     give(
@@ -355,7 +358,7 @@ describe("build-gated countersigning: A, M, H, L as separate processes", () => {
     );
     assert.equal(existsSync(join(dirs.H, "sigs2", "app.tar.gz.sig")), false);
     assert.equal(existsSync(join(dirs.H, "sigs2", "SHA256SUMS.sig")), true);
-    const log = sigrun("H", ["audit", "show", "audit.log", "--json", "--type", "countersign"]);
+    const log = sigrun("H", ["audit", "show", "audit.db", "--json", "--type", "countersign"]);
     const entries = JSON.parse(log.stdout) as { data: Record<string, unknown> }[];
     assert.ok(entries.some((e) => e.data.decision === "refuse" && e.data.code === "DIGEST_MISMATCH"));
   });

@@ -35,7 +35,7 @@ function sigrun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args], {
       cwd: dir,
-      env: { ...process.env, SIGRUN_AUDIT_LOG: join(dir, "audit.log"), ...env },
+      env: { ...process.env, SIGRUN_AUDIT_LOG: join(dir, "audit.db"), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -53,7 +53,7 @@ function sigrun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: dir,
-    env: { ...process.env, SIGRUN_AUDIT_LOG: join(dir, "audit.log"), ...env },
+    env: { ...process.env, SIGRUN_AUDIT_LOG: join(dir, "audit.db"), ...env },
     encoding: "utf8",
   });
   assert.equal(r.status, 0, `${args.join(" ")}: ${r.stderr}`);

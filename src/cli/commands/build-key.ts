@@ -46,7 +46,7 @@ export function register(program: Command): void {
     )
     .option(
       "--audit <log>",
-      "the approver's audit log (default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.log)",
+      "the approver's audit log (SQLite; default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.db); its checkpoints are signed by the approver key",
     )
     .option("--force", "overwrite existing files in the output directory")
     .option("--json", "print a json summary on stdout (without the secret unless --print-env)");
@@ -67,7 +67,7 @@ export function register(program: Command): void {
         if (existsSync(join(o.output, f)))
           throw new SigrunError("IO_ERROR", `${join(o.output, f)}: exists; refusing to overwrite (--force)`);
     const approver = await openSigner(o.approverKey, o);
-    const audit = await openAuditSink(auditLogPath(o.audit));
+    const audit = await openAuditSink(auditLogPath(o.audit), approver);
     let made: Awaited<ReturnType<typeof newBuildKey>>;
     try {
       made = await newBuildKey({ build: o.build, approver, validMs, variant, audit, now: new Date() });

@@ -184,7 +184,7 @@ export function register(program: Command): void {
     .option("--namespace <ns>", "SSHSIG namespace (ssh format)", "file")
     .option(
       "--audit <log>",
-      "the signing host's audit log (default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.log)",
+      "the signing host's audit log (SQLite; default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.db)",
     )
     .option(
       "--verify",
