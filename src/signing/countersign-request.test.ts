@@ -60,8 +60,8 @@ describe("countersign request message", () => {
 });
 
 describe("countersign request check", () => {
-  it("rejects without a verifier, and maps a verifier failure to its code", () => {
-    assert.deepEqual(checkCountersignRequest(undefined, req(), new Uint8Array(3)), {
+  it("rejects without a verifier, and maps a verifier failure to its code", async () => {
+    assert.deepEqual(await checkCountersignRequest(undefined, req(), new Uint8Array(3)), {
       ok: false,
       code: "SIGNER_UNTRUSTED",
       reason: "this signer verifies no build approvals (no --approver-pub)",
@@ -69,12 +69,12 @@ describe("countersign request check", () => {
     const failing = () => {
       throw new SigrunError("EXPIRED", "old");
     };
-    const c = checkCountersignRequest(failing, req(), new Uint8Array(3));
+    const c = await checkCountersignRequest(failing, req(), new Uint8Array(3));
     assert.equal(c.ok, false);
     assert.equal(!c.ok && c.code, "EXPIRED");
-    assert.equal(checkCountersignRequest(() => facts, req(), new Uint8Array(3)).ok, true);
+    assert.equal((await checkCountersignRequest(async () => facts, req(), new Uint8Array(3))).ok, true);
     const other = { ...facts, attestation: { ...facts.attestation, subject: "other" } };
-    assert.equal(checkCountersignRequest(() => other, req(), new Uint8Array(3)).ok, false);
+    assert.equal((await checkCountersignRequest(() => other, req(), new Uint8Array(3))).ok, false);
   });
 });
 

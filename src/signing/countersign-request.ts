@@ -35,18 +35,22 @@ export interface CountersignReview {
  * verified facts, or throws a SigrunError whose code becomes the reject code (ATTESTATION_INVALID,
  * DIGEST_MISMATCH, EXPIRED, SIGNER_UNTRUSTED, SIGNATURE_INVALID, …).
  */
-export type CountersignVerifier = (name: string, data: Uint8Array, evidence: Uint8Array) => CountersignReview;
+export type CountersignVerifier = (
+  name: string,
+  data: Uint8Array,
+  evidence: Uint8Array,
+) => CountersignReview | Promise<CountersignReview>;
 
 export type CountersignCheck =
   | { readonly ok: true; readonly review: CountersignReview }
   | { readonly ok: false; readonly code: string; readonly reason: string };
 
 /** The signer's check of a countersign request; never throws for bad evidence, returns a rejection. */
-export function checkCountersignRequest(
+export async function checkCountersignRequest(
   verifier: CountersignVerifier | undefined,
   req: SignRequest,
   data: Uint8Array,
-): CountersignCheck {
+): Promise<CountersignCheck> {
   if (verifier === undefined)
     return {
       ok: false,
@@ -55,7 +59,7 @@ export function checkCountersignRequest(
     };
   if (req.evidence === undefined) return { ok: false, code: "ATTESTATION_INVALID", reason: "no evidence" };
   try {
-    const review = verifier(req.name, data, req.evidence);
+    const review = await verifier(req.name, data, req.evidence);
     if (review.attestation.subject !== req.name || review.attestation.sha256 !== toHex(req.sha256))
       return { ok: false, code: "ATTESTATION_INVALID", reason: "evidence is about another artifact" };
     return { ok: true, review };

@@ -66,7 +66,7 @@ export async function handleRequest(
   let review: RequestReview = { ...facts, context, ...(provenance ? { provenance } : {}) };
   let bundle: ReturnType<typeof checkBundleForReview> | undefined;
   if (req.kind === "countersign") {
-    const c = checkCountersignRequest(o.countersign, req, data);
+    const c = await checkCountersignRequest(o.countersign, req, data);
     if (!c.ok) return reject(c.code, c.reason, "signer");
     record({ ...facts, evidence: "verified", ...countersignAudit(c.review) });
     review = { ...review, countersign: c.review };

@@ -174,7 +174,7 @@ describe("remote countersign through a real relay", () => {
   }, async () => {
     const s = await session({
       files: ["dist/app.tar.gz", "dist/notes.txt"],
-      signerArgs: ["--approver-pub", "approver.pub"],
+      signerArgs: ["--approver-pub", "approver.pub", "--countersign-audit", "h-audit.db"],
     });
     assert.equal(s.signer.code, 0, s.signer.stderr);
     assert.equal(s.init.code, 0, s.init.stderr);
@@ -188,6 +188,18 @@ describe("remote countersign through a real relay", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     assert.ok(audit.some((e) => e.evidence === "verified" && e.build === "42" && e.approver === approverId));
+    // H's hash-chained log has both decisions, with the build facts.
+    const chain = JSON.parse(run(["audit", "show", "h-audit.db", "--json", "--type", "countersign"])) as {
+      data: Record<string, unknown>;
+    }[];
+    assert.deepEqual(
+      chain.map((e) => [e.data.name, e.data.decision, e.data.build, e.data.approver]),
+      [
+        ["app.tar.gz", "sign", "42", approverId],
+        ["notes.txt", "sign", "42", approverId],
+      ],
+    );
+    run(["audit", "verify", "h-audit.db"]);
     run(["key", "export", "release.key", "--format", "openpgp", "-o", "release.asc"]);
     const home = mkdtempSync(join(tmpdir(), "sigrun-gpg-"));
     try {
@@ -242,13 +254,17 @@ describe("remote countersign through a real relay", () => {
     writeFileSync(join(dir, "swapped", "app.tar.gz"), "backdoored artifact\n");
     const s = await session({
       files: ["swapped/app.tar.gz"],
-      signerArgs: ["--approver-pub", "approver.pub"],
+      signerArgs: ["--approver-pub", "approver.pub", "--countersign-audit", "h-audit.db"],
       answers: "y\ny\n",
     });
     assert.equal(s.init.code, 42, s.init.stderr);
     assert.match(s.init.stderr, /DIGEST_MISMATCH/);
     assert.doesNotMatch(s.signer.stderr, /sign app\.tar\.gz/);
     assert.equal(existsSync(join(s.out, "app.tar.gz.asc")), false);
+    const chain = JSON.parse(run(["audit", "show", "h-audit.db", "--json", "--type", "countersign"])) as {
+      data: Record<string, unknown>;
+    }[];
+    assert.deepEqual([chain.at(-1)!.data.decision, chain.at(-1)!.data.code], ["refuse", "DIGEST_MISMATCH"]);
   });
 
   it("a signer without --approver-pub rejects countersign requests (SIGNER_UNTRUSTED)", async () => {

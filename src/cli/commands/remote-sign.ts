@@ -3,7 +3,8 @@ import { createInterface } from "node:readline";
 import { ReadStream } from "node:tty";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { printJson, readInput, readSecret } from "../io.js";
+import { countersignVerifier, logCountersign, openCountersignAudit } from "../countersign-remote.js";
+import { printJson, readInput } from "../io.js";
 import { connectRelayCli, sharedSecret } from "./sign.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
@@ -27,6 +28,7 @@ interface RemoteSignOptions extends KeyOptions {
   requireProvenance?: boolean;
   approverPub?: string;
   nonceEnv?: string;
+  countersignAudit?: string;
   json?: boolean;
 }
 
@@ -107,23 +109,6 @@ function questioner(answersFile: string | undefined, stdinFree: boolean) {
   };
 }
 
-/** `--approver-pub` (and `--nonce-env`): the verifier of countersign requests' build evidence. */
-async function countersignVerifier(o: RemoteSignOptions) {
-  if (o.approverPub === undefined) {
-    if (o.nonceEnv !== undefined) throw new SigrunError("USAGE", "--nonce-env requires --approver-pub");
-    return {};
-  }
-  const { checkEvidence, parseBuildSecret } = await import("../../attest/index.js");
-  const { parsePublicKey } = await import("../../keys/index.js");
-  const approverPub = parsePublicKey(readInput(o.approverPub, "approver public key"), o.approverPub);
-  const nonceText = o.nonceEnv !== undefined ? readSecret({ env: o.nonceEnv }, "build nonce") : undefined;
-  const nonce = nonceText !== undefined ? parseBuildSecret(nonceText, "mac") : undefined;
-  return {
-    countersign: (name: string, data: Uint8Array, evidence: Uint8Array) =>
-      checkEvidence(evidence, name, data, { approverPub, now: new Date(), ...(nonce ? { nonce } : {}) }),
-  };
-}
-
 export function register(program: Command): void {
   const cmd = program
     .command("remote-sign [join]")
@@ -166,6 +151,10 @@ export function register(program: Command): void {
     .option(
       "--nonce-env <var>",
       "countersign, MAC variant: read the build nonce from this environment variable",
+    )
+    .option(
+      "--countersign-audit <log>",
+      "hash-chained log of countersign decisions (default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.db)",
     )
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (join: string | undefined, o: RemoteSignOptions) => {
@@ -218,6 +207,7 @@ export function register(program: Command): void {
       o.policy === undefined ? undefined : Buffer.from(readInput(o.policy, "policy")).toString("utf8");
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
+    const chain = await openCountersignAudit(o);
     const signer = await openSigner(o.key, o);
     // Ctrl-C / SIGTERM: tell the initiator (error INTERRUPTED) instead of leaving it waiting.
     const ac = new AbortController();
@@ -245,8 +235,8 @@ export function register(program: Command): void {
           if (o.yes) return true;
           return q.ask("join this session? [y/N]");
         },
-        ...(await countersignVerifier(o)),
-        approve: async (r) => {
+        ...(await countersignVerifier(o, chain)),
+        approve: logCountersign(chain, async (r) => {
           process.stderr.write(`${signing.describeRequest(r)}\n`);
           if (r.countersign) process.stderr.write(`${signing.describeCountersign(r.countersign)}\n`);
           if (policy) {
@@ -260,7 +250,7 @@ export function register(program: Command): void {
             reason: yes ? "approved by the reviewer" : "declined by the reviewer",
             by: q.by,
           };
-        },
+        }),
         ...(maxSignatures !== undefined ? { maxSignatures } : {}),
         idleTimeoutMs: parseDuration(o.idleTimeout, "--idle-timeout"),
         audit: (entry) => {
@@ -293,6 +283,7 @@ export function register(program: Command): void {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       await signer.close();
+      await chain?.close();
     }
   });
 }
