@@ -119,6 +119,30 @@ describe("attestations file", () => {
   });
 });
 
+describe("attestation tampering", () => {
+  it("any single-bit flip of an attestation line is refused (parse error or a refusal)", async () => {
+    const f = await fixture();
+    const bytes = encodeAttestations([f.attestations[0]!]);
+    let checked = 0;
+    for (let i = 0; i < bytes.byteLength - 1; i += 5) {
+      const bad = new Uint8Array(bytes);
+      bad[i]! ^= 0x01;
+      let envs: ReturnType<typeof parseAttestations>;
+      try {
+        envs = parseAttestations(bad);
+      } catch (e) {
+        assert.ok(isSigrunError(e), `flip at ${i}: uncoded error`);
+        checked++;
+        continue;
+      }
+      const { report } = await runCountersign(f, { attestations: envs, artifacts: [f.artifacts[0]!] });
+      assert.equal(report.decisions[0]!.decision, "refuse", `flip at ${i}`);
+      checked++;
+    }
+    assert.ok(checked > 50);
+  });
+});
+
 describe("countersign", () => {
   it("signs every attested artifact with the release key and audit-logs each decision", async () => {
     const f = await fixture();
