@@ -1,4 +1,15 @@
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { dirname } from "node:path";
 import { SigrunError } from "../core/index.js";
 
 /** Reads a file the user named, mapping failures to IO_ERROR with the path. */
@@ -16,7 +27,8 @@ export function readInput(path: string, what = "file"): Uint8Array {
 }
 
 /**
- * Writes a file atomically (temp name + rename) so a crash never leaves a half-written output.
+ * Writes a file atomically (temp name in the same directory + fsync + rename + directory fsync) so a crash
+ * never leaves a half-written output.
  * `mode` 0o600 for secrets. Refuses to overwrite unless `overwrite`.
  */
 export function writeOutput(
@@ -27,14 +39,38 @@ export function writeOutput(
   if (!opts.overwrite && existsSync(path))
     throw new SigrunError("IO_ERROR", `${path}: exists; refusing to overwrite`);
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  let fd = -1;
   try {
-    writeFileSync(tmp, data, { mode: opts.mode ?? 0o644, flag: "wx" });
+    fd = openSync(tmp, "wx", opts.mode ?? 0o644);
     if (opts.mode !== undefined) chmodSync(tmp, opts.mode);
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    for (let off = 0; off < bytes.byteLength; ) off += writeSync(fd, bytes, off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = -1;
     renameSync(tmp, path);
+    syncDir(dirname(path));
   } catch (err) {
+    if (fd >= 0) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {}
     throw new SigrunError("IO_ERROR", `${path}: ${(err as NodeJS.ErrnoException).code ?? "cannot write"}`, {
       cause: err,
     });
+  }
+}
+
+/** fsync a directory so a rename in it survives a crash (best effort where directories cannot be opened). */
+function syncDir(dir: string): void {
+  let fd = -1;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // some platforms refuse fsync on a directory; the file itself is already synced
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
 }
 

@@ -16,6 +16,8 @@ export { canonicalJson } from "./canonical-json.js";
 export type { Clock } from "./clock.js";
 export { fixedClock, systemClock } from "./clock.js";
 export { randomBytes, secretsEqual, sha256, sha256Hex } from "./digest.js";
+export type { DsseEnvelope, DsseParseOptions, DsseSignature } from "./dsse.js";
+export { encodeEnvelope, envelopePayload, newEnvelope, pae, parseEnvelope } from "./dsse.js";
 export { formatTime, parseDuration, parseTime } from "./duration.js";
 export type { ErrorCode } from "./error-codes.js";
 export { ERROR_CODES, isErrorCode } from "./error-codes.js";

@@ -1,5 +1,6 @@
 export type { CheckedBundle } from "./bundle-request.js";
 export { checkBundleForReview, verifyRemoteBundleSignature } from "./bundle-request.js";
+export type { CountersignReview, CountersignVerifier } from "./countersign-request.js";
 export type { InitiatorOptions, InitiatorResult, JoinInfo, SignItem } from "./initiator.js";
 export { runInitiator } from "./initiator.js";
 export { defaultContext, joinBlock, stepSummary } from "./join-banner.js";
@@ -11,6 +12,7 @@ export type { ProvenanceClaims, VerifyProvenanceOptions } from "./provenance.js"
 export { githubActionsToken, provenanceAudience, verifyProvenance } from "./provenance.js";
 export type { Approver, Decision, RequestReview, SessionReview } from "./review.js";
 export { describeRequest, describeSession, provenanceLine, safeText } from "./review.js";
+export { describeCountersign } from "./review-countersign.js";
 export type { AuditEntry, SignerResult, SignerSessionOptions } from "./signer.js";
 export { inspectJoin, runSigner } from "./signer.js";
 export { SIGNER_SCHEMA, signerPolicy } from "./signer-policy.js";

@@ -36,6 +36,8 @@ export interface SignItem {
   readonly name: string;
   readonly data: Uint8Array;
   readonly format: RemoteFormat;
+  /** A `countersign` request: the build evidence (approval + attestation lines) sent with the artifact. */
+  readonly evidence?: Uint8Array;
 }
 
 export interface JoinInfo {
@@ -183,11 +185,12 @@ async function sendRequest(link: SecureLink, reqId: number, item: SignItem): Pro
     "request",
     encodeRequest({
       reqId,
-      kind: item.format === "bundle" ? "bundle" : "file",
+      kind: item.evidence !== undefined ? "countersign" : item.format === "bundle" ? "bundle" : "file",
       name: item.name,
       size: item.data.byteLength,
       sha256,
       format: item.format,
+      ...(item.evidence !== undefined ? { evidence: item.evidence } : {}),
     }),
   );
   const chunk = link.channel.maxPlaintextBytes;

@@ -16,13 +16,14 @@ import {
  *   confirm  i→s [tag(32)]
  *   ready    s→i [signingKeyId text, algorithm text, maxSignatures]
  *   request  i→s [reqId, kind "file"|"bundle", name, size, sha256(32), format]  + data frames (size bytes)
+ *            kind "countersign": [..., format, evidence bytes]  (§6.2: approval + attestation, JSON lines)
  *   response s→i [reqId, signature]
  *   reject   both [reqId (0 = whole session), code, reason]
  *   error    both [code, reason]
  *   close    both [reason]
  *   provenance i→s [token text]   (optional, right after ready)
  */
-export const REQUEST_KINDS = ["file", "bundle"] as const;
+export const REQUEST_KINDS = ["file", "bundle", "countersign"] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 export const REMOTE_FORMATS = ["raw", "ssh", "openpgp", "bundle"] as const;
 export type RemoteFormat = (typeof REMOTE_FORMATS)[number];
@@ -33,6 +34,7 @@ export const MESSAGE_CAPS = {
   maxCode: 64,
   maxSignature: 16 * 1024,
   maxArtifactBytes: 256 * 1024 * 1024,
+  maxEvidence: 16 * 1024,
 } as const;
 
 const LIMITS = { maxBytes: 64 * 1024, maxDepth: 1, maxItems: 8, maxString: 32 * 1024 };
@@ -44,6 +46,8 @@ export interface SignRequest {
   readonly size: number;
   readonly sha256: Uint8Array;
   readonly format: RemoteFormat;
+  /** kind "countersign" only: the build evidence (approval + attestation lines). */
+  readonly evidence?: Uint8Array;
 }
 
 export interface Ready {
@@ -101,12 +105,15 @@ function checkName(name: string): string {
 }
 
 export function encodeRequest(r: SignRequest): Uint8Array {
-  return cborEncode([r.reqId, r.kind, checkName(r.name), r.size, r.sha256, r.format]);
+  const base = [r.reqId, r.kind, checkName(r.name), r.size, r.sha256, r.format];
+  if ((r.kind === "countersign") !== (r.evidence !== undefined))
+    throw new SigrunError("USAGE", "request: evidence goes with kind countersign only");
+  return cborEncode(r.evidence !== undefined ? [...base, r.evidence] : base);
 }
 
 export function decodeRequest(b: Uint8Array): SignRequest {
   return guard("request", () => {
-    const a = decode(b, "request", 6);
+    const a = decodeRequestArray(b);
     const kind = asText(a[1], "kind", 16);
     if (!(REQUEST_KINDS as readonly string[]).includes(kind))
       throw new SigrunError("CHANNEL_ERROR", `request.kind: unknown ${kind}`);
@@ -122,8 +129,26 @@ export function decodeRequest(b: Uint8Array): SignRequest {
       size: asUint(a[3], "size", MESSAGE_CAPS.maxArtifactBytes),
       sha256: asBytes(a[4], "sha256", 32),
       format: format as RemoteFormat,
+      ...countersignEvidence(kind, a),
     };
   });
+}
+
+/** A request is 6 items, 7 for kind countersign (the evidence, §6.2). */
+function decodeRequestArray(b: Uint8Array): readonly CborValue[] {
+  try {
+    return asArray(cborDecode(b, LIMITS), "request", 6, 7);
+  } catch (err) {
+    throw new SigrunError("CHANNEL_ERROR", `request: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function countersignEvidence(kind: string, a: readonly CborValue[]): { evidence?: Uint8Array } {
+  if ((kind === "countersign") !== (a.length === 7))
+    throw new SigrunError("CHANNEL_ERROR", "request: evidence goes with kind countersign only");
+  if (kind === "countersign" && a[5] === "bundle")
+    throw new SigrunError("CHANNEL_ERROR", "request: kind countersign takes raw, ssh or openpgp");
+  return a.length === 7 ? { evidence: asBytes(a[6], "evidence", 1, MESSAGE_CAPS.maxEvidence) } : {};
 }
 
 export const encodeResponse = (reqId: number, signature: Uint8Array) => cborEncode([reqId, signature]);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { bytesEqual, concatBytes, SigrunError, toHex } from "../core/index.js";
 import { signFile } from "../keys/index.js";
 import { checkBundleForReview, signCheckedBundle } from "./bundle-request.js";
+import { checkCountersignRequest, countersignAudit } from "./countersign-request.js";
 import type { SecureLink } from "./link.js";
 import { encodeReject, encodeResponse, type SignRequest } from "./messages.js";
 import type { ProvenanceClaims } from "./provenance.js";
@@ -32,7 +33,7 @@ export async function receiveData(
 }
 
 export async function handleRequest(
-  o: Pick<SignerSessionOptions, "signer" | "approve" | "onProgress">,
+  o: Pick<SignerSessionOptions, "signer" | "approve" | "onProgress" | "countersign">,
   link: SecureLink,
   req: SignRequest,
   data: Uint8Array,
@@ -64,6 +65,12 @@ export async function handleRequest(
   if (overCap) return reject("LIMIT_EXCEEDED", "signature cap reached for this session", "signer");
   let review: RequestReview = { ...facts, context, ...(provenance ? { provenance } : {}) };
   let bundle: ReturnType<typeof checkBundleForReview> | undefined;
+  if (req.kind === "countersign") {
+    const c = await checkCountersignRequest(o.countersign, req, data);
+    if (!c.ok) return reject(c.code, c.reason, "signer");
+    record({ ...facts, evidence: "verified", ...countersignAudit(c.review) });
+    review = { ...review, countersign: c.review };
+  }
   if (req.kind === "bundle") {
     try {
       bundle = checkBundleForReview(data);

@@ -1,4 +1,5 @@
 import { toHex } from "../core/index.js";
+import type { CountersignReview } from "./countersign-request.js";
 import type { RemoteFormat } from "./messages.js";
 import type { ProvenanceClaims } from "./provenance.js";
 
@@ -15,11 +16,13 @@ export interface SessionReview {
 /** One request as the signer will sign it: every value here was recomputed by the signer itself. */
 export interface RequestReview {
   readonly reqId: number;
-  readonly kind: "file" | "bundle";
+  readonly kind: "file" | "bundle" | "countersign";
   readonly name: string;
   readonly size: number;
   readonly sha256: string;
   readonly format: RemoteFormat;
+  /** Countersign requests: the build evidence the signer verified itself. */
+  readonly countersign?: CountersignReview;
   readonly context: string;
   /** Verified CI provenance of the initiator, when it sent a token and an issuer is trusted. */
   readonly provenance?: ProvenanceClaims;

@@ -1,5 +1,6 @@
 import { SigrunError } from "../core/index.js";
 import { createPolicyEngine } from "../policy/index.js";
+import { COUNTERSIGN_SCHEMA, countersignContext } from "./countersign-request.js";
 import type { Decision, RequestReview, SessionReview } from "./review.js";
 
 /**
@@ -14,7 +15,7 @@ entity Initiator = {
 };
 entity Artifact = { "name": String, "sha256": String, "size": Long, "format": String, "kind": String };
 action "sign" appliesTo { principal: [Initiator], resource: [Artifact], context: {} };
-`;
+${COUNTERSIGN_SCHEMA}`;
 
 export type PolicyApprover = (review: RequestReview) => Decision;
 
@@ -26,9 +27,9 @@ export function signerPolicy(policyText: string, session: SessionReview): Policy
     const resource = { type: "Artifact", id: r.name };
     const d = engine.authorize({
       principal,
-      action: { type: "Action", id: "sign" },
+      action: { type: "Action", id: r.countersign ? "countersign" : "sign" },
       resource,
-      context: {},
+      context: r.countersign ? countersignContext(r.countersign) : {},
       entities: [
         {
           uid: principal,

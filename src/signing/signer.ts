@@ -11,6 +11,7 @@ import {
   sasWords,
   signerKeyIdBytes,
 } from "../session/index.js";
+import type { CountersignVerifier } from "./countersign-request.js";
 import { type RelayLike, SecureLink } from "./link.js";
 import {
   decodeClose,
@@ -39,6 +40,8 @@ export interface SignerSessionOptions {
   /** Shows the session and asks whether to join; false declines (the initiator is told). */
   readonly reviewSession: (s: SessionReview) => Promise<boolean>;
   readonly approve: Approver;
+  /** Verifies the build evidence of `countersign` requests; without it they are rejected. */
+  readonly countersign?: CountersignVerifier;
   /** Local cap; the effective cap is the smaller of this and the join string's. */
   readonly maxSignatures?: number;
   readonly idleTimeoutMs: number;

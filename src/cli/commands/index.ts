@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { register as agent } from "./agent.js";
+import { register as attest } from "./attest.js";
 import { register as audit } from "./audit.js";
+import { register as buildKey } from "./build-key.js";
 import { register as bundle } from "./bundle.js";
+import { register as countersign } from "./countersign.js";
 import { register as demo } from "./demo.js";
 import { register as key } from "./key.js";
 import { register as keygen } from "./keygen.js";
@@ -23,8 +26,11 @@ import { register as verifyFile } from "./verify-file.js";
 /** Every verb registers itself here; keep the list sorted. One file per verb in this folder. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   agent,
+  attest,
   audit,
+  buildKey,
   bundle,
+  countersign,
   demo,
   key,
   keygen,

@@ -9,8 +9,11 @@ type Register = (program: Command) => void;
  */
 export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   agent: async () => (await import("./agent.js")).register,
+  attest: async () => (await import("./attest.js")).register,
   audit: async () => (await import("./audit.js")).register,
+  "build-key": async () => (await import("./build-key.js")).register,
   bundle: async () => (await import("./bundle.js")).register,
+  countersign: async () => (await import("./countersign.js")).register,
   demo: async () => (await import("./demo.js")).register,
   key: async () => (await import("./key.js")).register,
   keygen: async () => (await import("./keygen.js")).register,

@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { ReadStream } from "node:tty";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
+import { countersignVerifier, logCountersign, openCountersignAudit } from "../countersign-remote.js";
 import { printJson, readInput } from "../io.js";
 import { connectRelayCli, sharedSecret } from "./sign.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
@@ -25,6 +26,9 @@ interface RemoteSignOptions extends KeyOptions {
   oidcIssuer?: string;
   oidcJwks?: string;
   requireProvenance?: boolean;
+  approverPub?: string;
+  nonceEnv?: string;
+  countersignAudit?: string;
   json?: boolean;
 }
 
@@ -154,6 +158,18 @@ export function register(program: Command): void {
       "--require-provenance",
       "refuse initiators without a valid provenance token (needs --oidc-issuer)",
     )
+    .option(
+      "--approver-pub <file>",
+      "accept countersign requests for builds approved by this key (sigrun build-key new); else they are rejected",
+    )
+    .option(
+      "--nonce-env <var>",
+      "countersign, MAC variant: read the build nonce from this environment variable",
+    )
+    .option(
+      "--countersign-audit <log>",
+      "hash-chained log of countersign decisions (default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.db)",
+    )
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (join: string | undefined, o: RemoteSignOptions) => {
     const { parseDuration } = await import("../../core/index.js");
@@ -203,12 +219,14 @@ export function register(program: Command): void {
       o.policy === undefined ? undefined : Buffer.from(readInput(o.policy, "policy")).toString("utf8");
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
+    const chain = await openCountersignAudit(o);
     const signer = await openSigner(o.key, o);
     // Fail before joining when the audit log cannot be written (a later failure is reported to the peer).
     let auditLog: Awaited<ReturnType<typeof openAudit>> | undefined;
     try {
       if (o.audit !== undefined) auditLog = await openAudit(o.audit, signer);
     } catch (err) {
+      await chain?.close();
       await signer.close();
       throw err;
     }
@@ -238,8 +256,10 @@ export function register(program: Command): void {
           if (o.yes) return true;
           return q.ask("join this session? [y/N]");
         },
-        approve: async (r) => {
+        ...(await countersignVerifier(o, chain)),
+        approve: logCountersign(chain, async (r) => {
           process.stderr.write(`${signing.describeRequest(r)}\n`);
+          if (r.countersign) process.stderr.write(`${signing.describeCountersign(r.countersign)}\n`);
           if (policy) {
             const d = policy(r);
             process.stderr.write(`policy: ${d.approved ? "allow" : "deny"} (${d.reason})\n`);
@@ -251,7 +271,7 @@ export function register(program: Command): void {
             reason: yes ? "approved by the reviewer" : "declined by the reviewer",
             by: q.by,
           };
-        },
+        }),
         ...(maxSignatures !== undefined ? { maxSignatures } : {}),
         idleTimeoutMs: parseDuration(o.idleTimeout, "--idle-timeout"),
         audit: async ({ event, time: _time, ...data }) => {
@@ -284,6 +304,7 @@ export function register(program: Command): void {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       try {
+        await chain?.close();
         await auditLog?.close(); // the final checkpoint, signed while the key is still open
       } finally {
         await signer.close();

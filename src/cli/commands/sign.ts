@@ -64,6 +64,8 @@ interface SignCliOptions extends KeyOptions {
   responseTimeout: string;
   joinFile?: string;
   provenance?: string;
+  attestations?: string;
+  approval?: string;
   output?: string;
   force?: boolean;
   json?: boolean;
@@ -124,7 +126,10 @@ async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
   const joinTimeoutMs = parseDuration(o.joinTimeout, "--join-timeout");
   const responseTimeoutMs = parseDuration(o.responseTimeout, "--response-timeout");
   const context = o.context ?? defaultContext(process.env);
-  const items = files.map((file) => ({ name: basename(file), data: readInput(file, "file"), format }));
+  const items = await withEvidence(
+    files.map((file) => ({ name: basename(file), data: readInput(file, "file"), format })),
+    o,
+  );
   const outs = files.map((f) => outputPath(f, format, o.output));
   if (!o.force && format !== "bundle") {
     for (const out of outs)
@@ -178,6 +183,30 @@ async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
   }
 }
 
+/** `--attestations` + `--approval`: each item becomes a `countersign` request carrying its build evidence. */
+async function withEvidence<T extends { name: string; format: string }>(
+  items: T[],
+  o: SignCliOptions,
+): Promise<(T & { evidence?: Uint8Array })[]> {
+  if (o.attestations === undefined && o.approval === undefined) return items;
+  if (o.attestations === undefined || o.approval === undefined)
+    throw new SigrunError("USAGE", "countersign requests need both --attestations and --approval");
+  if (o.format === "bundle")
+    throw new SigrunError("USAGE", "countersign requests: --format raw, ssh or openpgp");
+  const { encodeEvidence, indexAttestations, parseAttestations } = await import("../../attest/index.js");
+  const approval = readInput(o.approval, "approval");
+  const byName = indexAttestations(parseAttestations(readInput(o.attestations, "attestations")));
+  return items.map((item) => {
+    const envs = byName.get(item.name) ?? [];
+    if (envs.length !== 1)
+      throw new SigrunError(
+        "ATTESTATION_INVALID",
+        `${item.name}: expected one attestation, found ${envs.length}`,
+      );
+    return { ...item, evidence: encodeEvidence(approval, envs[0]!) };
+  });
+}
+
 async function provenanceSource(source: string): Promise<(audience: string) => Promise<string>> {
   if (source !== "github") throw new SigrunError("USAGE", `--provenance: expected github, got ${source}`);
   const { githubActionsToken } = await import("../../signing/index.js");
@@ -221,6 +250,11 @@ export function register(program: Command): void {
       "--provenance <source>",
       "send a CI OIDC token bound to this session (github: GitHub Actions, needs id-token: write)",
     )
+    .option(
+      "--attestations <file>",
+      "remote countersign: the build's attestations (sigrun attest); the signer verifies them (with --approval)",
+    )
+    .option("--approval <file>", "remote countersign: the build's approval record (sigrun build-key new)")
     .option("-o, --output <dir>", "write signatures into this directory (default: beside each file)")
     .option("--force", "overwrite existing signature files")
     .option("--json", "print a json summary on stdout");
