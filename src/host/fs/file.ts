@@ -169,6 +169,7 @@ export class FileHandle {
   /** `file.write_in_place(content)`: write F; truncate and write, same inode. */
   writeInPlace(content: string): void {
     this.writeCheck();
+    refuseSharedInode(this.fd, this.fullPath());
     try {
       const bytes = Buffer.from(content, "utf8");
       ftruncateSync(this.fd, 0);
@@ -275,6 +276,7 @@ export class FileHandle {
     this.readCheck();
     checkFile(this.ctx, "write", dest.fullPath());
     dest.requireWriteMode();
+    refuseSharedInode(dest.fd, dest.fullPath());
     try {
       const size = fstatSync(dest.fd).size;
       if (!opts.force && size > 0) {
@@ -416,6 +418,20 @@ export function openFileIn(dir: DirHandle, name: string, opts: OpenFileOptions):
   } catch (err) {
     release(ctx, fd);
     throw err;
+  }
+}
+
+/**
+ * A regular file with more than one name (hard links) is changed under all of them by an in-place
+ * write, while Cedar saw one name only: refused (an atomic `write` replaces just the checked name).
+ */
+function refuseSharedInode(fd: number, path: string): void {
+  const st = fstatSync(fd);
+  if (st.isFile() && st.nlink > 1) {
+    throw new HostError(
+      "PermissionDenied",
+      `Permission denied: file has ${st.nlink} hard links; an in-place write would change it under names not authorized: ${path}`,
+    );
   }
 }
 
