@@ -63,12 +63,15 @@ test("no two arguments may produce the same tag (entity level)", () => {
   }
   // repeated flags produce the same tag with the same value ("true"): allowed
   const e = argumentsEntity(["-v", "-v", "/pub", ["--sort", "time"]]);
-  assert.deepEqual({ ...e.tags }, {
-    $ARG0: "-v",
-    "-v": "true",
-    $ARG1: "-v",
-    $ARG2: "/pub",
-    "/pub": "true",
-    "--sort": "time",
-  });
+  assert.deepEqual(
+    { ...e.tags },
+    {
+      $ARG0: "-v",
+      "-v": "true",
+      $ARG1: "-v",
+      $ARG2: "/pub",
+      "/pub": "true",
+      "--sort": "time",
+    },
+  );
 });
