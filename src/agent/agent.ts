@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog, type AuditTx } from "../audit/index.js";
-import { type TrustStore, type VerifiedBundle, verifyBundle, verifyOpensslBundle } from "../bundle/index.js";
+import { type TrustStore, type VerifiedBundle, verifySubmission } from "../bundle/index.js";
 import {
   type Clock,
   type ErrorCode,
@@ -267,8 +267,7 @@ export class Agent {
     const now = this.clock.now();
     if (this.opts.verify) return this.opts.verify(sub, now);
     const caps = { maxArchiveBytes: this.maxBundleBytes };
-    if (sub.sig) return verifyOpensslBundle(sub.bytes, sub.sig, { trust: this.opts.trust, caps });
-    return verifyBundle(sub.bytes, {
+    return verifySubmission(sub.bytes, sub.sig, {
       trust: this.opts.trust,
       threshold: this.opts.threshold,
       host: this.hostId,

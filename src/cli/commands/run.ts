@@ -13,6 +13,7 @@ interface RunFlags {
   trust: string[];
   opensslSig?: string;
   host?: string;
+  anyHost?: boolean;
   group: string[];
   maxOperations?: string;
   maxWallMs?: string;
@@ -59,7 +60,11 @@ export function register(program: Command): void {
     .option("--explain", "add `sigrun_explain`: every Cedar decision, policy warnings, error codes")
     .option("--trust <dir|file>", "bundle mode: trusted signer keys (repeatable)", collect, [])
     .option("--openssl-sig <file>", "bundle mode: the tar.gz is signed with `openssl dgst -sha256 -sign`")
-    .option("--host <name>", "bundle mode: this host's name, checked against the bundle's targets")
+    .option(
+      "--host <name>",
+      "bundle mode: this host's id, checked against the bundle's targets (default: the short hostname, as the agent)",
+    )
+    .option("--any-host", "bundle mode: skip the target check (run a bundle meant for another host)")
     .option("--group <name>", "bundle mode: a group of this host (repeatable)", collect, [])
     .option("--max-operations <n>", "interpreter operations per run")
     .option("--max-wall-ms <n>", "wall-clock limit in milliseconds")
@@ -127,14 +132,15 @@ export function register(program: Command): void {
       };
       if (bundle !== undefined) {
         // Nothing runs unless the bundle verifies; verification errors keep their own exit codes.
-        const { loadTrustStore, verifyBundle, verifyOpensslBundle } = await import("../../bundle/index.js");
+        const { loadTrustStore, localHostId, verifySubmission } = await import("../../bundle/index.js");
         if (o.trust.length === 0) throw new SigrunError("USAGE", "bundle mode: expected --trust");
+        if (o.anyHost && o.host !== undefined)
+          throw new SigrunError("USAGE", "give either --host or --any-host, not both");
         const trust = loadTrustStore(o.trust);
         const bytes = readInput(bundle, "bundle");
-        const v =
-          o.opensslSig !== undefined
-            ? verifyOpensslBundle(bytes, readInput(o.opensslSig, "signature"), { trust })
-            : verifyBundle(bytes, { trust, host: o.host, groups: o.group });
+        const sig = o.opensslSig === undefined ? undefined : readInput(o.opensslSig, "signature");
+        const host = o.anyHost ? undefined : (o.host ?? localHostId());
+        const v = verifySubmission(bytes, sig, { trust, host, groups: o.group });
         const file = (name: string): string => {
           const b = v.files.get(name);
           if (b === undefined) throw new SigrunError("BUNDLE_MALFORMED", `bundle: ${name} missing`);
