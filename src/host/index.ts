@@ -1,5 +1,12 @@
 export type { CheckOptions, HostContext, HostLog } from "./context.js";
 export { check } from "./context.js";
+export type { Filesystem, FilesystemOptions, Unit } from "./disk/df.js";
+export { filesystems, formatBytes } from "./disk/df.js";
+export type { CpuStats, DeviceStats, IoStatSnapshot } from "./disk/iostat.js";
+export { iostat, iostatText } from "./disk/iostat.js";
+export type { BlockDevice } from "./disk/lsblk.js";
+export { lsblk } from "./disk/lsblk.js";
+export { unmount } from "./disk/unmount.js";
 export type { ErrorSource, IoErrorKind } from "./errors.js";
 export { HostError, IO_ERROR_KINDS, isHostError, permissionDeniedMessage } from "./errors.js";
 export { findFiles, ls } from "./fs/commands-dir.js";

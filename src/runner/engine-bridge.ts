@@ -2,6 +2,7 @@ import type { Value } from "../script/index.js";
 import { Engine, Scope, V } from "../script/index.js";
 import type { ScriptArg } from "./args.js";
 import { Binder } from "./bind/binder.js";
+import { bindDisk } from "./bind/disk.js";
 import { formatScriptError, limitCode } from "./bind/format-error.js";
 import { bindFsCommands } from "./bind/fs-commands.js";
 import { bindFsHandles } from "./bind/fs-handles.js";
@@ -52,6 +53,7 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   bindFsCommands(b, input.host);
   bindFsHandles(b, input.host);
   bindSystem(b, input.host);
+  bindDisk(b, input.host);
   return { engine, binder: b };
 }
 
