@@ -55,3 +55,13 @@ export type { ProcessInfo } from "./sys/process.js";
 export { kill, ps } from "./sys/process.js";
 export type { UnameInfo } from "./sys/sysinfo.js";
 export { free, hostname, nproc, resolve, uname } from "./sys/sysinfo.js";
+export type { ServiceInfo, ServiceState } from "./sys/systemd.js";
+export {
+  daemonReload,
+  isActiveState,
+  SERVICE_STATES,
+  serviceStatus,
+  stateOf,
+  systemctlManager,
+  systemdUnitAction,
+} from "./sys/systemd.js";

@@ -135,7 +135,7 @@ export function filesystems(ctx: HostContext, opts: FilesystemOptions, style: Di
       st = statfsSync(m.file);
     } catch (err) {
       if (errnoCode(err) === "EACCES") continue;
-      throw new HostError("NixError", osErrorText(err), "DiskinfoErrorKind", style.plain);
+      throw new HostError("Other", osErrorText(err), "DiskinfoErrorKind", style.plain);
     }
     const total = Number(st.blocks) * Number(st.bsize);
     const avail = Number(st.bavail) * Number(st.bsize);

@@ -47,16 +47,6 @@ const DEV_FIELDS = [
   "svctm",
   "util_percent",
 ];
-const DISK_ERROR_KINDS = [
-  "AuthorizationError",
-  "InvalidPath",
-  "SystemError",
-  "PermissionDenied",
-  "TryFromIntError",
-  "IoError",
-  "Other",
-  "NixError",
-];
 
 const FS_FLOATS = new Set(["block_use_percent", "iuse_percent"]);
 
@@ -80,9 +70,6 @@ function snapshotValue(s: h.IoStatSnapshot): Value {
 
 /** Rex's disk-info SDK (`rhai-safe-disk-info`): df, iostat, lsblk, Filesystems, format_bytes, unmount. */
 export function bindDisk(b: Binder, ctx: HostContext): void {
-  b.module("DiskinfoErrorKind", {
-    constants: Object.fromEntries(DISK_ERROR_KINDS.map((k) => [k, V.str(k)])),
-  });
   b.module("Unit", {
     constants: {
       BYTES: V.custom("Unit", "BYTES"),
