@@ -47,14 +47,29 @@ export { closeAll, procFdAvailable } from "./fs/fd.js";
 export type { OpenFileOptions } from "./fs/file.js";
 export { checkFile, compileRegex, FileHandle, openFileFromPath, openFileIn } from "./fs/file.js";
 export { MAX_PATH_BYTES, validatePath } from "./path.js";
+export type { DmesgEntry } from "./sys/dmesg.js";
+export { dmesg } from "./sys/dmesg.js";
 export type { ExecArg, ExecuteOptions, ExecuteResult } from "./sys/execute.js";
 export { argumentsEntity, environmentEntity, execute } from "./sys/execute.js";
 export type { HttpResponse } from "./sys/network.js";
 export { DEFAULT_MAX_TEXT_BYTES, httpGet } from "./sys/network.js";
 export type { ProcessInfo } from "./sys/process.js";
 export { kill, ps } from "./sys/process.js";
+export type { SysctlEntry } from "./sys/sysctl.js";
+export { sysctlFind, sysctlRead, sysctlWrite } from "./sys/sysctl.js";
 export type { UnameInfo } from "./sys/sysinfo.js";
 export { free, hostname, nproc, resolve, uname } from "./sys/sysinfo.js";
+export type { Meminfo, Swapinfo } from "./sys/system-info.js";
+export {
+  cpuCount,
+  meminfoText,
+  memoryInfo,
+  swapInfo,
+  swapinfoText,
+  sysHostname,
+  systemInfo,
+  unameInfo,
+} from "./sys/system-info.js";
 export type { ServiceInfo, ServiceState } from "./sys/systemd.js";
 export {
   daemonReload,

@@ -9,6 +9,7 @@ import { bindFsCommands } from "./bind/fs-commands.js";
 import { bindFsHandles } from "./bind/fs-handles.js";
 import { bindFsValues } from "./bind/fs-values.js";
 import { bindMonitoring } from "./bind/monitoring.js";
+import { bindSysinfoMore } from "./bind/sysinfo-more.js";
 import { bindErrorKinds, bindSystem } from "./bind/system.js";
 import { bindSystemd } from "./bind/systemd.js";
 import type { EngineOutcome, EngineRunInput } from "./run-script.js";
@@ -58,6 +59,7 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   bindSystem(b, input.host);
   bindDisk(b, input.host);
   bindSystemd(b, input.host);
+  bindSysinfoMore(b, input.host);
   return { engine, binder: b };
 }
 

@@ -38,6 +38,8 @@ export const ERROR_KIND_MODULES: Record<string, readonly string[]> = {
     "InvalidParameter",
     "InvalidValue",
     "PrivilegeError",
+    "CapsError",
+    "ProcFsError",
     "Other",
   ],
   NetworkErrorKind: ["PermissionDenied", "AuthorizationError", "RequestError", "Other"],

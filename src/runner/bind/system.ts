@@ -41,6 +41,8 @@ export function bindSystem(b: Binder, ctx: HostContext): void {
     "kernel_version",
     "machine",
     "operating_system",
+    "processor",
+    "hardware_platform",
   ];
   b.type("UnameInfo", { getters: getters(uname, "UnameInfo") });
   b.fn("uname", [], () => V.custom("UnameInfo", h.uname(ctx)));

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DISK_CASES, isDiskUngated } from "./host-cases-disk.js";
+import { isSysinfoUngated, SYSINFO_CASES } from "./host-cases-sysinfo.js";
 import { isSystemdUngated, SYSTEMD_CASES } from "./host-cases-systemd.js";
 
 export interface HostCase {
@@ -346,11 +347,12 @@ permit(principal, action == file_system::Action::"execute", resource == file_sys
   },
   ...DISK_CASES,
   ...SYSTEMD_CASES,
+  ...SYSINFO_CASES,
 ];
 
 /** Registry names that make no Cedar request (pure helpers, builders, values, logging, flags). */
 export function isUngated(name: string): boolean {
-  if (isDiskUngated(name) || isSystemdUngated(name)) return true;
+  if (isDiskUngated(name) || isSystemdUngated(name) || isSysinfoUngated(name)) return true;
   if (name.includes("::")) return true; // flag modules and constant modules
   if (/Builder\./.test(name) || /Options\./.test(name) || name.endsWith("Options")) return true;
   if (
