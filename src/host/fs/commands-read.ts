@@ -1,6 +1,7 @@
 import type { HostContext } from "../context.js";
 import { HostError } from "../errors.js";
-import { compileRegex, openFileFromPath } from "./file.js";
+import { compileRegex } from "../regex.js";
+import { openFileFromPath } from "./file.js";
 import { splitLines } from "./read-bytes.js";
 
 function withFile<T>(
@@ -87,11 +88,7 @@ export function replaceText(
   to: string,
   opts: { regex?: boolean; all?: boolean },
 ): string {
-  if (opts.regex) {
-    const re = compileRegex(from);
-    const g = new RegExp(re.source, re.flags + (opts.all ? "g" : ""));
-    return text.replace(g, to.replace(/\$\{(\w+)\}/g, "$$<$1>"));
-  }
+  if (opts.regex) return compileRegex(from).replace(text, to, opts.all === true);
   if (!text.includes(from)) return text;
   return opts.all ? text.split(from).join(to) : text.replace(from, () => to);
 }

@@ -4,6 +4,7 @@ import type { HostContext } from "../context.js";
 import { check } from "../context.js";
 import { errnoCode, HostError, ioError } from "../errors.js";
 import { buildPath, validatePath } from "../path.js";
+import { compileGlob } from "../regex.js";
 import type { DirHandle } from "./dir.js";
 import { openDir } from "./dir.js";
 import { fdPath } from "./fd.js";
@@ -131,30 +132,6 @@ export function deleteDir(dir: DirHandle, opts: { force?: boolean; recursive?: b
   }
 }
 
-/** Shell glob (`*`, `?`, `[…]`) on one name. */
-export function globToRegex(pattern: string): RegExp {
-  let out = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "*") out += "[^/]*";
-    else if (c === "?") out += "[^/]";
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i + 2);
-      if (end < 0) {
-        throw new HostError(
-          "ValidationError",
-          "Validation error: Invalid glob pattern: - unclosed character class",
-        );
-      }
-      let cls = pattern.slice(i + 1, end);
-      if (cls.startsWith("!")) cls = `^${cls.slice(1)}`;
-      out += `[${cls.replace(/\\/g, "\\\\")}]`;
-      i = end;
-    } else out += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`);
-}
-
 export interface WalkOptions {
   /** Glob on the entry name. */
   name?: string;
@@ -177,7 +154,7 @@ export function walk(
   visit: (entry: DirEntry, depth: number) => void,
 ): void {
   const ctx = dir.ctx;
-  const re = opts.name !== undefined ? globToRegex(opts.name) : undefined;
+  const re = opts.name !== undefined ? compileGlob(opts.name) : undefined;
   let seen = 0;
   const listOrWarn = (d: DirHandle): DirEntry[] => {
     try {

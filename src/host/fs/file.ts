@@ -16,6 +16,7 @@ import type { HostContext } from "../context.js";
 import { check } from "../context.js";
 import { errnoCode, HostError, ioError, osErrorText } from "../errors.js";
 import { buildPath, splitPath, validateBasename, validatePath } from "../path.js";
+import { compileRegex, type ScriptRegex } from "../regex.js";
 import type { DirHandle } from "./dir.js";
 import { openDir } from "./dir.js";
 import { fdPath, release, track } from "./fd.js";
@@ -399,26 +400,8 @@ export function openFileFromPath(
   }
 }
 
-/** Translates a Rust-regex pattern to a JS RegExp: a leading `(?i)` becomes the `i` flag. */
-export function compileRegex(pattern: string): RegExp {
-  let flags = "";
-  let p = pattern;
-  while (p.startsWith("(?i)")) {
-    flags = "i";
-    p = p.slice(4);
-  }
-  try {
-    return new RegExp(p, flags);
-  } catch (err) {
-    throw new HostError(
-      "ValidationError",
-      `Validation error: Invalid regex pattern: '${pattern}' - ${(err as Error).message}`,
-    );
-  }
-}
-
 /** Reads and compiles the redaction dictionary through the same Cedar checks as Rex. */
-function redactionPatterns(ctx: HostContext): RegExp[] {
+function redactionPatterns(ctx: HostContext): ScriptRegex[] {
   const parts = splitPath(REDACTION_DICTIONARY)!;
   let dir: DirHandle;
   try {

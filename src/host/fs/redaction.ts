@@ -1,4 +1,5 @@
 import type { HostContext } from "../context.js";
+import { compileRegex, type ScriptRegex } from "../regex.js";
 
 /** Rex's redaction dictionary (one printf-style pattern a line). */
 export const REDACTION_DICTIONARY = "/etc/opt/rex/rex_redaction.config";
@@ -8,7 +9,7 @@ function escapeRegex(s: string): string {
 }
 
 /** Converts a printf-style line (`%s %d %u %zu %lu %m`) to an anchored regular expression. */
-export function printfToRegex(line: string): RegExp {
+export function printfToRegex(line: string): ScriptRegex {
   let out = "";
   let i = 0;
   while (i < line.length) {
@@ -23,11 +24,11 @@ export function printfToRegex(line: string): RegExp {
       i++;
     }
   }
-  return new RegExp(`^${out}$`);
+  return compileRegex(`^${out}$`);
 }
 
 /** Replaces each line not matching any pattern with `[REDACTED]`. */
-export function redact(content: string, patterns: RegExp[]): string {
+export function redact(content: string, patterns: ScriptRegex[]): string {
   return content
     .split("\n")
     .map((line) => (line === "" || patterns.some((p) => p.test(line)) ? line : "[REDACTED]"))

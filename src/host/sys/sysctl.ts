@@ -3,7 +3,8 @@ import type { HostContext } from "../context.js";
 import { errnoCode, HostError, ioError } from "../errors.js";
 import { openDir } from "../fs/dir.js";
 import { walk } from "../fs/dir-ops.js";
-import { checkFile, compileRegex, openFileIn } from "../fs/file.js";
+import { checkFile, openFileIn } from "../fs/file.js";
+import { compileRegex } from "../regex.js";
 
 /** One kernel parameter (Rex's `SysctlEntry`). */
 export interface SysctlEntry {
