@@ -49,10 +49,14 @@ export { checkFile, FileHandle, openFileFromPath, openFileIn } from "./fs/file.j
 export { MAX_PATH_BYTES, validatePath } from "./path.js";
 export type { RegexMatch, RegexOptions, ScriptRegex } from "./regex.js";
 export { compileGlob, compileRegex, MAX_PATTERN_LENGTH } from "./regex.js";
+export type { Connection, NetworkInterface, TransportProtocol } from "./sys/connect.js";
+export { connect, ipAddresses } from "./sys/connect.js";
 export type { DmesgEntry } from "./sys/dmesg.js";
 export { dmesg } from "./sys/dmesg.js";
 export type { ExecArg, ExecuteOptions, ExecuteResult } from "./sys/execute.js";
 export { argumentsEntity, environmentEntity, execute } from "./sys/execute.js";
+export type { InternetConnection, NetworkStats, SocketProcess, UnixSocket } from "./sys/netstat.js";
+export { hexAddr, networkStats, TCP_STATES, UNIX_STATES } from "./sys/netstat.js";
 export type { HttpResponse } from "./sys/network.js";
 export { DEFAULT_MAX_TEXT_BYTES, httpGet } from "./sys/network.js";
 export type { ProcessInfo } from "./sys/process.js";

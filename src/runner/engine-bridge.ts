@@ -9,6 +9,7 @@ import { bindFsCommands } from "./bind/fs-commands.js";
 import { bindFsHandles } from "./bind/fs-handles.js";
 import { bindFsValues } from "./bind/fs-values.js";
 import { bindMonitoring } from "./bind/monitoring.js";
+import { bindNetworkMore } from "./bind/network-more.js";
 import { bindSysinfoMore } from "./bind/sysinfo-more.js";
 import { bindErrorKinds, bindSystem } from "./bind/system.js";
 import { bindSystemd } from "./bind/systemd.js";
@@ -60,6 +61,7 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   bindDisk(b, input.host);
   bindSystemd(b, input.host);
   bindSysinfoMore(b, input.host);
+  bindNetworkMore(b, input.host);
   return { engine, binder: b };
 }
 
