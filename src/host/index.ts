@@ -59,8 +59,13 @@ export type { InternetConnection, NetworkStats, SocketProcess, UnixSocket } from
 export { hexAddr, networkStats, TCP_STATES, UNIX_STATES } from "./sys/netstat.js";
 export type { HttpResponse } from "./sys/network.js";
 export { DEFAULT_MAX_TEXT_BYTES, httpGet } from "./sys/network.js";
+export type { AccessType, FuserInfo, IpcsInfo, OpenFileInfo } from "./sys/open-files.js";
+export { ipcsInfo, ipcsText, listOpenFiles, processesUsingInode } from "./sys/open-files.js";
+export type { ManagedProcess } from "./sys/proc-read.js";
 export type { ProcessInfo } from "./sys/process.js";
 export { kill, ps } from "./sys/process.js";
+export type { KillOptions, KillSignal, MonitorOptions } from "./sys/process-manager.js";
+export { MAX_MONITOR_MS, ProcessManager } from "./sys/process-manager.js";
 export type { SysctlEntry } from "./sys/sysctl.js";
 export { sysctlFind, sysctlRead, sysctlWrite } from "./sys/sysctl.js";
 export type { UnameInfo } from "./sys/sysinfo.js";

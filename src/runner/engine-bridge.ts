@@ -10,6 +10,7 @@ import { bindFsHandles } from "./bind/fs-handles.js";
 import { bindFsValues } from "./bind/fs-values.js";
 import { bindMonitoring } from "./bind/monitoring.js";
 import { bindNetworkMore } from "./bind/network-more.js";
+import { bindProcessManager } from "./bind/process-manager.js";
 import { bindSysinfoMore } from "./bind/sysinfo-more.js";
 import { bindErrorKinds, bindSystem } from "./bind/system.js";
 import { bindSystemd } from "./bind/systemd.js";
@@ -62,6 +63,7 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   bindSystemd(b, input.host);
   bindSysinfoMore(b, input.host);
   bindNetworkMore(b, input.host);
+  bindProcessManager(b, input.host);
   return { engine, binder: b };
 }
 
