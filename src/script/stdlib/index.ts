@@ -2,12 +2,16 @@ import { FnRegistry } from "../registry.js";
 import { registerArray } from "./array.js";
 import { registerBlob } from "./blob.js";
 import { registerCore } from "./core.js";
+import { registerExtras } from "./extras.js";
 import { registerMap } from "./map.js";
 import { registerMath } from "./math.js";
 import { registerString } from "./string.js";
 
-/** Builds the registry of Rhai's default packages (a fresh one per engine). */
-export function buildStdlib(): FnRegistry {
+/**
+ * Builds the registry of Rhai's default packages (a fresh one per engine); `extras` adds sigrun's opt-in
+ * extension package (functions Rhai's `Engine::new()` lacks).
+ */
+export function buildStdlib(opts: { extras?: boolean } = {}): FnRegistry {
   const r = new FnRegistry();
   registerCore(r);
   registerMath(r);
@@ -15,6 +19,7 @@ export function buildStdlib(): FnRegistry {
   registerArray(r);
   registerMap(r);
   registerBlob(r);
+  if (opts.extras === true) registerExtras(r);
   return r;
 }
 
