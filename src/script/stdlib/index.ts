@@ -1,8 +1,10 @@
 import { FnRegistry } from "../registry.js";
 import { registerArray } from "./array.js";
 import { registerBlob } from "./blob.js";
+import { registerBlobMore } from "./blob-more.js";
 import { registerCore } from "./core.js";
 import { registerExtras } from "./extras.js";
+import { registerLangMore } from "./lang-more.js";
 import { registerMap } from "./map.js";
 import { registerMath } from "./math.js";
 import { registerString } from "./string.js";
@@ -19,6 +21,8 @@ export function buildStdlib(opts: { extras?: boolean } = {}): FnRegistry {
   registerArray(r);
   registerMap(r);
   registerBlob(r);
+  registerBlobMore(r);
+  registerLangMore(r);
   if (opts.extras === true) registerExtras(r);
   return r;
 }

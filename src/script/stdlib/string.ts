@@ -43,7 +43,8 @@ function pad(s: string, len: number, fill: string, max: number): string {
   if (max > 0 && len > max) throw new RhaiError("ErrorDataTooLarge", "size of string exceeds the limit");
   let out = s;
   let n = charLen(s);
-  if (fill === "") return s;
+  // Rhai: a string already at least `len` long is left as it is (never cut)
+  if (fill === "" || len <= n) return s;
   while (n < len) {
     out += fill;
     n += charLen(fill);
