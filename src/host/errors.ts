@@ -36,7 +36,8 @@ export type ErrorSource =
   | "NetworkErrorKind"
   | "ProcessErrorKind"
   | "SysteminfoErrorKind"
-  | "CommonUtilsErrorKind";
+  | "CommonUtilsErrorKind"
+  | "DiskinfoErrorKind";
 
 export class HostError extends Error {
   readonly kind: string;

@@ -1,5 +1,12 @@
 export type { CheckOptions, HostContext, HostLog } from "./context.js";
 export { check } from "./context.js";
+export type { Filesystem, FilesystemOptions, Unit } from "./disk/df.js";
+export { filesystems, formatBytes } from "./disk/df.js";
+export type { CpuStats, DeviceStats, IoStatSnapshot } from "./disk/iostat.js";
+export { iostat, iostatText } from "./disk/iostat.js";
+export type { BlockDevice } from "./disk/lsblk.js";
+export { lsblk } from "./disk/lsblk.js";
+export { unmount } from "./disk/unmount.js";
 export type { ErrorSource, IoErrorKind } from "./errors.js";
 export { HostError, IO_ERROR_KINDS, isHostError, permissionDeniedMessage } from "./errors.js";
 export { findFiles, ls } from "./fs/commands-dir.js";
@@ -42,11 +49,45 @@ export { checkFile, FileHandle, openFileFromPath, openFileIn } from "./fs/file.j
 export { MAX_PATH_BYTES, validatePath } from "./path.js";
 export type { RegexMatch, RegexOptions, ScriptRegex } from "./regex.js";
 export { compileGlob, compileRegex, MAX_PATTERN_LENGTH } from "./regex.js";
+export type { Connection, NetworkInterface, TransportProtocol } from "./sys/connect.js";
+export { connect, ipAddresses } from "./sys/connect.js";
+export type { DmesgEntry } from "./sys/dmesg.js";
+export { dmesg } from "./sys/dmesg.js";
 export type { ExecArg, ExecuteOptions, ExecuteResult } from "./sys/execute.js";
 export { argumentsEntity, environmentEntity, execute } from "./sys/execute.js";
+export type { InternetConnection, NetworkStats, SocketProcess, UnixSocket } from "./sys/netstat.js";
+export { hexAddr, networkStats, TCP_STATES, UNIX_STATES } from "./sys/netstat.js";
 export type { HttpResponse } from "./sys/network.js";
 export { DEFAULT_MAX_TEXT_BYTES, httpGet } from "./sys/network.js";
+export type { AccessType, FuserInfo, IpcsInfo, OpenFileInfo } from "./sys/open-files.js";
+export { ipcsInfo, ipcsText, listOpenFiles, processesUsingInode } from "./sys/open-files.js";
+export type { ManagedProcess } from "./sys/proc-read.js";
 export type { ProcessInfo } from "./sys/process.js";
 export { kill, ps } from "./sys/process.js";
+export type { KillOptions, KillSignal, MonitorOptions } from "./sys/process-manager.js";
+export { MAX_MONITOR_MS, ProcessManager } from "./sys/process-manager.js";
+export type { SysctlEntry } from "./sys/sysctl.js";
+export { sysctlFind, sysctlRead, sysctlWrite } from "./sys/sysctl.js";
 export type { UnameInfo } from "./sys/sysinfo.js";
 export { free, hostname, nproc, resolve, uname } from "./sys/sysinfo.js";
+export type { Meminfo, Swapinfo } from "./sys/system-info.js";
+export {
+  cpuCount,
+  meminfoText,
+  memoryInfo,
+  swapInfo,
+  swapinfoText,
+  sysHostname,
+  systemInfo,
+  unameInfo,
+} from "./sys/system-info.js";
+export type { ServiceInfo, ServiceState } from "./sys/systemd.js";
+export {
+  daemonReload,
+  isActiveState,
+  SERVICE_STATES,
+  serviceStatus,
+  stateOf,
+  systemctlManager,
+  systemdUnitAction,
+} from "./sys/systemd.js";

@@ -2,12 +2,18 @@ import type { Value } from "../script/index.js";
 import { Engine, Scope, V } from "../script/index.js";
 import type { ScriptArg } from "./args.js";
 import { Binder } from "./bind/binder.js";
+import { bindDisk } from "./bind/disk.js";
+import { bindMoreErrorKinds } from "./bind/error-kinds.js";
 import { formatScriptError, limitCode } from "./bind/format-error.js";
 import { bindFsCommands } from "./bind/fs-commands.js";
 import { bindFsHandles } from "./bind/fs-handles.js";
 import { bindFsValues } from "./bind/fs-values.js";
 import { bindMonitoring } from "./bind/monitoring.js";
+import { bindNetworkMore } from "./bind/network-more.js";
+import { bindProcessManager } from "./bind/process-manager.js";
+import { bindSysinfoMore } from "./bind/sysinfo-more.js";
 import { bindErrorKinds, bindSystem } from "./bind/system.js";
+import { bindSystemd } from "./bind/systemd.js";
 import type { EngineOutcome, EngineRunInput } from "./run-script.js";
 
 function argValue(a: ScriptArg): Value {
@@ -48,10 +54,16 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   const b = new Binder(engine);
   bindMonitoring(b, input.log, input.monitoring);
   bindErrorKinds(b);
+  bindMoreErrorKinds(b);
   bindFsValues(b);
   bindFsCommands(b, input.host);
   bindFsHandles(b, input.host);
   bindSystem(b, input.host);
+  bindDisk(b, input.host);
+  bindSystemd(b, input.host);
+  bindSysinfoMore(b, input.host);
+  bindNetworkMore(b, input.host);
+  bindProcessManager(b, input.host);
   return { engine, binder: b };
 }
 

@@ -4,11 +4,11 @@ import { compileCall, compileClosure, compileMethod } from "./compile-call.js";
 import { compileFlow } from "./compile-flow.js";
 import { compileOp } from "./compile-ops.js";
 import { RhaiError } from "./errors.js";
-import { toDisplay } from "./format.js";
 import { checkSize } from "./limits-check.js";
 import { stmtWeight } from "./op-weight.js";
 import type { CompiledFn, EngineCore, Ev, Frame, ProgramCode, Runtime } from "./runtime.js";
 import { RETURN } from "./runtime.js";
+import { displayOf } from "./stdlib/display.js";
 import { Cell, cloneValue, type Value } from "./values.js";
 
 /** Compiles an AST to closures once; the program is then run many times. */
@@ -249,7 +249,8 @@ export class Compiler {
         return (rt, f) => {
           let s = "";
           for (const p of parts) {
-            s += typeof p === "string" ? p : toDisplay(p(rt, f));
+            // Rhai calls `to_string` for each part, so a host type's registered to_string is used
+            s += typeof p === "string" ? p : displayOf(rt, p(rt, f));
             if (rt.sizeLimited) checkSize(rt, s, at);
           }
           return s;

@@ -21,6 +21,11 @@ export interface EngineConfig {
   onPrint?: (text: string) => void;
   /** Sink for `debug(x)`; default: discard. */
   onDebug?: (text: string, position: Position | null) => void;
+  /**
+   * sigrun's extension package (`float`, `to_char`, `parse_bool`, `merge`, `round/2`, char predicates),
+   * which Rhai's `Engine::new()` lacks. Default off; the runner never turns it on.
+   */
+  extras?: boolean;
 }
 
 /** Per-run overrides. */
@@ -97,7 +102,7 @@ export class Engine {
     this.disabledSymbols = new Set(config.disabledSymbols ?? []);
     this.onPrint = config.onPrint ?? (() => {});
     this.onDebug = config.onDebug ?? (() => {});
-    this.registry = new FnRegistry(buildStdlib());
+    this.registry = new FnRegistry(buildStdlib({ extras: config.extras === true }));
   }
 
   /** Disables a keyword or function name for scripts (`eval`, `print`, …). */

@@ -7,6 +7,7 @@ interface EvalFlags {
   expr?: string;
   maxOperations?: string;
   maxWallMs?: string;
+  extras?: boolean;
 }
 
 async function evalJsonl(): Promise<void> {
@@ -57,6 +58,7 @@ async function evalFile(file: string | undefined, o: EvalFlags): Promise<void> {
         ? { maxWallMs: int(o.maxWallMs, "--max-wall-ms") }
         : {}),
     },
+    extras: o.extras === true,
     onPrint: (t) => (o.json ? prints.push(t) : process.stdout.write(`${t}\n`)),
     onDebug: (t, p) => (o.json ? prints.push(t) : process.stderr.write(`[${formatPosition(p)}] ${t}\n`)),
   });
@@ -97,6 +99,10 @@ export function register(program: Command): void {
     .option("--max-operations <n>", "operation limit (default: the engine's)")
     .option("--max-wall-ms <n>", "wall-clock limit in ms (default: the engine's)")
     .option("--json", "print the result as JSON")
+    .option(
+      "--extras",
+      "add sigrun's extension package (float, to_char, parse_bool, merge, round/2, char predicates)",
+    )
     .action(async (file: string | undefined, o: EvalFlags) => {
       if (o.jsonl) await evalJsonl();
       else await evalFile(file, o);

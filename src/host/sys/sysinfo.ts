@@ -9,13 +9,13 @@ import { checkFile } from "../fs/file.js";
 import { childJson } from "./child.js";
 
 /** `sysinfo::Action::"list"` on a `sysinfo::Sysinfo` with a random id (only the type is meaningful). */
-function checkSysinfo(ctx: HostContext): void {
+export function checkSysinfo(ctx: HostContext, plain = true): void {
   const id = randomUUID();
   const uid = { type: "sysinfo::Sysinfo", id };
   check(ctx, "sysinfo", "list", uid, [plainEntity(uid.type, id)], {
     messageId: `sysinfo::Sysinfo::${JSON.stringify(id)}`,
     source: "SysteminfoErrorKind",
-    plain: true,
+    plain,
   });
 }
 
@@ -45,10 +45,18 @@ export interface UnameInfo {
   kernel_version: string;
   machine: string;
   operating_system: string;
+  /** Rex reports the machine name for both (rustix uname has no processor/platform). */
+  processor: string;
+  hardware_platform: string;
 }
 
 export function uname(ctx: HostContext): UnameInfo {
   checkSysinfo(ctx);
+  return unameData();
+}
+
+/** The uname fields (no Cedar request). */
+export function unameData(): UnameInfo {
   return {
     kernel_name: type(),
     nodename: osHostname(),
@@ -56,10 +64,12 @@ export function uname(ctx: HostContext): UnameInfo {
     kernel_version: version(),
     machine: machine(),
     operating_system: type() === "Linux" ? "GNU/Linux" : type(),
+    processor: machine(),
+    hardware_platform: machine(),
   };
 }
 
-function meminfo(): Record<string, number> {
+export function meminfo(): Record<string, number> {
   const out: Record<string, number> = {};
   let text = "";
   try {

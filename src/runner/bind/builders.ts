@@ -3,7 +3,7 @@ import type { Value } from "../../script/index.js";
 import { V } from "../../script/index.js";
 import type { Binder } from "./binder.js";
 
-export type FieldKind = "bool" | "i64" | "string" | "array" | "map";
+export type FieldKind = "bool" | "i64" | "string" | "array" | "map" | "any";
 export type BuiltData = Record<string, unknown>;
 
 function read(kind: FieldKind, v: Value): unknown {

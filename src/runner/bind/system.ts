@@ -6,7 +6,7 @@ import { RFloat, V } from "../../script/index.js";
 import { type Binder, data, str } from "./binder.js";
 import { builder, built } from "./builders.js";
 
-function toValue(x: unknown): Value {
+export function toValue(x: unknown): Value {
   if (typeof x === "number") return Number.isInteger(x) ? V.int(x) : V.float(x);
   if (typeof x === "string") return V.str(x);
   if (typeof x === "boolean") return V.bool(x);
@@ -19,7 +19,7 @@ function toValue(x: unknown): Value {
   return undefined;
 }
 
-function getters(fields: string[], type: string): Record<string, (v: Value) => Value> {
+export function getters(fields: string[], type: string): Record<string, (v: Value) => Value> {
   return Object.fromEntries(
     fields.map((f) => [f, (v: Value) => toValue(data<Record<string, unknown>>(v, type)[f])]),
   );
@@ -41,6 +41,8 @@ export function bindSystem(b: Binder, ctx: HostContext): void {
     "kernel_version",
     "machine",
     "operating_system",
+    "processor",
+    "hardware_platform",
   ];
   b.type("UnameInfo", { getters: getters(uname, "UnameInfo") });
   b.fn("uname", [], () => V.custom("UnameInfo", h.uname(ctx)));

@@ -2,6 +2,11 @@
 // Used by host-api.test.ts (runs them) and registry.test.ts (fails when a gated function has no case).
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { DISK_CASES, isDiskUngated } from "./host-cases-disk.js";
+import { isNetworkUngated, NETWORK_CASES } from "./host-cases-network.js";
+import { isProcessUngated, PROCESS_CASES } from "./host-cases-process.js";
+import { isSysinfoUngated, SYSINFO_CASES } from "./host-cases-sysinfo.js";
+import { isSystemdUngated, SYSTEMD_CASES } from "./host-cases-systemd.js";
 
 export interface HostCase {
   /** Registry name: `fn`, `Type.method`. */
@@ -342,10 +347,23 @@ permit(principal, action == file_system::Action::"execute", resource == file_sys
       `permit(principal, action == process_system::Action::"kill", resource == process_system::Process::"${e.victimPid}");`,
     output: "1",
   },
+  ...DISK_CASES,
+  ...SYSTEMD_CASES,
+  ...SYSINFO_CASES,
+  ...NETWORK_CASES,
+  ...PROCESS_CASES,
 ];
 
 /** Registry names that make no Cedar request (pure helpers, builders, values, logging, flags). */
 export function isUngated(name: string): boolean {
+  if (
+    isDiskUngated(name) ||
+    isSystemdUngated(name) ||
+    isSysinfoUngated(name) ||
+    isNetworkUngated(name) ||
+    isProcessUngated(name)
+  )
+    return true;
   if (name.includes("::")) return true; // flag modules and constant modules
   if (/Builder\./.test(name) || /Options\./.test(name) || name.endsWith("Options")) return true;
   if (

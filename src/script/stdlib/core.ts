@@ -7,7 +7,7 @@ import { displayOf } from "./display.js";
 import type { StepRange } from "./iterate.js";
 import { def, F, int } from "./util.js";
 
-function stepRange(from: Value, to: Value, step: Value): RCustom {
+export function stepRange(from: Value, to: Value, step: Value): RCustom {
   const isNum = (v: Value) => typeof v === "number" || typeof v === "bigint" || v instanceof RFloat;
   if (!isNum(from) || !isNum(to) || !isNum(step))
     throw new RhaiError("ErrorMismatchDataType", "range expects numbers");

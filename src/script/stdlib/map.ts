@@ -55,11 +55,6 @@ export function registerMap(r: FnRegistry): void {
     for (const [k, v] of o as RMap) (m as RMap).set(k, v);
     checkSize(ctx as Runtime, m, ctx.position);
   });
-  def(r, "merge", ["map", "map"], ([m, o]) => {
-    const out = new Map(m as RMap);
-    for (const [k, v] of o as RMap) out.set(k, v);
-    return out;
-  });
   def(r, "fill_with", ["map", "map"], ([m, o], ctx) => {
     for (const [k, v] of o as RMap) if (!(m as RMap).has(k)) (m as RMap).set(k, v);
     checkSize(ctx as Runtime, m, ctx.position);

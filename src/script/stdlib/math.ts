@@ -2,7 +2,7 @@ import { RhaiError } from "../errors.js";
 import { floatToString } from "../format.js";
 import { intNeg } from "../ops.js";
 import type { FnRegistry } from "../registry.js";
-import { I64_MAX, I64_MIN, normInt, RChar, RFloat, type Value } from "../values.js";
+import { I64_MAX, I64_MIN, normInt, type RChar, RFloat } from "../values.js";
 import { arith, def, F, flt, int } from "./util.js";
 
 function checkedInt(x: number): number | bigint {
@@ -115,21 +115,12 @@ export function registerMath(r: FnRegistry): void {
   });
   def(r, "PI", [], () => F(Math.PI));
   def(r, "E", [], () => F(Math.E));
-  def(r, "round", ["f64", "i64"], ([x, d]) => {
-    const k = 10 ** int(d);
-    return F(Math.round(flt(x) * k) / k);
-  });
   def(r, "to_int", ["i64"], ([x]) => x);
   def(r, "to_int", ["f64"], ([x]) => checkedInt(flt(x)));
   def(r, "to_int", ["char"], ([c]) => (c as RChar).c.codePointAt(0) as number);
   def(r, "to_int", ["bool"], ([b]) => (b ? 1 : 0));
   def(r, "to_float", ["i64"], ([x]) => F(Number(x)));
   def(r, "to_float", ["f64"], ([x]) => x);
-  def(r, "to_char", ["i64"], ([x]) => {
-    const n = int(x);
-    if (n < 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) throw arith(`invalid character code: ${n}`);
-    return new RChar(String.fromCodePoint(n));
-  });
   def(r, "parse_int", ["string"], ([s]) => parseIntRadix(s as string, 10));
   def(r, "parse_int", ["string", "i64"], ([s, radix]) => parseIntRadix(s as string, int(radix)));
   def(r, "parse_float", ["string"], ([s]) => {
@@ -141,17 +132,10 @@ export function registerMath(r: FnRegistry): void {
     if (low === "-inf" || low === "-infinity") return F(Number.NEGATIVE_INFINITY);
     return F(Number.parseFloat(t));
   });
-  def(r, "parse_bool", ["string"], ([s]) => {
-    const t = (s as string).trim();
-    if (t === "true") return true;
-    if (t === "false") return false;
-    throw new RhaiError("ErrorMismatchDataType", `error parsing bool: '${s}'`);
-  });
   def(r, "to_hex", ["i64"], ([x]) => radixText(x as number, 16));
   def(r, "to_octal", ["i64"], ([x]) => radixText(x as number, 8));
   def(r, "to_binary", ["i64"], ([x]) => radixText(x as number, 2));
   def(r, "to_string", ["f64"], ([x]) => floatToString(flt(x)));
-  def(r, "float", ["f64"], ([x]) => x as Value);
   def(r, "max", ["string", "string"], ([a, b]) => ((a as string) >= (b as string) ? a : b));
   def(r, "min", ["string", "string"], ([a, b]) => ((a as string) <= (b as string) ? a : b));
   void RFloat;

@@ -43,7 +43,8 @@ function pad(s: string, len: number, fill: string, max: number): string {
   if (max > 0 && len > max) throw new RhaiError("ErrorDataTooLarge", "size of string exceeds the limit");
   let out = s;
   let n = charLen(s);
-  if (fill === "") return s;
+  // Rhai: a string already at least `len` long is left as it is (never cut)
+  if (fill === "" || len <= n) return s;
   while (n < len) {
     out += fill;
     n += charLen(fill);
@@ -211,11 +212,5 @@ export function registerString(r: FnRegistry): void {
     a[0] =
       (a[0] as string) + (typeof a[1] === "string" ? a[1] : a[1] instanceof RChar ? a[1].c : String(a[1]));
   });
-  def(r, "is_alphabetic", ["char"], ([c]) => /^\p{Alphabetic}$/u.test((c as RChar).c));
-  def(r, "is_numeric", ["char"], ([c]) => /^\p{N}$/u.test((c as RChar).c));
-  def(r, "is_digit", ["char"], ([c]) => /^[0-9]$/.test((c as RChar).c));
-  def(r, "is_whitespace", ["char"], ([c]) => /^\s$/u.test((c as RChar).c));
-  def(r, "is_uppercase", ["char"], ([c]) => /^\p{Lu}$/u.test((c as RChar).c));
-  def(r, "is_lowercase", ["char"], ([c]) => /^\p{Ll}$/u.test((c as RChar).c));
   def(r, "contains", ["string", "string"], ([s, x]) => (s as string).includes(x as string));
 }

@@ -45,7 +45,7 @@ export function callElem(ctx: CallContext, fp: FnPtr, holder: Value[] | null, i:
   return callWithItem(ctx, fp, holder, i, elem, [], holder ? null : 0);
 }
 
-export function truthy(v: Value, what: string): boolean {
-  if (typeof v === "boolean") return v;
-  throw new RhaiError("ErrorMismatchDataType", `${what}: callback must return a bool, not ${typeName(v)}`);
+/** A callback's verdict as Rhai reads it (`as_bool().unwrap_or(false)`): anything but `true` is false. */
+export function truthy(v: Value, _what: string): boolean {
+  return v === true;
 }

@@ -1,0 +1,143 @@
+// Permitted/denied cases for the ProcessManager() object API. Each case starts its own short-lived
+// victim process (cwd = the case's temp dir, a marker in its argv) so kill/lsof/fuser have a known target.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import type { HostCase } from "./host-cases.js";
+
+const LIST = `permit(principal, action == process_system::Action::"list", resource);`;
+const PROC_DIR = `permit(principal, action in [file_system::Action::"open", file_system::Action::"read"], resource == file_system::Dir::"/proc");`;
+const FDS = `permit(principal, action == process_system::Action::"list_fds", resource);`;
+const mark = (d: string) => `sigrun-victim-${basename(d)}`;
+const linux = () => (existsSync("/proc/self/stat") ? false : "no /proc");
+
+function startVictim(d: string): void {
+  const c = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)", mark(d)], {
+    cwd: d,
+    stdio: "ignore",
+  });
+  c.unref();
+  writeFileSync(`${d}/victim.pid`, String(c.pid));
+}
+
+const victim = (d: string) => Number(readFileSync(`${d}/victim.pid`, "utf8"));
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function stopVictim(d: string): void {
+  try {
+    process.kill(victim(d), "SIGKILL");
+  } catch {
+    // gone
+  }
+}
+
+const find = (d: string) =>
+  `let m = ProcessManager(); let v = m.processes().filter(|p| p.command.contains("${mark(d)}"));`;
+
+export const PROCESS_CASES: HostCase[] = [
+  {
+    name: "ProcessManager.processes",
+    skip: linux,
+    setup: startVictim,
+    script: (d) => `${find(d)} v.len() == 1 && v[0].memory_usage > 0 && v[0].name == "node"`,
+    allow: () => LIST,
+    deniedOutput: "false",
+    output: "true",
+    effect: stopVictim,
+    noEffect: stopVictim,
+  },
+  {
+    name: "ProcessManager.kill",
+    skip: linux,
+    setup: startVictim,
+    script: (d) => `${find(d)} m.kill(KillOptions().pid(v[0].pid).signal(Signal::SIGKILL).build())[0].name`,
+    allow: (d) =>
+      `${LIST}\npermit(principal, action == process_system::Action::"kill", resource) when { resource.command like "*${mark(d)}*" };`,
+    deny: () => LIST,
+    output: "node",
+    effect: (d) => {
+      // SIGKILL is delivered before kill(2) returns; the zombie is reaped by init
+      const pid = victim(d);
+      const state = existsSync(`/proc/${pid}/stat`)
+        ? readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0]
+        : "X";
+      assert.ok(state === "Z" || state === "X" || !alive(pid), `victim state ${state}`);
+    },
+    noEffect: (d) => {
+      const ok = alive(victim(d));
+      stopVictim(d);
+      assert.ok(ok);
+    },
+  },
+  {
+    name: "ProcessManager.list_open_files",
+    skip: linux,
+    setup: startVictim,
+    script: (d) =>
+      `let f = ProcessManager().list_open_files(LsofOptions().path("${d}").build()); f.filter(|x| x.access == "Working directory" && x.file_type == "DIR" && x.command.contains("${mark(d)}")).len()`,
+    allow: () => `${PROC_DIR}\n${FDS}`,
+    output: "1",
+    effect: stopVictim,
+    noEffect: stopVictim,
+  },
+  {
+    name: "ProcessManager.processes_using_inode",
+    skip: linux,
+    setup: startVictim,
+    script: (d) =>
+      `ProcessManager().processes_using_inode("${d}").filter(|x| x.command.contains("${mark(d)}")).map(|x| x.access)`,
+    allow: () => `${PROC_DIR}\n${FDS}`,
+    output: '["Working directory"]',
+    effect: stopVictim,
+    noEffect: stopVictim,
+  },
+  {
+    name: "ProcessManager.ipcs_info",
+    skip: () => (existsSync("/proc/sysvipc/shm") ? false : "no /proc/sysvipc"),
+    script: () =>
+      `let i = ProcessManager().ipcs_info(); i.shared_memory.contains("shmid") && i.to_string().starts_with("Shared Memory Segments:")`,
+    allow: () =>
+      `permit(principal, action in [file_system::Action::"open", file_system::Action::"read"], resource in file_system::Dir::"/proc/sysvipc");`,
+    output: "true",
+    seq: [
+      'allow open Dir::"/proc/sysvipc"',
+      'allow open File::"/proc/sysvipc/shm"',
+      'allow open Dir::"/proc/sysvipc"',
+      'allow open File::"/proc/sysvipc/sem"',
+      'allow open Dir::"/proc/sysvipc"',
+      'allow open File::"/proc/sysvipc/msg"',
+      'allow read File::"/proc/sysvipc/shm"',
+      'allow read File::"/proc/sysvipc/sem"',
+      'allow read File::"/proc/sysvipc/msg"',
+    ],
+  },
+  {
+    name: "ProcessManager.monitor_processes_cpu",
+    skip: linux,
+    setup: startVictim,
+    script: (d) =>
+      `let b = ProcessManager().monitor_processes_cpu(MonitorProcessesCpuOptions().pids_to_monitor([${"$"}PID]).batches(2).build()); b.map(|x| x.len())`.replace(
+        "$PID",
+        String(victim(d)),
+      ),
+    allow: () => LIST,
+    output: "[1, 1]",
+    // denied processes are left out of each batch, as in Rex
+    deniedOutput: "[0, 0]",
+    effect: stopVictim,
+    noEffect: stopVictim,
+  },
+];
+
+/** Names that make no Cedar request: the manager constructor, result values, Signal. */
+export function isProcessUngated(name: string): boolean {
+  if (/^(OpenFileInfo|FuserInfo|IpcsInfo|ProcessInfo)\./.test(name)) return true;
+  return name === "ProcessManager";
+}
