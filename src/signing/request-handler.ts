@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { bytesEqual, concatBytes, SigrunError, toHex } from "../core/index.js";
 import { signFile } from "../keys/index.js";
 import { checkBundleForReview, signCheckedBundle } from "./bundle-request.js";
+import { reviewContent, sgbReview } from "./content-review.js";
 import type { SecureLink } from "./link.js";
 import { encodeReject, encodeResponse, type SignRequest } from "./messages.js";
 import type { ProvenanceClaims } from "./provenance.js";
@@ -40,6 +41,7 @@ export async function handleRequest(
   context: string,
   provenance: ProvenanceClaims | undefined,
   record: (audit: Record<string, unknown>) => void,
+  position?: { index: number; total: number },
 ): Promise<{ signed: boolean; audit: Record<string, unknown> }> {
   const digest = new Uint8Array(createHash("sha256").update(data).digest());
   const facts = {
@@ -62,7 +64,12 @@ export async function handleRequest(
   if (!bytesEqual(digest, req.sha256))
     return reject("DIGEST_MISMATCH", "data does not match the announced sha256", "signer");
   if (overCap) return reject("LIMIT_EXCEEDED", "signature cap reached for this session", "signer");
-  let review: RequestReview = { ...facts, context, ...(provenance ? { provenance } : {}) };
+  let review: RequestReview = {
+    ...facts,
+    context,
+    ...(provenance ? { provenance } : {}),
+    ...(position ? { position } : {}),
+  };
   let bundle: ReturnType<typeof checkBundleForReview> | undefined;
   if (req.kind === "bundle") {
     try {
@@ -71,8 +78,14 @@ export async function handleRequest(
       const code = err instanceof SigrunError ? err.code : "BUNDLE_MALFORMED";
       return reject(code, "bundle failed the signer's checks", "signer");
     }
-    review = { ...review, manifest: bundle.manifestText, script: bundle.script, policy: bundle.policy };
-  }
+    review = {
+      ...review,
+      manifest: bundle.manifestText,
+      script: bundle.script,
+      policy: bundle.policy,
+      content: sgbReview(bundle),
+    };
+  } else review = { ...review, content: reviewContent(data) };
   const decision = await o.approve(review);
   if (!decision.approved)
     return reject(decision.by === "policy" ? "POLICY_DENIED" : "DECLINED", decision.reason, decision.by);

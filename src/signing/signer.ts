@@ -89,8 +89,8 @@ function reviewOf(
     context: p.context,
     expiresAt: new Date(p.expiry * 1000),
     maxSignatures: p.maxSignatures,
-    keyMatches:
-      signer === undefined ? true : bytesEqual(signerKeyIdBytes(signer.publicKey.spkiDer), p.signerKeyId),
+    keyMatches: signer !== undefined && bytesEqual(signerKeyIdBytes(signer.publicKey.spkiDer), p.signerKeyId),
+    keyChecked: signer !== undefined,
   };
 }
 
@@ -263,8 +263,16 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
         throw new SigrunError("CHANNEL_ERROR", `unexpected ${f.type} frame, expected request`);
       const req = decodeRequest(f.plaintext);
       const data = await receiveData(link, req, o.dataTimeoutMs ?? DATA_TIMEOUT_MS);
-      const outcome = await handleRequest(o, link, req, data, signed >= cap, base.context, provenance, (a) =>
-        audit({ time: new Date().toISOString(), event: "request", ...base, ...a }),
+      const outcome = await handleRequest(
+        o,
+        link,
+        req,
+        data,
+        signed >= cap,
+        base.context,
+        provenance,
+        (a) => audit({ time: new Date().toISOString(), event: "request", ...base, ...a }),
+        { index: signed + rejected + 1, total: opened.payload.maxSignatures },
       );
       if (outcome.signed) signed++;
       else rejected++;
