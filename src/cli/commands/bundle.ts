@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { printJson, readInput, writeOutput } from "../io.js";
+import { note, printJson, readInput, writeOutput } from "../io.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -70,7 +70,11 @@ export function register(program: Command): void {
     .option("--passphrase-env <var>", "read the key's passphrase from an environment variable")
     .option("--pin-file <file>", "PKCS#11 user PIN from a file")
     .option("--pin-env <var>", "PKCS#11 user PIN from an environment variable")
-    .option("-o, --output <file>", "write the signed bundle here instead of replacing the input")
+    .option(
+      "-o, --output <file>",
+      "write the signed bundle here instead of replacing the input (`-`: stdout)",
+    )
+    .option("-q, --quiet", "do not print the line saying what was written")
     .option("--json", "print the result as JSON")
     .action(
       async (
@@ -82,6 +86,7 @@ export function register(program: Command): void {
           pinFile?: string;
           pinEnv?: string;
           output?: string;
+          quiet?: boolean;
           json?: boolean;
         },
       ) => {
@@ -93,8 +98,9 @@ export function register(program: Command): void {
         const { shortKeyId } = await import("../../keys/index.js");
         if (o.json) printJson({ output: o.output ?? path, keyId: signer.publicKey.keyId });
         else
-          process.stdout.write(
-            `signed ${o.output ?? path} with ${signer.publicKey.keyId} (${shortKeyId(signer.publicKey.keyId)})\n`,
+          note(
+            `signed ${o.output ?? path} with ${signer.publicKey.keyId} (${shortKeyId(signer.publicKey.keyId)})`,
+            o.quiet,
           );
       },
     );

@@ -1,8 +1,8 @@
-import { appendFileSync, existsSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { printJson, readInput, readSecret, writeOutput } from "../io.js";
+import { note, printJson, readInput, readSecret, writeOutput } from "../io.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
 /**
@@ -67,6 +67,7 @@ interface SignCliOptions extends KeyOptions {
   output?: string;
   force?: boolean;
   json?: boolean;
+  quiet?: boolean;
 }
 
 function outputPath(file: string, format: string, dir?: string): string {
@@ -82,6 +83,7 @@ async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
   const format = parseSignatureFormat(o.format);
   const signer = await openSigner(o.key!, o);
   const done: { file: string; output: string }[] = [];
+  if (o.output !== undefined) makeOutputDir(o.output);
   try {
     for (const file of files) {
       const sig = await signFile(signer, readInput(file, "file"), format);
@@ -93,6 +95,26 @@ async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
     await signer.close();
   }
   if (o.json) printJson({ signed: done, format, keyId: signer.publicKey.keyId });
+  else
+    note(
+      `signed ${done.length} file${done.length === 1 ? "" : "s"} (${format}, ${signer.publicKey.keyId}): wrote ${done.map((d) => d.output).join(", ")}`,
+      o.quiet,
+    );
+}
+
+/** `-o DIR`: the directory is created when missing. */
+function makeOutputDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new SigrunError(
+      "IO_ERROR",
+      `-o ${dir}: cannot create directory: ${(err as NodeJS.ErrnoException).code}`,
+      {
+        cause: err,
+      },
+    );
+  }
 }
 
 async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
@@ -221,7 +243,11 @@ export function register(program: Command): void {
       "--provenance <source>",
       "send a CI OIDC token bound to this session (github: GitHub Actions, needs id-token: write)",
     )
-    .option("-o, --output <dir>", "write signatures into this directory (default: beside each file)")
+    .option(
+      "-o, --output <dir>",
+      "write signatures into this directory, created if missing (default: beside each file)",
+    )
+    .option("-q, --quiet", "local signing: do not print the line saying what was written")
     .option("--force", "overwrite existing signature files")
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (files: string[], o: SignCliOptions) => {
