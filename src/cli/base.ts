@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { isSigrunError } from "../core/index.js";
+import { applyConfig } from "./config.js";
 import { exitCodeFor } from "./exit-codes.js";
 
 /**
@@ -86,6 +87,7 @@ export async function execute(program: Command, argv: string[]): Promise<number>
     return 2;
   }
   try {
+    await applyConfig(program, path, args);
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {

@@ -25,8 +25,8 @@ const MAX_SECRET = 1024;
 export async function promptSecret(question: string): Promise<string | undefined> {
   const tty = openTerminal();
   if (tty === undefined) return undefined;
+  tty.setRawMode(true); // echo off before the question appears, so nothing typed is ever echoed
   process.stderr.write(question);
-  tty.setRawMode(true);
   try {
     return await new Promise<string>((resolve, reject) => {
       let value = "";

@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { register as agent } from "./agent.js";
 import { register as audit } from "./audit.js";
 import { register as bundle } from "./bundle.js";
+import { register as completion } from "./completion.js";
+import { register as config } from "./config.js";
 import { register as demo } from "./demo.js";
 import { register as key } from "./key.js";
 import { register as keygen } from "./keygen.js";
@@ -22,6 +24,8 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   agent,
   audit,
   bundle,
+  completion,
+  config,
   demo,
   key,
   keygen,

@@ -11,6 +11,8 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   agent: async () => (await import("./agent.js")).register,
   audit: async () => (await import("./audit.js")).register,
   bundle: async () => (await import("./bundle.js")).register,
+  completion: async () => (await import("./completion.js")).register,
+  config: async () => (await import("./config.js")).register,
   demo: async () => (await import("./demo.js")).register,
   key: async () => (await import("./key.js")).register,
   keygen: async () => (await import("./keygen.js")).register,

@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option("--now <time>", "verify as of this time (RFC 3339 or @unix-seconds)")
     .option(
       "--openssl-sig <file>",
-      "the bundle is a tar.gz signed with `openssl dgst -sha256 -sign`; this is the signature",
+      "the bundle is a tar.gz signed with `openssl dgst -sha256 -sign`; this is the signature (default: X.sig beside X.tar.gz)",
     )
     .option("--json", "print the result as JSON")
     .action(
@@ -50,9 +50,17 @@ export function register(program: Command): void {
         }
         const trust = loadTrustStore(o.trust);
         const bytes = readInput(path, "bundle");
+        const { classicSignaturePath } = await import("./bundle-extract.js");
+        const classic = bytes[0] === 0x1f && bytes[1] === 0x8b;
+        const sig = classic ? classicSignaturePath(path, o.opensslSig) : o.opensslSig;
+        if (classic && sig === undefined)
+          throw new SigrunError(
+            "USAGE",
+            `${path}: a classic tar.gz bundle: give its signature with --openssl-sig FILE`,
+          );
         const v =
-          o.opensslSig !== undefined
-            ? verifyOpensslBundle(bytes, readInput(o.opensslSig, "signature"), {
+          sig !== undefined
+            ? verifyOpensslBundle(bytes, readInput(sig, "signature"), {
                 trust: o.threshold ? { ...trust, threshold: Number(o.threshold) } : trust,
               })
             : verifyBundle(bytes, {
