@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the completion scripts are shell code, ${…} is shell syntax
 import type { Command } from "commander";
 import { EXIT_CODES } from "./exit-codes.js";
 

@@ -15,7 +15,8 @@ import {
  *
  *   confirm  i→s [tag(32)]
  *   ready    s→i [signingKeyId text, algorithm text, maxSignatures]
- *   request  i→s [reqId, kind "file"|"bundle", name, size, sha256(32), format]  + data frames (size bytes)
+ *   request  i→s [reqId, kind "file"|"bundle", name, size, sha256(32), format, ?answerWithinSeconds]
+ *            + data frames (size bytes)
  *   response s→i [reqId, signature]
  *   reject   both [reqId (0 = whole session), code, reason]
  *   error    both [code, reason]
@@ -35,6 +36,7 @@ export const MESSAGE_CAPS = {
   maxArtifactBytes: 256 * 1024 * 1024,
 } as const;
 
+const MAX_ANSWER_SECONDS = 7 * 24 * 3600;
 const LIMITS = { maxBytes: 64 * 1024, maxDepth: 1, maxItems: 8, maxString: 32 * 1024 };
 
 export interface SignRequest {
@@ -44,6 +46,8 @@ export interface SignRequest {
   readonly size: number;
   readonly sha256: Uint8Array;
   readonly format: RemoteFormat;
+  /** How long the initiator waits for this answer (seconds), so the signer can show a countdown. */
+  readonly answerWithinSeconds?: number;
 }
 
 export interface Ready {
@@ -58,9 +62,9 @@ export interface Reject {
   readonly reason: string;
 }
 
-function decode(bytes: Uint8Array, what: string, n: number): readonly CborValue[] {
+function decode(bytes: Uint8Array, what: string, n: number, max = n): readonly CborValue[] {
   try {
-    return asArray(cborDecode(bytes, LIMITS), what, n);
+    return asArray(cborDecode(bytes, LIMITS), what, n, max);
   } catch (err) {
     throw new SigrunError("CHANNEL_ERROR", `${what}: ${(err as Error).message}`, { cause: err });
   }
@@ -101,12 +105,13 @@ function checkName(name: string): string {
 }
 
 export function encodeRequest(r: SignRequest): Uint8Array {
-  return cborEncode([r.reqId, r.kind, checkName(r.name), r.size, r.sha256, r.format]);
+  const base = [r.reqId, r.kind, checkName(r.name), r.size, r.sha256, r.format];
+  return cborEncode(r.answerWithinSeconds === undefined ? base : [...base, r.answerWithinSeconds]);
 }
 
 export function decodeRequest(b: Uint8Array): SignRequest {
   return guard("request", () => {
-    const a = decode(b, "request", 6);
+    const a = decode(b, "request", 6, 7);
     const kind = asText(a[1], "kind", 16);
     if (!(REQUEST_KINDS as readonly string[]).includes(kind))
       throw new SigrunError("CHANNEL_ERROR", `request.kind: unknown ${kind}`);
@@ -122,6 +127,9 @@ export function decodeRequest(b: Uint8Array): SignRequest {
       size: asUint(a[3], "size", MESSAGE_CAPS.maxArtifactBytes),
       sha256: asBytes(a[4], "sha256", 32),
       format: format as RemoteFormat,
+      ...(a.length === 7
+        ? { answerWithinSeconds: asUint(a[6], "answerWithinSeconds", MAX_ANSWER_SECONDS) }
+        : {}),
     };
   });
 }

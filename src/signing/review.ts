@@ -36,6 +36,8 @@ export interface RequestReview {
   readonly content?: ContentReview;
   /** "k of N": this request's number and the session's announced count. */
   readonly position?: { readonly index: number; readonly total: number };
+  /** When the initiator stops waiting for this answer (it said so in the request). */
+  readonly answerBy?: Date;
 }
 
 export interface Decision {
@@ -45,7 +47,11 @@ export interface Decision {
   readonly by: string;
 }
 
-export type Approver = (review: RequestReview) => Promise<Decision>;
+/**
+ * Decides one request. `signal` aborts when the initiator gives up meanwhile (the question is withdrawn;
+ * the decision is then ignored) — a terminal prompt should stop asking.
+ */
+export type Approver = (review: RequestReview, opts?: { readonly signal: AbortSignal }) => Promise<Decision>;
 
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 

@@ -22,7 +22,7 @@ import {
   encodeReject,
 } from "./messages.js";
 import { type ProvenanceClaims, provenanceAudience } from "./provenance.js";
-import { handleRequest, receiveData } from "./request-handler.js";
+import { handleRequest, type PeerWatch, receiveData } from "./request-handler.js";
 import type { Approver, SessionReview } from "./review.js";
 
 export interface AuditEntry {
@@ -104,6 +104,25 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
     signal.addEventListener("abort", stop, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
   });
+}
+
+/** `watch`, or a TIMEOUT after `ms` of silence (the idle timeout between requests). */
+async function idleBound(watch: PeerWatch, ms: number): Promise<{ frame?: OpenedFrame; error?: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const idle = new Promise<{ error: unknown }>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          error: new SigrunError("TIMEOUT", `no message from the peer within ${Math.round(ms / 1000)} s`),
+        }),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([watch, idle]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Runs the signer side of a session: review, join, confirm keys, then review and sign each request. */
@@ -247,9 +266,17 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     if (provenance) audit({ time: new Date().toISOString(), event: "session", ...base, provenance });
     let signed = 0;
     let rejected = 0;
+    let next: PeerWatch | undefined;
     for (;;) {
-      const f = pending ?? (await link.recv(o.idleTimeoutMs));
+      let f: OpenedFrame;
+      if (pending) f = pending;
+      else if (next) {
+        const w = await idleBound(next, o.idleTimeoutMs);
+        if (w.error !== undefined) throw w.error;
+        f = w.frame!;
+      } else f = await link.recv(o.idleTimeoutMs);
       pending = undefined;
+      next = undefined;
       if (f.type === "close") {
         const why = sanitizeRelayText(decodeClose(f.plaintext), { maxChars: 200 });
         await relay.close("done").catch(() => {});
@@ -276,6 +303,11 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
       );
       if (outcome.signed) signed++;
       else rejected++;
+      if (outcome.withdrawn !== undefined) {
+        await relay.close("withdrawn").catch(() => {});
+        return { joined: true, signed, rejected, endedBy: outcome.withdrawn };
+      }
+      next = outcome.next;
     }
   } catch (err) {
     const code = err instanceof SigrunError ? err.code : "INTERNAL";

@@ -29,6 +29,35 @@ interface RemoteSignOptions extends KeyOptions {
 }
 
 const MAX_JOIN_INPUT = 8192;
+const yes = (a: string) => a === "y" || a === "yes";
+const all = (a: string) => a === "a" || a === "all";
+
+/** "9m58s" */
+const left = (ms: number) => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+};
+
+/**
+ * While a question is open: the time left to answer (the initiator's deadline), repeated every minute
+ * and at 60 and 10 seconds, on stderr. Returns the function that stops it.
+ */
+function countdown(answerBy: Date | undefined): () => void {
+  if (answerBy === undefined) return () => {};
+  const at = answerBy.getTime();
+  process.stderr.write(
+    `(${left(at - Date.now())} to answer: the initiator gives up at ${answerBy.toISOString()})\n`,
+  );
+  const marks = new Set([60, 10]);
+  const timer = setInterval(() => {
+    const s = Math.round((at - Date.now()) / 1000);
+    if (s <= 0) return;
+    if (marks.has(s) || (s % 60 === 0 && s > 60))
+      process.stderr.write(`  … ${left(s * 1000)} left to answer\n`);
+  }, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 /** Appends one JSON line to the audit file (mode 0600); a failure is an IO_ERROR, never silent. */
 function appendAudit(path: string, entry: unknown): void {
@@ -55,7 +84,7 @@ async function readStdin(): Promise<string> {
 
 /**
  * Asks y/N questions. `--approve-from FILE` (tests and scripted demos only) answers from a file, one
- * line per question, anything but y/yes is a no and a missing line is a no. Otherwise the terminal
+ * line per question, anything but y/yes (or a/all) is a no and a missing line is a no. Otherwise the terminal
  * (stdin when it is a TTY and not carrying the join string, else /dev/tty); without a terminal every
  * answer is no. Nothing is ever approved by default.
  */
@@ -65,16 +94,16 @@ function questioner(answersFile: string | undefined, stdinFree: boolean) {
     let i = 0;
     return {
       by: "answers-file",
-      ask: async (q: string) => {
+      ask: async (q: string, _signal?: AbortSignal) => {
         const a = (lines[i++] ?? "").trim().toLowerCase();
         process.stderr.write(`${q} ${a || "(no answer)"}\n`);
-        return a === "y" || a === "yes";
+        return a;
       },
     };
   }
   return {
     by: "human",
-    ask: async (q: string) => {
+    ask: async (q: string, signal?: AbortSignal): Promise<string> => {
       let input: NodeJS.ReadableStream;
       let own: ReadStream | undefined;
       if (stdinFree && process.stdin.isTTY) input = process.stdin;
@@ -84,7 +113,7 @@ function questioner(answersFile: string | undefined, stdinFree: boolean) {
           input = own;
         } catch {
           process.stderr.write(`${q} no terminal to ask on: answering no\n`);
-          return false;
+          return "";
         }
       }
       const rl = createInterface({ input, output: process.stderr, terminal: false });
@@ -93,9 +122,9 @@ function questioner(answersFile: string | undefined, stdinFree: boolean) {
         const answer: string = await new Promise((resolve) => {
           rl.once("line", resolve);
           rl.once("close", () => resolve(""));
+          signal?.addEventListener("abort", () => resolve(""), { once: true });
         });
-        const a = answer.trim().toLowerCase();
-        return a === "y" || a === "yes";
+        return answer.trim().toLowerCase();
       } finally {
         rl.close();
         own?.destroy();
@@ -191,6 +220,7 @@ export function register(program: Command): void {
       o.policy === undefined ? undefined : Buffer.from(readInput(o.policy, "policy")).toString("utf8");
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
+    let approveRest = false;
     const signer = await openSigner(o.key, o);
     // Ctrl-C / SIGTERM: tell the initiator (error INTERRUPTED) instead of leaving it waiting.
     const ac = new AbortController();
@@ -216,19 +246,39 @@ export function register(program: Command): void {
           if (!s.keyMatches) return false;
           if (policyText !== undefined) policy = signing.signerPolicy(policyText, s);
           if (o.yes) return true;
-          return q.ask("join this session? [y/N]");
+          return yes(await q.ask("join this session? [y/N]"));
         },
-        approve: async (r) => {
+        approve: async (r, opts) => {
           process.stderr.write(`${signing.describeRequest(r)}\n`);
           if (policy) {
             const d = policy(r);
             process.stderr.write(`policy: ${d.approved ? "allow" : "deny"} (${d.reason})\n`);
             if (!d.approved || o.yes) return d;
           }
-          const yes = await q.ask(`sign ${signing.safeText(r.name)} (${r.format})? [y/N]`);
+          if (approveRest)
+            return { approved: true, reason: "approved by the reviewer (all remaining)", by: q.by };
+          const more = r.position && r.position.index < r.position.total;
+          const stop = countdown(r.answerBy);
+          const onWithdraw = () =>
+            process.stderr.write(`\nWITHDRAWN: ${String((opts?.signal.reason as Error)?.message ?? "")}\n`);
+          opts?.signal.addEventListener("abort", onWithdraw, { once: true });
+          let a: string;
+          try {
+            a = await q.ask(
+              `sign ${signing.oneLine(r.name, 80)} (${r.format})? [y/N${more ? "/a = this and all remaining" : ""}]`,
+              opts?.signal,
+            );
+          } finally {
+            stop();
+            opts?.signal.removeEventListener("abort", onWithdraw);
+          }
+          if (more && all(a)) approveRest = true;
+          const ok = yes(a) || approveRest;
           return {
-            approved: yes,
-            reason: yes ? "approved by the reviewer" : "declined by the reviewer",
+            approved: ok,
+            reason: ok
+              ? `approved by the reviewer${approveRest ? " (all remaining)" : ""}`
+              : "declined by the reviewer",
             by: q.by,
           };
         },
@@ -237,7 +287,11 @@ export function register(program: Command): void {
         audit: (entry) => {
           if (o.audit !== undefined) appendAudit(o.audit, entry);
         },
-        onJoined: (sas) => process.stderr.write(`keys confirmed. short authentication string: ${sas}\n`),
+        onJoined: (sas) =>
+          process.stderr.write(
+            `keys confirmed. short authentication string: ${sas}\n` +
+              'compare it with the initiator\'s log (its line "short authentication string: …"): if the words differ, someone is in between: answer no\n',
+          ),
         ...(o.oidcIssuer !== undefined
           ? {
               provenance: {

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
@@ -68,6 +68,8 @@ interface SignCliOptions extends KeyOptions {
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
+  signerHint?: string;
+  allOrNothing?: boolean;
 }
 
 function outputPath(file: string, format: string, dir?: string): string {
@@ -117,95 +119,6 @@ function makeOutputDir(dir: string): void {
   }
 }
 
-async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
-  const { parsePublicKey } = await import("../../keys/index.js");
-  const { defaultContext, joinBlock, runInitiator, REMOTE_FORMATS, stepSummary } = await import(
-    "../../signing/index.js"
-  );
-  const { parseDuration } = await import("../../core/index.js");
-  if (!(REMOTE_FORMATS as readonly string[]).includes(o.format))
-    throw new SigrunError("USAGE", `format: expected one of ${REMOTE_FORMATS.join(", ")}, got ${o.format}`);
-  const format = o.format as (typeof REMOTE_FORMATS)[number];
-  if (o.signerKey === undefined)
-    throw new SigrunError(
-      "USAGE",
-      "--signer-key: required with --remote (every returned signature is verified against it)",
-    );
-  const secret = sharedSecret(o);
-  if ((o.signerKex === undefined) === (secret === undefined))
-    throw new SigrunError(
-      "USAGE",
-      "give exactly one of --signer-kex or --shared-secret-env/--shared-secret-file",
-    );
-  const signerKey = parsePublicKey(readInput(o.signerKey, "signer key"), o.signerKey);
-  const mode =
-    o.signerKex !== undefined
-      ? { kind: "public-key" as const, signerKex: await readKexPublic(o.signerKex) }
-      : { kind: "shared-secret" as const, secret: secret! };
-  const url = relayUrl(o.relay);
-  const joinTimeoutMs = parseDuration(o.joinTimeout, "--join-timeout");
-  const responseTimeoutMs = parseDuration(o.responseTimeout, "--response-timeout");
-  const context = o.context ?? defaultContext(process.env);
-  const items = files.map((file) => ({ name: basename(file), data: readInput(file, "file"), format }));
-  const outs = files.map((f) => outputPath(f, format, o.output));
-  if (!o.force && format !== "bundle") {
-    for (const out of outs)
-      if (existsSync(out))
-        throw new SigrunError("IO_ERROR", `${out}: exists; refusing to overwrite (--force)`);
-  }
-  const relay = await connectRelayCli(url, o.relayTokenEnv, o.relayTokenFile);
-  if (relay.welcome.motd) process.stderr.write(`relay: ${relay.welcome.motd}\n`);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const result = await runInitiator({
-      relay,
-      relayUrl: url,
-      mode,
-      signerKey,
-      items,
-      context,
-      joinTimeoutMs,
-      responseTimeoutMs,
-      onJoinString: (j) => {
-        process.stderr.write(joinBlock(j.line, j.pem, j.expiresAt));
-        if (o.joinFile !== undefined) writeOutput(o.joinFile, j.pem, { overwrite: true });
-        const summary = process.env.GITHUB_STEP_SUMMARY;
-        if (summary) {
-          try {
-            appendFileSync(summary, stepSummary(j.line, j.pem, j.expiresAt));
-          } catch {
-            process.stderr.write("sigrun: warning: cannot write $GITHUB_STEP_SUMMARY\n");
-          }
-        }
-        timer = setInterval(() => process.stderr.write(joinBlock(j.line, j.pem, j.expiresAt)), 60_000);
-        timer.unref();
-      },
-      onJoined: (sas) => {
-        if (timer) clearInterval(timer);
-        process.stderr.write(`signer joined; keys confirmed. short authentication string: ${sas}\n`);
-      },
-      onProgress: (m) => process.stderr.write(`${m}\n`),
-      ...(o.provenance !== undefined ? { provenance: await provenanceSource(o.provenance) } : {}),
-    });
-    const written: { file: string; output: string }[] = [];
-    result.outputs.forEach((sig, i) => {
-      writeOutput(outs[i]!, sig, { overwrite: format === "bundle" || o.force === true });
-      written.push({ file: files[i]!, output: outs[i]! });
-    });
-    if (o.json) printJson({ signed: written, format, keyId: signerKey.keyId, sas: result.sas });
-    else for (const w of written) process.stderr.write(`wrote ${w.output}\n`);
-  } finally {
-    if (timer) clearInterval(timer);
-    await relay.close("done").catch(() => {});
-  }
-}
-
-async function provenanceSource(source: string): Promise<(audience: string) => Promise<string>> {
-  if (source !== "github") throw new SigrunError("USAGE", `--provenance: expected github, got ${source}`);
-  const { githubActionsToken } = await import("../../signing/index.js");
-  return (audience) => githubActionsToken(audience);
-}
-
 export function register(program: Command): void {
   const cmd = program
     .command("sign <files...>")
@@ -240,6 +153,11 @@ export function register(program: Command): void {
     )
     .option("--join-file <file>", "also write the join string (PEM) to this file")
     .option(
+      "--signer-hint <flags>",
+      'remote: the signer\'s remote-sign flags for the printed join command, e.g. "--key ~/k/release.key --kex-key ~/k/kex.key" (paths, never secrets)',
+    )
+    .option("--all-or-nothing", "remote: if the signer declines any file, write no signature at all")
+    .option(
       "--provenance <source>",
       "send a CI OIDC token bound to this session (github: GitHub Actions, needs id-token: write)",
     )
@@ -254,7 +172,9 @@ export function register(program: Command): void {
     if (o.remote) {
       if (o.key !== undefined)
         throw new SigrunError("USAGE", "--key is for local signing; --remote uses the signer's key");
-      await signRemote(files, o);
+      if (o.output !== undefined) makeOutputDir(o.output);
+      const { signRemote } = await import("../remote-initiator.js");
+      await signRemote(files, o, o.output);
       return;
     }
     if (o.key === undefined) throw new SigrunError("USAGE", "give --key for local signing or --remote");
