@@ -1,3 +1,5 @@
+export type { ArchiveInfo, ArchiveMember } from "./archive-info.js";
+export { identifyArchive } from "./archive-info.js";
 export type { BundleCaps } from "./caps.js";
 export { bundleCaps, DEFAULT_BUNDLE_CAPS } from "./caps.js";
 export type { DsseEnvelope, DsseSignature } from "./dsse.js";

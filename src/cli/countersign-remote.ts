@@ -71,13 +71,13 @@ export async function countersignVerifier(o: CountersignOptions, chain: Chain) {
 }
 
 /** Wraps the signer's approver: a countersign decision is appended to the chain before it is returned. */
-export function logCountersign(
+export function logCountersign<O>(
   chain: Chain,
-  approve: (r: RequestReview) => Promise<Decision>,
-): (r: RequestReview) => Promise<Decision> {
+  approve: (r: RequestReview, opts?: O) => Promise<Decision>,
+): (r: RequestReview, opts?: O) => Promise<Decision> {
   if (chain === undefined) return approve;
-  return async (r) => {
-    const d = await approve(r);
+  return async (r, opts) => {
+    const d = await approve(r, opts);
     if (r.countersign)
       await chain.append("countersign", {
         ...facts(r.countersign),

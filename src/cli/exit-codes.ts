@@ -37,6 +37,7 @@ export const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   TIMEOUT: 44,
   JOIN_STRING_INVALID: 45,
   CHANNEL_ERROR: 46,
+  PARTIAL_RESULT: 47,
   REPLAY: 50,
   RECEIPT_INVALID: 51,
   AUDIT_CORRUPT: 52,

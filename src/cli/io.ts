@@ -12,10 +12,10 @@ import {
 import { dirname } from "node:path";
 import { SigrunError } from "../core/index.js";
 
-/** Reads a file the user named, mapping failures to IO_ERROR with the path. */
+/** Reads a file the user named (`-`: stdin), mapping failures to IO_ERROR with the path. */
 export function readInput(path: string, what = "file"): Uint8Array {
   try {
-    const b = readFileSync(path);
+    const b = readFileSync(path === "-" ? 0 : path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (err) {
     throw new SigrunError(
@@ -28,7 +28,7 @@ export function readInput(path: string, what = "file"): Uint8Array {
 
 /**
  * Writes a file atomically (temp name in the same directory + fsync + rename + directory fsync) so a crash
- * never leaves a half-written output.
+ * never leaves a half-written output. `-` writes to stdout.
  * `mode` 0o600 for secrets. Refuses to overwrite unless `overwrite`.
  */
 export function writeOutput(
@@ -36,6 +36,10 @@ export function writeOutput(
   data: Uint8Array | string,
   opts: { mode?: number; overwrite?: boolean } = {},
 ): void {
+  if (path === "-") {
+    process.stdout.write(data);
+    return;
+  }
   if (!opts.overwrite && existsSync(path))
     throw new SigrunError("IO_ERROR", `${path}: exists; refusing to overwrite`);
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
@@ -96,6 +100,49 @@ export function readSecret(opts: { file?: string; env?: string }, what: string):
   return undefined;
 }
 
+/** Marks stdout once a verb has printed its JSON document: a later failure then adds no second object. */
+const JSON_PRINTED = Symbol.for("sigrun.cli.jsonPrinted");
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  (process.stdout as { [JSON_PRINTED]?: boolean })[JSON_PRINTED] = true;
+}
+
+/** True when this process already printed a JSON document on stdout (its own report of the failure). */
+export function jsonPrinted(): boolean {
+  return (process.stdout as { [JSON_PRINTED]?: boolean })[JSON_PRINTED] === true;
+}
+
+/**
+ * A reader that closes our stdout early (`sigrun demo | head -3`) ends the output quietly: later writes
+ * are dropped, so the verb still finishes and cleans up (no temporary directory left) and exits with
+ * its own status; no EPIPE stack trace is printed. Installed once by the CLI entry.
+ */
+export function quietOnClosedOutput(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on("error", () => {
+    stream.write = ((_chunk: unknown, enc?: unknown, cb?: unknown) => {
+      const done = typeof enc === "function" ? enc : cb;
+      if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof stream.write;
+  });
+}
+
+/** A one-line result message on stderr ("wrote x.sig"), unless `-q`. */
+export function note(message: string, quiet?: boolean): void {
+  if (!quiet) process.stderr.write(`${message}\n`);
+}
+
+/** Checks a URL flag: parseable and of one of `schemes` (e.g. ["http", "https"]); else a USAGE error naming the form. */
+export function checkUrl(value: string, flag: string, schemes: readonly string[]): string {
+  const form = schemes.map((s) => `${s}://host:port`).join(" or ");
+  let u: URL | undefined;
+  try {
+    u = new URL(value);
+  } catch {
+    u = undefined;
+  }
+  if (u === undefined || !schemes.includes(u.protocol.slice(0, -1)) || u.host === "")
+    throw new SigrunError("USAGE", `${flag}: expected ${form}, got ${JSON.stringify(value)}`);
+  return value;
 }

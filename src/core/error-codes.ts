@@ -53,6 +53,7 @@ export const ERROR_CODES = [
   "CHANNEL_ERROR",
   "PEER_REJECTED",
   "NOBODY_JOINED",
+  "PARTIAL_RESULT",
   // seal / store / remote
   "SEAL_ERROR",
   "STORE_ERROR",

@@ -1,5 +1,6 @@
 export { ecdsaDerToRs, ecdsaP1363ToDer, ecdsaRsToDer } from "./ecdsa-der.js";
 export { fileSigner } from "./file-signer.js";
+export { type KeyFingerprints, keyFingerprints } from "./fingerprints.js";
 export type { GeneratedKey, KeygenType } from "./generate.js";
 export { generateKey, KEYGEN_TYPES, privateKeyPem, publicKeyPem } from "./generate.js";
 export { describeKeyFile, type KeyFileFacts } from "./key-file.js";

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { SigrunError, utf8Decode } from "../core/index.js";
+import { keyFingerprints } from "./fingerprints.js";
 import { keyIdFromSpki, shortKeyId } from "./key-id.js";
 import { isOpenPgpPublicKey, openPgpCertPrimaryKey } from "./openpgp.js";
 import { parsePrivateKey } from "./private-key.js";
@@ -11,6 +12,10 @@ export interface KeyFileFacts {
   readonly type: string;
   readonly keyId: string;
   readonly shortKeyId: string;
+  /** `SHA256:…` as `ssh-keygen -l` prints it (keys SSH can hold). */
+  readonly openssh?: string;
+  /** OpenPGP v4 fingerprint (see `keyFingerprints`). */
+  readonly openpgp?: string;
 }
 
 function typeName(k: KeyObject): string {
@@ -23,9 +28,9 @@ function typeName(k: KeyObject): string {
   return t;
 }
 
-function facts(kind: "public" | "private", pub: KeyObject): KeyFileFacts {
+function facts(kind: "public" | "private", pub: KeyObject, source?: Uint8Array): KeyFileFacts {
   const keyId = keyIdFromSpki(new Uint8Array(pub.export({ format: "der", type: "spki" })));
-  return { kind, type: typeName(pub), keyId, shortKeyId: shortKeyId(keyId) };
+  return { kind, type: typeName(pub), keyId, shortKeyId: shortKeyId(keyId), ...keyFingerprints(pub, source) };
 }
 
 /**
@@ -37,7 +42,7 @@ export async function describeKeyFile(
   passphrase?: string,
   source = "key",
 ): Promise<KeyFileFacts> {
-  if (isOpenPgpPublicKey(data)) return facts("public", (await openPgpCertPrimaryKey(data)).keyObject);
+  if (isOpenPgpPublicKey(data)) return facts("public", (await openPgpCertPrimaryKey(data)).keyObject, data);
   const head = data[0] === 0x30 ? "" : utf8Decode(data.subarray(0, Math.min(data.byteLength, 65536)), source);
   if (head.includes("PRIVATE KEY-----")) {
     return facts("private", createPublicKey(parsePrivateKey(data, passphrase, source)));

@@ -13,6 +13,7 @@ export {
   stripTrailingSlash,
   userUid,
 } from "./entities.js";
+export { unrestrictedPermits } from "./permit-all.js";
 export { recordingAuthorizer, toRecord } from "./recorder.js";
 export { loadRexSchema, rexSchemaPath } from "./schema.js";
 export type {

@@ -1,9 +1,11 @@
 export type { CheckedBundle } from "./bundle-request.js";
 export { checkBundleForReview, verifyRemoteBundleSignature } from "./bundle-request.js";
+export type { ContentReview } from "./content-review.js";
+export { reviewContent } from "./content-review.js";
 export type { CountersignReview, CountersignVerifier } from "./countersign-request.js";
-export type { InitiatorOptions, InitiatorResult, JoinInfo, SignItem } from "./initiator.js";
+export type { DeclinedItem, InitiatorOptions, InitiatorResult, JoinInfo, SignItem } from "./initiator.js";
 export { runInitiator } from "./initiator.js";
-export { defaultContext, joinBlock, stepSummary } from "./join-banner.js";
+export { defaultContext, joinBlock, signerArgs, stepSummary } from "./join-banner.js";
 export type { RelayLike } from "./link.js";
 export { SecureLink } from "./link.js";
 export type { RemoteFormat, SignRequest } from "./messages.js";
@@ -13,6 +15,7 @@ export { githubActionsToken, provenanceAudience, verifyProvenance } from "./prov
 export type { Approver, Decision, RequestReview, SessionReview } from "./review.js";
 export { describeRequest, describeSession, provenanceLine, safeText } from "./review.js";
 export { describeCountersign } from "./review-countersign.js";
+export { claimsSection, contentBlock, escapeText, factLines, header, oneLine } from "./review-text.js";
 export type { AuditEntry, SignerResult, SignerSessionOptions } from "./signer.js";
 export { inspectJoin, runSigner } from "./signer.js";
 export { SIGNER_SCHEMA, signerPolicy } from "./signer-policy.js";

@@ -67,11 +67,26 @@ export interface InitiatorOptions {
   readonly provenance?: (audience: string) => Promise<string>;
   readonly onJoined?: (sas: string) => void;
   readonly onProgress?: (message: string) => void;
+  /** Stop at the first declined request and return nothing (default: go on, return what was signed). */
+  readonly allOrNothing?: boolean;
+  /** Aborting (Ctrl-C, SIGTERM) tells the signer at once (`error INTERRUPTED`), withdrawing its question. */
+  readonly signal?: AbortSignal;
+}
+
+export interface DeclinedItem {
+  readonly index: number;
+  readonly name: string;
+  readonly code: string;
+  readonly reason: string;
 }
 
 export interface InitiatorResult {
-  /** One per item, in order: the detached signature, or for bundles the signed `.sgb`. */
-  readonly outputs: Uint8Array[];
+  /**
+   * One per item, in order: the detached signature, or for bundles the signed `.sgb`; `undefined` for
+   * an item the signer declined (listed in `declined`). At least one is present.
+   */
+  readonly outputs: (Uint8Array | undefined)[];
+  readonly declined: DeclinedItem[];
   readonly sas: string;
 }
 
@@ -80,6 +95,31 @@ const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** Runs the initiator side of a remote-signing session. Writes nothing; the caller writes outputs. */
 export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult> {
   if (o.items.length === 0) throw new SigrunError("USAGE", "nothing to sign");
+  if (o.signal?.aborted) throw new SigrunError("INTERRUPTED", "interrupted before the session started");
+  let link: SecureLink | undefined;
+  const onAbort = () => {
+    void (async () => {
+      if (link)
+        await link.send("error", encodeError("INTERRUPTED", "the initiator was interrupted")).catch(() => {});
+      await o.relay.close("initiator interrupted").catch(() => {});
+    })();
+  };
+  o.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = await initiate(o, (l) => {
+      link = l;
+    });
+    return result;
+  } catch (err) {
+    if (o.signal?.aborted)
+      throw new SigrunError("INTERRUPTED", "interrupted; the signer was told", { cause: err });
+    throw err;
+  } finally {
+    o.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+async function initiate(o: InitiatorOptions, linkUp: (l: SecureLink) => void): Promise<InitiatorResult> {
   const progress = o.onProgress ?? (() => {});
   const ttlSeconds = Math.max(1, Math.ceil(o.joinTimeoutMs / 1000));
   const session = await o.relay.create({ ttlSeconds });
@@ -122,6 +162,7 @@ export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult
     sas = sasWords(keys.sas);
     link = new SecureLink(o.relay, new Channel(keys, "initiator", o.relay.welcome.limits.maxFrameBytes));
     linked = link;
+    linkUp(link);
     await link.send("confirm", encodeConfirm(initiatorConfirmTag(keys)));
     const ready = await expect(link, "ready", o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     const r = decodeReady(ready.plaintext);
@@ -153,33 +194,78 @@ export async function runInitiator(o: InitiatorOptions): Promise<InitiatorResult
   }
   o.onJoined?.(sas);
 
-  const outputs: Uint8Array[] = [];
+  const outputs: (Uint8Array | undefined)[] = [];
+  const declined: DeclinedItem[] = [];
+  const answerWithinSeconds = Math.max(1, Math.floor(o.responseTimeoutMs / 1000));
   try {
     for (let i = 0; i < o.items.length; i++) {
       const item = o.items[i]!;
       const reqId = i + 1;
-      progress(`sending request #${reqId}: ${item.name} (${item.data.byteLength} bytes, ${item.format})`);
-      await sendRequest(link, reqId, item);
-      const frame = await expect(link, "response", o.responseTimeoutMs);
+      progress(
+        `sending request #${reqId} (${reqId} of ${o.items.length}): ${item.name} (${item.data.byteLength} bytes, ${item.format})`,
+      );
+      await sendRequest(link, reqId, item, answerWithinSeconds);
+      let frame: OpenedFrame;
+      try {
+        frame = await expect(link, "response", o.responseTimeoutMs);
+      } catch (err) {
+        const peerReqId = err instanceof SigrunError ? err.details?.reqId : undefined;
+        if (peerReqId !== reqId) throw err;
+        // the signer declined this request only: note it and go on (unless all or nothing)
+        const d = err as SigrunError;
+        declined.push({ index: i, name: item.name, code: String(d.details?.peerCode), reason: d.message });
+        outputs.push(undefined);
+        progress(`request #${reqId}: ${d.message}`);
+        if (o.allOrNothing) throw d;
+        continue;
+      }
       const resp = decodeResponse(frame.plaintext);
       if (resp.reqId !== reqId)
         throw new SigrunError("CHANNEL_ERROR", `response for #${resp.reqId}, expected #${reqId}`);
       outputs.push(await verifyOutput(item, resp.signature, o.signerKey));
       progress(`request #${reqId}: signature verified against ${o.signerKey.keyId}`);
     }
+    if (declined.length === o.items.length)
+      throw new SigrunError(
+        "PEER_REJECTED",
+        o.items.length === 1 ? declined[0]!.reason : `the signer declined all ${o.items.length} requests`,
+        { details: { peerCode: declined[0]!.code } },
+      );
     await link.send("close", encodeClose("done"));
   } catch (err) {
     const code = err instanceof SigrunError ? err.code : "INTERNAL";
-    if (code === "PEER_REJECTED") await link.send("close", encodeClose("signer rejected")).catch(() => {});
-    else await link.send("error", encodeError(code, "initiator aborted the session")).catch(() => {});
+    if (code === "PEER_REJECTED")
+      await link
+        .send(
+          "close",
+          encodeClose(o.allOrNothing ? "all or nothing: a request was declined" : "signer rejected"),
+        )
+        .catch(() => {});
+    else
+      await link
+        .send(
+          "error",
+          encodeError(
+            code,
+            code === "TIMEOUT"
+              ? `the initiator gave up: no answer within ${answerWithinSeconds} s`
+              : "initiator aborted the session",
+          ),
+        )
+        .catch(() => {});
     await o.relay.close("initiator aborted").catch(() => {});
     throw err;
   }
   await o.relay.close("done").catch(() => {});
-  return { outputs, sas };
+  return { outputs, declined, sas };
 }
 
-async function sendRequest(link: SecureLink, reqId: number, item: SignItem): Promise<void> {
+async function sendRequest(
+  link: SecureLink,
+  reqId: number,
+  item: SignItem,
+  answerWithinSeconds: number,
+): Promise<void> {
   const sha256 = new Uint8Array(createHash("sha256").update(item.data).digest());
   await link.send(
     "request",
@@ -191,6 +277,7 @@ async function sendRequest(link: SecureLink, reqId: number, item: SignItem): Pro
       sha256,
       format: item.format,
       ...(item.evidence !== undefined ? { evidence: item.evidence } : {}),
+      answerWithinSeconds,
     }),
   );
   const chunk = link.channel.maxPlaintextBytes;
@@ -208,7 +295,7 @@ async function expect(link: SecureLink, type: "ready" | "response", timeoutMs: n
     throw new SigrunError(
       "PEER_REJECTED",
       `signer rejected${r.reqId ? ` request #${r.reqId}` : " the session"}: ${sanitizeRelayText(r.code, { maxChars: 64 })}: ${sanitizeRelayText(r.reason, { maxChars: 200 })}`,
-      { details: { peerCode: r.code } },
+      { details: { peerCode: r.code, reqId: r.reqId } },
     );
   }
   if (f.type === "error") {

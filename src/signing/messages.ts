@@ -15,8 +15,10 @@ import {
  *
  *   confirm  i→s [tag(32)]
  *   ready    s→i [signingKeyId text, algorithm text, maxSignatures]
- *   request  i→s [reqId, kind "file"|"bundle", name, size, sha256(32), format]  + data frames (size bytes)
- *            kind "countersign": [..., format, evidence bytes]  (§6.2: approval + attestation, JSON lines)
+ *   request  i→s [reqId, kind "file"|"bundle", name, size, sha256(32), format, ?answerWithinSeconds]
+ *            + data frames (size bytes)
+ *            kind "countersign": [..., format, answerWithinSeconds (0 = not given), evidence bytes]
+ *            (§6.2: approval + attestation, JSON lines)
  *   response s→i [reqId, signature]
  *   reject   both [reqId (0 = whole session), code, reason]
  *   error    both [code, reason]
@@ -37,7 +39,8 @@ export const MESSAGE_CAPS = {
   maxEvidence: 16 * 1024,
 } as const;
 
-const LIMITS = { maxBytes: 64 * 1024, maxDepth: 1, maxItems: 8, maxString: 32 * 1024 };
+const MAX_ANSWER_SECONDS = 7 * 24 * 3600;
+const LIMITS = { maxBytes: 64 * 1024, maxDepth: 1, maxItems: 9, maxString: 32 * 1024 }; // a countersign request: the array and its 8 items
 
 export interface SignRequest {
   readonly reqId: number;
@@ -46,6 +49,8 @@ export interface SignRequest {
   readonly size: number;
   readonly sha256: Uint8Array;
   readonly format: RemoteFormat;
+  /** How long the initiator waits for this answer (seconds), so the signer can show a countdown. */
+  readonly answerWithinSeconds?: number;
   /** kind "countersign" only: the build evidence (approval + attestation lines). */
   readonly evidence?: Uint8Array;
 }
@@ -62,9 +67,9 @@ export interface Reject {
   readonly reason: string;
 }
 
-function decode(bytes: Uint8Array, what: string, n: number): readonly CborValue[] {
+function decode(bytes: Uint8Array, what: string, n: number, max = n): readonly CborValue[] {
   try {
-    return asArray(cborDecode(bytes, LIMITS), what, n);
+    return asArray(cborDecode(bytes, LIMITS), what, n, max);
   } catch (err) {
     throw new SigrunError("CHANNEL_ERROR", `${what}: ${(err as Error).message}`, { cause: err });
   }
@@ -108,7 +113,8 @@ export function encodeRequest(r: SignRequest): Uint8Array {
   const base = [r.reqId, r.kind, checkName(r.name), r.size, r.sha256, r.format];
   if ((r.kind === "countersign") !== (r.evidence !== undefined))
     throw new SigrunError("USAGE", "request: evidence goes with kind countersign only");
-  return cborEncode(r.evidence !== undefined ? [...base, r.evidence] : base);
+  if (r.evidence !== undefined) return cborEncode([...base, r.answerWithinSeconds ?? 0, r.evidence]);
+  return cborEncode(r.answerWithinSeconds === undefined ? base : [...base, r.answerWithinSeconds]);
 }
 
 export function decodeRequest(b: Uint8Array): SignRequest {
@@ -129,26 +135,39 @@ export function decodeRequest(b: Uint8Array): SignRequest {
       size: asUint(a[3], "size", MESSAGE_CAPS.maxArtifactBytes),
       sha256: asBytes(a[4], "sha256", 32),
       format: format as RemoteFormat,
-      ...countersignEvidence(kind, a),
+      ...requestTail(kind, a),
     };
   });
 }
 
-/** A request is 6 items, 7 for kind countersign (the evidence, §6.2). */
+/**
+ * A request is 6 items, or 7 with the answer window (seconds, ≥ 1); kind countersign always has 8: the
+ * answer window (0 = not given) and the build evidence (§6.2).
+ */
 function decodeRequestArray(b: Uint8Array): readonly CborValue[] {
   try {
-    return asArray(cborDecode(b, LIMITS), "request", 6, 7);
+    return asArray(cborDecode(b, LIMITS), "request", 6, 8);
   } catch (err) {
     throw new SigrunError("CHANNEL_ERROR", `request: ${(err as Error).message}`, { cause: err });
   }
 }
 
-function countersignEvidence(kind: string, a: readonly CborValue[]): { evidence?: Uint8Array } {
-  if ((kind === "countersign") !== (a.length === 7))
+function requestTail(
+  kind: string,
+  a: readonly CborValue[],
+): { answerWithinSeconds?: number; evidence?: Uint8Array } {
+  const countersign = kind === "countersign";
+  if (countersign ? a.length !== 8 : a.length > 7)
     throw new SigrunError("CHANNEL_ERROR", "request: evidence goes with kind countersign only");
-  if (kind === "countersign" && a[5] === "bundle")
+  if (countersign && a[5] === "bundle")
     throw new SigrunError("CHANNEL_ERROR", "request: kind countersign takes raw, ssh or openpgp");
-  return a.length === 7 ? { evidence: asBytes(a[6], "evidence", 1, MESSAGE_CAPS.maxEvidence) } : {};
+  const secs = a.length >= 7 ? asUint(a[6], "answerWithinSeconds", MAX_ANSWER_SECONDS) : undefined;
+  if (!countersign && secs === 0)
+    throw new SigrunError("CHANNEL_ERROR", "request.answerWithinSeconds: expected at least 1");
+  return {
+    ...(secs ? { answerWithinSeconds: secs } : {}),
+    ...(countersign ? { evidence: asBytes(a[7], "evidence", 1, MESSAGE_CAPS.maxEvidence) } : {}),
+  };
 }
 
 export const encodeResponse = (reqId: number, signature: Uint8Array) => cborEncode([reqId, signature]);

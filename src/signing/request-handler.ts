@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
 import { bytesEqual, concatBytes, SigrunError, toHex } from "../core/index.js";
 import { signFile } from "../keys/index.js";
+import { sanitizeRelayText } from "../protocol/index.js";
+import type { OpenedFrame } from "../session/index.js";
 import { checkBundleForReview, signCheckedBundle } from "./bundle-request.js";
+import { reviewContent, sgbReview } from "./content-review.js";
 import { checkCountersignRequest, countersignAudit } from "./countersign-request.js";
 import type { SecureLink } from "./link.js";
-import { encodeReject, encodeResponse, type SignRequest } from "./messages.js";
+import { decodeClose, decodeError, encodeReject, encodeResponse, type SignRequest } from "./messages.js";
 import type { ProvenanceClaims } from "./provenance.js";
 import type { RequestReview } from "./review.js";
 import type { SignerSessionOptions } from "./signer.js";
@@ -32,6 +35,34 @@ export async function receiveData(
   return concatBytes(...parts);
 }
 
+/** The next frame from the initiator, read while a human decides (or the error that ended the read). */
+export type PeerWatch = Promise<{ readonly frame?: OpenedFrame; readonly error?: unknown }>;
+
+/** How long the watch reads before it counts as the idle timeout (a human may take long to answer). */
+const WATCH_MS = 24 * 3600 * 1000;
+
+export interface RequestOutcome {
+  readonly signed: boolean;
+  readonly audit: Record<string, unknown>;
+  /** The initiator gave up while the question was open: why (the session ends). */
+  readonly withdrawn?: string;
+  /** The read of the next frame, already started during the question (the caller continues with it). */
+  readonly next?: PeerWatch;
+}
+
+/** Why a frame that arrived while the signer was asked withdraws the question. */
+function withdrawalReason(w: { frame?: OpenedFrame; error?: unknown }): string {
+  const clean = (t: string) => sanitizeRelayText(t, { maxChars: 200 });
+  if (w.frame?.type === "error") {
+    const e = decodeError(w.frame.plaintext);
+    return `the initiator gave up: ${clean(e.code)}: ${clean(e.reason)}`;
+  }
+  if (w.frame?.type === "close")
+    return `the initiator closed the session: ${clean(decodeClose(w.frame.plaintext))}`;
+  if (w.frame) return `the initiator sent ${w.frame.type} before the answer (protocol violation)`;
+  return `the initiator is gone: ${(w.error as Error)?.message ?? String(w.error)}`;
+}
+
 export async function handleRequest(
   o: Pick<SignerSessionOptions, "signer" | "approve" | "onProgress" | "countersign">,
   link: SecureLink,
@@ -41,7 +72,8 @@ export async function handleRequest(
   context: string,
   provenance: ProvenanceClaims | undefined,
   record: (audit: Record<string, unknown>) => void | Promise<void>,
-): Promise<{ signed: boolean; audit: Record<string, unknown> }> {
+  position?: { index: number; total: number },
+): Promise<RequestOutcome> {
   const digest = new Uint8Array(createHash("sha256").update(data).digest());
   const facts = {
     reqId: req.reqId,
@@ -63,7 +95,15 @@ export async function handleRequest(
   if (!bytesEqual(digest, req.sha256))
     return reject("DIGEST_MISMATCH", "data does not match the announced sha256", "signer");
   if (overCap) return reject("LIMIT_EXCEEDED", "signature cap reached for this session", "signer");
-  let review: RequestReview = { ...facts, context, ...(provenance ? { provenance } : {}) };
+  let review: RequestReview = {
+    ...facts,
+    context,
+    ...(provenance ? { provenance } : {}),
+    ...(position ? { position } : {}),
+    ...(req.answerWithinSeconds !== undefined
+      ? { answerBy: new Date(Date.now() + req.answerWithinSeconds * 1000) }
+      : {}),
+  };
   let bundle: ReturnType<typeof checkBundleForReview> | undefined;
   if (req.kind === "countersign") {
     const c = await checkCountersignRequest(o.countersign, req, data);
@@ -78,11 +118,46 @@ export async function handleRequest(
       const code = err instanceof SigrunError ? err.code : "BUNDLE_MALFORMED";
       return reject(code, "bundle failed the signer's checks", "signer");
     }
-    review = { ...review, manifest: bundle.manifestText, script: bundle.script, policy: bundle.policy };
+    review = {
+      ...review,
+      manifest: bundle.manifestText,
+      script: bundle.script,
+      policy: bundle.policy,
+      content: sgbReview(bundle),
+    };
+  } else review = { ...review, content: reviewContent(data) };
+  // While the question is open, keep reading the channel: an `error`/`close` from the initiator (it gave
+  // up: timeout, Ctrl-C, cancelled CI job) or a closed relay withdraws the question at once.
+  const ac = new AbortController();
+  let watch: PeerWatch | undefined = link.recv(WATCH_MS).then(
+    (frame) => ({ frame }),
+    (error: unknown) => ({ error }),
+  );
+  const asked = o.approve(review, { signal: ac.signal }).then((d) => ({ d }));
+  let first = await Promise.race([asked, watch.then((w) => ({ w }))]);
+  if ("w" in first && first.w.error instanceof SigrunError && first.w.error.code === "TIMEOUT") {
+    watch = undefined; // no word from the initiator for a day: stop watching, keep waiting for the answer
+    first = await asked;
   }
-  const decision = await o.approve(review);
+  if ("w" in first) {
+    const why = withdrawalReason(first.w);
+    ac.abort(new SigrunError("INTERRUPTED", why));
+    await asked.catch(() => {});
+    const audit = { ...facts, decision: "withdrawn", reason: why, by: "initiator" };
+    record(audit);
+    o.onProgress?.(`request #${req.reqId} withdrawn: ${why}`);
+    return { signed: false, audit, withdrawn: why };
+  }
+  const decision = first.d;
   if (!decision.approved)
-    return reject(decision.by === "policy" ? "POLICY_DENIED" : "DECLINED", decision.reason, decision.by);
+    return {
+      ...(await reject(
+        decision.by === "policy" ? "POLICY_DENIED" : "DECLINED",
+        decision.reason,
+        decision.by,
+      )),
+      ...(watch ? { next: watch } : {}),
+    };
   const signature =
     bundle !== undefined
       ? await signCheckedBundle(o.signer, bundle)
@@ -91,5 +166,5 @@ export async function handleRequest(
   await record(audit);
   await link.send("response", encodeResponse(req.reqId, signature));
   o.onProgress?.(`request #${req.reqId} signed`);
-  return { signed: true, audit };
+  return { signed: true, audit, ...(watch ? { next: watch } : {}) };
 }

@@ -18,7 +18,7 @@ async function run(over: Partial<SignerSessionOptions>, fx = fixture()) {
   const relay = new MemoryRelay();
   let join: (b: Uint8Array) => void = () => {};
   const joined = new Promise<Uint8Array>((r) => (join = r));
-  let outputs: Uint8Array[] = [];
+  let outputs: (Uint8Array | undefined)[] = [];
   const started = Date.now();
   let peerCode: unknown;
   const initiator = runInitiator({

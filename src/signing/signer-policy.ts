@@ -13,7 +13,9 @@ entity Initiator = {
   "context": String, "relay": String, "mode": String, "verified": Bool,
   "issuer"?: String, "repository"?: String, "ref"?: String, "workflow"?: String, "sha"?: String, "actor"?: String
 };
-entity Artifact = { "name": String, "sha256": String, "size": Long, "format": String, "kind": String };
+entity Artifact = {
+  "name": String, "sha256": String, "size": Long, "format": String, "kind": String, "content": String
+};
 action "sign" appliesTo { principal: [Initiator], resource: [Artifact], context: {} };
 ${COUNTERSIGN_SCHEMA}`;
 
@@ -38,7 +40,15 @@ export function signerPolicy(policyText: string, session: SessionReview): Policy
         },
         {
           uid: resource,
-          attrs: { name: r.name, sha256: r.sha256, size: r.size, format: r.format, kind: r.kind },
+          attrs: {
+            name: r.name,
+            sha256: r.sha256,
+            size: r.size,
+            format: r.format,
+            kind: r.kind,
+            // what the signer recognized in the bytes: sgb | classic-bundle | archive | text | binary
+            content: r.content?.kind ?? (r.kind === "bundle" ? "sgb" : "binary"),
+          },
           parents: [],
         },
       ],

@@ -23,7 +23,7 @@ import {
   encodeReject,
 } from "./messages.js";
 import { type ProvenanceClaims, provenanceAudience } from "./provenance.js";
-import { handleRequest, receiveData } from "./request-handler.js";
+import { handleRequest, type PeerWatch, receiveData } from "./request-handler.js";
 import type { Approver, SessionReview } from "./review.js";
 
 export interface AuditEntry {
@@ -93,8 +93,8 @@ function reviewOf(
     context: p.context,
     expiresAt: new Date(p.expiry * 1000),
     maxSignatures: p.maxSignatures,
-    keyMatches:
-      signer === undefined ? true : bytesEqual(signerKeyIdBytes(signer.publicKey.spkiDer), p.signerKeyId),
+    keyMatches: signer !== undefined && bytesEqual(signerKeyIdBytes(signer.publicKey.spkiDer), p.signerKeyId),
+    keyChecked: signer !== undefined,
   };
 }
 
@@ -108,6 +108,25 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
     signal.addEventListener("abort", stop, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
   });
+}
+
+/** `watch`, or a TIMEOUT after `ms` of silence (the idle timeout between requests). */
+async function idleBound(watch: PeerWatch, ms: number): Promise<{ frame?: OpenedFrame; error?: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const idle = new Promise<{ error: unknown }>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          error: new SigrunError("TIMEOUT", `no message from the peer within ${Math.round(ms / 1000)} s`),
+        }),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([watch, idle]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Runs the signer side of a session: review, join, confirm keys, then review and sign each request. */
@@ -251,9 +270,17 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
     if (provenance) await audit({ time: new Date().toISOString(), event: "session", ...base, provenance });
     let signed = 0;
     let rejected = 0;
+    let next: PeerWatch | undefined;
     for (;;) {
-      const f = pending ?? (await link.recv(o.idleTimeoutMs));
+      let f: OpenedFrame;
+      if (pending) f = pending;
+      else if (next) {
+        const w = await idleBound(next, o.idleTimeoutMs);
+        if (w.error !== undefined) throw w.error;
+        f = w.frame!;
+      } else f = await link.recv(o.idleTimeoutMs);
       pending = undefined;
+      next = undefined;
       if (f.type === "close") {
         const why = sanitizeRelayText(decodeClose(f.plaintext), { maxChars: 200 });
         await relay.close("done").catch(() => {});
@@ -267,11 +294,24 @@ export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> 
         throw new SigrunError("CHANNEL_ERROR", `unexpected ${f.type} frame, expected request`);
       const req = decodeRequest(f.plaintext);
       const data = await receiveData(link, req, o.dataTimeoutMs ?? DATA_TIMEOUT_MS);
-      const outcome = await handleRequest(o, link, req, data, signed >= cap, base.context, provenance, (a) =>
-        audit({ time: new Date().toISOString(), event: "request", ...base, ...a }),
+      const outcome = await handleRequest(
+        o,
+        link,
+        req,
+        data,
+        signed >= cap,
+        base.context,
+        provenance,
+        (a) => audit({ time: new Date().toISOString(), event: "request", ...base, ...a }),
+        { index: signed + rejected + 1, total: opened.payload.maxSignatures },
       );
       if (outcome.signed) signed++;
       else rejected++;
+      if (outcome.withdrawn !== undefined) {
+        await relay.close("withdrawn").catch(() => {});
+        return { joined: true, signed, rejected, endedBy: outcome.withdrawn };
+      }
+      next = outcome.next;
     }
   } catch (err) {
     const code = err instanceof SigrunError ? err.code : "INTERNAL";

@@ -183,10 +183,10 @@ describe("remote countersign through a real relay", () => {
     assert.match(s.signer.stderr, /attestation: app\.tar\.gz sha256 [0-9a-f]{64}/);
     // The review comes before the question.
     assert.ok(s.signer.stderr.indexOf("build evidence") < s.signer.stderr.indexOf("sign app.tar.gz"));
-    const audit = readFileSync(s.audit, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+    // The signer's --audit log is the hash-chained SQLite log: read it through `sigrun audit show`.
+    const audit = (
+      JSON.parse(run(["audit", "show", s.audit, "--json"])) as { data: Record<string, unknown> }[]
+    ).map((e) => e.data);
     assert.ok(audit.some((e) => e.evidence === "verified" && e.build === "42" && e.approver === approverId));
     // H's hash-chained log has both decisions, with the build facts.
     const chain = JSON.parse(run(["audit", "show", "h-audit.db", "--json", "--type", "countersign"])) as {

@@ -158,7 +158,7 @@ export interface PairOptions {
   secretA?: string;
   secretB?: string;
   items?: { name: string; data: Uint8Array; format: "raw" | "ssh" | "openpgp" | "bundle" }[];
-  approve?: (r: RequestReview) => Promise<Decision>;
+  approve?: (r: RequestReview, opts?: { signal: AbortSignal }) => Promise<Decision>;
   signerFx?: Fixture;
   /** The key the initiator pins (default: the signer's). */
   pinned?: ReturnType<typeof publicKeyInfo>;
@@ -171,6 +171,9 @@ export interface PairOptions {
   handshakeTimeoutMs?: number;
   /** Initiator: obtains a provenance token for the audience. */
   provenance?: (audience: string) => Promise<string>;
+  /** Initiator: aborts the session (Ctrl-C) and its all-or-nothing mode. */
+  initiatorSignal?: AbortSignal;
+  allOrNothing?: boolean;
   /** Signer: verifies provenance tokens. */
   signerProvenance?: {
     verify: (
@@ -191,7 +194,8 @@ export async function runPair(relay: MemoryRelay, o: PairOptions = {}) {
   let joinedResolve: (b: Uint8Array) => void = () => {};
   const joinReady = new Promise<Uint8Array>((r) => (joinedResolve = r));
   const items = o.items ?? [{ name: "a.txt", data: enc.encode("hello world\n"), format: "raw" as const }];
-  let outputs: Uint8Array[] = [];
+  let outputs: (Uint8Array | undefined)[] = [];
+  let declined: { index: number; code: string }[] = [];
   const sas: string[] = [];
   const initiator = runInitiator({
     relay: relay.end(),
@@ -212,8 +216,11 @@ export async function runPair(relay: MemoryRelay, o: PairOptions = {}) {
     onJoined: (s) => sas.push(s),
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? 2000,
     ...(o.provenance ? { provenance: o.provenance } : {}),
+    ...(o.initiatorSignal ? { signal: o.initiatorSignal } : {}),
+    ...(o.allOrNothing ? { allOrNothing: true } : {}),
   }).then((r) => {
     outputs = r.outputs;
+    declined = r.declined;
   });
   const signer = joinReady.then((bytes) =>
     runSigner({
@@ -238,6 +245,7 @@ export async function runPair(relay: MemoryRelay, o: PairOptions = {}) {
     initiatorCode,
     signerCode,
     outputs,
+    declined,
     fx,
     joinBytes,
     sas,

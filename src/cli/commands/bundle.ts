@@ -1,7 +1,8 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { printJson, readInput, writeOutput } from "../io.js";
+import { note, printJson, readInput, writeOutput } from "../io.js";
+import { registerExtract } from "./bundle-extract.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -70,7 +71,11 @@ export function register(program: Command): void {
     .option("--passphrase-env <var>", "read the key's passphrase from an environment variable")
     .option("--pin-file <file>", "PKCS#11 user PIN from a file")
     .option("--pin-env <var>", "PKCS#11 user PIN from an environment variable")
-    .option("-o, --output <file>", "write the signed bundle here instead of replacing the input")
+    .option(
+      "-o, --output <file>",
+      "write the signed bundle here instead of replacing the input (`-`: stdout)",
+    )
+    .option("-q, --quiet", "do not print the line saying what was written")
     .option("--json", "print the result as JSON")
     .action(
       async (
@@ -82,6 +87,7 @@ export function register(program: Command): void {
           pinFile?: string;
           pinEnv?: string;
           output?: string;
+          quiet?: boolean;
           json?: boolean;
         },
       ) => {
@@ -93,20 +99,41 @@ export function register(program: Command): void {
         const { shortKeyId } = await import("../../keys/index.js");
         if (o.json) printJson({ output: o.output ?? path, keyId: signer.publicKey.keyId });
         else
-          process.stdout.write(
-            `signed ${o.output ?? path} with ${signer.publicKey.keyId} (${shortKeyId(signer.publicKey.keyId)})\n`,
+          note(
+            `signed ${o.output ?? path} with ${signer.publicKey.keyId} (${shortKeyId(signer.publicKey.keyId)})`,
+            o.quiet,
           );
       },
     );
 
+  registerExtract(bundle);
+
   bundle
     .command("inspect <bundle>")
-    .description("show a bundle's manifest, signers and expiry (no trust decision)")
+    .description(
+      "show a bundle's manifest, signers and expiry, or a classic bundle.tar.gz's files and digests (no trust decision; `-`: stdin)",
+    )
     .option("--json", "print as JSON")
     .action(async (path: string, o: { json?: boolean }) => {
-      const { parseBundle, bundleCaps } = await import("../../bundle/index.js");
+      const { parseBundle, bundleCaps, identifyArchive } = await import("../../bundle/index.js");
       const { shortKeyId } = await import("../../keys/index.js");
-      const p = parseBundle(readInput(path, "bundle"), bundleCaps());
+      const bytes = readInput(path, "bundle");
+      const info = identifyArchive(bytes);
+      if (info.kind === "classic-bundle") {
+        if (o.json) {
+          printJson({ form: "classic", sha256: info.sha256, files: info.members });
+          return;
+        }
+        const lines = [
+          `classic bundle (tar.gz)  sha256:${info.sha256}`,
+          "no manifest: no expiry, no targets; signed as a whole with openssl (verify with --openssl-sig)",
+          "files:",
+          ...info.members.map((f) => `  ${f.path}  ${f.size} bytes  sha256:${f.sha256}`),
+        ];
+        process.stdout.write(`${lines.join("\n")}\n`);
+        return;
+      }
+      const p = parseBundle(bytes, bundleCaps());
       const signers = p.envelope.signatures.map((s) => s.keyid);
       if (o.json) {
         printJson({ manifest: p.manifest, signers });

@@ -4,6 +4,8 @@ import { register as attest } from "./attest.js";
 import { register as audit } from "./audit.js";
 import { register as buildKey } from "./build-key.js";
 import { register as bundle } from "./bundle.js";
+import { register as completion } from "./completion.js";
+import { register as config } from "./config.js";
 import { register as countersign } from "./countersign.js";
 import { register as demo } from "./demo.js";
 import { register as key } from "./key.js";
@@ -30,6 +32,8 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   audit,
   buildKey,
   bundle,
+  completion,
+  config,
   countersign,
   demo,
   key,

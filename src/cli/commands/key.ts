@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { printJson, readInput, readSecret, writeOutput } from "../io.js";
+import { withPassphrasePrompt } from "../prompt.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
 export function register(program: Command): void {
@@ -29,13 +30,10 @@ export function register(program: Command): void {
           const isPrivate = Buffer.from(data.subarray(0, 4096))
             .toString("latin1")
             .includes("PRIVATE KEY-----");
+          const given = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
           const pub = isPrivate
             ? keys.publicFromPrivate(
-                keys.parsePrivateKey(
-                  data,
-                  readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase"),
-                  spec,
-                ),
+                await withPassphrasePrompt(given, spec, (p) => keys.parsePrivateKey(data, p, spec)),
               )
             : keys.parsePublicKey(data, spec).keyObject;
           text = `${keys.openSshPublicKeyLine(pub)}\n`;
@@ -56,24 +54,48 @@ export function register(program: Command): void {
   const id = key
     .command("id <file>")
     .description(
-      "print the key id (sha256 of the SPKI DER) of a public or private key file, or a pkcs11: key",
+      "print a key's identities: the sigrun key id (sha256 of the SPKI DER), the OpenSSH fingerprint " +
+        "(SHA256:…, as ssh-keygen -l prints it) and the OpenPGP fingerprint — of a public or private key file, " +
+        "an OpenPGP certificate, or a pkcs11: key",
     );
   addKeyOptions(id)
     .option("--json", "print the result as JSON")
     .action(async (spec: string, o: KeyOptions & { json?: boolean }) => {
       const keys = await import("../../keys/index.js");
-      let facts: { kind: string; type: string; keyId: string; shortKeyId: string };
+      let facts: {
+        kind: string;
+        type: string;
+        keyId: string;
+        shortKeyId: string;
+        openssh?: string;
+        openpgp?: string;
+      };
       if (keys.isPkcs11Uri(spec)) {
         const signer = await openSigner(spec, o);
         await signer.close();
         const k = signer.publicKey;
-        facts = { kind: "pkcs11", type: k.algorithm, keyId: k.keyId, shortKeyId: keys.shortKeyId(k.keyId) };
+        facts = {
+          kind: "pkcs11",
+          type: k.algorithm,
+          keyId: k.keyId,
+          shortKeyId: keys.shortKeyId(k.keyId),
+          ...keys.keyFingerprints(k.keyObject),
+        };
       } else {
-        const passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
-        facts = await keys.describeKeyFile(readInput(spec, "key"), passphrase, spec);
+        const given = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
+        const data = readInput(spec, "key");
+        facts = await withPassphrasePrompt(given, spec, (p) => keys.describeKeyFile(data, p, spec));
       }
       if (o.json) printJson(facts);
       else
-        process.stdout.write(`${facts.keyId}\nshort: ${facts.shortKeyId} (${facts.type}, ${facts.kind})\n`);
+        process.stdout.write(
+          [
+            facts.keyId,
+            `short:   ${facts.shortKeyId} (${facts.type}, ${facts.kind})`,
+            `openssh: ${facts.openssh ?? "(no OpenSSH form for this key type)"}`,
+            `openpgp: ${facts.openpgp ?? "(no OpenPGP form for this key type)"}`,
+            "",
+          ].join("\n"),
+        );
     });
 }

@@ -1,5 +1,28 @@
 import type { Command } from "commander";
 import { printJson, readSecret, writeOutput } from "../io.js";
+import { promptSecret } from "../prompt.js";
+
+/**
+ * On a terminal: asks for a passphrase twice (no echo); empty means unencrypted, said explicitly.
+ * Without a terminal: unencrypted, with a note (scripts say so with --no-passphrase).
+ */
+async function askNewPassphrase(keyPath: string): Promise<string | undefined> {
+  const { SigrunError } = await import("../../core/index.js");
+  const first = await promptSecret(`passphrase for ${keyPath} (empty for none): `);
+  if (first === undefined) {
+    process.stderr.write(
+      `note: no terminal to ask for a passphrase: ${keyPath} is not encrypted (--no-passphrase)\n`,
+    );
+    return undefined;
+  }
+  if (first === "") {
+    process.stderr.write(`no passphrase: ${keyPath} is stored unencrypted (mode 0600)\n`);
+    return undefined;
+  }
+  const again = await promptSecret("same passphrase again: ");
+  if (again !== first) throw new SigrunError("USAGE", "the passphrases do not match; nothing written");
+  return first;
+}
 
 export function register(program: Command): void {
   program
@@ -13,6 +36,10 @@ export function register(program: Command): void {
     .requiredOption("-o, --output <name>", "output name: writes NAME.key and NAME.pub; refuses to overwrite")
     .option("--passphrase-file <file>", "encrypt NAME.key with the passphrase in this file")
     .option("--passphrase-env <var>", "encrypt NAME.key with the passphrase in this environment variable")
+    .option(
+      "--no-passphrase",
+      "store NAME.key unencrypted without asking (scripts); on a terminal keygen otherwise asks for one",
+    )
     .option("--json", "print the result as JSON")
     .action(
       async (o: {
@@ -20,6 +47,7 @@ export function register(program: Command): void {
         output: string;
         passphraseFile?: string;
         passphraseEnv?: string;
+        passphrase: boolean;
         json?: boolean;
       }) => {
         const { existsSync } = await import("node:fs");
@@ -32,7 +60,11 @@ export function register(program: Command): void {
         const pubPath = `${o.output}.pub`;
         for (const p of [keyPath, pubPath])
           if (existsSync(p)) throw new SigrunError("IO_ERROR", `${p}: exists; refusing to overwrite`);
-        const passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
+        let passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
+        if (!o.passphrase && passphrase !== undefined)
+          throw new SigrunError("USAGE", "--no-passphrase with --passphrase-file/--passphrase-env");
+        if (passphrase === undefined && o.passphrase) passphrase = await askNewPassphrase(keyPath);
+        if (passphrase === "") passphrase = undefined;
         const pair = generateKey(o.type as (typeof KEYGEN_TYPES)[number]);
         const keyId = keyIdFromSpki(new Uint8Array(pair.publicKey.export({ format: "der", type: "spki" })));
         writeOutput(keyPath, privateKeyPem(pair.privateKey, passphrase), { mode: 0o600 });

@@ -13,6 +13,8 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   audit: async () => (await import("./audit.js")).register,
   "build-key": async () => (await import("./build-key.js")).register,
   bundle: async () => (await import("./bundle.js")).register,
+  completion: async () => (await import("./completion.js")).register,
+  config: async () => (await import("./config.js")).register,
   countersign: async () => (await import("./countersign.js")).register,
   demo: async () => (await import("./demo.js")).register,
   key: async () => (await import("./key.js")).register,

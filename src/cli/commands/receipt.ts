@@ -50,6 +50,8 @@ export function register(program: Command): void {
             );
         }
         const p = st.predicate;
+        if (o.requireSuccess && p.status !== "succeeded" && o.json)
+          throw new SigrunError(p.error?.code ?? "RUNNER_ERROR", `job ${p.job.id} ${p.status}`);
         if (o.json) printJson(st);
         else
           process.stdout.write(

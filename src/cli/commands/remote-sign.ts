@@ -1,10 +1,8 @@
-import { openSync, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { ReadStream } from "node:tty";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { countersignVerifier, logCountersign, openCountersignAudit } from "../countersign-remote.js";
 import { printJson, readInput } from "../io.js";
+import { all, countdown, questioner, yes } from "../questioner.js";
 import { connectRelayCli, sharedSecret } from "./sign.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
@@ -33,7 +31,6 @@ interface RemoteSignOptions extends KeyOptions {
 }
 
 const MAX_JOIN_INPUT = 8192;
-
 /**
  * Opens the signer's audit log: the hash-chained SQLite log of src/audit, checkpoint-signed with the signing
  * key (docs/spec/audit-log.md). A JSON-lines file of an older sigrun is refused, not appended to.
@@ -68,58 +65,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/**
- * Asks y/N questions. `--approve-from FILE` (tests and scripted demos only) answers from a file, one
- * line per question, anything but y/yes is a no and a missing line is a no. Otherwise the terminal
- * (stdin when it is a TTY and not carrying the join string, else /dev/tty); without a terminal every
- * answer is no. Nothing is ever approved by default.
- */
-function questioner(answersFile: string | undefined, stdinFree: boolean) {
-  if (answersFile !== undefined) {
-    const lines = readFileSync(answersFile, "utf8").split(/\r?\n/);
-    let i = 0;
-    return {
-      by: "answers-file",
-      ask: async (q: string) => {
-        const a = (lines[i++] ?? "").trim().toLowerCase();
-        process.stderr.write(`${q} ${a || "(no answer)"}\n`);
-        return a === "y" || a === "yes";
-      },
-    };
-  }
-  return {
-    by: "human",
-    ask: async (q: string) => {
-      let input: NodeJS.ReadableStream;
-      let own: ReadStream | undefined;
-      if (stdinFree && process.stdin.isTTY) input = process.stdin;
-      else {
-        try {
-          own = new ReadStream(openSync("/dev/tty", "r"));
-          input = own;
-        } catch {
-          process.stderr.write(`${q} no terminal to ask on: answering no\n`);
-          return false;
-        }
-      }
-      const rl = createInterface({ input, output: process.stderr, terminal: false });
-      try {
-        process.stderr.write(`${q} `);
-        const answer: string = await new Promise((resolve) => {
-          rl.once("line", resolve);
-          rl.once("close", () => resolve(""));
-        });
-        const a = answer.trim().toLowerCase();
-        return a === "y" || a === "yes";
-      } finally {
-        rl.close();
-        own?.destroy();
-        if (input === process.stdin) process.stdin.pause();
-      }
-    },
-  };
-}
-
 export function register(program: Command): void {
   const cmd = program
     .command("remote-sign [join]")
@@ -144,6 +89,18 @@ export function register(program: Command): void {
       "--audit <file>",
       "record every decision in this hash-chained audit log (SQLite; checkpoints signed with --key; `sigrun audit verify FILE --host-pub KEY.pub`)",
     )
+    .option(
+      "--approver-pub <file>",
+      "accept countersign requests for builds approved by this key (sigrun build-key new); else they are rejected",
+    )
+    .option(
+      "--nonce-env <var>",
+      "countersign, MAC variant: read the build nonce from this environment variable",
+    )
+    .option(
+      "--countersign-audit <log>",
+      "hash-chained log of countersign decisions (default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.db)",
+    )
     .option("--inspect", "decrypt and show the join string (relay, context, expiry) without joining")
     .option("--approve-from <file>", "TESTING ONLY: answer the y/N questions from this file, one line each")
     .option("--relay-token-env <var>", "access token of a private relay, from this environment variable")
@@ -157,18 +114,6 @@ export function register(program: Command): void {
     .option(
       "--require-provenance",
       "refuse initiators without a valid provenance token (needs --oidc-issuer)",
-    )
-    .option(
-      "--approver-pub <file>",
-      "accept countersign requests for builds approved by this key (sigrun build-key new); else they are rejected",
-    )
-    .option(
-      "--nonce-env <var>",
-      "countersign, MAC variant: read the build nonce from this environment variable",
-    )
-    .option(
-      "--countersign-audit <log>",
-      "hash-chained log of countersign decisions (default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.db)",
     )
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (join: string | undefined, o: RemoteSignOptions) => {
@@ -219,6 +164,7 @@ export function register(program: Command): void {
       o.policy === undefined ? undefined : Buffer.from(readInput(o.policy, "policy")).toString("utf8");
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
+    let approveRest = false;
     const chain = await openCountersignAudit(o);
     const signer = await openSigner(o.key, o);
     // Fail before joining when the audit log cannot be written (a later failure is reported to the peer).
@@ -254,10 +200,10 @@ export function register(program: Command): void {
           if (!s.keyMatches) return false;
           if (policyText !== undefined) policy = signing.signerPolicy(policyText, s);
           if (o.yes) return true;
-          return q.ask("join this session? [y/N]");
+          return yes(await q.ask("join this session? [y/N]"));
         },
         ...(await countersignVerifier(o, chain)),
-        approve: logCountersign(chain, async (r) => {
+        approve: logCountersign(chain, async (r, opts) => {
           process.stderr.write(`${signing.describeRequest(r)}\n`);
           if (r.countersign) process.stderr.write(`${signing.describeCountersign(r.countersign)}\n`);
           if (policy) {
@@ -265,10 +211,30 @@ export function register(program: Command): void {
             process.stderr.write(`policy: ${d.approved ? "allow" : "deny"} (${d.reason})\n`);
             if (!d.approved || o.yes) return d;
           }
-          const yes = await q.ask(`sign ${signing.safeText(r.name)} (${r.format})? [y/N]`);
+          if (approveRest)
+            return { approved: true, reason: "approved by the reviewer (all remaining)", by: q.by };
+          const more = r.position && r.position.index < r.position.total;
+          const stop = countdown(r.answerBy);
+          const onWithdraw = () =>
+            process.stderr.write(`\nWITHDRAWN: ${String((opts?.signal.reason as Error)?.message ?? "")}\n`);
+          opts?.signal.addEventListener("abort", onWithdraw, { once: true });
+          let a: string;
+          try {
+            a = await q.ask(
+              `sign ${signing.oneLine(r.name, 80)} (${r.format})? [y/N${more ? "/a = this and all remaining" : ""}]`,
+              opts?.signal,
+            );
+          } finally {
+            stop();
+            opts?.signal.removeEventListener("abort", onWithdraw);
+          }
+          if (more && all(a)) approveRest = true;
+          const ok = yes(a) || approveRest;
           return {
-            approved: yes,
-            reason: yes ? "approved by the reviewer" : "declined by the reviewer",
+            approved: ok,
+            reason: ok
+              ? `approved by the reviewer${approveRest ? " (all remaining)" : ""}`
+              : "declined by the reviewer",
             by: q.by,
           };
         }),
@@ -277,7 +243,11 @@ export function register(program: Command): void {
         audit: async ({ event, time: _time, ...data }) => {
           if (auditLog) await auditLog.append(event, data as import("../../audit/index.js").AuditData);
         },
-        onJoined: (sas) => process.stderr.write(`keys confirmed. short authentication string: ${sas}\n`),
+        onJoined: (sas) =>
+          process.stderr.write(
+            `keys confirmed. short authentication string: ${sas}\n` +
+              'compare it with the initiator\'s log (its line "short authentication string: …"): if the words differ, someone is in between: answer no\n',
+          ),
         ...(o.oidcIssuer !== undefined
           ? {
               provenance: {

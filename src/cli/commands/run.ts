@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { SigrunError } from "../../core/index.js";
 import { readInput } from "../io.js";
 
 interface RunFlags {
@@ -54,7 +55,11 @@ export function register(program: Command): void {
       "-a, --script-arguments-file <file>",
       'script arguments: Rex tagged JSON ({"x": {"stringValue": "…"}})',
     )
-    .option("-o, --output-format <format>", "json | pretty-json | human", "json")
+    .option(
+      "-o, --output-format <format>",
+      "json | pretty-json | human (the short -o only in Rex mode, -s/-p: everywhere else -o is an output path)",
+      "json",
+    )
     .option("-v, --verbose", "human format: logs before, metrics after")
     .option("--strict-policy", "policy errors against the schema fail the run (default: warnings)")
     .option("--explain", "add `sigrun_explain`: every Cedar decision, policy warnings, error codes")
@@ -74,6 +79,7 @@ export function register(program: Command): void {
     .option("--max-array-size <n>", "array length")
     .option("--max-map-size <n>", "map size")
     .option("--max-output-bytes <n>", "size of the script's final value")
+    .hook("preAction", (_root, cmd) => shortOnlyInRexMode(cmd))
     .action(async (bundle: string | undefined, o: RunFlags) => {
       // A one-shot process: compiling cedar-wasm's 4 MB module with the optimizing tier costs ~1.5 s of
       // start-up; the baseline compiler alone is 3–4× faster to start (decisions then cost a bit more).
@@ -193,4 +199,14 @@ export function register(program: Command): void {
       if (stderr) process.stderr.write(stderr);
       process.exitCode = result.exitCode;
     });
+}
+
+/** `-o` means an output path in every other verb; `run` keeps it for the format only in Rex mode. */
+function shortOnlyInRexMode(cmd: Command): void {
+  const raw = (cmd.parent as { rawArgs?: string[] } | null)?.rawArgs ?? [];
+  if (cmd.args.length > 0 && raw.some((a) => a === "-o" || /^-o[^-]/.test(a)))
+    throw new SigrunError(
+      "USAGE",
+      "run with a bundle: -o is not the output format here; use --output-format",
+    );
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { SigrunError } from "../../core/index.js";
 import type { ClosableSigner } from "../../keys/index.js";
-import { readInput, writeOutput } from "../io.js";
+import { note, readInput, writeOutput } from "../io.js";
 
 /** Options every verb that loads a private key (file or `pkcs11:` URI) accepts. */
 export interface KeyOptions {
@@ -38,11 +39,19 @@ export function register(program: Command): void {
     .option("--format <format>", "raw | ssh | openpgp", "raw")
     .option("--namespace <ns>", "SSHSIG namespace (ssh format)", "file")
     .option("-o, --output <file>", "signature file; `-` for stdout (default FILE.sig, FILE.asc for openpgp)")
-    .option("--force", "overwrite an existing signature file");
+    .option("--force", "overwrite an existing signature file")
+    .option("-q, --quiet", "do not print the line saying what was written");
   addKeyOptions(cmd).action(
     async (
       file: string,
-      o: KeyOptions & { key: string; format: string; namespace: string; output?: string; force?: boolean },
+      o: KeyOptions & {
+        key: string;
+        format: string;
+        namespace: string;
+        output?: string;
+        force?: boolean;
+        quiet?: boolean;
+      },
     ) => {
       const { parseSignatureFormat, signFile } = await import("../../keys/index.js");
       const format = parseSignatureFormat(o.format);
@@ -54,9 +63,14 @@ export function register(program: Command): void {
       } finally {
         await signer.close();
       }
+      if (o.output === undefined && file === "-")
+        throw new SigrunError("USAGE", "sign-file -: give -o FILE (or -o - for stdout) for the signature");
       const out = o.output ?? `${file}.${format === "openpgp" ? "asc" : "sig"}`;
-      if (out === "-") process.stdout.write(sig);
-      else writeOutput(out, sig, { overwrite: o.force === true });
+      writeOutput(out, sig, { overwrite: o.force === true });
+      note(
+        `wrote ${out === "-" ? "the signature to stdout" : out} (${format} signature by ${signer.publicKey.keyId})`,
+        o.quiet,
+      );
     },
   );
 }

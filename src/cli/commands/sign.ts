@@ -1,8 +1,8 @@
-import { appendFileSync, existsSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { printJson, readInput, readSecret, writeOutput } from "../io.js";
+import { note, printJson, readInput, readSecret, writeOutput } from "../io.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
 /**
@@ -69,6 +69,9 @@ interface SignCliOptions extends KeyOptions {
   output?: string;
   force?: boolean;
   json?: boolean;
+  quiet?: boolean;
+  signerHint?: string;
+  allOrNothing?: boolean;
 }
 
 function outputPath(file: string, format: string, dir?: string): string {
@@ -84,6 +87,7 @@ async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
   const format = parseSignatureFormat(o.format);
   const signer = await openSigner(o.key!, o);
   const done: { file: string; output: string }[] = [];
+  if (o.output !== undefined) makeOutputDir(o.output);
   try {
     for (const file of files) {
       const sig = await signFile(signer, readInput(file, "file"), format);
@@ -95,122 +99,26 @@ async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
     await signer.close();
   }
   if (o.json) printJson({ signed: done, format, keyId: signer.publicKey.keyId });
+  else
+    note(
+      `signed ${done.length} file${done.length === 1 ? "" : "s"} (${format}, ${signer.publicKey.keyId}): wrote ${done.map((d) => d.output).join(", ")}`,
+      o.quiet,
+    );
 }
 
-async function signRemote(files: string[], o: SignCliOptions): Promise<void> {
-  const { parsePublicKey } = await import("../../keys/index.js");
-  const { defaultContext, joinBlock, runInitiator, REMOTE_FORMATS, stepSummary } = await import(
-    "../../signing/index.js"
-  );
-  const { parseDuration } = await import("../../core/index.js");
-  if (!(REMOTE_FORMATS as readonly string[]).includes(o.format))
-    throw new SigrunError("USAGE", `format: expected one of ${REMOTE_FORMATS.join(", ")}, got ${o.format}`);
-  const format = o.format as (typeof REMOTE_FORMATS)[number];
-  if (o.signerKey === undefined)
-    throw new SigrunError(
-      "USAGE",
-      "--signer-key: required with --remote (every returned signature is verified against it)",
-    );
-  const secret = sharedSecret(o);
-  if ((o.signerKex === undefined) === (secret === undefined))
-    throw new SigrunError(
-      "USAGE",
-      "give exactly one of --signer-kex or --shared-secret-env/--shared-secret-file",
-    );
-  const signerKey = parsePublicKey(readInput(o.signerKey, "signer key"), o.signerKey);
-  const mode =
-    o.signerKex !== undefined
-      ? { kind: "public-key" as const, signerKex: await readKexPublic(o.signerKex) }
-      : { kind: "shared-secret" as const, secret: secret! };
-  const url = relayUrl(o.relay);
-  const joinTimeoutMs = parseDuration(o.joinTimeout, "--join-timeout");
-  const responseTimeoutMs = parseDuration(o.responseTimeout, "--response-timeout");
-  const context = o.context ?? defaultContext(process.env);
-  const items = await withEvidence(
-    files.map((file) => ({ name: basename(file), data: readInput(file, "file"), format })),
-    o,
-  );
-  const outs = files.map((f) => outputPath(f, format, o.output));
-  if (!o.force && format !== "bundle") {
-    for (const out of outs)
-      if (existsSync(out))
-        throw new SigrunError("IO_ERROR", `${out}: exists; refusing to overwrite (--force)`);
-  }
-  const relay = await connectRelayCli(url, o.relayTokenEnv, o.relayTokenFile);
-  if (relay.welcome.motd) process.stderr.write(`relay: ${relay.welcome.motd}\n`);
-  let timer: NodeJS.Timeout | undefined;
+/** `-o DIR`: the directory is created when missing. */
+function makeOutputDir(dir: string): void {
   try {
-    const result = await runInitiator({
-      relay,
-      relayUrl: url,
-      mode,
-      signerKey,
-      items,
-      context,
-      joinTimeoutMs,
-      responseTimeoutMs,
-      onJoinString: (j) => {
-        process.stderr.write(joinBlock(j.line, j.pem, j.expiresAt));
-        if (o.joinFile !== undefined) writeOutput(o.joinFile, j.pem, { overwrite: true });
-        const summary = process.env.GITHUB_STEP_SUMMARY;
-        if (summary) {
-          try {
-            appendFileSync(summary, stepSummary(j.line, j.pem, j.expiresAt));
-          } catch {
-            process.stderr.write("sigrun: warning: cannot write $GITHUB_STEP_SUMMARY\n");
-          }
-        }
-        timer = setInterval(() => process.stderr.write(joinBlock(j.line, j.pem, j.expiresAt)), 60_000);
-        timer.unref();
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new SigrunError(
+      "IO_ERROR",
+      `-o ${dir}: cannot create directory: ${(err as NodeJS.ErrnoException).code}`,
+      {
+        cause: err,
       },
-      onJoined: (sas) => {
-        if (timer) clearInterval(timer);
-        process.stderr.write(`signer joined; keys confirmed. short authentication string: ${sas}\n`);
-      },
-      onProgress: (m) => process.stderr.write(`${m}\n`),
-      ...(o.provenance !== undefined ? { provenance: await provenanceSource(o.provenance) } : {}),
-    });
-    const written: { file: string; output: string }[] = [];
-    result.outputs.forEach((sig, i) => {
-      writeOutput(outs[i]!, sig, { overwrite: format === "bundle" || o.force === true });
-      written.push({ file: files[i]!, output: outs[i]! });
-    });
-    if (o.json) printJson({ signed: written, format, keyId: signerKey.keyId, sas: result.sas });
-    else for (const w of written) process.stderr.write(`wrote ${w.output}\n`);
-  } finally {
-    if (timer) clearInterval(timer);
-    await relay.close("done").catch(() => {});
+    );
   }
-}
-
-/** `--attestations` + `--approval`: each item becomes a `countersign` request carrying its build evidence. */
-async function withEvidence<T extends { name: string; format: string }>(
-  items: T[],
-  o: SignCliOptions,
-): Promise<(T & { evidence?: Uint8Array })[]> {
-  if (o.attestations === undefined && o.approval === undefined) return items;
-  if (o.attestations === undefined || o.approval === undefined)
-    throw new SigrunError("USAGE", "countersign requests need both --attestations and --approval");
-  if (o.format === "bundle")
-    throw new SigrunError("USAGE", "countersign requests: --format raw, ssh or openpgp");
-  const { encodeEvidence, indexAttestations, parseAttestations } = await import("../../attest/index.js");
-  const approval = readInput(o.approval, "approval");
-  const byName = indexAttestations(parseAttestations(readInput(o.attestations, "attestations")));
-  return items.map((item) => {
-    const envs = byName.get(item.name) ?? [];
-    if (envs.length !== 1)
-      throw new SigrunError(
-        "ATTESTATION_INVALID",
-        `${item.name}: expected one attestation, found ${envs.length}`,
-      );
-    return { ...item, evidence: encodeEvidence(approval, envs[0]!) };
-  });
-}
-
-async function provenanceSource(source: string): Promise<(audience: string) => Promise<string>> {
-  if (source !== "github") throw new SigrunError("USAGE", `--provenance: expected github, got ${source}`);
-  const { githubActionsToken } = await import("../../signing/index.js");
-  return (audience) => githubActionsToken(audience);
 }
 
 export function register(program: Command): void {
@@ -247,22 +155,33 @@ export function register(program: Command): void {
     )
     .option("--join-file <file>", "also write the join string (PEM) to this file")
     .option(
-      "--provenance <source>",
-      "send a CI OIDC token bound to this session (github: GitHub Actions, needs id-token: write)",
+      "--signer-hint <flags>",
+      'remote: the signer\'s remote-sign flags for the printed join command, e.g. "--key ~/k/release.key --kex-key ~/k/kex.key" (paths, never secrets)',
     )
     .option(
       "--attestations <file>",
       "remote countersign: the build's attestations (sigrun attest); the signer verifies them (with --approval)",
     )
     .option("--approval <file>", "remote countersign: the build's approval record (sigrun build-key new)")
-    .option("-o, --output <dir>", "write signatures into this directory (default: beside each file)")
+    .option("--all-or-nothing", "remote: if the signer declines any file, write no signature at all")
+    .option(
+      "--provenance <source>",
+      "send a CI OIDC token bound to this session (github: GitHub Actions, needs id-token: write)",
+    )
+    .option(
+      "-o, --output <dir>",
+      "write signatures into this directory, created if missing (default: beside each file)",
+    )
+    .option("-q, --quiet", "local signing: do not print the line saying what was written")
     .option("--force", "overwrite existing signature files")
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (files: string[], o: SignCliOptions) => {
     if (o.remote) {
       if (o.key !== undefined)
         throw new SigrunError("USAGE", "--key is for local signing; --remote uses the signer's key");
-      await signRemote(files, o);
+      if (o.output !== undefined) makeOutputDir(o.output);
+      const { signRemote } = await import("../remote-initiator.js");
+      await signRemote(files, o, o.output);
       return;
     }
     if (o.key === undefined) throw new SigrunError("USAGE", "give --key for local signing or --remote");

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { printJson, readInput, writeOutput } from "../io.js";
+import { checkUrl, printJson, readInput, writeOutput } from "../io.js";
 
 interface SubmitFlags {
   to?: string;
@@ -50,6 +50,9 @@ export function register(program: Command): void {
       const { SigrunError, parseDuration } = await import("../../core/index.js");
       const modes = [o.to, o.nats, o.redis].filter((x) => x !== undefined).length;
       if (modes !== 1) throw new SigrunError("USAGE", "submit: give exactly one of --to, --nats, --redis");
+      if (o.to !== undefined) checkUrl(o.to, "--to", ["http", "https"]);
+      if (o.nats !== undefined) checkUrl(o.nats, "--nats", ["nats", "tls"]);
+      if (o.redis !== undefined) checkUrl(o.redis, "--redis", ["redis", "rediss"]);
       const bundle = readInput(path, "bundle");
       const sig = o.sig ? readInput(o.sig, "signature") : undefined;
       const timeoutMs = parseDuration(o.timeout, "--timeout");

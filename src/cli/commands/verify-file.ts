@@ -39,13 +39,13 @@ export function register(program: Command): void {
           keyId: res.keyId,
           shortKeyId: shortKeyId(res.keyId),
         };
-        if (o.json) printJson(report);
         if (!res.ok)
           throw new SigrunError(
             "SIGNATURE_INVALID",
             `${o.sig}: ${res.format} signature does not verify with ${o.pub}`,
           );
-        if (!o.json) process.stdout.write(`ok: ${res.format} signature by ${res.keyId}\n`);
+        if (o.json) printJson(report);
+        else process.stdout.write(`ok: ${res.format} signature by ${res.keyId}\n`);
       },
     );
 }

@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option("--now <time>", "verify as of this time (RFC 3339 or @unix-seconds)")
     .option(
       "--openssl-sig <file>",
-      "the bundle is a tar.gz signed with `openssl dgst -sha256 -sign`; this is the signature",
+      "the bundle is a tar.gz signed with `openssl dgst -sha256 -sign`; this is the signature (default: X.sig beside X.tar.gz)",
     )
     .option("--json", "print the result as JSON")
     .action(
@@ -57,7 +57,15 @@ export function register(program: Command): void {
           throw new SigrunError("USAGE", "give either --host or --any-host, not both");
         const trust = loadTrustStore(o.trust);
         const bytes = readInput(path, "bundle");
-        const sig = o.opensslSig === undefined ? undefined : readInput(o.opensslSig, "signature");
+        const { classicSignaturePath } = await import("./bundle-extract.js");
+        const classic = bytes[0] === 0x1f && bytes[1] === 0x8b;
+        const sigPath = classic ? classicSignaturePath(path, o.opensslSig) : o.opensslSig;
+        if (classic && sigPath === undefined)
+          throw new SigrunError(
+            "USAGE",
+            `${path}: a classic tar.gz bundle: give its signature with --openssl-sig FILE`,
+          );
+        const sig = sigPath === undefined ? undefined : readInput(sigPath, "signature");
         const v = verifySubmission(bytes, sig, {
           trust,
           threshold: o.threshold === undefined ? undefined : Number(o.threshold),

@@ -1,0 +1,99 @@
+/**
+ * Safe rendering of peer-supplied text for a human reviewer (docs/spec/session.md §7, issue 14 item 10).
+ *
+ * Rules every review follows, so that no content can imitate the review's own structure:
+ * - Section headers (`header`) are the only lines that start in column 0 with `──`; every other line the
+ *   renderer produces starts with at least two spaces.
+ * - File content (`contentBlock`) is shown behind a numbered gutter (`   12 │ `); long lines are wrapped
+ *   into continuation rows (`      ┆ `) so a terminal never wraps content into column 0.
+ * - Runs of more than two blank lines collapse into one marker that says how many lines it hides; line
+ *   numbers stay the real ones.
+ * - Control, bidi and zero-width characters are shown escaped (`\x1b`, `\u202e`), never interpreted.
+ * - One-line values (`oneLine`) are escaped the same way, newlines included, and clipped.
+ *
+ * New request types render their facts with `factLines` and their content with `contentBlock`, under
+ * `header`s, and put initiator-chosen text into `claimsSection`.
+ */
+
+const ESCAPE =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+
+function escapeChar(c: string): string {
+  const n = c.charCodeAt(0);
+  if (c === "\n") return "\\n";
+  if (c === "\r") return "\\r";
+  if (c === "\t") return "\\t";
+  return n <= 0xff ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
+}
+
+/** Escapes control (tabs and newlines included), bidi and zero-width characters and lone surrogates. */
+export function escapeText(text: string): string {
+  return text
+    .replace(ESCAPE, escapeChar)
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, escapeChar);
+}
+
+/** A single-line value: everything escaped (newlines too), clipped to `max` characters. */
+export function oneLine(text: string, max = 200): string {
+  const e = escapeText(text);
+  return e.length > max ? `${e.slice(0, max)}…(${e.length - max} more)` : e;
+}
+
+/** A section header; nothing else the review prints starts with `──`. */
+export function header(title: string): string {
+  return `── ${oneLine(title, 120)} ──`;
+}
+
+/** `  key      value` lines (values escaped as one line each). */
+export function factLines(facts: ReadonlyArray<readonly [string, string]>): string[] {
+  const w = Math.max(...facts.map(([k]) => k.length)) + 2;
+  return facts.map(([k, v]) => `  ${`${k}:`.padEnd(w)}${oneLine(v, 400)}`);
+}
+
+export interface ContentOptions {
+  /** Show at most this many source lines, then say how many were left out (default: all). */
+  readonly maxLines?: number;
+  /** Wrap content at this many characters per row (default 100). */
+  readonly width?: number;
+}
+
+const BLANK_RUN = 2;
+
+/** File content behind a numbered gutter; see the module comment for the rules. */
+export function contentBlock(text: string, opts: ContentOptions = {}): string[] {
+  const width = opts.width ?? 100;
+  const src = text.endsWith("\n") ? text.slice(0, -1) : text;
+  const lines = src.split("\n");
+  const numWidth = Math.max(4, String(lines.length).length);
+  const gutter = (n: number | undefined, mark: "│" | "┆") =>
+    `  ${n === undefined ? " ".repeat(numWidth) : String(n).padStart(numWidth)} ${mark} `;
+  const out: string[] = [];
+  const limit = Math.min(lines.length, opts.maxLines ?? lines.length);
+  let i = 0;
+  while (i < limit) {
+    let j = i;
+    while (j < limit && lines[j]!.trim() === "") j++;
+    if (j - i > BLANK_RUN) {
+      out.push(`${gutter(undefined, "┆")}… ${j - i} blank lines (${i + 1}–${j}) …`);
+      i = j;
+      continue;
+    }
+    const shown = escapeText(lines[i]!.replaceAll("\t", "    "));
+    for (let off = 0; off === 0 || off < shown.length; off += width)
+      out.push(
+        `${gutter(off === 0 ? i + 1 : undefined, off === 0 ? "│" : "┆")}${shown.slice(off, off + width)}`,
+      );
+    i++;
+  }
+  if (limit < lines.length)
+    out.push(`${gutter(undefined, "┆")}… ${lines.length - limit} more lines not shown …`);
+  return out;
+}
+
+/** The initiator-chosen texts, clearly marked as claims nobody verified. */
+export function claimsSection(claims: ReadonlyArray<readonly [string, string]>): string[] {
+  return [
+    header("unauthenticated claims (chosen by the initiator; nobody verified them)"),
+    ...factLines(claims.map(([k, v]) => [k, v === "" ? "(none)" : v] as const)),
+  ];
+}
