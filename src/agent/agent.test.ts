@@ -6,7 +6,9 @@ import { verifyAudit } from "../audit/index.js";
 import { isSigrunError } from "../core/index.js";
 import { publicKeyPem } from "../keys/index.js";
 import { Agent } from "./agent.js";
+import { listJobs } from "./job-store.js";
 import { verifyReceipt } from "./receipt.js";
+import { openAgentStateReadOnly } from "./state-db.js";
 import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "./testing/fixtures.js";
 import { spawnAgent } from "./testing/spawn-agent.js";
 
@@ -171,9 +173,20 @@ test("agent: one agent per state dir; the database stays readable while it runs"
       Agent.start({ stateDir: state, hostId: "h1", trust: trustOf(owner), runnerModule: STUB_RUNNER }),
       (err) => isSigrunError(err, "IO_ERROR") && /in use by agent pid/.test(err.message),
     );
+    const res = await fetch(`${a.url}/execute`, { method: "POST", body: await stubBundle([owner]) });
+    assert.equal(res.status, 200);
+    // read-only openers (audit verify, the jobs query) while the agent holds the database
     const live = verifyAudit(join(state, "state.db"), { open: true });
     assert.equal(live.closed, false);
     assert.ok(live.entries >= 1);
+    const ro = openAgentStateReadOnly(state);
+    try {
+      const jobs = listJobs(ro, { status: "succeeded", since: 0, limit: 10 });
+      assert.equal(jobs.length, 1);
+      assert.ok(jobs[0]!.hasReceipt);
+    } finally {
+      ro.close();
+    }
   } finally {
     assert.equal(await a.stop(), 0, a.stderr());
   }
@@ -186,7 +199,7 @@ test("agent: one agent per state dir; the database stays readable while it runs"
   try {
     await agent.submit({ bytes: await stubBundle([owner]), transport: "t" });
     const rows = agent.jobs.list({ status: "succeeded" });
-    assert.equal(rows.length, 1);
+    assert.equal(rows.length, 2);
     assert.ok(rows[0]!.auditSeq !== null && rows[0]!.hasReceipt);
   } finally {
     await agent.close();

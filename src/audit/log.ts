@@ -184,8 +184,15 @@ export class AuditLog {
     if (!Number.isSafeInteger(row.seq) || typeof row.hash !== "string")
       throw new SigrunError("AUDIT_CORRUPT", "audit log: last row is malformed (run sigrun audit verify)");
     // a v2 checkpoint says whether it closed the log; a v1 one (imported JSON-lines era) was written at close
-    const final =
-      row.type === "checkpoint" && (row.data.includes('"final":true') || !row.data.includes('"every":'));
+    let final = false;
+    if (row.type === "checkpoint") {
+      try {
+        const d = JSON.parse(row.data) as { final?: unknown; every?: unknown };
+        final = d.final === true || d.every === undefined;
+      } catch {
+        final = false;
+      }
+    }
     return { seq: row.seq, hash: row.hash, type: row.type, final };
   }
 
