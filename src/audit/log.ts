@@ -252,8 +252,10 @@ export class AuditLog {
     const signer = this.opts.signer;
     if (!signer) return undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const { seq, hash } = this.head();
+      const { seq, hash, type, final: closed } = this.head();
       if (seq === 0) return undefined;
+      // nothing new since a checkpoint that already says as much
+      if (type === "checkpoint" && (closed || !final)) return undefined;
       const cp = await signCheckpoint(signer, this.opts.host ?? "", seq, hash, this.every, final);
       // another process may have appended while the signature was made: sign its head instead
       const entry = this.runTx(
