@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { verifyAudit } from "../audit/index.js";
+import { isSigrunError } from "../core/index.js";
+import { publicKeyPem } from "../keys/index.js";
 import { Agent } from "./agent.js";
+import { listJobs } from "./job-store.js";
 import { verifyReceipt } from "./receipt.js";
+import { openAgentStateReadOnly } from "./state-db.js";
 import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "./testing/fixtures.js";
+import { spawnAgent } from "./testing/spawn-agent.js";
 
 test("agent: a signed bundle runs and yields a verifiable receipt; replay and rejections get receipts", async () => {
   const dir = tempDir();
@@ -142,6 +147,60 @@ test("agent: the real runner (Rhai + Cedar) runs a bundle in a worker", async ()
     const bad = await agent.submit({ bytes: await make('throw "nope";\n'), transport: "t" });
     assert.equal(bad.status, "failed");
     assert.equal(bad.statement.predicate.error?.type, "SCRIPT_EXCEPTION");
+  } finally {
+    await agent.close();
+    dir.cleanup();
+  }
+});
+
+test("agent: one agent per state dir; the database stays readable while it runs", async () => {
+  const dir = tempDir();
+  const owner = ownerKey();
+  writeFileSync(join(dir.path, "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
+  const state = join(dir.path, "state");
+  const a = await spawnAgent([
+    "--trust",
+    join(dir.path, "owner.pem"),
+    "--state",
+    state,
+    "--host-id",
+    "h1",
+    "--http",
+    "127.0.0.1:0",
+  ]);
+  try {
+    await assert.rejects(
+      Agent.start({ stateDir: state, hostId: "h1", trust: trustOf(owner), runnerModule: STUB_RUNNER }),
+      (err) => isSigrunError(err, "IO_ERROR") && /in use by agent pid/.test(err.message),
+    );
+    const res = await fetch(`${a.url}/execute`, { method: "POST", body: await stubBundle([owner]) });
+    assert.equal(res.status, 200);
+    // read-only openers (audit verify, the jobs query) while the agent holds the database
+    const live = verifyAudit(join(state, "state.db"), { open: true });
+    assert.equal(live.closed, false);
+    assert.ok(live.entries >= 1);
+    const ro = openAgentStateReadOnly(state);
+    try {
+      const jobs = listJobs(ro, { status: "succeeded", since: 0, limit: 10 });
+      assert.equal(jobs.length, 1);
+      assert.ok(jobs[0]!.hasReceipt);
+    } finally {
+      ro.close();
+    }
+  } finally {
+    assert.equal(await a.stop(), 0, a.stderr());
+  }
+  const agent = await Agent.start({
+    stateDir: state,
+    hostId: "h1",
+    trust: trustOf(owner),
+    runnerModule: STUB_RUNNER,
+  });
+  try {
+    await agent.submit({ bytes: await stubBundle([owner]), transport: "t" });
+    const rows = agent.jobs.list({ status: "succeeded" });
+    assert.equal(rows.length, 2);
+    assert.ok(rows[0]!.auditSeq !== null && rows[0]!.hasReceipt);
   } finally {
     await agent.close();
     dir.cleanup();

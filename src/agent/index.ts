@@ -6,6 +6,10 @@ export type { ReceiptEnvelope } from "./dsse.js";
 export { encodeReceiptEnvelope, parseReceiptEnvelope } from "./dsse.js";
 export type { HostIdentity } from "./host-identity.js";
 export { HOST_KEY_FILE, HOST_PUB_FILE, loadOrCreateHostKey } from "./host-identity.js";
+export type { JobRow, JobRowStatus } from "./job-store.js";
+export { JobStore, listJobs, MAX_LIST } from "./job-store.js";
+export type { MigrateReport } from "./migrate-state.js";
+export { migrateState } from "./migrate-state.js";
 export { readCapped } from "./read-capped.js";
 export type { ReceiptPredicate, ReceiptStatement, ReceiptSubject } from "./receipt.js";
 export {
@@ -16,6 +20,7 @@ export {
   signReceipt,
   verifyReceipt,
 } from "./receipt.js";
+export { AGENT_SCHEMA, openAgentState, openAgentStateReadOnly, STATE_DB } from "./state-db.js";
 export { DEFAULT_UNIT_PATHS, systemdUnit } from "./systemd-unit.js";
 export type { HttpOptions } from "./transports/http.js";
 export { HttpTransport, httpStatusFor } from "./transports/http.js";

@@ -69,3 +69,11 @@ export function openAgentState(stateDir: string): DatabaseSync {
   }
   return db;
 }
+
+/**
+ * Opens `<stateDir>/state.db` read-only, for tools that run beside the agent (`sigrun jobs list`, the jobs
+ * API): WAL gives them a consistent snapshot without blocking it.
+ */
+export function openAgentStateReadOnly(stateDir: string): DatabaseSync {
+  return openDatabase(join(stateDir, STATE_DB), { readOnly: true });
+}

@@ -57,6 +57,9 @@ test("audit: a written log verifies, with signed checkpoints, and closes with a 
   const r2 = verifyAudit(l.path, pub);
   assert.equal(r2.seq, r.seq + 3);
   assert.equal(r2.checkpointEvery, 50);
+  // opening and closing a closed log without appending writes nothing
+  await (await AuditLog.open(l.path, { signer: l.signer, host: "h1" })).close();
+  assert.equal(verifyAudit(l.path, pub).seq, r2.seq);
   // the JSON-lines export verifies the same
   const t = verifyAuditText(l.jsonl(), pub);
   assert.deepEqual({ ...t, format: "sqlite", tornTail: false }, r2);

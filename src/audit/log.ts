@@ -184,8 +184,15 @@ export class AuditLog {
     if (!Number.isSafeInteger(row.seq) || typeof row.hash !== "string")
       throw new SigrunError("AUDIT_CORRUPT", "audit log: last row is malformed (run sigrun audit verify)");
     // a v2 checkpoint says whether it closed the log; a v1 one (imported JSON-lines era) was written at close
-    const final =
-      row.type === "checkpoint" && (row.data.includes('"final":true') || !row.data.includes('"every":'));
+    let final = false;
+    if (row.type === "checkpoint") {
+      try {
+        const d = JSON.parse(row.data) as { final?: unknown; every?: unknown };
+        final = d.final === true || d.every === undefined;
+      } catch {
+        final = false;
+      }
+    }
     return { seq: row.seq, hash: row.hash, type: row.type, final };
   }
 
@@ -245,8 +252,10 @@ export class AuditLog {
     const signer = this.opts.signer;
     if (!signer) return undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const { seq, hash } = this.head();
+      const { seq, hash, type, final: closed } = this.head();
       if (seq === 0) return undefined;
+      // nothing new since a checkpoint that already says as much
+      if (type === "checkpoint" && (closed || !final)) return undefined;
       const cp = await signCheckpoint(signer, this.opts.host ?? "", seq, hash, this.every, final);
       // another process may have appended while the signature was made: sign its head instead
       const entry = this.runTx(

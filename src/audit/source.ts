@@ -84,6 +84,8 @@ function readDb(path: string, maxBytes: number): AuditSource {
       throw new SigrunError("AUDIT_CORRUPT", `audit log ${path}: no audit table`, {
         details: { problem: "malformed", unit: "row", index: null, seq: null },
       });
+    // one read transaction: the rows and the table's counter from the same snapshot while a writer runs
+    db.exec("BEGIN");
     const seqRow = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").get() as
       | { seq: number }
       | undefined;
@@ -117,6 +119,7 @@ function readDb(path: string, maxBytes: number): AuditSource {
     }
     return { format: "sqlite", unit: "row", entries, tornTail: false, highestPos: seqRow?.seq, lastPos };
   } finally {
+    if (db.isTransaction) db.exec("COMMIT");
     db.close();
   }
 }

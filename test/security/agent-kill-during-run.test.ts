@@ -30,6 +30,10 @@ test("agent-kill-during-run: kill -9 mid-run → INTERRUPTED after restart, chai
   renameSync(join(inbox, ".slow.tmp"), join(inbox, "slow.sgb"));
   for (let i = 0; i < 200 && !ran(); i++) await sleep(50);
   assert.ok(ran(), "the run did not start");
+  // read-only tools work while the agent holds the database
+  const live = cli(["audit", "verify", db, "--host-pub", join(state, "host.pub"), "--open", "--json"]);
+  assert.equal(live.status, 0, live.stderr);
+  assert.equal(JSON.parse(live.stdout.toString()).closed, false);
   await a.kill9();
   // a crash in the middle of a commit: a partial frame at the end of the write-ahead log
   assert.ok(existsSync(`${db}-wal`));

@@ -95,12 +95,8 @@ export function register(program: Command): void {
         keyId: running.agent.identity.publicKey.keyId,
         transports: running.transports.map((t) => t.describe()),
       };
-      if (o.json) process.stdout.write(`${JSON.stringify(ready)}\n`);
-      else
-        process.stderr.write(
-          `sigrun agent: host ${ready.hostId} (receipt key ${ready.keyId}) on ${ready.transports.join(", ")}\n`,
-        );
-      await new Promise<void>((resolve) => {
+      // the handlers go in before "ready" is printed: a supervisor may send SIGTERM as soon as it reads it
+      const signalled = new Promise<void>((resolve) => {
         const onSignal = (): void => {
           process.off("SIGTERM", onSignal);
           process.off("SIGINT", onSignal);
@@ -109,6 +105,12 @@ export function register(program: Command): void {
         process.on("SIGTERM", onSignal);
         process.on("SIGINT", onSignal);
       });
+      if (o.json) process.stdout.write(`${JSON.stringify(ready)}\n`);
+      else
+        process.stderr.write(
+          `sigrun agent: host ${ready.hostId} (receipt key ${ready.keyId}) on ${ready.transports.join(", ")}\n`,
+        );
+      await signalled;
       await running.stop();
       if (o.json) process.stdout.write(`${JSON.stringify({ event: "stopped" })}\n`);
     });

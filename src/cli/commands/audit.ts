@@ -68,7 +68,7 @@ export function register(program: Command): void {
       for (const e of entries) {
         const data = Object.entries(e.data)
           .filter(([k]) => k !== "sig")
-          .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`)
+          .map(([k, v]) => `${k}=${v !== null && typeof v === "object" ? JSON.stringify(v) : String(v)}`)
           .join(" ");
         process.stdout.write(`${e.seq}\t${new Date(e.time).toISOString()}\t${e.type}\t${data}\n`);
       }
