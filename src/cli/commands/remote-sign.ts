@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import { ReadStream } from "node:tty";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { countersignVerifier, logCountersign, openCountersignAudit } from "../countersign-remote.js";
+import { countersignVerifier } from "../countersign-remote.js";
 import { printJson, readInput } from "../io.js";
 import { connectRelayCli, sharedSecret } from "./sign.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
@@ -28,7 +28,6 @@ interface RemoteSignOptions extends KeyOptions {
   requireProvenance?: boolean;
   approverPub?: string;
   nonceEnv?: string;
-  countersignAudit?: string;
   json?: boolean;
 }
 
@@ -166,10 +165,6 @@ export function register(program: Command): void {
       "--nonce-env <var>",
       "countersign, MAC variant: read the build nonce from this environment variable",
     )
-    .option(
-      "--countersign-audit <log>",
-      "hash-chained log of countersign decisions (default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.db)",
-    )
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (join: string | undefined, o: RemoteSignOptions) => {
     const { parseDuration } = await import("../../core/index.js");
@@ -178,6 +173,11 @@ export function register(program: Command): void {
     if (o.yes && o.policy === undefined) throw new SigrunError("USAGE", "--yes requires --policy");
     if (o.requireProvenance && o.oidcIssuer === undefined)
       throw new SigrunError("USAGE", "--require-provenance requires --oidc-issuer");
+    if (o.approverPub !== undefined && o.audit === undefined)
+      throw new SigrunError(
+        "USAGE",
+        "--approver-pub: give --audit LOG too (every countersign decision is logged)",
+      );
     if (join !== undefined && o.file !== undefined)
       throw new SigrunError("USAGE", "give the join string or --file, not both");
     const fromStdin = join === "-" || o.file === "-";
@@ -219,14 +219,13 @@ export function register(program: Command): void {
       o.policy === undefined ? undefined : Buffer.from(readInput(o.policy, "policy")).toString("utf8");
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
-    const chain = await openCountersignAudit(o);
+    const countersign = await countersignVerifier(o);
     const signer = await openSigner(o.key, o);
     // Fail before joining when the audit log cannot be written (a later failure is reported to the peer).
     let auditLog: Awaited<ReturnType<typeof openAudit>> | undefined;
     try {
       if (o.audit !== undefined) auditLog = await openAudit(o.audit, signer);
     } catch (err) {
-      await chain?.close();
       await signer.close();
       throw err;
     }
@@ -256,8 +255,8 @@ export function register(program: Command): void {
           if (o.yes) return true;
           return q.ask("join this session? [y/N]");
         },
-        ...(await countersignVerifier(o, chain)),
-        approve: logCountersign(chain, async (r) => {
+        ...countersign,
+        approve: async (r) => {
           process.stderr.write(`${signing.describeRequest(r)}\n`);
           if (r.countersign) process.stderr.write(`${signing.describeCountersign(r.countersign)}\n`);
           if (policy) {
@@ -271,7 +270,7 @@ export function register(program: Command): void {
             reason: yes ? "approved by the reviewer" : "declined by the reviewer",
             by: q.by,
           };
-        }),
+        },
         ...(maxSignatures !== undefined ? { maxSignatures } : {}),
         idleTimeoutMs: parseDuration(o.idleTimeout, "--idle-timeout"),
         audit: async ({ event, time: _time, ...data }) => {
@@ -304,7 +303,6 @@ export function register(program: Command): void {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       try {
-        await chain?.close();
         await auditLog?.close(); // the final checkpoint, signed while the key is still open
       } finally {
         await signer.close();
