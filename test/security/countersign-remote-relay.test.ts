@@ -121,7 +121,7 @@ async function session(o: {
       "--kex-key",
       "kex.key",
       "--audit",
-      `signer-audit-${id}.jsonl`,
+      `signer-audit-${id}.db`,
       "--approve-from",
       `answers-${id}`,
       ...o.signerArgs,
@@ -132,7 +132,7 @@ async function session(o: {
     init: await init,
     signer,
     out: join(dir, `out-${id}`),
-    audit: join(dir, `signer-audit-${id}.jsonl`),
+    audit: join(dir, `signer-audit-${id}.db`),
   };
 }
 
@@ -174,7 +174,7 @@ describe("remote countersign through a real relay", () => {
   }, async () => {
     const s = await session({
       files: ["dist/app.tar.gz", "dist/notes.txt"],
-      signerArgs: ["--approver-pub", "approver.pub", "--countersign-audit", "h-audit.db"],
+      signerArgs: ["--approver-pub", "approver.pub"],
     });
     assert.equal(s.signer.code, 0, s.signer.stderr);
     assert.equal(s.init.code, 0, s.init.stderr);
@@ -183,23 +183,21 @@ describe("remote countersign through a real relay", () => {
     assert.match(s.signer.stderr, /attestation: app\.tar\.gz sha256 [0-9a-f]{64}/);
     // The review comes before the question.
     assert.ok(s.signer.stderr.indexOf("build evidence") < s.signer.stderr.indexOf("sign app.tar.gz"));
-    // The signer's --audit log is the hash-chained SQLite log: read it through `sigrun audit show`.
-    const audit = (
-      JSON.parse(run(["audit", "show", s.audit, "--json"])) as { data: Record<string, unknown> }[]
-    ).map((e) => e.data);
-    assert.ok(audit.some((e) => e.evidence === "verified" && e.build === "42" && e.approver === approverId));
-    // H's hash-chained log has both decisions, with the build facts.
-    const chain = JSON.parse(run(["audit", "show", "h-audit.db", "--json", "--type", "countersign"])) as {
+    // H's hash-chained log: per request the verified evidence (build facts), then the decision.
+    const log = JSON.parse(run(["audit", "show", s.audit, "--json", "--type", "request"])) as {
       data: Record<string, unknown>;
     }[];
     assert.deepEqual(
-      chain.map((e) => [e.data.name, e.data.decision, e.data.build, e.data.approver]),
+      log.map((e) => [e.data.name, e.data.evidence ?? e.data.decision, e.data.build ?? null]),
       [
-        ["app.tar.gz", "sign", "42", approverId],
-        ["notes.txt", "sign", "42", approverId],
+        ["app.tar.gz", "verified", "42"],
+        ["app.tar.gz", "sign", null],
+        ["notes.txt", "verified", "42"],
+        ["notes.txt", "sign", null],
       ],
     );
-    run(["audit", "verify", "h-audit.db"]);
+    assert.ok(log.every((e) => e.data.evidence === undefined || e.data.approver === approverId));
+    run(["audit", "verify", s.audit, "--host-pub", "release.pub"]);
     run(["key", "export", "release.key", "--format", "openpgp", "-o", "release.asc"]);
     const home = mkdtempSync(join(tmpdir(), "sigrun-gpg-"));
     try {
@@ -254,22 +252,41 @@ describe("remote countersign through a real relay", () => {
     writeFileSync(join(dir, "swapped", "app.tar.gz"), "backdoored artifact\n");
     const s = await session({
       files: ["swapped/app.tar.gz"],
-      signerArgs: ["--approver-pub", "approver.pub", "--countersign-audit", "h-audit.db"],
+      signerArgs: ["--approver-pub", "approver.pub"],
       answers: "y\ny\n",
     });
     assert.equal(s.init.code, 42, s.init.stderr);
     assert.match(s.init.stderr, /DIGEST_MISMATCH/);
     assert.doesNotMatch(s.signer.stderr, /sign app\.tar\.gz/);
     assert.equal(existsSync(join(s.out, "app.tar.gz.asc")), false);
-    const chain = JSON.parse(run(["audit", "show", "h-audit.db", "--json", "--type", "countersign"])) as {
+    const log = JSON.parse(run(["audit", "show", s.audit, "--json", "--type", "request"])) as {
       data: Record<string, unknown>;
     }[];
-    assert.deepEqual([chain.at(-1)!.data.decision, chain.at(-1)!.data.code], ["refuse", "DIGEST_MISMATCH"]);
+    assert.deepEqual(
+      log.map((e) => [e.data.decision, e.data.code]),
+      [["reject", "DIGEST_MISMATCH"]],
+    );
   });
 
   it("a signer without --approver-pub rejects countersign requests (SIGNER_UNTRUSTED)", async () => {
     const s = await session({ files: ["dist/app.tar.gz"], signerArgs: [] });
     assert.equal(s.init.code, 42, s.init.stderr);
     assert.match(s.init.stderr, /SIGNER_UNTRUSTED/);
+  });
+
+  it("--approver-pub needs --audit: every countersign decision is logged", async () => {
+    const r = await sigrun([
+      "remote-sign",
+      "--file",
+      "nope.pem",
+      "--key",
+      "release.key",
+      "--kex-key",
+      "kex.key",
+      "--approver-pub",
+      "approver.pub",
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--audit/);
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { countersignVerifier, logCountersign, openCountersignAudit } from "../countersign-remote.js";
+import { countersignVerifier } from "../countersign-remote.js";
 import { printJson, readInput } from "../io.js";
 import { all, countdown, questioner, yes } from "../questioner.js";
 import { connectRelayCli, sharedSecret } from "./sign.js";
@@ -26,7 +26,6 @@ interface RemoteSignOptions extends KeyOptions {
   requireProvenance?: boolean;
   approverPub?: string;
   nonceEnv?: string;
-  countersignAudit?: string;
   json?: boolean;
 }
 
@@ -89,18 +88,6 @@ export function register(program: Command): void {
       "--audit <file>",
       "record every decision in this hash-chained audit log (SQLite; checkpoints signed with --key; `sigrun audit verify FILE --host-pub KEY.pub`)",
     )
-    .option(
-      "--approver-pub <file>",
-      "accept countersign requests for builds approved by this key (sigrun build-key new); else they are rejected",
-    )
-    .option(
-      "--nonce-env <var>",
-      "countersign, MAC variant: read the build nonce from this environment variable",
-    )
-    .option(
-      "--countersign-audit <log>",
-      "hash-chained log of countersign decisions (default $SIGRUN_AUDIT_LOG, else ~/.local/state/sigrun/audit.db)",
-    )
     .option("--inspect", "decrypt and show the join string (relay, context, expiry) without joining")
     .option("--approve-from <file>", "TESTING ONLY: answer the y/N questions from this file, one line each")
     .option("--relay-token-env <var>", "access token of a private relay, from this environment variable")
@@ -115,6 +102,14 @@ export function register(program: Command): void {
       "--require-provenance",
       "refuse initiators without a valid provenance token (needs --oidc-issuer)",
     )
+    .option(
+      "--approver-pub <file>",
+      "accept countersign requests for builds approved by this key (sigrun build-key new); else they are rejected",
+    )
+    .option(
+      "--nonce-env <var>",
+      "countersign, MAC variant: read the build nonce from this environment variable",
+    )
     .option("--json", "print a json summary on stdout");
   addKeyOptions(cmd).action(async (join: string | undefined, o: RemoteSignOptions) => {
     const { parseDuration } = await import("../../core/index.js");
@@ -123,6 +118,11 @@ export function register(program: Command): void {
     if (o.yes && o.policy === undefined) throw new SigrunError("USAGE", "--yes requires --policy");
     if (o.requireProvenance && o.oidcIssuer === undefined)
       throw new SigrunError("USAGE", "--require-provenance requires --oidc-issuer");
+    if (o.approverPub !== undefined && o.audit === undefined)
+      throw new SigrunError(
+        "USAGE",
+        "--approver-pub: give --audit LOG too (every countersign decision is logged)",
+      );
     if (join !== undefined && o.file !== undefined)
       throw new SigrunError("USAGE", "give the join string or --file, not both");
     const fromStdin = join === "-" || o.file === "-";
@@ -165,14 +165,13 @@ export function register(program: Command): void {
     const q = questioner(o.approveFrom, !fromStdin);
     let policy: ReturnType<typeof signing.signerPolicy> | undefined;
     let approveRest = false;
-    const chain = await openCountersignAudit(o);
+    const countersign = await countersignVerifier(o);
     const signer = await openSigner(o.key, o);
     // Fail before joining when the audit log cannot be written (a later failure is reported to the peer).
     let auditLog: Awaited<ReturnType<typeof openAudit>> | undefined;
     try {
       if (o.audit !== undefined) auditLog = await openAudit(o.audit, signer);
     } catch (err) {
-      await chain?.close();
       await signer.close();
       throw err;
     }
@@ -202,8 +201,8 @@ export function register(program: Command): void {
           if (o.yes) return true;
           return yes(await q.ask("join this session? [y/N]"));
         },
-        ...(await countersignVerifier(o, chain)),
-        approve: logCountersign(chain, async (r, opts) => {
+        ...countersign,
+        approve: async (r, opts) => {
           process.stderr.write(`${signing.describeRequest(r)}\n`);
           if (r.countersign) process.stderr.write(`${signing.describeCountersign(r.countersign)}\n`);
           if (policy) {
@@ -237,7 +236,7 @@ export function register(program: Command): void {
               : "declined by the reviewer",
             by: q.by,
           };
-        }),
+        },
         ...(maxSignatures !== undefined ? { maxSignatures } : {}),
         idleTimeoutMs: parseDuration(o.idleTimeout, "--idle-timeout"),
         audit: async ({ event, time: _time, ...data }) => {
@@ -274,7 +273,6 @@ export function register(program: Command): void {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       try {
-        await chain?.close();
         await auditLog?.close(); // the final checkpoint, signed while the key is still open
       } finally {
         await signer.close();
