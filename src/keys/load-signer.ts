@@ -40,6 +40,8 @@ export async function loadSigner(spec: string, opts: LoadSignerOptions = {}): Pr
     const module = uri.modulePath ?? opts.modulePath ?? env.SIGRUN_PKCS11_MODULE;
     if (module === undefined)
       throw new SigrunError("USAGE", "pkcs11 uri: module-path: required (or set SIGRUN_PKCS11_MODULE)");
+    if (!module.startsWith("/") || module.includes("\0"))
+      throw new SigrunError("USAGE", "pkcs11: module: expected an absolute path (no library search path)");
     let pin = opts.pin;
     if (pin === undefined && uri.pinFile !== undefined)
       pin = Buffer.from(readFile(uri.pinFile, "pin file"))

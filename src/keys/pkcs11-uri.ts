@@ -41,6 +41,23 @@ function pctText(v: string, what: string): string {
   }
 }
 
+/** Controls (C0, C1, DEL), bidi overrides/isolates, zero-width and line separators: terminal spoofing. */
+const UNSAFE_TEXT = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
+/** A label or serial as shown to people: printable text only. */
+function labelText(v: string, what: string): string {
+  const t = pctText(v, what);
+  if (UNSAFE_TEXT.test(t)) throw usage(`${what}: control, bidi or zero-width characters are not accepted`);
+  return t;
+}
+
+/** A file-system path handed to dlopen or read: no NUL (C would truncate it there), not empty. */
+function pathText(v: string, what: string): string {
+  const t = pctText(v, what);
+  if (t === "" || t.includes("\0")) throw usage(`${what}: expected a path without NUL bytes`);
+  return t;
+}
+
 export function isPkcs11Uri(spec: string): boolean {
   return spec.startsWith("pkcs11:");
 }
@@ -75,18 +92,25 @@ export function parsePkcs11Uri(uri: string): Pkcs11Uri {
   const pinSource = attrs.get("pin-source");
   let pinFile: string | undefined;
   if (pinSource !== undefined) {
-    const s = pctText(pinSource, "pin-source");
+    const s = pathText(pinSource, "pin-source");
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s) && !s.startsWith("file:"))
+      throw usage("pin-source: only file: (or a plain path) is supported");
     pinFile = s.startsWith("file:") ? s.slice(5) : s;
     if (pinFile.startsWith("//")) pinFile = pinFile.slice(2);
+    if (pinFile === "") throw usage("pin-source: expected a path without NUL bytes");
   }
   const serial = attrs.get("serial");
-  const modulePath = attrs.get("module-path");
+  const modulePathRaw = attrs.get("module-path");
+  const modulePath = modulePathRaw === undefined ? undefined : pathText(modulePathRaw, "module-path");
+  // a bare library name would make dlopen search LD_LIBRARY_PATH/RPATH and load whatever it finds there
+  if (modulePath !== undefined && !modulePath.startsWith("/"))
+    throw usage("module-path: expected an absolute path");
   return {
-    tokenLabel: pctText(token, "token"),
-    ...(serial !== undefined ? { tokenSerial: pctText(serial, "serial") } : {}),
-    ...(object !== undefined ? { keyLabel: pctText(object, "object") } : {}),
+    tokenLabel: labelText(token, "token"),
+    ...(serial !== undefined ? { tokenSerial: labelText(serial, "serial") } : {}),
+    ...(object !== undefined ? { keyLabel: labelText(object, "object") } : {}),
     ...(id !== undefined ? { keyId: pctDecode(id, "id") } : {}),
-    ...(modulePath !== undefined ? { modulePath: pctText(modulePath, "module-path") } : {}),
+    ...(modulePath !== undefined ? { modulePath } : {}),
     ...(pinFile !== undefined ? { pinFile } : {}),
   };
 }

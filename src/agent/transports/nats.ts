@@ -1,6 +1,6 @@
 import { fromBase64 } from "../../core/index.js";
 import type { Agent, JobResult } from "../agent.js";
-import type { Transport } from "./transport.js";
+import { belowInflight, type Transport } from "./transport.js";
 
 export interface NatsOptions {
   readonly url: string;
@@ -136,6 +136,8 @@ export class NatsTransport implements Transport {
         (async () => {
           for await (const m of messages) {
             if (this.stopped) break;
+            // at most MAX_INFLIGHT taken and unanswered; the consumer's prefetch (8) is bounded too
+            await belowInflight(this.jobs);
             const job = this.handle(agent, js, m).catch((err) =>
               process.stderr.write(`sigrun agent: nats: ${(err as Error).message}\n`),
             );

@@ -1,5 +1,5 @@
 import type { Agent } from "../agent.js";
-import type { Transport } from "./transport.js";
+import { belowInflight, MAX_INFLIGHT, type Transport } from "./transport.js";
 
 export interface RedisOptions {
   readonly url: string;
@@ -70,22 +70,27 @@ export class RedisTransport implements Transport {
     const consumer = agent.hostId;
     // 1. entries this consumer took before a crash and never acked
     await this.drain(agent, streams, group, consumer, "0");
-    // 2. entries other consumers of the group left pending for too long
+    // 2. entries other consumers of the group left pending for too long (a few at a time)
     for (const s of streams) {
-      const res = (await this.client!.callBuffer(
-        "XAUTOCLAIM",
-        s,
-        group,
-        consumer,
-        String(this.opts.claimIdleMs ?? 60_000),
-        "0-0",
-        "COUNT",
-        "100",
-      )) as [Buffer, Entry[]];
-      for (const e of res?.[1] ?? []) await this.handle(agent, s, group, e);
+      let cursor = "0-0";
+      do {
+        const res = (await this.client!.callBuffer(
+          "XAUTOCLAIM",
+          s,
+          group,
+          consumer,
+          String(this.opts.claimIdleMs ?? 60_000),
+          cursor,
+          "COUNT",
+          String(MAX_INFLIGHT),
+        )) as [Buffer, Entry[]];
+        for (const e of res?.[1] ?? []) await this.handle(agent, s, group, e);
+        cursor = res?.[0]?.toString() ?? "0-0";
+      } while (cursor !== "0-0" && !this.stopped);
     }
-    // 3. new entries
+    // 3. new entries, never more than MAX_INFLIGHT read and unanswered (the rest stay in Redis)
     while (!this.stopped) {
+      await belowInflight(this.jobs);
       let res: [Buffer, Entry[]][] | null;
       try {
         res = (await reader.callBuffer(
@@ -94,7 +99,7 @@ export class RedisTransport implements Transport {
           group,
           consumer,
           "COUNT",
-          "8",
+          String(MAX_INFLIGHT - this.jobs.size),
           "BLOCK",
           String(this.opts.blockMs ?? 1000),
           "STREAMS",
@@ -126,19 +131,27 @@ export class RedisTransport implements Transport {
     consumer: string,
     from: string,
   ): Promise<void> {
-    const res = (await this.client!.callBuffer(
-      "XREADGROUP",
-      "GROUP",
-      group,
-      consumer,
-      "COUNT",
-      "1000",
-      "STREAMS",
-      ...streams,
-      ...streams.map(() => from),
-    )) as [Buffer, Entry[]][] | null;
-    for (const [key, entries] of res ?? [])
-      for (const e of entries) await this.handle(agent, key.toString(), group, e);
+    // a few at a time: each handled entry is acknowledged, so reading from `from` again moves on
+    for (;;) {
+      const res = (await this.client!.callBuffer(
+        "XREADGROUP",
+        "GROUP",
+        group,
+        consumer,
+        "COUNT",
+        String(MAX_INFLIGHT),
+        "STREAMS",
+        ...streams,
+        ...streams.map(() => from),
+      )) as [Buffer, Entry[]][] | null;
+      let n = 0;
+      for (const [key, entries] of res ?? [])
+        for (const e of entries) {
+          n++;
+          await this.handle(agent, key.toString(), group, e);
+        }
+      if (n === 0 || this.stopped) return;
+    }
   }
 
   private async handle(agent: Agent, stream: string, group: string, [id, fields]: Entry): Promise<void> {

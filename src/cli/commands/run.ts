@@ -24,6 +24,7 @@ interface RunFlags {
   maxArraySize?: string;
   maxMapSize?: string;
   maxOutputBytes?: string;
+  maxMemoryMb?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -80,6 +81,7 @@ export function register(program: Command): void {
     .option("--max-map-size <n>", "map size")
     .option("--max-output-bytes <n>", "size of the script's final value")
     .hook("preAction", (_root, cmd) => shortOnlyInRexMode(cmd))
+    .option("--max-memory-mb <n>", "heap of the script's thread in MiB (default 512); past it: a limit error")
     .action(async (bundle: string | undefined, o: RunFlags) => {
       // A one-shot process: compiling cedar-wasm's 4 MB module with the optimizing tier costs ~1.5 s of
       // start-up; the baseline compiler alone is 3–4× faster to start (decisions then cost a bit more).
@@ -89,7 +91,9 @@ export function register(program: Command): void {
         setFlagsFromString("--liftoff-only");
       }
       const { SigrunError, utf8Decode } = await import("../../core/index.js");
-      const { runRex, renderOutput } = await import("../../runner/index.js");
+      // only what the main thread needs: the script runs in a worker that loads the runner itself
+      const { runRexIsolated } = await import("../../runner/run-isolated.js");
+      const { renderOutput } = await import("../../runner/output.js");
       if (!FORMATS.has(o.outputFormat)) {
         throw new SigrunError(
           "USAGE",
@@ -117,6 +121,12 @@ export function register(program: Command): void {
       int(o.maxArraySize, "--max-array-size", "maxArraySize");
       int(o.maxMapSize, "--max-map-size", "maxMapSize");
       int(o.maxOutputBytes, "--max-output-bytes", "maxOutputBytes");
+      let memoryMb: number | undefined;
+      if (o.maxMemoryMb !== undefined) {
+        if (!/^\d{1,6}$/.test(o.maxMemoryMb) || Number(o.maxMemoryMb) < 16)
+          throw new SigrunError("USAGE", `--max-memory-mb: expected an integer >= 16, got ${o.maxMemoryMb}`);
+        memoryMb = Number(o.maxMemoryMb);
+      }
 
       let script: string;
       let policy: string;
@@ -183,7 +193,8 @@ export function register(program: Command): void {
           return;
         }
       }
-      const result = await runRex({
+      const result = await runRexIsolated({
+        memoryMb,
         script,
         policy,
         args,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync, readFileSync } from "node:fs";
 import { plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
 import { check } from "../context.js";
@@ -13,18 +13,20 @@ export interface ProcessInfo {
   username: string;
   command: string;
   state: string;
+  /** Start time in clock ticks since boot (`stat` field 22): with the pid, names one process instance. */
+  startTime?: string;
 }
 
-function readProc(pid: number): ProcessInfo | undefined {
+function readProc(pid: number, dir = `/proc/${pid}`): ProcessInfo | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(`${dir}/stat`, "utf8");
     const open = stat.indexOf("(");
     const close = stat.lastIndexOf(")");
     const name = stat.slice(open + 1, close);
     const rest = stat.slice(close + 2).split(" ");
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const status = readFileSync(`${dir}/status`, "utf8");
     const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8")
+    const cmd = readFileSync(`${dir}/cmdline`, "utf8")
       .split("\0")
       .filter((x) => x !== "")
       .join(" ");
@@ -36,6 +38,7 @@ function readProc(pid: number): ProcessInfo | undefined {
       username: passwdName(uid),
       command: cmd,
       state: rest[0] ?? "",
+      startTime: rest[19] ?? "",
     };
   } catch {
     return undefined;
@@ -99,25 +102,62 @@ const SIGNALS: Record<number, NodeJS.Signals> = {
 };
 
 /** `kill(pid)`: `process_system::Action::"kill"` on the process, then the signal (default SIGTERM). */
-export function kill(ctx: HostContext, pid: number, signal = 15): Array<[string, number]> {
+export function kill(
+  ctx: HostContext,
+  pid: number,
+  signal = 15,
+  hooks: { afterAuthorize?: () => void } = {},
+): Array<[string, number]> {
   const sig = SIGNALS[signal];
   if (sig === undefined)
     throw new HostError("ValidationError", `Validation error: invalid signal ${signal}`, "ProcessErrorKind");
   if (!Number.isInteger(pid) || pid <= 0) {
     throw new HostError("ValidationError", `Validation error: invalid pid ${pid}`, "ProcessErrorKind");
   }
-  const p = readProc(pid);
-  if (!p) throw new HostError("ProcessNotFound", `Process not found: ${pid}`, "ProcessErrorKind");
-  const e = processEntity(p);
-  check(ctx, "process_system", "kill", e.uid, [e], { source: "ProcessErrorKind" });
-  try {
-    process.kill(pid, sig);
-  } catch (err) {
+  if (pid === process.pid || ownThreads().includes(pid))
     throw new HostError(
-      "KillError",
-      `Failed to send ${sig} to ${pid}: ${(err as Error).message}`,
+      "PermissionDenied",
+      `Permission denied: the runner's own process: ${pid}`,
       "ProcessErrorKind",
     );
+  // Hold the process's /proc directory: it names this process instance, and reads through it fail once
+  // that process is gone, even if its pid has been given to another process meanwhile.
+  let dirFd: number;
+  try {
+    dirFd = openSync(`/proc/${pid}`, constants.O_RDONLY | constants.O_DIRECTORY);
+  } catch {
+    throw new HostError("ProcessNotFound", `Process not found: ${pid}`, "ProcessErrorKind");
   }
-  return [[p.name, pid]];
+  try {
+    const held = `/proc/self/fd/${dirFd}`;
+    const p = readProc(pid, held);
+    if (!p) throw new HostError("ProcessNotFound", `Process not found: ${pid}`, "ProcessErrorKind");
+    const e = processEntity(p);
+    check(ctx, "process_system", "kill", e.uid, [e], { source: "ProcessErrorKind" });
+    hooks.afterAuthorize?.();
+    // still the authorized process (alive, same start time), checked through the held directory
+    const now = readProc(pid, held);
+    if (!now || now.startTime !== p.startTime || now.state === "Z")
+      throw new HostError("ProcessNotFound", `Process not found: ${pid} (it exited)`, "ProcessErrorKind");
+    try {
+      process.kill(pid, sig);
+    } catch (err) {
+      throw new HostError(
+        "KillError",
+        `Failed to send ${sig} to ${pid}: ${(err as Error).message}`,
+        "ProcessErrorKind",
+      );
+    }
+    return [[p.name, pid]];
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+function ownThreads(): number[] {
+  try {
+    return readdirSync("/proc/self/task").map(Number);
+  } catch {
+    return [];
+  }
 }
