@@ -35,6 +35,15 @@ test("config file: defaults for --key and --trust, flags override, config show n
     // --key from the config file; the signature verifies with me.pub
     assert.equal(run(["sign-file", "a.txt", "-q"]).code, 0);
     assert.equal(run(["verify-file", "a.txt", "--sig", "a.txt.sig", "--pub", "me.pub"]).code, 0);
+    // --trust from the config file (bundle extract verifies against me.pub)
+    writeFileSync(d("s.rhai"), "1\n");
+    writeFileSync(d("p.cedar"), "permit (principal, action, resource);\n");
+    assert.equal(run(["bundle", "create", "-s", "s.rhai", "-p", "p.cedar", "-o", "j.sgb"]).code, 0);
+    assert.equal(run(["bundle", "sign", "j.sgb", "-q"]).code, 0);
+    const ex = run(["bundle", "extract", "j.sgb", "-o", "jx"]);
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.equal(run(["verify", "j.sgb"]).code, 0);
+    assert.equal(run(["verify", "j.sgb", "--trust", "other.pub"]).code, 13, "the flag wins");
     // the flag overrides the file
     assert.equal(run(["sign-file", "a.txt", "--key", "other.key", "-o", "o.sig", "-q"]).code, 0);
     assert.equal(run(["verify-file", "a.txt", "--sig", "o.sig", "--pub", "other.pub"]).code, 0);

@@ -10,7 +10,7 @@ import { SigrunError } from "../core/index.js";
  * command line always wins, then the environment, then the file.
  */
 export const CONFIG_KEYS = {
-  trust: "trusted public keys (a directory or a key file): --trust of verify, run",
+  trust: "trusted public keys (a directory or a key file): --trust of verify, run, bundle extract",
   key: "signing key (file or pkcs11: URI): --key of sign, sign-file, bundle sign, remote-sign",
   relay: "relay URL: --relay of sign --remote (environment: SIGRUN_RELAY)",
   agent: "agent URL: --to of submit",
@@ -30,6 +30,7 @@ const USES: ReadonlyArray<{
 }> = [
   { verb: "verify", key: "trust", attr: "trust", flags: ["--trust"] },
   { verb: "run", key: "trust", attr: "trust", flags: ["--trust"] },
+  { verb: "bundle extract", key: "trust", attr: "trust", flags: ["--trust", "--unverified"] },
   { verb: "sign", key: "key", attr: "key", flags: ["--key"], unless: "--remote" },
   { verb: "sign", key: "relay", attr: "relay", flags: ["--relay"] },
   { verb: "sign-file", key: "key", attr: "key", flags: ["--key"] },

@@ -1,4 +1,4 @@
-import { bytesEqual, SigrunError, toBase64Url } from "../core/index.js";
+import { SigrunError, toBase64Url } from "../core/index.js";
 import type { Signer } from "../keys/index.js";
 import { sanitizeRelayText } from "../protocol/index.js";
 import {
@@ -9,7 +9,6 @@ import {
   openJoin,
   type SignerSecrets,
   sasWords,
-  signerKeyIdBytes,
 } from "../session/index.js";
 import type { CountersignVerifier } from "./countersign-request.js";
 import { type RelayLike, SecureLink } from "./link.js";
@@ -25,6 +24,7 @@ import {
 import { type ProvenanceClaims, provenanceAudience } from "./provenance.js";
 import { handleRequest, type PeerWatch, receiveData } from "./request-handler.js";
 import type { Approver, SessionReview } from "./review.js";
+import { idleBound, reviewOf, untilAborted } from "./signer-session.js";
 
 export interface AuditEntry {
   readonly time: string;
@@ -62,6 +62,8 @@ export interface SignerSessionOptions {
   readonly signal?: AbortSignal;
 }
 
+export { inspectJoin } from "./signer-session.js";
+
 export interface SignerResult {
   readonly joined: boolean;
   readonly signed: number;
@@ -71,63 +73,6 @@ export interface SignerResult {
 
 const CONFIRM_TIMEOUT_MS = 30_000;
 const DATA_TIMEOUT_MS = 60_000;
-
-/** Inspects a join string without contacting anyone (for `remote-sign --inspect`). */
-export async function inspectJoin(
-  joinBytes: Uint8Array,
-  secrets: SignerSecrets,
-  signer?: Signer,
-): Promise<SessionReview> {
-  const opened = await openJoin(joinBytes, secrets, Math.floor(Date.now() / 1000));
-  return reviewOf(opened.mode, opened.payload, signer);
-}
-
-function reviewOf(
-  mode: "public-key" | "shared-secret",
-  p: { relay: string; context: string; expiry: number; maxSignatures: number; signerKeyId: Uint8Array },
-  signer?: Signer,
-): SessionReview {
-  return {
-    mode,
-    relay: p.relay,
-    context: p.context,
-    expiresAt: new Date(p.expiry * 1000),
-    maxSignatures: p.maxSignatures,
-    keyMatches: signer !== undefined && bytesEqual(signerKeyIdBytes(signer.publicKey.spkiDer), p.signerKeyId),
-    keyChecked: signer !== undefined,
-  };
-}
-
-/** `p`, or an INTERRUPTED rejection as soon as `signal` aborts (a pending terminal question). */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  return new Promise<T>((resolve, reject) => {
-    const stop = () =>
-      reject(new SigrunError("INTERRUPTED", "the signer was interrupted; the initiator was told"));
-    if (signal.aborted) return stop();
-    signal.addEventListener("abort", stop, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
-  });
-}
-
-/** `watch`, or a TIMEOUT after `ms` of silence (the idle timeout between requests). */
-async function idleBound(watch: PeerWatch, ms: number): Promise<{ frame?: OpenedFrame; error?: unknown }> {
-  let timer: NodeJS.Timeout | undefined;
-  const idle = new Promise<{ error: unknown }>((resolve) => {
-    timer = setTimeout(
-      () =>
-        resolve({
-          error: new SigrunError("TIMEOUT", `no message from the peer within ${Math.round(ms / 1000)} s`),
-        }),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([watch, idle]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Runs the signer side of a session: review, join, confirm keys, then review and sign each request. */
 export async function runSigner(o: SignerSessionOptions): Promise<SignerResult> {

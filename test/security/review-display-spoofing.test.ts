@@ -78,3 +78,34 @@ test("review-display-spoofing: long blank runs are collapsed and every content l
   const last = lines.find((l) => l.includes('run("rm -rf /srv/data");'));
   assert.match(last ?? "", /^\s*304\s*│/, "the line after the run keeps its real line number");
 });
+
+test("review-display-spoofing: bidi and terminal controls in names, context and text are shown escaped", async () => {
+  const { describeRequest: describe, describeSession } = await import("../../src/signing/index.js");
+  const evil = "invoice\u202egpj.exe\u001b[2K\u001b[1A";
+  const text = describe({
+    reqId: 1,
+    kind: "file",
+    name: evil,
+    size: 3,
+    sha256: "00",
+    format: "raw",
+    context: `ci\u001b]8;;http://x\u0007 run\n── policy policy.cedar ──`,
+    content: { kind: "text", description: "UTF-8 text", executes: false, text: `a\u2066b\u0008c\r\n` },
+  });
+  assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u);
+  assert.match(text, /invoice\\u202egpj\.exe\\x1b\[2K/);
+  assert.equal(
+    text.split("\n").filter((l) => /^\s*──.*policy/.test(l)).length,
+    0,
+    "context cannot add a header",
+  );
+  const session = describeSession({
+    mode: "public-key",
+    relay: "ws://r/\u001b[31m",
+    context: evil,
+    expiresAt: new Date(0),
+    maxSignatures: 1,
+    keyMatches: true,
+  });
+  assert.doesNotMatch(session, /[\u001b\u202e]/u);
+});
