@@ -162,6 +162,13 @@ export async function runDemo(opts: { keep: boolean; log: (line: string) => void
     );
 
     await agentSteps({ dir, signed, tampered, record });
+    const flows = await import("./demo-flows.js");
+    opts.log("\n— sealed data: encrypted on the client, through a store that sees only ciphertext");
+    await flows.sealedDataSteps(dir, record);
+    opts.log("\n— remote signing: CI asks a human-attended signer through a relay");
+    await flows.remoteSigningSteps(dir, record);
+    opts.log("\n— build-gated countersigning: sign only what an approved build attested");
+    await flows.countersignSteps(dir, record);
     const ok = steps.every((s) => s.asExpected);
     opts.log(`\n${ok ? "demo passed" : "demo FAILED"}: bundle ${id} ran through ${steps.length} steps.`);
     return steps;
