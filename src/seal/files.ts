@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Readable, type Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { openAtomicFile, SigrunError } from "../core/index.js";
+import { minorGcEvery } from "./bounded-memory.js";
 import { createUnsealStream } from "./decrypt.js";
 import { createSealStream, type SealOptions } from "./encrypt.js";
 import type { SealIdentity, SealRecipient } from "./types.js";
@@ -22,6 +23,11 @@ export interface StreamIoOptions {
   readonly mode?: number;
   /** Replace an existing output file (default false). */
   readonly overwrite?: boolean;
+  /**
+   * Collect dead chunk buffers every 8 MiB (see bounded-memory.ts) to keep peak RSS low on large
+   * streams. For CLI processes; a library caller may prefer to leave its GC alone (default false).
+   */
+  readonly boundedMemory?: boolean;
 }
 
 export interface StreamResult {
@@ -58,8 +64,10 @@ async function run(
     bytesIn += c.byteLength;
     opts.onProgress?.(bytesIn);
   });
+  const collect = opts.boundedMemory ? minorGcEvery(4 * 1024 * 1024) : undefined;
   transform.on("data", (c: Buffer) => {
     bytesOut += c.byteLength;
+    collect?.(c.byteLength);
   });
   const stages = [source, transform] as const;
   if (typeof output !== "string") {

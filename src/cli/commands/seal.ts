@@ -87,6 +87,7 @@ export function register(program: Command): void {
         const res = await seal.seal(input, toStdout ? process.stdout : o.output!, recipients, {
           armor: o.armor === true,
           overwrite: o.force === true,
+          boundedMemory: true,
           onProgress: (n) => bar.update(n),
         });
         bar.done();

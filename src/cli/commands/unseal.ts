@@ -62,6 +62,7 @@ export function register(program: Command): void {
       try {
         const res = await seal.unseal(input, toStdout ? process.stdout : o.output!, identities, {
           overwrite: o.force === true,
+          boundedMemory: true,
           verifyFirst: o.buffer === true,
           onProgress: (n) => bar.update(n),
         });
