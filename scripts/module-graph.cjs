@@ -12,7 +12,7 @@ const allowed = {
   runner: ["core", "script", "policy", "host", "bundle"],
   audit: ["core", "keys"],
   seal: ["core", "keys"],
-  agent: ["core", "keys", "bundle", "script", "policy", "host", "runner", "audit", "seal", "protocol"],
+  agent: ["core", "keys", "bundle", "script", "policy", "host", "runner", "audit", "seal", "protocol", "store"],
   store: ["core"],
   remote: ["core", "keys", "seal", "store", "bundle"],
   protocol: ["core"],

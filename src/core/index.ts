@@ -22,6 +22,7 @@ export { formatTime, parseDuration, parseTime } from "./duration.js";
 export type { ErrorCode } from "./error-codes.js";
 export { ERROR_CODES, isErrorCode } from "./error-codes.js";
 export { isSigrunError, recode, SigrunError, wrapError } from "./errors.js";
+export { fdWriter, stdoutSink } from "./fd-writer.js";
 export { type ListenAddress, parseListenAddress } from "./listen.js";
 export type { Progress, ProgressOptions } from "./progress.js";
 export { createProgress, formatBytes, progressWanted, renderProgress } from "./progress.js";

@@ -270,9 +270,39 @@ export async function startStoreServer(
       fail(err);
     }
   };
+  // `Expect: 100-continue` (the sigrun client sends it): check auth, path, length, write-once and the caps
+  // before the body is sent, so a refused upload costs no transfer and no broken pipe.
+  const precheck = (req: IncomingMessage): { status: number; code: string } | null => {
+    if (opts.token !== undefined) {
+      const auth = req.headers.authorization ?? "";
+      if (!auth.startsWith("Bearer ") || !sameSecret(auth.slice(7), opts.token))
+        return { status: 401, code: "UNAUTHORIZED" };
+    }
+    const m = PATH_RE.exec(req.url ?? "");
+    if (!m || req.method !== "PUT") return { status: 400, code: "INPUT_INVALID" };
+    const len = req.headers["content-length"];
+    if (len === undefined || !/^\d{1,16}$/.test(len)) return { status: 411, code: "INPUT_INVALID" };
+    try {
+      store.admissible(m[1]!, Number(len));
+    } catch (err) {
+      const code = isSigrunError(err) ? err.code : "INTERNAL";
+      return { status: STATUS[code] ?? 500, code };
+    }
+    return null;
+  };
+  const onContinue = (req: IncomingMessage, res: ServerResponse): void => {
+    const refused = precheck(req);
+    if (refused) {
+      reply(res, refused.status, { error: refused.code }, { connection: "close" });
+      return;
+    }
+    res.writeContinue();
+    handler(req, res);
+  };
   const server: Server = opts.tls
     ? createTlsServer({ cert: Buffer.from(opts.tls.cert), key: Buffer.from(opts.tls.key) }, handler)
     : createServer(handler);
+  server.on("checkContinue", onContinue);
   server.timeout = opts.idleTimeoutMs ?? STORE_DEFAULTS.idleTimeoutMs;
   server.headersTimeout = Math.min(server.timeout, 20_000);
   server.requestTimeout = 0;

@@ -1,0 +1,28 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+/**
+ * Keeps a long stream's peak RSS low. node:crypto returns every 64 KiB chunk in a fresh ArrayBuffer
+ * outside the V8 heap; V8 lets tens of MB of such dead buffers pile up before it collects them (its
+ * trigger is external-memory growth, not the tiny JS wrappers), and glibc keeps the pages. A minor GC
+ * every 4 MiB of output frees them at once: measured here (`sigrun seal`/`unseal` of 256 MiB to
+ * /dev/null), peak RSS drops from 92–100 MB to 72–78 MB, for about 0.5 ms per collection. Uses `--expose-gc` set at run time and the `gc` function
+ * of a fresh context (as jest's leak detector does); if that is unavailable, it does nothing.
+ */
+export function minorGcEvery(bytes: number): (n: number) => void {
+  let gc: ((opts?: { type: string }) => void) | undefined;
+  try {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc") as typeof gc;
+  } catch {
+    gc = undefined;
+  }
+  if (typeof gc !== "function") return () => {};
+  let since = 0;
+  return (n: number) => {
+    since += n;
+    if (since < bytes) return;
+    since = 0;
+    gc?.({ type: "minor" });
+  };
+}
