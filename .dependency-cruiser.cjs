@@ -10,9 +10,11 @@ const allowed = {
   runner: ["core", "script", "policy", "host", "bundle"],
   audit: ["core", "keys"],
   seal: ["core", "keys"],
-  agent: ["core", "keys", "bundle", "script", "policy", "host", "runner", "audit", "seal", "protocol"],
+  agent: ["core", "keys", "bundle", "script", "policy", "host", "runner", "audit", "seal", "protocol", "store", "jobwire"],
   store: ["core"],
-  remote: ["core", "keys", "seal", "store", "bundle"],
+  remote: ["core", "keys", "seal", "store", "bundle", "jobwire"],
+  // wire formats of sealed jobs shared by remote (client) and agent (host): docs/spec/sealed-execution.md
+  jobwire: ["core", "keys", "seal", "bundle"],
   protocol: ["core"],
   relay: ["core", "protocol"],
   session: ["core", "keys", "protocol"],

@@ -65,6 +65,10 @@ export const ERROR_CODES = [
   "INTERRUPTED",
   // attest
   "ATTESTATION_INVALID",
+  // remote (sealed execution)
+  "HOST_UNKNOWN",
+  "HOST_KEY_MISMATCH",
+  "OFFER_INVALID",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,6 +3,8 @@ import { register as agent } from "./agent.js";
 import { register as audit } from "./audit.js";
 import { register as bundle } from "./bundle.js";
 import { register as demo } from "./demo.js";
+import { register as execute } from "./execute.js";
+import { register as host } from "./host.js";
 import { register as key } from "./key.js";
 import { register as keygen } from "./keygen.js";
 import { register as receipt } from "./receipt.js";
@@ -23,6 +25,8 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   audit,
   bundle,
   demo,
+  execute,
+  host,
   key,
   keygen,
   receipt,
