@@ -86,9 +86,14 @@ function existing(o: HostAddOptions): HostRecord | undefined {
 
 export async function hostAdd(o: HostAddOptions): Promise<HostAddResult> {
   checkHostName(o.name);
+  const old = existing(o);
+  if (o.ssh === undefined && o.agent === undefined && old?.ssh) {
+    // the second run, after the authorized_keys line was installed: same target
+    const t = old.ssh;
+    o = { ...o, ssh: `${t.user}@${t.host.includes(":") ? `[${t.host}]` : t.host}:${t.port}` };
+  }
   if ((o.ssh === undefined) === (o.agent === undefined))
     throw new SigrunError("USAGE", "host add: give exactly one of --ssh USER@HOST[:PORT] or --agent URL");
-  const old = existing(o);
   if (old && isReady(old) && !o.replace)
     throw new SigrunError("USAGE", `host ${o.name}: already added and pinned (re-pin with --replace)`);
   const added = old?.added ?? new Date().toISOString();
