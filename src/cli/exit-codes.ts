@@ -48,6 +48,13 @@ export const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   ATTESTATION_INVALID: 53,
   SEAL_ERROR: 54,
   STORE_ERROR: 55,
+  SEAL_MALFORMED: 70,
+  SEAL_NO_IDENTITY: 71,
+  SEAL_HEADER_MAC: 72,
+  SEAL_PAYLOAD_INVALID: 73,
+  STORE_NOT_FOUND: 74,
+  STORE_CONFLICT: 75,
+  STORE_FULL: 76,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

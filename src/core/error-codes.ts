@@ -56,6 +56,13 @@ export const ERROR_CODES = [
   // seal / store / remote
   "SEAL_ERROR",
   "STORE_ERROR",
+  "SEAL_MALFORMED",
+  "SEAL_NO_IDENTITY",
+  "SEAL_HEADER_MAC",
+  "SEAL_PAYLOAD_INVALID",
+  "STORE_NOT_FOUND",
+  "STORE_CONFLICT",
+  "STORE_FULL",
   // agent / audit / receipt
   "REPLAY",
   "AUDIT_CORRUPT",

@@ -1,3 +1,5 @@
+export type { AtomicFile, AtomicFileOptions } from "./atomic-file.js";
+export { openAtomicFile, writeFileAtomic } from "./atomic-file.js";
 export {
   bytesEqual,
   concatBytes,
