@@ -81,7 +81,7 @@ export class SealedHost {
       throw new SigrunError("PROTOCOL_ERROR", "hello: nonce: expected 32 bytes base64url");
     if (typeof hello.job_digest !== "string" || !HEX64.test(hello.job_digest))
       throw new SigrunError("PROTOCOL_ERROR", "hello: job_digest: expected sha256 hex");
-    const ephemeral = await newAgeKeyPair();
+    const ephemeral = newAgeKeyPair();
     const rd = reportData(hello.nonce, ephemeral.recipient);
     const now = Date.now();
     const offer: Offer = {

@@ -18,7 +18,7 @@ export async function loadOrCreateJobKey(stateDir: string): Promise<AgeKeyPair> 
       throw new SigrunError("KEY_INVALID", `${path}: readable by others (expected mode 0600)`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    const kp = await newAgeKeyPair();
+    const kp = newAgeKeyPair();
     const tmp = `${path}.tmp-${process.pid}`;
     const fd = openSync(tmp, "wx", 0o600);
     try {
@@ -39,5 +39,5 @@ export async function loadOrCreateJobKey(stateDir: string): Promise<AgeKeyPair> 
   }
   const identity = text.split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-1"));
   if (!identity) throw new SigrunError("KEY_INVALID", `${path}: no age identity`);
-  return { identity, recipient: await recipientOf(identity) };
+  return { identity, recipient: recipientOf(identity) };
 }

@@ -1,8 +1,18 @@
-// The age-format operations sealed jobs need, in one place: per-job X25519 key pairs, small sealed
-// values in memory, and streaming seal/open of files. Backed by the seal module (age-encryption.org/v1).
-import { Readable } from "node:stream";
-import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
+// The age-format operations sealed jobs need, in one place: per-job X25519 key pairs, small sealed values
+// in memory, and streaming transforms — all from the seal module (age-encryption.org/v1).
+import type { Transform } from "node:stream";
 import { SigrunError } from "../core/index.js";
+import {
+  createSealStream,
+  createUnsealStream,
+  decodeAgeIdentity,
+  generateX25519KeyPair,
+  parseRecipient,
+  type SealIdentity,
+  sealBytes as sealSmall,
+  unsealBytes,
+  x25519Identity,
+} from "../seal/index.js";
 
 export interface AgeKeyPair {
   /** `AGE-SECRET-KEY-1…` — never leaves the process that made it unless wrapped. */
@@ -17,67 +27,47 @@ export function isX25519Recipient(s: unknown): s is string {
   return typeof s === "string" && RECIPIENT_RE.test(s);
 }
 
-export async function newAgeKeyPair(): Promise<AgeKeyPair> {
-  const identity = await generateX25519Identity();
-  return { identity, recipient: await identityToRecipient(identity) };
+export function newAgeKeyPair(): AgeKeyPair {
+  const kp = generateX25519KeyPair();
+  return { identity: kp.identity, recipient: kp.recipient };
 }
 
-export async function recipientOf(identity: string): Promise<string> {
+function identityOf(identity: string): SealIdentity & { readonly recipient: string } {
   try {
-    return await identityToRecipient(identity);
+    return x25519Identity(decodeAgeIdentity(identity));
   } catch (err) {
     throw new SigrunError("KEY_INVALID", "age identity: not an X25519 identity", { cause: err });
   }
 }
 
-function encrypter(recipients: readonly string[]): Encrypter {
-  const e = new Encrypter();
-  for (const r of recipients) {
-    if (!isX25519Recipient(r))
-      throw new SigrunError("KEY_INVALID", `age recipient: expected age1…, got ${r}`);
-    e.addRecipient(r);
-  }
-  return e;
+export function recipientOf(identity: string): string {
+  return identityOf(identity).recipient;
 }
 
-function decrypter(identities: readonly string[]): Decrypter {
-  const d = new Decrypter();
-  for (const i of identities) d.addIdentity(i);
-  return d;
+function recipients(list: readonly string[]) {
+  return list.map((r) => {
+    if (!isX25519Recipient(r))
+      throw new SigrunError("KEY_INVALID", `age recipient: expected age1…, got ${r}`);
+    return parseRecipient(r);
+  });
 }
 
 /** Seals a small value (keys, manifests) in memory. */
-export function sealBytes(data: Uint8Array, recipients: readonly string[]): Promise<Uint8Array> {
-  return encrypter(recipients).encrypt(data);
+export function sealBytes(data: Uint8Array, to: readonly string[]): Promise<Uint8Array> {
+  return sealSmall(data, recipients(to));
 }
 
-/** Opens a small sealed value; any failure (wrong key, tampering, truncation) is SEAL_ERROR. */
-export async function openBytes(ct: Uint8Array, identities: readonly string[]): Promise<Uint8Array> {
-  try {
-    return await decrypter(identities).decrypt(ct);
-  } catch (err) {
-    throw new SigrunError("SEAL_ERROR", `unseal: ${(err as Error).message}`, { cause: err });
-  }
+/** Opens a small sealed value; wrong key, tampering or truncation fail with the seal module's SEAL_* codes. */
+export function openBytes(ct: Uint8Array, identities: readonly string[]): Promise<Uint8Array> {
+  return unsealBytes(ct, identities.map(identityOf));
 }
 
-/** Streams `src` sealed to `recipients` (constant memory). */
-export async function sealStream(src: Readable, recipients: readonly string[]): Promise<Readable> {
-  const web = Readable.toWeb(src) as unknown as ReadableStream<Uint8Array>;
-  return Readable.fromWeb((await encrypter(recipients).encrypt(web)) as never);
+/** A transform sealing to `to` (constant memory). */
+export function sealTransform(to: readonly string[]): Transform {
+  return createSealStream(recipients(to));
 }
 
-/**
- * Streams the plaintext of `src`; each 64 KiB chunk is authenticated before it is passed on, and a
- * truncated or extended stream fails at its end with SEAL_ERROR (callers discard what they wrote).
- */
-export async function openStream(src: Readable, identities: readonly string[]): Promise<Readable> {
-  const web = Readable.toWeb(src) as unknown as ReadableStream<Uint8Array>;
-  let out: ReadableStream<Uint8Array>;
-  try {
-    out = await decrypter(identities).decrypt(web);
-  } catch (err) {
-    throw new SigrunError("SEAL_ERROR", `unseal: ${(err as Error).message}`, { cause: err });
-  }
-  const r = Readable.fromWeb(out as never);
-  return r;
+/** A transform opening with `identities`; each 64 KiB chunk is authenticated before it is passed on. */
+export function unsealTransform(identities: readonly string[]): Transform {
+  return createUnsealStream(identities.map(identityOf));
 }

@@ -3,8 +3,8 @@
 // {"additional-evidence":"", nonce, "tee-pubkey": JWK(E)}, zero-padded to 64 bytes. sigrun implements the
 // `none` type only: no TEE, no evidence, and it never pretends otherwise.
 import { createHash } from "node:crypto";
-import { bech32 } from "@scure/base";
 import { canonicalJson, SigrunError, toBase64Url } from "../core/index.js";
+import { decodeAgeRecipient } from "../seal/index.js";
 
 /** KBS `tee` strings plus `none`. Only `none` has a verifier in sigrun. */
 export const TEE_TYPES = [
@@ -43,10 +43,7 @@ export interface AttestationVerifier {
 /** The raw 32-byte X25519 key of an `age1…` recipient. */
 export function x25519FromRecipient(recipient: string): Uint8Array {
   try {
-    const { prefix, words } = bech32.decode(recipient as `${string}1${string}`, 1000);
-    const raw = bech32.fromWords(words);
-    if (prefix !== "age" || raw.length !== 32) throw new Error("not an X25519 recipient");
-    return raw;
+    return decodeAgeRecipient(recipient);
   } catch (err) {
     throw new SigrunError("KEY_INVALID", `age recipient: ${(err as Error).message}`, { cause: err });
   }

@@ -3,10 +3,9 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isSigrunError, SigrunError } from "../core/index.js";
-import { openStream, sealStream } from "./age.js";
+import { sealTransform, unsealTransform } from "./age.js";
 
 export interface Digest {
   readonly sha256: string;
@@ -34,8 +33,13 @@ export async function sealFile(
   const ct = createHash("sha256");
   const pn = { n: 0 };
   const cn = { n: 0 };
-  const sealed = await sealStream(Readable.from(tap(pt, pn)(src)), recipients);
-  await pipeline(sealed, tap(ct, cn), createWriteStream(dest, { flags: "wx", mode: 0o600 }));
+  await pipeline(
+    src,
+    tap(pt, pn),
+    sealTransform(recipients),
+    tap(ct, cn),
+    createWriteStream(dest, { flags: "wx", mode: 0o600 }),
+  );
   return {
     plain: { sha256: pt.digest("hex"), size: pn.n },
     cipher: { sha256: ct.digest("hex"), size: cn.n },
@@ -61,8 +65,13 @@ export async function unsealToFile(
   const cn = { n: 0 };
   const pn = { n: 0 };
   try {
-    const opened = await openStream(Readable.from(tap(ct, cn, cipher?.size)(chunks)), [identity]);
-    await pipeline(opened, tap(pt, pn, plain.size), createWriteStream(dest, { flags: "wx", mode: 0o600 }));
+    await pipeline(
+      chunks,
+      tap(ct, cn, cipher?.size),
+      unsealTransform([identity]),
+      tap(pt, pn, plain.size),
+      createWriteStream(dest, { flags: "wx", mode: 0o600 }),
+    );
   } catch (err) {
     if (isSigrunError(err)) throw new SigrunError(err.code, `${label}: ${err.message}`, { cause: err });
     throw new SigrunError("SEAL_ERROR", `${label}: ${(err as Error).message}`, { cause: err });

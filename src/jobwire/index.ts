@@ -3,10 +3,10 @@ export {
   isX25519Recipient,
   newAgeKeyPair,
   openBytes,
-  openStream,
   recipientOf,
   sealBytes,
-  sealStream,
+  sealTransform,
+  unsealTransform,
 } from "./age.js";
 export type {
   Attestation,

@@ -111,8 +111,8 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
   try {
     const spool = join(stage, "spool");
     mkdirSync(spool, { mode: 0o700 });
-    const j = await newAgeKeyPair();
-    const out = await newAgeKeyPair();
+    const j = newAgeKeyPair();
+    const out = newAgeKeyPair();
     step("sealing inputs");
     const inputs = await sealInputs(o.inputs, spool, j.recipient);
     const nonce = toBase64Url(randomBytes(32));
