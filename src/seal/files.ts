@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { open, unlink } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Transform, type TransformCallback, Writable } from "node:stream";
@@ -123,10 +123,8 @@ export async function unseal(
   if (!opts.verifyFirst || typeof output === "string")
     return run(input, output, createUnsealStream(identities), opts, 0o600);
   const spool = join(tmpdir(), `sigrun-unseal-${randomBytes(8).toString("hex")}.age`);
-  const handle = await open(spool, "wx", 0o600);
   try {
-    await pipeline(openInput(input), handle.createWriteStream({ autoClose: false }));
-    await handle.close();
+    await pipeline(openInput(input), createWriteStream(spool, { flags: "wx", mode: 0o600 }));
     const sink = new Writable({
       write(_c: Buffer, _e: BufferEncoding, cb: (err?: Error | null) => void): void {
         cb();
@@ -135,7 +133,6 @@ export async function unseal(
     await run(spool, sink, createUnsealStream(identities), opts, 0o600);
     return await run(spool, output, createUnsealStream(identities), {}, 0o600);
   } finally {
-    await handle.close().catch(() => {});
     await unlink(spool).catch(() => {});
   }
 }

@@ -12,10 +12,12 @@ import { register as relay } from "./relay.js";
 import { register as remoteSign } from "./remote-sign.js";
 import { register as rhai } from "./rhai.js";
 import { register as run } from "./run.js";
+import { register as seal } from "./seal.js";
 import { register as secret } from "./secret.js";
 import { register as sign } from "./sign.js";
 import { register as signFile } from "./sign-file.js";
 import { register as submit } from "./submit.js";
+import { register as unseal } from "./unseal.js";
 import { register as verify } from "./verify.js";
 import { register as verifyFile } from "./verify-file.js";
 
@@ -34,10 +36,12 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   remoteSign,
   rhai,
   run,
+  seal,
   secret,
   sign,
   signFile,
   submit,
+  unseal,
   verify,
   verifyFile,
 ];

@@ -21,10 +21,12 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   "remote-sign": async () => (await import("./remote-sign.js")).register,
   rhai: async () => (await import("./rhai.js")).register,
   run: async () => (await import("./run.js")).register,
+  seal: async () => (await import("./seal.js")).register,
   secret: async () => (await import("./secret.js")).register,
   sign: async () => (await import("./sign.js")).register,
   "sign-file": async () => (await import("./sign-file.js")).register,
   submit: async () => (await import("./submit.js")).register,
+  unseal: async () => (await import("./unseal.js")).register,
   verify: async () => (await import("./verify.js")).register,
   "verify-file": async () => (await import("./verify-file.js")).register,
 };

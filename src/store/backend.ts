@@ -1,0 +1,18 @@
+import type { Readable } from "node:stream";
+import type { BlobRef } from "./ref.js";
+
+/** What a store backend does; the client adds hashing, verification, retries and progress. */
+export interface BlobBackend {
+  /** The store URL, for messages and results. */
+  readonly url: string;
+  /** Uploads the blob (a fresh body stream per attempt). `existed`: it was already stored. */
+  put(ref: BlobRef, body: () => Readable): Promise<{ deleteToken?: string; existed: boolean }>;
+  /** Downloads the blob; the stream is NOT verified here. */
+  get(ref: BlobRef): Promise<Readable>;
+  /** The stored size, or null when absent. */
+  head(ref: BlobRef): Promise<number | null>;
+  /** Deletes; a missing blob is not an error (so retries are idempotent). */
+  delete(ref: BlobRef, deleteToken?: string): Promise<void>;
+  /** Where the blob lives, for reports. */
+  urlOf(ref: BlobRef): string;
+}

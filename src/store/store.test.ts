@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { after, before, describe, it } from "node:test";
+import { startTestS3, type TestS3 } from "../../test/helpers/s3.js";
+import { isSigrunError } from "../core/index.js";
+import { openStore, parseSize, type RunningStore, refOfBytes, startStoreServer } from "./index.js";
+
+const code = (e: unknown) => (isSigrunError(e) ? e.code : String(e));
+let dir: string;
+let srv: RunningStore;
+let s3: TestS3;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "sigrun-store-"));
+  srv = await startStoreServer({ dir: join(dir, "store") }, { port: 0 });
+  s3 = await startTestS3();
+});
+after(async () => {
+  await srv?.close();
+  await s3?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("store client", () => {
+  const backends = () => [
+    { name: "sigrun store serve", url: srv.url, opts: {} },
+    { name: "s3 (s3rver)", url: s3.url(`t-${randomBytes(3).toString("hex")}`), opts: { env: s3.env } },
+  ];
+
+  it("put/get/head/rm round trip on both backends, from a file, a stream and bytes", async () => {
+    for (const b of backends()) {
+      const c = openStore(b.url, b.opts);
+      const data = randomBytes(3 * 1024 * 1024 + 11);
+      writeFileSync(join(dir, "blob"), data);
+      const r1 = await c.put(join(dir, "blob"));
+      assert.equal(r1.size, data.byteLength, b.name);
+      assert.equal(r1.digest, refOfBytes(data).digest);
+      assert.equal(r1.existed, false);
+      const r2 = await c.put(Readable.from([data.subarray(0, 100), data.subarray(100)]));
+      assert.equal(r2.existed, true, `${b.name}: second put of the same bytes`);
+      assert.equal(await c.head(r1), data.byteLength);
+      const out = join(dir, `out-${b.name.length}`);
+      let seen = 0;
+      await c.get(r1, out, { onProgress: (n) => (seen = n) });
+      assert.deepEqual(readFileSync(out), data);
+      assert.equal(seen, data.byteLength);
+      assert.deepEqual(Buffer.from(await c.getBytes(r1)), data);
+      const small = await c.put(new Uint8Array([1, 2, 3]));
+      assert.deepEqual([...(await c.getBytes(small))], [1, 2, 3]);
+      await c.rm(r1, r1.deleteToken);
+      assert.equal(await c.head(r1), null, b.name);
+      await c.rm(r1, r1.deleteToken); // idempotent
+      await assert.rejects(c.getBytes(r1), (e) => code(e) === "STORE_NOT_FOUND");
+    }
+  });
+
+  it("GET verifies size and digest before anything is written", async () => {
+    for (const b of backends()) {
+      const c = openStore(b.url, b.opts);
+      const r = await c.put(new Uint8Array(randomBytes(1000)));
+      const out = join(dir, "never");
+      for (const wrong of [
+        { digest: r.digest, size: r.size + 1 },
+        { digest: r.digest, size: r.size - 1 },
+      ]) {
+        await assert.rejects(c.get(wrong, out), (e) => code(e) === "DIGEST_MISMATCH", b.name);
+        assert.equal(existsSync(out), false);
+      }
+    }
+  });
+
+  it("a tampered blob on S3 is refused by the client", async () => {
+    const prefix = `tamper-${randomBytes(3).toString("hex")}`;
+    const c = openStore(s3.url(prefix), { env: s3.env });
+    const r = await c.put(new Uint8Array(randomBytes(5000)));
+    // Overwrite the object behind the client's back with other bytes of the same size.
+    const { S3Client, s3ConfigFromUrl } = await import("./index.js");
+    const raw = new S3Client(s3ConfigFromUrl(s3.url(prefix), s3.env));
+    const evil = randomBytes(5000);
+    await raw.put(raw.key(r.digest), 5000, refOfBytes(evil).digest.slice(7), evil, false);
+    await assert.rejects(c.getBytes(r), (e) => code(e) === "DIGEST_MISMATCH");
+    const listed = await raw.list();
+    assert.deepEqual(
+      listed.map((o) => o.key),
+      [`${prefix}/${r.digest}`],
+    );
+  });
+
+  it("rejects bad URLs and sizes", () => {
+    assert.throws(
+      () => openStore("ftp://x"),
+      (e) => code(e) === "USAGE",
+    );
+    assert.throws(
+      () => openStore("s3://b/p", { env: {} }),
+      (e) => code(e) === "USAGE",
+    );
+    assert.equal(parseSize("2GiB"), 2 * 1024 ** 3);
+    assert.equal(parseSize("500MB"), 500e6);
+    assert.throws(() => parseSize("2 gigs"));
+  });
+
+  it("the server keeps no names and lists nothing", async () => {
+    const c = openStore(srv.url);
+    await c.put(new Uint8Array([9, 9, 9]));
+    const res = await fetch(`${srv.url}/blobs/`);
+    assert.equal(res.status, 400);
+    assert.equal((await fetch(`${srv.url}/blobs`)).status, 404);
+    const meta = readdirSync(join(dir, "store", "meta"));
+    const m = JSON.parse(readFileSync(join(dir, "store", "meta", meta[0]!), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(Object.keys(m).sort(), ["created", "deleteTokenSha256", "expires", "size"]);
+  });
+});
