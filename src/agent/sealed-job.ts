@@ -36,6 +36,7 @@ import { IN_TOTO_STATEMENT_TYPE, RECEIPT_PREDICATE_TYPE, receiptTime, signReceip
 import { type BlobSource, streamSource } from "./sealed-blobs.js";
 import { loadOrCreateJobKey } from "./sealed-keys.js";
 import { type SealedOutputs, sealOutputs } from "./sealed-outputs.js";
+import { parseStoreRef, putOutputs, storeClient, storeSource } from "./sealed-store.js";
 
 /** A job between its offer and its release: E lives only here. */
 export interface PendingSealedJob {
@@ -145,13 +146,14 @@ export class SealedHost {
       if (r.name !== `input/${i}`)
         throw new SigrunError("PROTOCOL_ERROR", `release.blobs: expected input/${i}`);
     });
-    if (release.store !== undefined)
-      throw new SigrunError("STORE_ERROR", "release: this agent has no store client");
+    const store = release.store === undefined ? undefined : storeClient(parseStoreRef(release.store));
     const j = await unwrapJobKey(release.wrapped_key, pending.ephemeral.identity, this.jobKey.identity);
-    const src: BlobSource = streamSource(reader);
     const dir = mkdtempSync(join(tmpdir(), "sigrun-job-"));
     const jobId = randomBytes(16).toString("hex");
     try {
+      const spoolIn = join(dir, "spool-in");
+      mkdirSync(spoolIn, { mode: 0o700 });
+      const src: BlobSource = store ? storeSource(store, spoolIn) : streamSource(reader);
       const inputsDir = join(dir, "inputs");
       const outputsDir = join(dir, "outputs");
       mkdirSync(inputsDir, { mode: 0o700 });
@@ -226,14 +228,17 @@ export class SealedHost {
         seq: entry.seq,
         timing: { received, inputs_ready: inputsReady, finished, sealed: Date.now() },
       });
+      const tokens = store ? await putOutputs(store, sealed.refs, sealed.path) : undefined;
       await writer.message({
         t: "receipt",
         receipt: Buffer.from(receipt).toString("utf8"),
         blobs: sealed.refs as never,
       });
-      for (const r of sealed.refs)
-        await writer.blob({ name: r.name, sha256: r.sha256 }, r.size, sealed.open(r.name));
-      await writer.message({ t: "done" });
+      if (!store)
+        for (const r of sealed.refs)
+          await writer.blob({ name: r.name, sha256: r.sha256 }, r.size, sealed.open(r.name));
+      // with a store the outputs are there; the client gets their deletion tokens
+      await writer.message(tokens ? { t: "done", store: true, delete_tokens: tokens } : { t: "done" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,8 @@ export interface SealedOutputs {
   /** outputs.manifest, stdout, stderr, output/0 … in this order. */
   readonly refs: BlobRef[];
   open(name: string): Readable;
+  /** The sealed file of a blob in the spool. */
+  path(name: string): string;
 }
 
 /** Regular files under `root`, relative `/` paths sorted by bytes; anything else is refused. */
@@ -80,5 +82,9 @@ export async function sealOutputs(
     ...fileRefs,
   ];
   const fileOf = (name: string): string => (name.startsWith("output/") ? `output-${name.slice(7)}` : name);
-  return { refs, open: (name) => createReadStream(join(spool, fileOf(name))) };
+  return {
+    refs,
+    open: (name) => createReadStream(join(spool, fileOf(name))),
+    path: (name) => join(spool, fileOf(name)),
+  };
 }

@@ -107,3 +107,39 @@ test("--outputs that exists and is not empty is refused before anything is sent"
   assert.deepEqual(readdirSync(outputs), ["keep.txt"]);
   assert.ok(existsSync(join(outputs, "keep.txt")));
 });
+
+test("--store: the sealed blobs go through an untrusted store that never holds plaintext, and are deleted after", async () => {
+  const { startStoreServer } = await import("../store/index.js");
+  const storeDir = join(w.dir, "store");
+  const store = await startStoreServer({ dir: storeDir }, { host: "127.0.0.1", port: 0 });
+  try {
+    const secret = "a secret input line that must never be stored in clear";
+    const inputs = writeTree(join(w.dir, "in-store"), { "s.txt": secret, "t.txt": "second secret" });
+    const outputs = join(w.dir, "out-store");
+    const app = await w.app(COPY_SCRIPT, "copy-store.sgb");
+    const seen: string[][] = [];
+    const r = await execute({
+      configDir: w.configDir,
+      host: "local",
+      app,
+      inputs,
+      outputs,
+      store: store.url,
+      timeoutMs: 60_000,
+      progress: () => seen.push(readdirSync(join(storeDir, "blobs"))),
+    });
+    assert.equal(r.status, "succeeded", Buffer.from(r.stderr).toString());
+    assert.equal(readFileSync(join(outputs, "s.txt"), "utf8"), secret);
+    // blobs were on the store during the job (inputs uploaded before "running on the host")
+    assert.ok(
+      seen.some((names) => names.length >= 4),
+      JSON.stringify(seen),
+    );
+    assert.deepEqual(grepTree(storeDir, secret), []);
+    assert.deepEqual(grepTree(storeDir, "second secret"), []);
+    // after the verified pull the client deleted the inputs and the outputs
+    assert.deepEqual(readdirSync(join(storeDir, "blobs")), []);
+  } finally {
+    await store.close();
+  }
+});

@@ -30,6 +30,7 @@ import {
   wrapJobKey,
 } from "../jobwire/index.js";
 import { parsePublicKey } from "../keys/index.js";
+import { openStore } from "../store/index.js";
 import { type Channel, openChannel } from "./channel.js";
 import { type HostRecord, isReady, loadHost } from "./host-record.js";
 import { sealInputs } from "./inputs.js";
@@ -43,6 +44,8 @@ export interface ExecuteOptions {
   readonly inputs: string;
   readonly outputs: string;
   readonly store?: string;
+  /** Bearer token of a `sigrun store serve --token-file` store (sent to the host with the release). */
+  readonly storeToken?: string;
   readonly timeoutMs: number;
   readonly requireTee?: boolean;
   /** One line per step (the CLI shows them on a TTY). */
@@ -93,8 +96,6 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
       "HOST_UNKNOWN",
       `host ${o.host}: keys not pinned yet — install the authorized_keys line, then run sigrun host add ${o.host} again`,
     );
-  if (o.store !== undefined)
-    throw new SigrunError("STORE_ERROR", "--store: the store client is not available in this build");
   const outputs = resolve(o.outputs);
   checkOutputs(outputs);
   const app = new Uint8Array(readFileSync(o.app));
@@ -153,8 +154,31 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
       `offer verified (attestation: ${offer.attestation.type}); releasing the job key, sending ${inputs.length} sealed inputs`,
     );
     const wrapped = await wrapJobKey(j.identity, offer.tee_pubkey, host.jobKey);
+    const store = o.store === undefined ? undefined : openStore(o.store, { token: o.storeToken });
+    const deletions: { digest: string; size: number; token?: string }[] = [];
+    if (store) {
+      step(`uploading ${refs.length} sealed blobs to ${store.url}`);
+      const files = [manifestCt, appCt, ...inputs.map((i) => i.file)];
+      for (let k = 0; k < refs.length; k++) {
+        const put = await store.put(files[k]!);
+        if (put.digest !== `sha256:${refs[k]!.sha256}` || put.size !== refs[k]!.size)
+          throw new SigrunError(
+            "DIGEST_MISMATCH",
+            `store put ${refs[k]!.name}: the store recorded another digest`,
+          );
+        deletions.push({ digest: put.digest, size: put.size, token: put.deleteToken });
+      }
+    }
     const reader = await channel.release(async (w) => {
-      await w.message({ t: "release", wrapped_key: wrapped, blobs: refs as never });
+      const release = { t: "release", wrapped_key: wrapped, blobs: refs as never };
+      if (store) {
+        await w.message({
+          ...release,
+          store: { url: o.store!, ...(o.storeToken ? { token: o.storeToken } : {}) },
+        });
+        return;
+      }
+      await w.message(release);
       await w.blob(
         { name: "manifest", sha256: refs[0]!.sha256 },
         manifestCt.byteLength,
@@ -177,9 +201,19 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
       sent: refs,
       outputIdentity: out.identity,
       outputs,
+      store,
     });
     const receiptSha256 = sha256(got.receipt);
     ledger.close(jd, receiptSha256);
+    if (store) {
+      // verified and closed: the store's copies are no longer needed
+      for (const [name, token] of Object.entries(got.deleteTokens)) {
+        const ref = got.statement.predicate.sealed.outputs.find((r) => r.name === name);
+        if (ref) deletions.push({ digest: `sha256:${ref.sha256}`, size: ref.size, token });
+      }
+      for (const d of deletions)
+        await store.rm({ digest: d.digest, size: d.size }, d.token).catch(() => undefined);
+    }
     step(`receipt verified; ${got.files.length} outputs in ${outputs}`);
     const p = got.statement.predicate;
     return {

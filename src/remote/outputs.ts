@@ -18,6 +18,7 @@ import {
   verifySealedReceipt,
 } from "../jobwire/index.js";
 import type { PublicKeyInfo } from "../keys/index.js";
+import type { StoreClient } from "../store/index.js";
 import type { JobLedger } from "./ledger.js";
 
 export interface ReceiveContext {
@@ -33,6 +34,8 @@ export interface ReceiveContext {
   readonly sent: readonly BlobRef[];
   readonly outputIdentity: string;
   readonly outputs: string;
+  /** With `--store`: outputs are fetched from the store (each GET verified) instead of the stream. */
+  readonly store?: StoreClient;
 }
 
 export interface Received {
@@ -41,6 +44,8 @@ export interface Received {
   readonly files: readonly OutputFile[];
   readonly stdout: Uint8Array;
   readonly stderr: Uint8Array;
+  /** Deletion tokens of the outputs the host put on the store, by blob name. */
+  readonly deleteTokens: Readonly<Record<string, string>>;
 }
 
 /** Checks a verified receipt against this job and the ledger (steps 1–2). */
@@ -72,9 +77,21 @@ export async function receiveOutputs(c: ReceiveContext): Promise<Received> {
   mkdirSync(cipherDir, { mode: 0o700 });
   const got = new Set<string>();
   const fileOf = (name: string): string => join(cipherDir, name.replace("/", "-"));
+  let tokens: Record<string, string> = {};
   for (;;) {
     const b = await c.reader.message();
-    if (b.t === "done") break;
+    if (b.t === "done") {
+      if (c.store) {
+        if (b.store !== true) throw new SigrunError("PROTOCOL_ERROR", "expected the outputs on the store");
+        tokens = checkTokens(b.delete_tokens);
+        for (const ref of expected.values()) {
+          await c.store.get({ digest: `sha256:${ref.sha256}`, size: ref.size }, fileOf(ref.name));
+          got.add(ref.name);
+        }
+      }
+      break;
+    }
+    if (c.store) throw new SigrunError("PROTOCOL_ERROR", "blob on the session in store mode");
     if (b.t !== "blob") throw new SigrunError("PROTOCOL_ERROR", `expected a blob or done, got ${b.t}`);
     const ref = expected.get(String(b.name));
     if (!ref)
@@ -104,7 +121,16 @@ export async function receiveOutputs(c: ReceiveContext): Promise<Received> {
   }
   for (const name of expected.keys())
     if (!got.has(name)) throw new SigrunError("RECEIPT_INVALID", `output ${name}: missing`);
-  return unsealAll(c, receipt, st, fileOf);
+  return { ...(await unsealAll(c, receipt, st, fileOf)), deleteTokens: tokens };
+}
+
+function checkTokens(v: unknown): Record<string, string> {
+  if (v === undefined) return {};
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new SigrunError("PROTOCOL_ERROR", "delete_tokens: expected an object");
+  const out: Record<string, string> = {};
+  for (const [k, t] of Object.entries(v)) if (typeof t === "string" && t.length < 512) out[k] = t;
+  return out;
 }
 
 /** Step 4: unseal into staging, check plaintext digests, rename into --outputs. */
@@ -113,7 +139,7 @@ export async function unsealAll(
   receipt: Uint8Array,
   st: SealedStatement,
   fileOf: (name: string) => string,
-): Promise<Received> {
+): Promise<Omit<Received, "deleteTokens">> {
   const o = [c.outputIdentity];
   const manifest = parseOutputManifest(
     await openBytes(readFileSync(fileOf("outputs.manifest")), o),

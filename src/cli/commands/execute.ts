@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { printJson } from "../io.js";
+import { printJson, readSecret } from "../io.js";
 
 interface ExecuteFlags {
   host: string;
@@ -8,6 +8,7 @@ interface ExecuteFlags {
   inputs: string;
   outputs: string;
   store?: string;
+  storeTokenFile?: string;
   timeout: string;
   requireTee?: boolean;
   receipt?: string;
@@ -39,6 +40,10 @@ export function register(program: Command): void {
     .requiredOption("--inputs <dir>", "directory of inputs (sealed before they leave this machine)")
     .requiredOption("--outputs <dir>", "where the outputs go (must not exist, or be empty)")
     .option("-r, --store <url>", "untrusted blob store for the sealed data (https://… or s3://…)")
+    .option(
+      "--store-token-file <file>",
+      "bearer token of the store (else $SIGRUN_STORE_TOKEN); s3:// uses AWS_* variables",
+    )
     .option("--timeout <duration>", "the job's wall-clock limit on the host", "10m")
     .option("--require-tee", "refuse a host that cannot attest a TEE (refuses attestation type none)")
     .option("--receipt <file>", "also write the signed receipt here")
@@ -60,6 +65,9 @@ export function register(program: Command): void {
         inputs: o.inputs,
         outputs: o.outputs,
         store: o.store,
+        storeToken: o.store
+          ? (readSecret({ file: o.storeTokenFile }, "store token") ?? process.env.SIGRUN_STORE_TOKEN)
+          : undefined,
         timeoutMs: parseDuration(o.timeout, "--timeout"),
         requireTee: o.requireTee,
         progress: show ? (s) => process.stderr.write(`sigrun execute: ${s}\n`) : undefined,
