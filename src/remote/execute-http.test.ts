@@ -5,10 +5,6 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { verifyReceipt } from "../agent/index.js";
-import { parsePublicKey } from "../keys/index.js";
-import { execute, ledgerPath } from "./execute.js";
-import { JobLedger } from "./ledger.js";
 import {
   COPY_SCRIPT,
   COUNT_SCRIPT,
@@ -16,7 +12,11 @@ import {
   SHA256SUM_SCRIPT,
   sealedWorld,
   writeTree,
-} from "./testing/fixtures.js";
+} from "../../test/helpers/sealed-world.js";
+import { verifyReceipt } from "../agent/index.js";
+import { parsePublicKey } from "../keys/index.js";
+import { execute, ledgerPath } from "./execute.js";
+import { JobLedger } from "./ledger.js";
 
 let w: SealedWorld;
 before(async () => {

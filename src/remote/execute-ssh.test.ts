@@ -18,9 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { COPY_SCRIPT, SHA256SUM_SCRIPT, signedApp, writeTree } from "../../test/helpers/sealed-world.js";
 import { sshdAvailable, startSshd, type TestSshd } from "../../test/helpers/sshd.js";
 import { fileSigner, generateKey, publicKeyPem } from "../keys/index.js";
-import { COPY_SCRIPT, SHA256SUM_SCRIPT, signedApp, writeTree } from "./testing/fixtures.js";
 
 const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 const skip = !sshdAvailable() && !process.env.CI ? "sshd not installed" : false;

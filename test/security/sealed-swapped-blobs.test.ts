@@ -4,9 +4,12 @@
 // by the sealed job manifest); the client refuses (each output digest is bound to its name by the
 // signed receipt). Nothing reaches --outputs.
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { type AttackWorld, attack, attackWorld } from "../../src/remote/testing/attack.js";
-import type { Frame } from "../../src/remote/testing/mitm.js";
+import { startStoreServer } from "../../src/store/index.js";
+import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
+import type { Frame } from "../helpers/sealed-mitm.js";
 
 let w: AttackWorld;
 before(async () => {
@@ -66,4 +69,42 @@ test("sealed-swapped-blobs: an input blob replaced by another input's blob is re
     },
   });
   assert.ok(["DIGEST_MISMATCH", "PROTOCOL_ERROR"].includes(r.code!), `got ${r.code}`);
+});
+
+test("sealed-swapped-blobs: two blobs swapped on the untrusted store (--store) are refused", async () => {
+  const storeDir = join(w.dir, "store");
+  const store = await startStoreServer({ dir: storeDir }, { host: "127.0.0.1", port: 0 });
+  const swap = (blobs: { name: string; sha256: string }[], a: string, b: string): void => {
+    const pa = join(storeDir, "blobs", blobs.find((x) => x.name === a)!.sha256);
+    const pb = join(storeDir, "blobs", blobs.find((x) => x.name === b)!.sha256);
+    const da = readFileSync(pa);
+    writeFileSync(pa, readFileSync(pb));
+    writeFileSync(pb, da);
+  };
+  try {
+    const r = await attack(
+      w,
+      {
+        request: (f) => {
+          if (f.m.t === "release") swap(f.m.blobs as never, "input/0", "input/1");
+          return [f];
+        },
+      },
+      { store: store.url },
+    );
+    assert.equal(r.code, "DIGEST_MISMATCH");
+    const r2 = await attack(
+      w,
+      {
+        response: (f) => {
+          if (f.m.t === "receipt") swap(f.m.blobs as never, "output/0", "output/1");
+          return [f];
+        },
+      },
+      { store: store.url },
+    );
+    assert.equal(r2.code, "DIGEST_MISMATCH");
+  } finally {
+    await store.close();
+  }
 });

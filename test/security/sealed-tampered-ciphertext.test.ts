@@ -3,8 +3,11 @@
 // digest. Expected: the host refuses the input (digest / AEAD check before the bundle runs), the client
 // refuses the output (its digest differs from the signed receipt's subject); nothing reaches --outputs.
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { type AttackWorld, attack, attackWorld } from "../../src/remote/testing/attack.js";
+import { startStoreServer } from "../../src/store/index.js";
+import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
 
 let w: AttackWorld;
 before(async () => {
@@ -54,4 +57,47 @@ test("sealed-tampered-ciphertext: an untouched session still succeeds (the attac
   const r = await attack(w, {});
   assert.equal(r.code, null);
   assert.equal(r.result?.status, "succeeded");
+});
+
+test("sealed-tampered-ciphertext: blobs altered on the untrusted store (--store) are refused on both ends", async () => {
+  const storeDir = join(w.dir, "store");
+  const store = await startStoreServer({ dir: storeDir }, { host: "127.0.0.1", port: 0 });
+  const alter = (sha256: string): void => {
+    const p = join(storeDir, "blobs", sha256);
+    writeFileSync(p, flip(readFileSync(p), 100));
+  };
+  try {
+    // an input, after the client uploaded it and before the host fetches it
+    const r = await attack(
+      w,
+      {
+        request: (f) => {
+          if (f.m.t === "release")
+            alter(
+              (f.m.blobs as { name: string; sha256: string }[]).find((b) => b.name === "input/1")!.sha256,
+            );
+          return [f];
+        },
+      },
+      { store: store.url },
+    );
+    assert.equal(r.code, "DIGEST_MISMATCH");
+    // an output, after the host put it and before the client fetches it
+    const r2 = await attack(
+      w,
+      {
+        response: (f) => {
+          if (f.m.t === "receipt")
+            alter(
+              (f.m.blobs as { name: string; sha256: string }[]).find((b) => b.name === "output/0")!.sha256,
+            );
+          return [f];
+        },
+      },
+      { store: store.url },
+    );
+    assert.equal(r2.code, "DIGEST_MISMATCH");
+  } finally {
+    await store.close();
+  }
 });

@@ -2,8 +2,8 @@
 // for --outputs. Expected: RECEIPT_INVALID before anything is unsealed; nothing in --outputs.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { type AttackWorld, attack, attackWorld } from "../../src/remote/testing/attack.js";
-import type { Frame } from "../../src/remote/testing/mitm.js";
+import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
+import type { Frame } from "../helpers/sealed-mitm.js";
 
 let w: AttackWorld;
 before(async () => {

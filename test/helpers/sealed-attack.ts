@@ -2,10 +2,10 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { openChannel } from "../channel.js";
-import { type ExecuteResult, execute } from "../execute.js";
-import { COPY_SCRIPT, type SealedWorld, sealedWorld, writeTree } from "./fixtures.js";
-import { type Mitm, mitm, type Tamper } from "./mitm.js";
+import { openChannel } from "../../src/remote/channel.js";
+import { type ExecuteResult, execute } from "../../src/remote/execute.js";
+import { type Mitm, mitm, type Tamper } from "./sealed-mitm.js";
+import { COPY_SCRIPT, type SealedWorld, sealedWorld, writeTree } from "./sealed-world.js";
 
 export interface AttackWorld extends SealedWorld {
   readonly appPath: string;
@@ -34,7 +34,7 @@ let n = 0;
 export async function attack(
   w: AttackWorld,
   tamper: Tamper,
-  opts: { requireTee?: boolean } = {},
+  opts: { requireTee?: boolean; store?: string } = {},
 ): Promise<AttackOutcome> {
   const outputs = join(w.dir, `OUTPUTS-${n++}`);
   let m: Mitm | undefined;
@@ -49,6 +49,7 @@ export async function attack(
       outputs,
       timeoutMs: 60_000,
       requireTee: opts.requireTee,
+      store: opts.store,
       channel: (cfg, host) => {
         m = mitm(openChannel(cfg, host), tamper);
         return m.channel;
