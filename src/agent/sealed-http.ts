@@ -39,6 +39,7 @@ export class SealedHttp {
       return true;
     }
     res.writeHead(200, { "Content-Type": SEALED_CONTENT_TYPE, "Cache-Control": "no-store" });
+    res.flushHeaders();
     const reader = new FrameReader(req);
     const writer = new FrameWriter(res);
     try {

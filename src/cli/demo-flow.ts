@@ -162,6 +162,7 @@ export async function runDemo(opts: { keep: boolean; log: (line: string) => void
     );
 
     await agentSteps({ dir, signed, tampered, record });
+    await (await import("./demo-sealed.js")).sealedSteps({ dir, record });
     const ok = steps.every((s) => s.asExpected);
     opts.log(`\n${ok ? "demo passed" : "demo FAILED"}: bundle ${id} ran through ${steps.length} steps.`);
     return steps;

@@ -151,7 +151,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
     });
     const offerSha256 = sha256(utf8Encode(canonicalJson(offer)));
     step(
-      `offer verified (attestation: ${offer.attestation.type}); releasing the job key, sending ${inputs.length} sealed inputs`,
+      `offer verified (attestation: ${offer.attestation.type}); releasing the job key for ${inputs.length} sealed inputs`,
     );
     const wrapped = await wrapJobKey(j.identity, offer.tee_pubkey, host.jobKey);
     const store = o.store === undefined ? undefined : openStore(o.store, { token: o.storeToken });
@@ -176,6 +176,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
           ...release,
           store: { url: o.store!, ...(o.storeToken ? { token: o.storeToken } : {}) },
         });
+        step("running on the host; waiting for the receipt");
         return;
       }
       await w.message(release);
@@ -187,8 +188,8 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
       await w.blob({ name: "bundle", sha256: refs[1]!.sha256 }, appCt.byteLength, Readable.from([appCt]));
       for (const i of inputs)
         await w.blob({ name: i.ref.name, sha256: i.ref.sha256 }, i.ref.size, createReadStream(i.file));
+      step("running on the host; waiting for the receipt");
     });
-    step("running on the host; waiting for the receipt");
     const got = await receiveOutputs({
       reader,
       stage,
