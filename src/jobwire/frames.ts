@@ -1,7 +1,6 @@
 // The framing of a sealed-job session over one byte stream (SSH stdin/stdout, an HTTP body): a message is
 // a 4-byte big-endian length and that many bytes of canonical JSON (an object with a string `t`); a
 // message `{t:"blob", size}` is followed by exactly `size` raw bytes. docs/spec/sealed-execution.md §3.
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { canonicalJson, isErrorCode, SigrunError, utf8Decode, utf8Encode } from "../core/index.js";
 
@@ -105,7 +104,19 @@ export class FrameWriter {
 
   async write(chunk: Uint8Array): Promise<void> {
     if (this.out.destroyed || this.out.writableEnded) throw bad("peer closed the stream");
-    if (!this.out.write(chunk)) await Promise.race([once(this.out, "drain"), once(this.out, "close")]);
+    if (this.out.write(chunk)) return;
+    const out = this.out;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        out.off("drain", done);
+        out.off("close", done);
+        out.off("error", done);
+        resolve();
+      };
+      out.on("drain", done);
+      out.on("close", done);
+      out.on("error", done);
+    });
   }
 
   async magic(): Promise<void> {
