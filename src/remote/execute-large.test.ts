@@ -6,7 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { SHA256SUM_SCRIPT, type SealedWorld, sealedWorld } from "../../test/helpers/sealed-world.js";
+import { type SealedWorld, SHA256SUM_SCRIPT, sealedWorld } from "../../test/helpers/sealed-world.js";
 import { execute } from "./execute.js";
 
 const MIB = process.env.CI || process.env.SLOW ? 1024 : 64;
@@ -51,8 +51,12 @@ test(`one large input (${MIB} MiB) is streamed through execute`, async (t) => {
   assert.equal(readFileSync(join(w.dir, "out-large", "big.bin.sha256"), "utf8").split(" ")[0], expected);
   const clientMb = process.resourceUsage().maxRSS / 1024;
   const agentMb = vmHwmMb(w.agent.proc.pid!);
-  t.diagnostic(`${MIB} MiB in ${ms} ms; peak RSS client ${clientMb.toFixed(0)} MB, agent ${agentMb.toFixed(0)} MB`);
-  process.stderr.write(`execute-large: ${MIB} MiB in ${ms} ms; peak RSS client ${clientMb.toFixed(0)} MB, agent ${agentMb.toFixed(0)} MB\n`);
+  t.diagnostic(
+    `${MIB} MiB in ${ms} ms; peak RSS client ${clientMb.toFixed(0)} MB, agent ${agentMb.toFixed(0)} MB`,
+  );
+  process.stderr.write(
+    `execute-large: ${MIB} MiB in ${ms} ms; peak RSS client ${clientMb.toFixed(0)} MB, agent ${agentMb.toFixed(0)} MB\n`,
+  );
   if (MIB >= 1024) {
     assert.ok(clientMb < 512, `client peak RSS ${clientMb} MB: not streamed`);
     assert.ok(agentMb < 512, `agent peak RSS ${agentMb} MB: not streamed`);
