@@ -26,7 +26,7 @@ import {
 import { ReplayStore } from "./replay-store.js";
 import { openAgentState } from "./state-db.js";
 import { takeLock } from "./state-lock.js";
-import type { JobStatus, RunFunction, RunLimits, Submission } from "./types.js";
+import type { JobStatus, RunFunction, RunLimits, RunOutcome, Submission } from "./types.js";
 import { WorkerPool } from "./worker-pool.js";
 
 export interface AgentOptions {
@@ -164,6 +164,36 @@ export class Agent {
     const jobId = sub.jobId ?? randomBytes(16).toString("hex");
     this.pending.add(jobId);
     const p = this.process(jobId, sub).finally(() => this.pending.delete(jobId));
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** Sealed jobs (sealed-job.ts): the state dir, this agent's bundle verification, and a run with arguments. */
+  get stateDir(): string {
+    return this.opts.stateDir;
+  }
+
+  verifySealedBundle(bytes: Uint8Array): VerifiedBundle {
+    return this.verify({ bytes, transport: "sealed" });
+  }
+
+  runSealed(
+    bundle: VerifiedBundle,
+    req: { cwd: string; args: Record<string, unknown>; timeoutMs: number },
+  ): Promise<RunOutcome> {
+    if (this.closed) return Promise.reject(new SigrunError("TRANSPORT_ERROR", "agent is shutting down"));
+    const m = bundle.manifest;
+    const limits = this.limitsFor(bundle);
+    const p = this.runFn({
+      script: utf8Decode(bundle.files.get(m.entry)!, m.entry),
+      policy: utf8Decode(bundle.files.get(m.policy)!, m.policy),
+      user: bundle.signers[0]?.keyId,
+      limits: { ...limits, wallClockMs: Math.min(limits.wallClockMs, req.timeoutMs) },
+      cwd: req.cwd,
+      bundleId: m.id,
+      args: req.args,
+    });
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
     return p;

@@ -19,6 +19,7 @@ interface RunMessage {
     readonly limits: Record<string, number | undefined>;
     readonly cwd: string;
     readonly bundleId: string;
+    readonly args?: Record<string, unknown>;
   };
 }
 
@@ -56,7 +57,7 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
     }
     try {
       runScript ??= await load();
-      const { script, policy, user, limits, cwd, bundleId } = msg.req;
+      const { script, policy, user, limits, cwd, bundleId, args } = msg.req;
       const runnerLimits: Record<string, number> = {};
       if (limits.maxOperations !== undefined) runnerLimits.maxOperations = limits.maxOperations;
       if (limits.wallClockMs !== undefined) runnerLimits.maxWallMs = limits.wallClockMs;
@@ -68,6 +69,7 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
         limits: runnerLimits,
         cwd,
         context: { bundleId },
+        args,
         explain: true,
         monitoring: false,
       });

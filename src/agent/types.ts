@@ -46,6 +46,8 @@ export interface RunRequest {
   readonly limits: RunLimits;
   readonly cwd: string;
   readonly bundleId: string;
+  /** Script arguments in Rex's tagged JSON (sealed jobs pass inputs_dir and outputs_dir). */
+  readonly args?: Record<string, unknown>;
 }
 
 /** What a worker run produced: the runner's output, or why the worker died. */

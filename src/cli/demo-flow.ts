@@ -169,6 +169,8 @@ export async function runDemo(opts: { keep: boolean; log: (line: string) => void
     await flows.remoteSigningSteps(dir, record);
     opts.log("\n— build-gated countersigning: sign only what an approved build attested");
     await flows.countersignSteps(dir, record);
+    opts.log("\n— sealed remote execution: a signed job on sealed inputs, outputs sealed back");
+    await (await import("./demo-sealed.js")).sealedSteps({ dir, record });
     const ok = steps.every((s) => s.asExpected);
     opts.log(`\n${ok ? "demo passed" : "demo FAILED"}: bundle ${id} ran through ${steps.length} steps.`);
     return steps;

@@ -74,6 +74,10 @@ export const ERROR_CODES = [
   "STATE_MIGRATION_REQUIRED",
   // attest
   "ATTESTATION_INVALID",
+  // remote (sealed execution)
+  "HOST_UNKNOWN",
+  "HOST_KEY_MISMATCH",
+  "OFFER_INVALID",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

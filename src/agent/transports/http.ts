@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import busboy from "busboy";
 import type { Agent, JobResult } from "../agent.js";
 import { readCapped } from "../read-capped.js";
+import { SealedHttp } from "../sealed-http.js";
 import type { Transport } from "./transport.js";
 
 export interface HttpOptions {
@@ -46,6 +47,7 @@ export class HttpTransport implements Transport {
   private server: Server | undefined;
   private agent: Agent | undefined;
   private readonly jobs = new Set<Promise<unknown>>();
+  private readonly sealed = new SealedHttp();
 
   constructor(private readonly opts: HttpOptions) {}
 
@@ -128,6 +130,7 @@ export class HttpTransport implements Transport {
       if (agent.isPending(jm[1]!)) return sendJson(res, 202, { job: jm[1], state: "running" });
       return sendJson(res, 404, { error: "NOT_FOUND" });
     }
+    if (await this.sealed.handle(agent, req, res, url.pathname)) return;
     if (url.pathname === "/execute") {
       if (req.method !== "POST") return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED" });
       return this.execute(req, res, url.searchParams.get("wait") !== "0");

@@ -199,6 +199,9 @@ async function runStdin(cfg: import("../../agent/index.js").AgentConfig, o: Agen
     runnerModule: o.runnerModule,
   });
   try {
+    const { startsSealed, serveSealedStream } = await import("../../agent/sealed-stdin.js");
+    if (!o.sig && (await startsSealed(process.stdin)))
+      return await serveSealedStream(agent, process.stdin, process.stdout, "ssh");
     const sig = o.sig ? readInput(o.sig, "signature") : undefined;
     const r = await runFromStream(agent, process.stdin, sig);
     process.stdout.write(r.receipt);

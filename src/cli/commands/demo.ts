@@ -4,7 +4,7 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description(
-      "run the main flow on embedded defaults in a temporary directory: keygen → bundle → sign → verify → tamper → rejected → run under Cedar → agent (inbox + HTTP) with signed receipts",
+      "run the main flow on embedded defaults in a temporary directory: keygen → bundle → sign → verify → tamper → rejected → run under Cedar → agent (inbox + HTTP) with signed receipts → sealed execution (host add, execute through a local store)",
     )
     .option("--keep", "keep the temporary directory and print its path")
     .option("--json", "print the steps as JSON")

@@ -17,6 +17,8 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   config: async () => (await import("./config.js")).register,
   countersign: async () => (await import("./countersign.js")).register,
   demo: async () => (await import("./demo.js")).register,
+  execute: async () => (await import("./execute.js")).register,
+  host: async () => (await import("./host.js")).register,
   key: async () => (await import("./key.js")).register,
   keygen: async () => (await import("./keygen.js")).register,
   receipt: async () => (await import("./receipt.js")).register,

@@ -1,0 +1,161 @@
+import type { Command } from "commander";
+import { printJson } from "../io.js";
+
+interface AddFlags {
+  alias?: string;
+  ssh?: string;
+  hostname?: string;
+  agent?: string;
+  hostKeyFingerprint?: string;
+  replace?: boolean;
+  yes?: boolean;
+  remoteSigrun?: string;
+  remoteState?: string;
+  remoteTrust?: string;
+  json?: boolean;
+}
+
+async function configDir(): Promise<string> {
+  const { sigrunConfigDir } = await import("../../remote/index.js");
+  return sigrunConfigDir();
+}
+
+async function ask(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function summary(r: import("../../remote/index.js").HostRecord): Record<string, unknown> {
+  return {
+    name: r.name,
+    transport: r.transport,
+    target: r.ssh ? `${r.ssh.user}@${r.ssh.host}:${r.ssh.port}` : r.agent?.url,
+    status: r.receiptKey && r.jobKey ? "ready" : "pending",
+    hostId: r.hostId ?? null,
+    sshHostKey: r.ssh?.hostKey.fingerprint ?? null,
+    receiptKeyId: r.receiptKey?.keyId ?? null,
+    jobKey: r.jobKey ?? null,
+    remoteCommand: r.ssh
+      ? `${r.ssh.remote.sigrun} agent --stdin --state ${r.ssh.remote.state} --trust ${r.ssh.remote.trust}`
+      : null,
+    added: r.added,
+    pinned: r.pinned ?? null,
+  };
+}
+
+export function register(program: Command): void {
+  const host = program
+    .command("host")
+    .description("hosts for sealed execution (sigrun execute): add (pin keys), list, show, remove");
+
+  host
+    .command("add [name]")
+    .description(
+      "add a host: make a per-host Ed25519 client key (under $XDG_CONFIG_HOME/sigrun/hosts/NAME, 0700/0600), pin the " +
+        "host's SSH host key in sigrun's own known_hosts, print the command that installs the key on the host " +
+        'restricted to `restrict,command="sigrun agent --stdin …"` (stdout, for eval), then — once installed — fetch ' +
+        "and pin the host's receipt key (Ed25519) and job key (X25519) over that channel. Run it again after " +
+        "installing the line. With --agent, pin an HTTP agent's keys instead",
+    )
+    .option("--alias <name>", "the host's name (same as the NAME argument)")
+    .option("--ssh <user@host[:port]>", "reach the host over SSH (the system ssh client)")
+    .option("--hostname <[user@]host[:port]>", "same as --ssh; the user defaults to yours")
+    .option("--agent <url>", "reach the host's agent over HTTP(S): http(s)://HOST:PORT")
+    .option(
+      "--host-key-fingerprint <fp>",
+      "expected SSH host key (SHA256:…) — or, with --agent, receipt key id (sha256:…)",
+    )
+    .option("--replace", "re-pin a host whose keys changed")
+    .option("--yes", "pin the shown key without asking (trust on first use)")
+    .option("--remote-sigrun <path>", "sigrun on the host, in the forced command", "sigrun")
+    .option("--remote-state <dir>", "the agent's state dir on the host", "/var/lib/sigrun")
+    .option("--remote-trust <dir>", "the agent's trust store on the host", "/etc/sigrun/trusted")
+    .option("--json", "print the result as JSON")
+    .action(async (nameArg: string | undefined, o: AddFlags) => {
+      const { SigrunError } = await import("../../core/index.js");
+      const { hostAdd } = await import("../../remote/index.js");
+      const { userInfo } = await import("node:os");
+      const name = nameArg ?? o.alias;
+      if (!name || (nameArg && o.alias && nameArg !== o.alias))
+        throw new SigrunError("USAGE", "host add: give the host's name once (NAME or --alias NAME)");
+      if (o.ssh && o.hostname)
+        throw new SigrunError("USAGE", "host add: --ssh and --hostname are the same flag; give one");
+      const hn = o.hostname;
+      const ssh =
+        o.ssh ?? (hn === undefined ? undefined : hn.includes("@") ? hn : `${userInfo().username}@${hn}`);
+      const tty = process.stdin.isTTY && process.stderr.isTTY;
+      const r = await hostAdd({
+        configDir: await configDir(),
+        name,
+        ssh,
+        agent: o.agent,
+        hostKeyFingerprint: o.hostKeyFingerprint,
+        replace: o.replace,
+        yes: o.yes,
+        remote: { sigrun: o.remoteSigrun, state: o.remoteState, trust: o.remoteTrust },
+        confirm: tty ? ask : undefined,
+        log: (line) => process.stderr.write(`sigrun host add: ${line}\n`),
+      });
+      if (o.json) {
+        printJson({
+          ...summary(r.record),
+          authorizedKeysLine: r.authorizedKeysLine ?? null,
+          installCommand: r.installCommand ?? null,
+        });
+        return;
+      }
+      if (r.status === "pending") {
+        process.stderr.write(
+          `sigrun host add: install this restricted key on ${name} (run the line below, or eval "$(sigrun host add …)"),\n` +
+            `then run \`sigrun host add ${name}\` again to pin its receipt and job keys:\n`,
+        );
+        process.stdout.write(`${r.installCommand}\n`);
+      } else
+        process.stderr.write(
+          `sigrun host add: ${name} ready — receipt key ${r.record.receiptKey!.keyId}, job key ${r.record.jobKey}\n`,
+        );
+    });
+
+  host
+    .command("list")
+    .description("list hosts: name, transport, target, ready or pending, receipt key")
+    .option("--json", "print JSON")
+    .action(async (o: { json?: boolean }) => {
+      const { listHosts } = await import("../../remote/index.js");
+      const hosts = listHosts(await configDir()).map(summary);
+      if (o.json) return printJson(hosts);
+      for (const h of hosts)
+        process.stdout.write(
+          `${h.name}\t${h.transport}\t${h.target}\t${h.status}\t${h.receiptKeyId ?? "-"}\n`,
+        );
+    });
+
+  host
+    .command("show <name>")
+    .description("show a host's pinned keys and its forced command")
+    .option("--json", "print JSON")
+    .action(async (name: string, o: { json?: boolean }) => {
+      const { loadHost } = await import("../../remote/index.js");
+      const h = summary(loadHost(await configDir(), name));
+      if (o.json) return printJson(h);
+      for (const [k, v] of Object.entries(h)) process.stdout.write(`${k}: ${v ?? "-"}\n`);
+    });
+
+  host
+    .command("remove <name>")
+    .description(
+      "forget a host: its client key, pinned keys and known_hosts (remove its authorized_keys line on the host yourself)",
+    )
+    .option("--json", "print JSON")
+    .action(async (name: string, o: { json?: boolean }) => {
+      const { removeHost } = await import("../../remote/index.js");
+      removeHost(await configDir(), name);
+      if (o.json) printJson({ removed: name });
+      else process.stderr.write(`sigrun host remove: ${name} removed\n`);
+    });
+}

@@ -1,0 +1,14 @@
+export type { RemoteCommand } from "./authorized-keys.js";
+export { authorizedKeysLine, DEFAULT_REMOTE, installCommand } from "./authorized-keys.js";
+export type { Channel } from "./channel.js";
+export { httpChannel, openChannel, sshChannel } from "./channel.js";
+export { checkHostName, sigrunConfigDir } from "./config-dir.js";
+export type { ExecuteOptions, ExecuteResult } from "./execute.js";
+export { execute, ledgerPath } from "./execute.js";
+export type { HostAddOptions, HostAddResult } from "./host-add.js";
+export { hostAdd } from "./host-add.js";
+export type { HostRecord, SshTarget } from "./host-record.js";
+export { hostDir, isReady, listHosts, loadHost, removeHost } from "./host-record.js";
+export type { LedgerEntry, LedgerState } from "./ledger.js";
+export { JobLedger } from "./ledger.js";
+export { parseSshTarget, sshArgv, sshFingerprint } from "./ssh.js";
