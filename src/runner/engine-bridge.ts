@@ -7,6 +7,7 @@ import { bindMoreErrorKinds } from "./bind/error-kinds.js";
 import { formatScriptError, limitCode } from "./bind/format-error.js";
 import { bindFsCommands } from "./bind/fs-commands.js";
 import { bindFsHandles } from "./bind/fs-handles.js";
+import { bindFsMore } from "./bind/fs-more.js";
 import { bindFsValues } from "./bind/fs-values.js";
 import { bindMonitoring } from "./bind/monitoring.js";
 import { bindNetworkMore } from "./bind/network-more.js";
@@ -64,6 +65,7 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   bindSysinfoMore(b, input.host);
   bindNetworkMore(b, input.host);
   bindProcessManager(b, input.host);
+  bindFsMore(b, input.host);
   return { engine, binder: b };
 }
 

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DISK_CASES, isDiskUngated } from "./host-cases-disk.js";
+import { FILE_CASES, isFileUngated } from "./host-cases-files.js";
 import { isNetworkUngated, NETWORK_CASES } from "./host-cases-network.js";
 import { isProcessUngated, PROCESS_CASES } from "./host-cases-process.js";
 import { isSysinfoUngated, SYSINFO_CASES } from "./host-cases-sysinfo.js";
@@ -352,6 +353,7 @@ permit(principal, action == file_system::Action::"execute", resource == file_sys
   ...SYSINFO_CASES,
   ...NETWORK_CASES,
   ...PROCESS_CASES,
+  ...FILE_CASES,
 ];
 
 /** Registry names that make no Cedar request (pure helpers, builders, values, logging, flags). */
@@ -361,7 +363,8 @@ export function isUngated(name: string): boolean {
     isSystemdUngated(name) ||
     isSysinfoUngated(name) ||
     isNetworkUngated(name) ||
-    isProcessUngated(name)
+    isProcessUngated(name) ||
+    isFileUngated(name)
   )
     return true;
   if (name.includes("::")) return true; // flag modules and constant modules

@@ -1,0 +1,147 @@
+import type { DirHandle, FileHandle, HostContext, SizeRange, SizeUnit } from "../../host/index.js";
+import * as h from "../../host/index.js";
+import type { FnPtr, Value } from "../../script/index.js";
+import { RhaiError, V } from "../../script/index.js";
+import { type Binder, data } from "./binder.js";
+import { builder, built } from "./builders.js";
+import { dirEntryValue } from "./fs-values.js";
+
+const UNITS: SizeUnit[] = [
+  "BYTES",
+  "KILOBYTES",
+  "KIBIBYTES",
+  "MEGABYTES",
+  "MEBIBYTES",
+  "GIGABYTES",
+  "GIBIBYTES",
+];
+const dirOf = (v: Value): DirHandle => data<DirHandle>(v, "DirHandle");
+const fileOf = (v: Value): FileHandle => data<FileHandle>(v, "FileHandle");
+const unitOf = (v: Value): SizeUnit => data<SizeUnit>(v, "SizeUnit");
+const n = (v: Value): number => Number(V.asBigInt(v));
+
+/** DirHandle.find with FindOptions/SizeRange/SizeUnit, chmod and ownership on file and dir handles. */
+export function bindFsMore(b: Binder, ctx: HostContext): void {
+  b.module("SizeUnit", { constants: Object.fromEntries(UNITS.map((u) => [u, V.custom("SizeUnit", u)])) });
+  b.type("SizeUnit", { toString: (v) => unitOf(v) });
+  b.type("SizeRange", {});
+  const range = (r: SizeRange): Value => V.custom("SizeRange", r);
+  b.module("SizeRange", {
+    functions: {
+      min_only: [{ params: ["i64", "SizeUnit"], fn: ([m, u]) => range({ min: n(m!), unit: unitOf(u!) }) }],
+      max_only: [{ params: ["i64", "SizeUnit"], fn: ([m, u]) => range({ max: n(m!), unit: unitOf(u!) }) }],
+      between: [
+        {
+          params: ["i64", "i64", "SizeUnit"],
+          fn: ([a, c, u]) => range({ min: n(a!), max: n(c!), unit: unitOf(u!) }),
+        },
+      ],
+    },
+  });
+  builder(b, "FindOptions", {
+    name: "string",
+    iname: "string",
+    regex: "string",
+    negate_name: "bool",
+    size_range: "any",
+    min_depth: "i64",
+    max_depth: "i64",
+    follow_symlinks: "bool",
+  });
+  builder(b, "ChmodDirOptions", { permissions: "i64", recursive: "bool" }, { required: ["permissions"] });
+  builder(b, "SetOwnershipOptions", { user: "string", group: "string", recursive: "bool" });
+  b.type("Ownership", {
+    getters: {
+      user: (v) => V.str(data<h.Ownership>(v, "Ownership").user),
+      group: (v) => V.str(data<h.Ownership>(v, "Ownership").group),
+    },
+  });
+  const own = (o: Value | undefined): h.SetOwnershipOptions => {
+    const d = built(o, "SetOwnershipOptions");
+    return {
+      user: d.user as string | undefined,
+      group: d.group as string | undefined,
+      recursive: d.recursive === true,
+    };
+  };
+
+  b.type("DirHandle", {
+    methods: {
+      find: [
+        {
+          params: ["FindOptions", "Fn"],
+          fn: ([d, o, f], cx) => {
+            const x = built(o, "FindOptions");
+            const opts: h.FindOptions = {
+              name: x.name as string | undefined,
+              iname: x.iname as string | undefined,
+              regex: x.regex as string | undefined,
+              negate_name: x.negate_name === true,
+              size_range:
+                x.size_range === undefined ? undefined : data<SizeRange>(x.size_range as Value, "SizeRange"),
+              min_depth: x.min_depth === undefined ? undefined : Number(x.min_depth as bigint),
+              max_depth: x.max_depth === undefined ? undefined : Number(x.max_depth as bigint),
+              follow_symlinks: x.follow_symlinks === true,
+            };
+            h.find(dirOf(d!), opts, (e) => {
+              try {
+                cx.callFn(f as FnPtr, [dirEntryValue(ctx, e)]);
+              } catch (err) {
+                const msg = err instanceof RhaiError ? err.message : String(err);
+                throw new h.HostError("Other", `Callback error: Rhai callback execution failed: ${msg}`);
+              }
+            });
+            return undefined;
+          },
+        },
+      ],
+      chmod: [
+        {
+          params: ["ChmodDirOptions"],
+          fn: ([d, o]) => {
+            const x = built(o, "ChmodDirOptions");
+            h.chmodDir(dirOf(d!), x.permissions as bigint, x.recursive === true);
+            return undefined;
+          },
+        },
+      ],
+      get_ownership: [
+        { params: [], fn: ([d]) => V.custom("Ownership", h.getOwnership({ kind: "dir", h: dirOf(d!) })) },
+      ],
+      set_ownership: [
+        {
+          params: ["SetOwnershipOptions"],
+          fn: ([d, o]) => {
+            h.setDirOwnership(dirOf(d!), own(o));
+            return undefined;
+          },
+        },
+      ],
+    },
+  });
+  b.type("FileHandle", {
+    methods: {
+      chmod: [
+        {
+          params: ["i64"],
+          fn: ([f, m]) => {
+            h.chmodFile(fileOf(f!), V.asBigInt(m!));
+            return undefined;
+          },
+        },
+      ],
+      get_ownership: [
+        { params: [], fn: ([f]) => V.custom("Ownership", h.getOwnership({ kind: "file", h: fileOf(f!) })) },
+      ],
+      set_ownership: [
+        {
+          params: ["SetOwnershipOptions"],
+          fn: ([f, o]) => {
+            h.setFileOwnership(fileOf(f!), own(o));
+            return undefined;
+          },
+        },
+      ],
+    },
+  });
+}
