@@ -48,6 +48,8 @@ export type { OpenFileOptions } from "./fs/file.js";
 export { checkFile, FileHandle, openFileFromPath, openFileIn } from "./fs/file.js";
 export type { FindOptions, SizeRange, SizeUnit } from "./fs/find.js";
 export { find, sizeMatches } from "./fs/find.js";
+export type { GzipInfo, SearchGzipOptions } from "./fs/gzip.js";
+export { compressGzip, gzipInfo, readGzipLines, searchGzip } from "./fs/gzip.js";
 export type { Ownership, SetOwnershipOptions } from "./fs/ownership.js";
 export { chmodDir, chmodFile, getOwnership, setDirOwnership, setFileOwnership } from "./fs/ownership.js";
 export { MAX_PATH_BYTES, validatePath } from "./path.js";

@@ -119,8 +119,80 @@ export function bindFsMore(b: Binder, ctx: HostContext): void {
       ],
     },
   });
+  builder(b, "SearchGzipOptions", {
+    exclude_pattern: "string",
+    case_insensitive: "bool",
+    max_results: "i64",
+  });
+  builder(b, "CompressGzipOptions", { level: "i64" });
+  const gi = (v: Value) => data<h.GzipInfo>(v, "GzipInfo");
+  b.type("GzipInfo", {
+    getters: {
+      compressed_size_bytes: (v) => V.int(gi(v).compressed_size_bytes),
+      uncompressed_size_bytes: (v) => V.int(gi(v).uncompressed_size_bytes),
+      compression_ratio: (v) => V.float(gi(v).compression_ratio),
+    },
+    methods: {
+      to_map: [
+        {
+          params: [],
+          fn: ([v]) =>
+            V.map({
+              compressed_size_bytes: V.int(gi(v!).compressed_size_bytes),
+              uncompressed_size_bytes: V.int(gi(v!).uncompressed_size_bytes),
+              compression_ratio: V.float(gi(v!).compression_ratio),
+            }),
+        },
+      ],
+    },
+  });
+  const searchOpts = (o: Value | undefined): h.SearchGzipOptions => {
+    const d = built(o, "SearchGzipOptions");
+    return {
+      exclude_pattern: d.exclude_pattern as string | undefined,
+      case_insensitive: d.case_insensitive === true,
+      max_results: d.max_results === undefined ? 0 : Number(d.max_results as bigint),
+    };
+  };
   b.type("FileHandle", {
     methods: {
+      read_gzip_lines: [
+        {
+          params: ["ReadLinesOptions"],
+          fn: ([f, o]) => {
+            const d = built(o, "ReadLinesOptions");
+            const num = (k: string) => (d[k] === undefined ? undefined : Number(d[k] as bigint));
+            return V.array(
+              h.readGzipLines(fileOf(f!), { count: num("count"), start: num("start") }).map(V.str),
+            );
+          },
+        },
+      ],
+      gzip_info: [{ params: [], fn: ([f]) => V.custom("GzipInfo", h.gzipInfo(fileOf(f!))) }],
+      search_gzip: [
+        {
+          params: ["string", "SearchGzipOptions"],
+          fn: ([f, p, o]) =>
+            V.array(h.searchGzip(fileOf(f!), V.asString(p!), searchOpts(o)).map((m) => V.custom("Match", m))),
+        },
+      ],
+      search_gzip_exists: [
+        {
+          params: ["string", "SearchGzipOptions"],
+          fn: ([f, p, o]) =>
+            V.bool(h.searchGzip(fileOf(f!), V.asString(p!), { ...searchOpts(o), max_results: 1 }).length > 0),
+        },
+      ],
+      compress_gzip: [
+        {
+          params: ["FileHandle", "CompressGzipOptions"],
+          fn: ([f, g, o]) => {
+            const d = built(o, "CompressGzipOptions");
+            h.compressGzip(fileOf(f!), fileOf(g!), d.level === undefined ? 6 : Number(d.level as bigint));
+            return undefined;
+          },
+        },
+      ],
       chmod: [
         {
           params: ["i64"],

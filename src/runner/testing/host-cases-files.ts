@@ -1,7 +1,8 @@
 // Permitted/denied cases for DirHandle.find, chmod and ownership on file and directory handles.
 import assert from "node:assert/strict";
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { HostCase } from "./host-cases.js";
 
 const ALL = (d: string) => `permit(principal, action, resource in file_system::Dir::"${d}");`;
@@ -19,7 +20,48 @@ function tree(d: string): void {
   writeFileSync(`${d}/s/small.log`, "x");
 }
 
+const GZ = (d: string) => `${OPEN_DIR(d)}.open_file("l.gz", OpenFileOptions().read(true).build())`;
+const gzSetup = (d: string) => writeFileSync(`${d}/l.gz`, gzipSync("alpha\nbeta\nGamma\nbeta two\n"));
+
 export const FILE_CASES: HostCase[] = [
+  ...(
+    [
+      [
+        "FileHandle.read_gzip_lines",
+        `f.read_gzip_lines(ReadLinesOptions().count(-2).build())`,
+        '["Gamma", "beta two"]',
+      ],
+      ["FileHandle.gzip_info", `let i = f.gzip_info(); i.uncompressed_size_bytes`, "26"],
+      [
+        "FileHandle.search_gzip",
+        `f.search_gzip("BETA", SearchGzipOptions().case_insensitive(true).exclude_pattern("two").build()).map(|m| m.line_number)`,
+        "[2]",
+      ],
+      ["FileHandle.search_gzip_exists", `f.search_gzip_exists("^Gam", SearchGzipOptions().build())`, "true"],
+    ] as Array<[string, string, string]>
+  ).map(
+    ([name, expr, out]): HostCase => ({
+      name,
+      setup: gzSetup,
+      script: (d) => `let f = ${GZ(d)}; ${expr}`,
+      allow: ALL,
+      deny: without("read"),
+      output: out,
+      seq: ['allow open Dir::"$D"', 'allow open File::"$D/l.gz"', 'allow read File::"$D/l.gz"'],
+    }),
+  ),
+  {
+    name: "FileHandle.compress_gzip",
+    setup: tree,
+    script: (d) =>
+      `let h = ${OPEN_DIR(d)}; let s = h.open_file("f", OpenFileOptions().read(true).build()); let g = h.open_file("f.gz", OpenFileOptions().write(true).create(true).build()); s.compress_gzip(g, CompressGzipOptions().level(9).build()); 1`,
+    allow: ALL,
+    // the source may be read and the destination created, but not written
+    deny: without("write"),
+    output: "1",
+    effect: (d) => assert.equal(gunzipSync(readFileSync(`${d}/f.gz`)).toString(), "hello"),
+    noEffect: (d) => assert.throws(() => gunzipSync(readFileSync(`${d}/f.gz`))),
+  },
   {
     name: "DirHandle.find",
     setup: tree,
@@ -91,5 +133,5 @@ export const FILE_CASES: HostCase[] = [
 
 /** File-extra names that make no Cedar request. */
 export function isFileUngated(name: string): boolean {
-  return /^(SizeUnit|SizeRange|Ownership)\./.test(name);
+  return /^(SizeUnit|SizeRange|Ownership|GzipInfo)\./.test(name);
 }
