@@ -1,5 +1,7 @@
 export type { CheckOptions, HostContext, HostLog } from "./context.js";
 export { check } from "./context.js";
+export type { DateTime, DateTimeFormat } from "./datetime.js";
+export * as datetime from "./datetime.js";
 export type { Filesystem, FilesystemOptions, Unit } from "./disk/df.js";
 export { filesystems, formatBytes } from "./disk/df.js";
 export type { CpuStats, DeviceStats, IoStatSnapshot } from "./disk/iostat.js";

@@ -2,6 +2,7 @@ import type { Value } from "../script/index.js";
 import { Engine, Scope, V } from "../script/index.js";
 import type { ScriptArg } from "./args.js";
 import { Binder } from "./bind/binder.js";
+import { bindDateTime } from "./bind/datetime.js";
 import { bindDisk } from "./bind/disk.js";
 import { bindMoreErrorKinds } from "./bind/error-kinds.js";
 import { formatScriptError, limitCode } from "./bind/format-error.js";
@@ -66,6 +67,7 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   bindNetworkMore(b, input.host);
   bindProcessManager(b, input.host);
   bindFsMore(b, input.host);
+  bindDateTime(b);
   return { engine, binder: b };
 }
 

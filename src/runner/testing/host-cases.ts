@@ -375,7 +375,7 @@ export function isUngated(name: string): boolean {
     )
   )
     return true;
-  if (/^(Client)\./.test(name)) return true; // builder-like; the request is gated in Request.send
+  if (/^(Client|DateTime)\./.test(name)) return true; // builder-like; the request is gated in Request.send
   return [
     "info",
     "warn",
@@ -387,6 +387,20 @@ export function isUngated(name: string): boolean {
     "DirConfig",
     "Client",
     "seq",
+    // Rex's common utilities (DateTime, random_alphanumeric) make no Cedar request
+    "DateTime",
+    "from_epoch_seconds",
+    "from_epoch_nanos",
+    "now",
+    "now_nanos",
+    "parse_datetime",
+    "random_alphanumeric",
+    "+",
+    "-",
+    "<",
+    "<=",
+    ">",
+    ">=",
     "awk_split",
     "replace_text",
   ].includes(name);
