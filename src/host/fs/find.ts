@@ -38,8 +38,12 @@ export function sizeMatches(r: SizeRange, size: number): boolean {
   return true;
 }
 
-/** `FindOptions` (time bounds are not supported; see docs/spec/runner.md). */
+/** `FindOptions`; the time bounds are epoch seconds (Rex compares whole-second ctime/mtime). */
 export interface FindOptions {
+  min_creation_time?: number;
+  max_creation_time?: number;
+  min_modification_time?: number;
+  max_modification_time?: number;
   name?: string;
   iname?: string;
   regex?: string;
@@ -54,7 +58,7 @@ export interface FindOptions {
  * Rex's `dir.find(FindOptions, callback)`: a DirWalk of the directory (read D, then open D + read D per
  * subdirectory); each entry whose name matches the glob (`name`, or `iname` — which Rex's code also
  * matches case-sensitively — XOR `negate_name`), or whose full path matches `regex`, and whose size is in
- * `size_range` (stat on the entry, only when a size range is set) is passed to the callback.
+ * `size_range` and the time bounds (stat on the entry, only when one of them is set) is passed to the callback.
  */
 export function find(dir: DirHandle, o: FindOptions, visit: (e: DirEntry) => void): void {
   const ctx: HostContext = dir.ctx;
@@ -74,7 +78,21 @@ export function find(dir: DirHandle, o: FindOptions, visit: (e: DirEntry) => voi
     const full = `${e.dirPath.endsWith("/") ? e.dirPath : `${e.dirPath}/`}${e.name}`;
     const nameOk = glob ? glob.test(e.name) !== (o.negate_name === true) : re ? re.test(full) : true;
     if (!nameOk) return;
-    if (o.size_range && !sizeMatches(o.size_range, entryMetadata(ctx, e).size)) return;
+    const timed =
+      o.min_creation_time !== undefined ||
+      o.max_creation_time !== undefined ||
+      o.min_modification_time !== undefined ||
+      o.max_modification_time !== undefined;
+    if (o.size_range || timed) {
+      const st = entryMetadata(ctx, e);
+      if (o.size_range && !sizeMatches(o.size_range, st.size)) return;
+      const ct = Math.floor(st.ctimeMs / 1000);
+      const mt = Math.floor(st.mtimeMs / 1000);
+      if (o.min_creation_time !== undefined && ct < o.min_creation_time) return;
+      if (o.max_creation_time !== undefined && ct > o.max_creation_time) return;
+      if (o.min_modification_time !== undefined && mt < o.min_modification_time) return;
+      if (o.max_modification_time !== undefined && mt > o.max_modification_time) return;
+    }
     visit(e);
   });
 }

@@ -19,6 +19,9 @@ const dirOf = (v: Value): DirHandle => data<DirHandle>(v, "DirHandle");
 const fileOf = (v: Value): FileHandle => data<FileHandle>(v, "FileHandle");
 const unitOf = (v: Value): SizeUnit => data<SizeUnit>(v, "SizeUnit");
 const n = (v: Value): number => Number(V.asBigInt(v));
+/** A FindOptions time bound: a DateTime value, as epoch seconds. */
+const when = (v: unknown): number | undefined =>
+  v === undefined ? undefined : h.datetime.epochSeconds(data<h.DateTime>(v as Value, "DateTime"));
 
 /** DirHandle.find with FindOptions/SizeRange/SizeUnit, chmod and ownership on file and dir handles. */
 export function bindFsMore(b: Binder, ctx: HostContext): void {
@@ -47,6 +50,10 @@ export function bindFsMore(b: Binder, ctx: HostContext): void {
     min_depth: "i64",
     max_depth: "i64",
     follow_symlinks: "bool",
+    min_creation_time: "any",
+    max_creation_time: "any",
+    min_modification_time: "any",
+    max_modification_time: "any",
   });
   builder(b, "ChmodDirOptions", { permissions: "i64", recursive: "bool" }, { required: ["permissions"] });
   builder(b, "SetOwnershipOptions", { user: "string", group: "string", recursive: "bool" });
@@ -82,6 +89,10 @@ export function bindFsMore(b: Binder, ctx: HostContext): void {
               min_depth: x.min_depth === undefined ? undefined : Number(x.min_depth as bigint),
               max_depth: x.max_depth === undefined ? undefined : Number(x.max_depth as bigint),
               follow_symlinks: x.follow_symlinks === true,
+              min_creation_time: when(x.min_creation_time),
+              max_creation_time: when(x.max_creation_time),
+              min_modification_time: when(x.min_modification_time),
+              max_modification_time: when(x.max_modification_time),
             };
             h.find(dirOf(d!), opts, (e) => {
               try {

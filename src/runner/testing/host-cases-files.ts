@@ -66,7 +66,7 @@ export const FILE_CASES: HostCase[] = [
     name: "DirHandle.find",
     setup: tree,
     script: (d) =>
-      `let r = []; ${OPEN_DIR(d)}.find(FindOptions().name("*.log").size_range(SizeRange::min_only(2, SizeUnit::KIBIBYTES)).build(), |e| r.push(e.name)); r`,
+      `let r = []; ${OPEN_DIR(d)}.find(FindOptions().name("*.log").size_range(SizeRange::min_only(2, SizeUnit::KIBIBYTES)).min_modification_time(now() - 3600).build(), |e| r.push(e.name)); r`,
     allow: ALL,
     // the walk may list the directories but not stat the entries for the size filter
     deny: without("stat"),
