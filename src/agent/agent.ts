@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { AuditLog } from "../audit/index.js";
-import { type TrustStore, type VerifiedBundle, verifyBundle, verifyOpensslBundle } from "../bundle/index.js";
+import { type TrustStore, type VerifiedBundle, verifySubmission } from "../bundle/index.js";
 import {
   type Clock,
   type ErrorCode,
@@ -219,8 +219,7 @@ export class Agent {
     const now = this.clock.now();
     if (this.opts.verify) return this.opts.verify(sub, now);
     const caps = { maxArchiveBytes: this.maxBundleBytes };
-    if (sub.sig) return verifyOpensslBundle(sub.bytes, sub.sig, { trust: this.opts.trust, caps });
-    return verifyBundle(sub.bytes, {
+    return verifySubmission(sub.bytes, sub.sig, {
       trust: this.opts.trust,
       threshold: this.opts.threshold,
       host: this.hostId,

@@ -10,7 +10,14 @@ export type { BundleInput, ParsedBundle } from "./pack.js";
 export { createBundle, parseBundle, sha256Hex } from "./pack.js";
 export { MANIFEST_NAME, SIGNATURES_NAME } from "./paths.js";
 export { addSignature, bundleSigningMessage, signBundle } from "./sign.js";
-export type { TrustStore } from "./trust-store.js";
-export { loadTrustStore, trustStoreOf } from "./trust-store.js";
+export type { KeyPurpose, TrustStore } from "./trust-store.js";
+export {
+  KEY_PURPOSES,
+  loadTrustStore,
+  requiredSignatures,
+  trustedKey,
+  trustStoreOf,
+} from "./trust-store.js";
 export type { VerifiedBundle, VerifiedSigner, VerifyOptions } from "./verify.js";
 export { verifyBundle } from "./verify.js";
+export { localHostId, verifySubmission } from "./verify-submission.js";

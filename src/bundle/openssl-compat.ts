@@ -6,7 +6,7 @@ import type { Manifest } from "./manifest.js";
 import { sha256Hex } from "./pack.js";
 import { assertBundlePath } from "./paths.js";
 import { readTar } from "./tar.js";
-import type { TrustStore } from "./trust-store.js";
+import { requiredSignatures, type TrustStore, trustedKey } from "./trust-store.js";
 import type { VerifiedBundle } from "./verify.js";
 
 export const CLASSIC_SCRIPT = "script.rhai";
@@ -14,6 +14,8 @@ export const CLASSIC_POLICY = "policy.cedar";
 
 export interface OpensslVerifyOptions {
   readonly trust: TrustStore;
+  /** As for verifyBundle: the trust store's threshold is the minimum; the classic form carries one signature. */
+  readonly threshold?: number;
   readonly caps?: Partial<BundleCaps>;
 }
 
@@ -33,21 +35,29 @@ export function verifyOpensslBundle(
   if (tgz.byteLength > caps.maxArchiveBytes) throw new SigrunError("BUNDLE_MALFORMED", "archive: too large");
   if (signature.byteLength === 0 || signature.byteLength > 2048)
     throw new SigrunError("SIGNATURE_INVALID", "signature: bad length");
+  const threshold = requiredSignatures(opts.trust, opts.threshold);
   const signers = [];
   let revoked = false;
+  let otherPurpose = false;
   for (const key of opts.trust.keys.values()) {
+    if (trustedKey(opts.trust, key.keyId, "bundle") === undefined) {
+      if (rawVerify(key.algorithm, key.keyObject, tgz, signature)) otherPurpose = true;
+      continue;
+    }
     if (!rawVerify(key.algorithm, key.keyObject, tgz, signature)) continue;
     if (opts.trust.revoked.has(key.keyId)) revoked = true;
     else signers.push({ keyId: key.keyId, algorithm: key.algorithm });
   }
   if (signers.length === 0) {
     if (revoked) throw new SigrunError("SIGNER_REVOKED", "signed by a revoked key");
+    if (otherPurpose)
+      throw new SigrunError("SIGNER_UNTRUSTED", "signed by a key that is not trusted for bundles (purposes)");
     throw new SigrunError("SIGNATURE_INVALID", "signature does not verify with any trusted key");
   }
-  if (opts.trust.threshold > 1) {
+  if (threshold > 1) {
     throw new SigrunError(
       "THRESHOLD_NOT_MET",
-      `the openssl form carries one signature; threshold is ${opts.trust.threshold}`,
+      `the openssl form carries one signature; threshold is ${threshold}`,
     );
   }
   const tar = gunzipCapped(tgz, caps.maxArchiveBytes);

@@ -4,11 +4,11 @@ import { type BundleCaps, bundleCaps } from "./caps.js";
 import { envelopePayload, MANIFEST_PAYLOAD_TYPE, pae } from "./dsse.js";
 import type { Manifest } from "./manifest.js";
 import { type ParsedBundle, parseBundle, sha256Hex } from "./pack.js";
-import type { TrustStore } from "./trust-store.js";
+import { requiredSignatures, type TrustStore, trustedKey } from "./trust-store.js";
 
 export interface VerifyOptions {
   readonly trust: TrustStore;
-  /** Signatures by distinct trusted keys required; defaults to the trust store's threshold. */
+  /** Signatures by distinct trusted keys required; the trust store's threshold is the minimum. */
   readonly threshold?: number;
   /** This host's name: when given, the manifest's targets must name it or one of `groups`. */
   readonly host?: string;
@@ -87,14 +87,12 @@ function checkDigests(p: ParsedBundle): void {
 
 function checkSignatures(p: ParsedBundle, opts: VerifyOptions): VerifiedSigner[] {
   const message = pae(p.envelope.payloadType, p.manifestBytes);
-  const threshold = opts.threshold ?? opts.trust.threshold;
-  if (!Number.isSafeInteger(threshold) || threshold < 1)
-    throw new SigrunError("USAGE", "threshold: expected a positive integer");
+  const threshold = requiredSignatures(opts.trust, opts.threshold);
   const valid = new Map<string, VerifiedSigner>();
   let revoked = 0;
   let untrusted = 0;
   for (const s of p.envelope.signatures) {
-    const key = opts.trust.keys.get(s.keyid);
+    const key = trustedKey(opts.trust, s.keyid, "bundle");
     if (!key) {
       untrusted++;
       continue;

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { HostError } from "./errors.js";
 
 /** Longest path accepted (Linux PATH_MAX). */
@@ -13,6 +14,9 @@ const INVALID_CHARS = /[<>"|?*\u0000-\u001f]/;
  */
 export function validatePath(path: string): void {
   if (INVALID_CHARS.test(path)) throw new HostError("Other", `Path contains invalid characters ${path}`);
+  if (LONE_SURROGATE.test(path)) {
+    throw new HostError("Other", `Path contains invalid characters ${JSON.stringify(path).slice(1, -1)}`);
+  }
   if (!path.startsWith("/")) throw new HostError("Other", `Path is not absolute ${path}`);
   const parts = path.split("/");
   if (parts.includes("..")) throw new HostError("Other", `Path traversal detected ${path}`);
@@ -27,6 +31,37 @@ export function validatePath(path: string): void {
     if (p === "" && i !== parts.length - 1) {
       throw new HostError("InvalidPath", `Invalid path: empty path component: ${path}`);
     }
+  }
+  refuseOwnProcess(path);
+}
+
+/** A lone UTF-16 surrogate: Cedar would see it, while the file system opens U+FFFD instead. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+const PROC_ENTRY = /^\/proc\/(self|thread-self|\d+)(\/|$)/;
+
+/**
+ * The runner's own process under /proc (`self`, `thread-self`, its pid or any of its thread ids): its
+ * environment, memory and open descriptors hold the runner's (the agent's) secrets, and no policy can
+ * name its pid, so scripts never reach it, whatever the policy says.
+ */
+function refuseOwnProcess(path: string): void {
+  const m = PROC_ENTRY.exec(path);
+  if (m === null) return;
+  const id = m[1]!;
+  let own = id === "self" || id === "thread-self" || id === String(process.pid);
+  if (!own) {
+    try {
+      own = readdirSync("/proc/self/task").includes(id);
+    } catch {
+      own = false;
+    }
+  }
+  if (own) {
+    throw new HostError(
+      "PermissionDenied",
+      `Permission denied: the runner's own process is not accessible to scripts: ${path}`,
+    );
   }
 }
 

@@ -16,5 +16,7 @@ export type {
   RexStatus,
 } from "./output.js";
 export { MAX_MESSAGE_CHARS, renderOutput, truncateMessage } from "./output.js";
+export type { IsolatedRunOptions } from "./run-isolated.js";
+export { DEFAULT_RUN_MEMORY_MB, runRexIsolated } from "./run-isolated.js";
 export type { EngineOutcome, EngineRunInput, RunResult, RunScriptOptions } from "./run-script.js";
 export { createRunner, defaultUser, runRex, runScript } from "./run-script.js";

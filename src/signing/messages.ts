@@ -91,8 +91,14 @@ export function decodeReady(b: Uint8Array): Ready {
   });
 }
 
+/**
+ * A plain file name a human can read as sent: no path separators, no C0/C1 controls (C1 CSI needs no
+ * ESC), no bidi overrides/isolates, zero-width or line-separator characters, no lone surrogates.
+ */
+const UNSAFE_NAME = /[\x00-\x1f\x7f-\x9f/\\\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udfff]/u;
+
 function checkName(name: string): string {
-  if (name.length === 0 || /[\x00-\x1f\x7f/\\]/.test(name) || name === "." || name === "..")
+  if (name.length === 0 || UNSAFE_NAME.test(name) || name === "." || name === "..")
     throw new SigrunError(
       "CHANNEL_ERROR",
       `request.name: expected a plain file name, got ${JSON.stringify(name.slice(0, 40))}`,

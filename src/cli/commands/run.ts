@@ -13,6 +13,7 @@ interface RunFlags {
   trust: string[];
   opensslSig?: string;
   host?: string;
+  anyHost?: boolean;
   group: string[];
   maxOperations?: string;
   maxWallMs?: string;
@@ -22,6 +23,7 @@ interface RunFlags {
   maxArraySize?: string;
   maxMapSize?: string;
   maxOutputBytes?: string;
+  maxMemoryMb?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -59,7 +61,11 @@ export function register(program: Command): void {
     .option("--explain", "add `sigrun_explain`: every Cedar decision, policy warnings, error codes")
     .option("--trust <dir|file>", "bundle mode: trusted signer keys (repeatable)", collect, [])
     .option("--openssl-sig <file>", "bundle mode: the tar.gz is signed with `openssl dgst -sha256 -sign`")
-    .option("--host <name>", "bundle mode: this host's name, checked against the bundle's targets")
+    .option(
+      "--host <name>",
+      "bundle mode: this host's id, checked against the bundle's targets (default: the short hostname, as the agent)",
+    )
+    .option("--any-host", "bundle mode: skip the target check (run a bundle meant for another host)")
     .option("--group <name>", "bundle mode: a group of this host (repeatable)", collect, [])
     .option("--max-operations <n>", "interpreter operations per run")
     .option("--max-wall-ms <n>", "wall-clock limit in milliseconds")
@@ -69,6 +75,7 @@ export function register(program: Command): void {
     .option("--max-array-size <n>", "array length")
     .option("--max-map-size <n>", "map size")
     .option("--max-output-bytes <n>", "size of the script's final value")
+    .option("--max-memory-mb <n>", "heap of the script's thread in MiB (default 512); past it: a limit error")
     .action(async (bundle: string | undefined, o: RunFlags) => {
       // A one-shot process: compiling cedar-wasm's 4 MB module with the optimizing tier costs ~1.5 s of
       // start-up; the baseline compiler alone is 3–4× faster to start (decisions then cost a bit more).
@@ -78,7 +85,9 @@ export function register(program: Command): void {
         setFlagsFromString("--liftoff-only");
       }
       const { SigrunError, utf8Decode } = await import("../../core/index.js");
-      const { runRex, renderOutput } = await import("../../runner/index.js");
+      // only what the main thread needs: the script runs in a worker that loads the runner itself
+      const { runRexIsolated } = await import("../../runner/run-isolated.js");
+      const { renderOutput } = await import("../../runner/output.js");
       if (!FORMATS.has(o.outputFormat)) {
         throw new SigrunError(
           "USAGE",
@@ -106,6 +115,12 @@ export function register(program: Command): void {
       int(o.maxArraySize, "--max-array-size", "maxArraySize");
       int(o.maxMapSize, "--max-map-size", "maxMapSize");
       int(o.maxOutputBytes, "--max-output-bytes", "maxOutputBytes");
+      let memoryMb: number | undefined;
+      if (o.maxMemoryMb !== undefined) {
+        if (!/^\d{1,6}$/.test(o.maxMemoryMb) || Number(o.maxMemoryMb) < 16)
+          throw new SigrunError("USAGE", `--max-memory-mb: expected an integer >= 16, got ${o.maxMemoryMb}`);
+        memoryMb = Number(o.maxMemoryMb);
+      }
 
       let script: string;
       let policy: string;
@@ -127,14 +142,15 @@ export function register(program: Command): void {
       };
       if (bundle !== undefined) {
         // Nothing runs unless the bundle verifies; verification errors keep their own exit codes.
-        const { loadTrustStore, verifyBundle, verifyOpensslBundle } = await import("../../bundle/index.js");
+        const { loadTrustStore, localHostId, verifySubmission } = await import("../../bundle/index.js");
         if (o.trust.length === 0) throw new SigrunError("USAGE", "bundle mode: expected --trust");
+        if (o.anyHost && o.host !== undefined)
+          throw new SigrunError("USAGE", "give either --host or --any-host, not both");
         const trust = loadTrustStore(o.trust);
         const bytes = readInput(bundle, "bundle");
-        const v =
-          o.opensslSig !== undefined
-            ? verifyOpensslBundle(bytes, readInput(o.opensslSig, "signature"), { trust })
-            : verifyBundle(bytes, { trust, host: o.host, groups: o.group });
+        const sig = o.opensslSig === undefined ? undefined : readInput(o.opensslSig, "signature");
+        const host = o.anyHost ? undefined : (o.host ?? localHostId());
+        const v = verifySubmission(bytes, sig, { trust, host, groups: o.group });
         const file = (name: string): string => {
           const b = v.files.get(name);
           if (b === undefined) throw new SigrunError("BUNDLE_MALFORMED", `bundle: ${name} missing`);
@@ -171,7 +187,8 @@ export function register(program: Command): void {
           return;
         }
       }
-      const result = await runRex({
+      const result = await runRexIsolated({
+        memoryMb,
         script,
         policy,
         args,

@@ -19,9 +19,13 @@ export function register(program: Command): void {
     )
     .option(
       "--threshold <k>",
-      "signatures by distinct trusted keys required (default: trust store's, else 1)",
+      "signatures by distinct trusted keys required (at least the trust store's; default: the store's, else 1)",
     )
-    .option("--host <name>", "this host's name, checked against the bundle's targets")
+    .option(
+      "--host <name>",
+      "this host's id, checked against the bundle's targets (default: the short hostname, as the agent)",
+    )
+    .option("--any-host", "skip the target check")
     .option("--group <name>", "a group this host belongs to (repeatable)", collect, [])
     .option("--now <time>", "verify as of this time (RFC 3339 or @unix-seconds)")
     .option(
@@ -36,6 +40,7 @@ export function register(program: Command): void {
           trust: string[];
           threshold?: string;
           host?: string;
+          anyHost?: boolean;
           group: string[];
           now?: string;
           opensslSig?: string;
@@ -43,25 +48,23 @@ export function register(program: Command): void {
         },
       ) => {
         const { parseTime, SigrunError } = await import("../../core/index.js");
-        const { loadTrustStore, verifyBundle, verifyOpensslBundle } = await import("../../bundle/index.js");
+        const { loadTrustStore, localHostId, verifySubmission } = await import("../../bundle/index.js");
         const { shortKeyId } = await import("../../keys/index.js");
         if (o.threshold !== undefined && !/^[1-9]\d{0,2}$/.test(o.threshold)) {
           throw new SigrunError("USAGE", `--threshold: expected a positive integer, got ${o.threshold}`);
         }
+        if (o.anyHost && o.host !== undefined)
+          throw new SigrunError("USAGE", "give either --host or --any-host, not both");
         const trust = loadTrustStore(o.trust);
         const bytes = readInput(path, "bundle");
-        const v =
-          o.opensslSig !== undefined
-            ? verifyOpensslBundle(bytes, readInput(o.opensslSig, "signature"), {
-                trust: o.threshold ? { ...trust, threshold: Number(o.threshold) } : trust,
-              })
-            : verifyBundle(bytes, {
-                trust,
-                threshold: o.threshold === undefined ? undefined : Number(o.threshold),
-                host: o.host,
-                groups: o.group,
-                now: o.now === undefined ? undefined : parseTime(o.now, "--now"),
-              });
+        const sig = o.opensslSig === undefined ? undefined : readInput(o.opensslSig, "signature");
+        const v = verifySubmission(bytes, sig, {
+          trust,
+          threshold: o.threshold === undefined ? undefined : Number(o.threshold),
+          host: o.anyHost ? undefined : (o.host ?? localHostId()),
+          groups: o.group,
+          now: o.now === undefined ? undefined : parseTime(o.now, "--now"),
+        });
         if (o.json) {
           printJson({
             ok: true,

@@ -169,6 +169,7 @@ export class FileHandle {
   /** `file.write_in_place(content)`: write F; truncate and write, same inode. */
   writeInPlace(content: string): void {
     this.writeCheck();
+    refuseSharedInode(this.fd, this.fullPath());
     try {
       const bytes = Buffer.from(content, "utf8");
       ftruncateSync(this.fd, 0);
@@ -180,25 +181,61 @@ export class FileHandle {
     }
   }
 
-  /** `file.write(content)`: write F; atomic (temp file in the same directory + rename), keeps the mode. */
+  /**
+   * `file.write(content)`: write F, atomic (temp file + rename), keeps the mode. It replaces exactly the
+   * entry Cedar authorized: the resolved target when the handle followed a symlink (never the link), in
+   * the target's own directory (opened without symlinks). The temp file needs create F(temp path), and
+   * the entry must still be the file this handle holds.
+   */
   write(content: string): FileHandle {
     this.writeCheck();
-    const tmpName = `.${this.name}.sigrun-${process.pid}-${Date.now().toString(36)}`;
-    const tmpAt = this.dir.at(tmpName);
+    const linkPath = buildPath(this.dir.path, this.name);
+    if (this.resolvedPath === undefined || this.resolvedPath === linkPath) {
+      return this.replaceIn(this.dir, this.name, content);
+    }
+    const parts = splitPath(this.resolvedPath);
+    if (parts === undefined) throw new HostError("FileError", `File error: cannot replace ${linkPath}`);
+    const own = openDir(this.ctx, parts.parent, {});
+    try {
+      return this.replaceIn(own, parts.name, content);
+    } finally {
+      own.close();
+    }
+  }
+
+  private replaceIn(dir: DirHandle, name: string, content: string): FileHandle {
+    const tmpName = `.${name}.sigrun-${process.pid}-${Date.now().toString(36)}`;
+    checkFile(this.ctx, "create", buildPath(dir.path, tmpName));
+    const target = dir.at(name);
+    const held = fstatSync(this.fd);
+    let entry: { dev: number; ino: number } | undefined;
+    try {
+      entry = lstatSync(target);
+    } catch {
+      entry = undefined;
+    }
+    if (entry === undefined || entry.dev !== held.dev || entry.ino !== held.ino) {
+      throw new HostError(
+        "FileError",
+        `File error: file changed while it was being written: ${buildPath(dir.path, name)}`,
+      );
+    }
+    const tmpAt = dir.at(tmpName);
     let tmpFd: number | undefined;
     try {
-      const mode = fstatSync(this.fd).mode & 0o7777;
+      const mode = held.mode & 0o7777;
       tmpFd = openSync(
         tmpAt,
         constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
         0o600,
       );
+      track(this.ctx, tmpFd);
       fchmodSync(tmpFd, mode);
       const bytes = Buffer.from(content, "utf8");
       let off = 0;
       while (off < bytes.length) off += writeSync(tmpFd, bytes, off, bytes.length - off, off);
       fsyncSync(tmpFd);
-      renameSync(tmpAt, this.dir.at(this.name));
+      renameSync(tmpAt, target);
     } catch (err) {
       if (tmpFd !== undefined) {
         try {
@@ -210,7 +247,6 @@ export class FileHandle {
       }
       throw ioError(err);
     }
-    track(this.ctx, tmpFd);
     return new FileHandle(this.dir, this.name, tmpFd, this.resolvedPath, this.options);
   }
 
@@ -240,6 +276,7 @@ export class FileHandle {
     this.readCheck();
     checkFile(this.ctx, "write", dest.fullPath());
     dest.requireWriteMode();
+    refuseSharedInode(dest.fd, dest.fullPath());
     try {
       const size = fstatSync(dest.fd).size;
       if (!opts.force && size > 0) {
@@ -272,6 +309,8 @@ export class FileHandle {
     });
     checkFile(this.ctx, "create", destPath);
     validateBasename(destName);
+    // Replacing an existing destination changes that file too: it needs write F(dest).
+    if (lexists(destDir.at(destName))) checkFile(this.ctx, "write", destPath);
     try {
       renameSync(this.dir.at(this.name), destDir.at(destName));
     } catch (err) {
@@ -350,7 +389,7 @@ export function openFileIn(dir: DirHandle, name: string, opts: OpenFileOptions):
   try {
     const mode =
       opts.permissions !== undefined ? opts.permissions & 0o777 : opts.followSymlinks ? 0o644 : 0o666;
-    fd = openSync(at, flags, mode);
+    fd = openOrCreate(at, flags, mode, filePath);
   } catch (err) {
     const code = errnoCode(err);
     if (!opts.followSymlinks && code === "ELOOP") {
@@ -379,6 +418,64 @@ export function openFileIn(dir: DirHandle, name: string, opts: OpenFileOptions):
   } catch (err) {
     release(ctx, fd);
     throw err;
+  }
+}
+
+/**
+ * A regular file with more than one name (hard links) is changed under all of them by an in-place
+ * write, while Cedar saw one name only: refused (an atomic `write` replaces just the checked name).
+ */
+function refuseSharedInode(fd: number, path: string): void {
+  const st = fstatSync(fd);
+  if (st.isFile() && st.nlink > 1) {
+    throw new HostError(
+      "PermissionDenied",
+      `Permission denied: file has ${st.nlink} hard links; an in-place write would change it under names not authorized: ${path}`,
+    );
+  }
+}
+
+function lexists(at: string): boolean {
+  try {
+    lstatSync(at);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens an existing entry (following a symlink only if `flags` allow); creates a file only as exactly
+ * this entry: O_CREAT|O_EXCL never follows a symlink, so a dangling link cannot make the open create its
+ * target somewhere `create` was not authorized.
+ */
+function openOrCreate(at: string, flags: number, mode: number, shown: string): number {
+  if ((flags & constants.O_CREAT) === 0) return openSync(at, flags, mode);
+  const plain = flags & ~constants.O_CREAT;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return openSync(at, plain, mode);
+    } catch (err) {
+      if (errnoCode(err) !== "ENOENT") throw err;
+    }
+    try {
+      return openSync(at, flags | constants.O_EXCL, mode);
+    } catch (err) {
+      if (errnoCode(err) !== "EEXIST") throw err;
+      let link = false;
+      try {
+        link = lstatSync(at).isSymbolicLink();
+      } catch {
+        link = false;
+      }
+      if (link || attempt > 0) {
+        throw new HostError(
+          "FileError",
+          `File error: will not create a file through a dangling symbolic link: ${shown}`,
+        );
+      }
+      // created by someone else meanwhile: open the existing one
+    }
   }
 }
 

@@ -30,20 +30,46 @@ export interface ExecuteResult {
 
 export const MAX_EXEC_ARGS = 4096;
 
-/** Rex's ArgumentsEntity: tags per named arg, `$ARG<i>` per positional (and the positional itself = "true"). */
+/** Generated positional tags (`$ARG0`, `$ARG1`, …): a namespace no argument may write into. */
+const GENERATED_TAG = /^\$ARG/;
+
+/**
+ * Rex's ArgumentsEntity: tags per named arg, `$ARG<i>` per positional (and the positional itself =
+ * "true"). Stricter than Rex, where tags are a list of pairs that Cedar collects into a map (the last one
+ * wins): no argument may produce a tag in the generated `$ARG…` namespace, and no tag may get two
+ * different values, so what a policy reads is what the program gets.
+ */
 export function argumentsEntity(args: ExecArg[]): CedarEntity {
-  const tags: Record<string, string> = {};
+  const tags: Record<string, string> = Object.create(null);
   const keys: string[] = [];
   const flags: string[] = [];
   const positional: string[] = [];
+  const set = (tag: string, value: string): void => {
+    if (Object.hasOwn(tags, tag) && tags[tag] !== value) {
+      throw new HostError(
+        "InvalidArguments",
+        `Invalid arguments: argument ${JSON.stringify(tag)} given twice with different values`,
+      );
+    }
+    tags[tag] = value;
+  };
+  const own = (tag: string): string => {
+    if (GENERATED_TAG.test(tag)) {
+      throw new HostError(
+        "InvalidArguments",
+        `Invalid arguments: argument ${JSON.stringify(tag)}: names starting with $ARG are reserved for positional arguments`,
+      );
+    }
+    return tag;
+  };
   let i = 0;
   for (const a of args) {
     if (Array.isArray(a)) {
-      tags[a[0]] = a[1];
+      set(own(a[0]), a[1]);
       keys.push(a[0]);
     } else {
-      tags[`$ARG${i}`] = a;
-      tags[a] = "true";
+      set(own(a), "true");
+      set(`$ARG${i}`, a);
       if (a.startsWith("-")) flags.push(a);
       else positional.push(a);
       i++;

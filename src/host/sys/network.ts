@@ -19,6 +19,8 @@ let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", a
   const { url, max, timeout } = JSON.parse(s);
   try {
     const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(timeout) });
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
+    if (location !== null) { await res.body?.cancel(); process.stdout.write(JSON.stringify({ status: res.status, location })); return; }
     const reader = res.body ? res.body.getReader() : null;
     const chunks = []; let n = 0;
     while (reader) {
@@ -34,42 +36,83 @@ let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", a
   }
 });`;
 
+/** Redirects followed (each hop authorized again), as reqwest's default in Rex. */
+export const MAX_REDIRECTS = 10;
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
 /**
- * HTTP GET, gated by `network::Action::"GET"` on `network::url` (id and attribute `url` = the URL as
- * given). Redirects are not followed (a redirect would reach a URL the policy never saw).
+ * The one form of a URL that is authorized and fetched: WHATWG parsing (lower-case host, default port
+ * dropped, backslashes as slashes, `.`/`..` and `%2e` segments removed), then RFC 3986 §6.2.2
+ * normalization: percent-escapes of unreserved characters decoded (`%70` → `p`, after which dot segments
+ * are removed again), the other escapes in upper case; the fragment (never sent) is dropped.
  */
-export function httpGet(ctx: HostContext, url: string, maxTextBytes = DEFAULT_MAX_TEXT_BYTES): HttpResponse {
-  let parsed: URL;
+export function normalizeUrl(url: string, base?: string): URL {
+  let u: URL;
   try {
-    parsed = new URL(url);
+    u = new URL(url, base);
   } catch {
     throw new HostError("InvalidUrl", `Invalid URL: ${url}`, "NetworkErrorKind", true);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
     throw new HostError(
       "InvalidUrl",
-      `Invalid URL: unsupported scheme ${parsed.protocol}`,
+      `Invalid URL: unsupported scheme ${u.protocol}`,
       "NetworkErrorKind",
       true,
     );
   }
+  const decode = (text: string): string =>
+    text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+      const c = String.fromCharCode(Number.parseInt(hex, 16));
+      return UNRESERVED.test(c) ? c : `%${hex.toUpperCase()}`;
+    });
+  u.pathname = decode(u.pathname);
+  if (u.search !== "") u.search = decode(u.search);
+  u.hash = "";
+  return u;
+}
+
+function authorize(ctx: HostContext, url: string): void {
   const uid = { type: "network::url", id: url };
   check(ctx, "network", "GET", uid, [plainEntity(uid.type, url, { url })], {
     source: "NetworkErrorKind",
     plain: true,
   });
+}
+
+/**
+ * HTTP GET, gated by `network::Action::"GET"` on `network::url` (id and attribute `url` = the
+ * normalized URL, see `normalizeUrl`), which is exactly what is fetched. A redirect is followed only
+ * after its target, normalized the same way, is authorized too (at most MAX_REDIRECTS hops).
+ */
+export function httpGet(ctx: HostContext, url: string, maxTextBytes = DEFAULT_MAX_TEXT_BYTES): HttpResponse {
+  let target = normalizeUrl(url).href;
   const max = Math.min(Math.max(0, maxTextBytes), DEFAULT_MAX_TEXT_BYTES * 4);
-  const r = childJson(
-    GET_PROGRAM,
-    { url, max, timeout: HTTP_TIMEOUT_MS },
-    HTTP_TIMEOUT_MS + 5000,
-    max * 2,
-  ) as {
-    status?: number;
-    text?: string;
-    error?: string;
-  };
-  if (r.error !== undefined)
-    throw new HostError("RequestError", `request failed: ${r.error}`, "NetworkErrorKind", true);
-  return { status: r.status ?? 0, text: r.text ?? "" };
+  for (let hop = 0; ; hop++) {
+    authorize(ctx, target);
+    const r = childJson(
+      GET_PROGRAM,
+      { url: target, max, timeout: HTTP_TIMEOUT_MS },
+      HTTP_TIMEOUT_MS + 5000,
+      max * 2,
+    ) as {
+      status?: number;
+      text?: string;
+      location?: string;
+      error?: string;
+    };
+    if (r.error !== undefined)
+      throw new HostError("RequestError", `request failed: ${r.error}`, "NetworkErrorKind", true);
+    if (r.location === undefined) return { status: r.status ?? 0, text: r.text ?? "" };
+    if (hop >= MAX_REDIRECTS) {
+      throw new HostError(
+        "RequestError",
+        `request failed: more than ${MAX_REDIRECTS} redirects`,
+        "NetworkErrorKind",
+        true,
+      );
+    }
+    target = normalizeUrl(r.location, target).href;
+  }
 }

@@ -1,0 +1,92 @@
+import { Worker } from "node:worker_threads";
+import { Monitoring } from "./monitoring.js";
+import { normalizeOutput, rexError } from "./output.js";
+import type { RunResult, RunScriptOptions } from "./run-script.js";
+
+/** Default heap for one `sigrun run` script (the agent's workers default to 256 MiB). */
+export const DEFAULT_RUN_MEMORY_MB = 512;
+/**
+ * Grace after the script's wall-clock limit (counted from when the thread has loaded the runner) before
+ * the thread is terminated. The interpreter enforces the limit itself between operations; this catches
+ * JavaScript that does not return to it. (A synchronous system call cannot be interrupted this way; those
+ * host calls carry their own timeouts.)
+ */
+const WALL_GRACE_MS = 5000;
+
+export interface IsolatedRunOptions extends Omit<RunScriptOptions, "prepared"> {
+  /** V8 heap limit (old generation) of the script's thread; default DEFAULT_RUN_MEMORY_MB. */
+  readonly memoryMb?: number;
+}
+
+const WORKER_URL = new URL("./rex-worker.js", import.meta.url);
+
+/**
+ * `runRex` in a worker thread with a V8 heap limit, as the agent runs scripts: a script that allocates
+ * past the limit ends the thread, not the process, and the run ends with Rex's output object carrying a
+ * clean limit error (exit code 0: the runner worked). With a wall-clock limit, a thread still busy
+ * WALL_GRACE_MS after it (e.g. inside a host call) is terminated the same way.
+ */
+export function runRexIsolated(opts: IsolatedRunOptions): Promise<RunResult> {
+  const { memoryMb = DEFAULT_RUN_MEMORY_MB, ...run } = opts;
+  const worker = new Worker(WORKER_URL, {
+    workerData: { sigrunRexWorker: true, opts: run },
+    resourceLimits: {
+      maxOldGenerationSizeMb: memoryMb,
+      maxYoungGenerationSizeMb: Math.min(32, memoryMb),
+      stackSizeMb: 4,
+    },
+  });
+  const wallMs = opts.limits?.maxWallMs ?? opts.limits?.wallClockMs;
+  return new Promise<RunResult>((resolve) => {
+    let done = false;
+    const finish = (r: RunResult): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(r);
+    };
+    const limit = (message: string): RunResult => limitResult(message, opts.explain === true);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    worker.on("message", (m: { started?: true; ok?: boolean; result?: RunResult; message?: string }) => {
+      if (m.started) {
+        if (wallMs !== undefined && wallMs > 0) {
+          timer = setTimeout(
+            () => finish(limit(`Script terminated: wall-clock limit of ${wallMs} ms exceeded`)),
+            wallMs + WALL_GRACE_MS,
+          );
+        }
+        return;
+      }
+      if (m.ok) finish(m.result!);
+      else finish(failure(`Runner failed: ${m.message ?? "unknown error"}`, opts.explain === true));
+    });
+    worker.on("error", (err: Error & { code?: string }) => {
+      if (err.code === "ERR_WORKER_OUT_OF_MEMORY")
+        finish(limit(`Out of memory: the script used more than its memory limit of ${memoryMb} MiB`));
+      else finish(failure(`Runner failed: ${err.message}`, opts.explain === true));
+    });
+    worker.on("exit", (code) =>
+      finish(failure(`Runner failed: script thread exited with ${code}`, opts.explain === true)),
+    );
+  });
+}
+
+function errorResult(message: string, code: string, explain: boolean): RunResult {
+  const runner = new Monitoring();
+  runner.addAlarm("RexRunnerScriptExecutionFailure", `Failed to execute script: ${message}`);
+  runner.addMetric("RexRunnerScriptExecutionFailureCount", 1, "COUNT", { MetricInfo: "FailureCount" });
+  const output = normalizeOutput({
+    output: "",
+    status: "ERROR",
+    error: rexError("SCRIPT_EXCEPTION", message),
+    alarms: runner.alarms,
+    metrics: runner.metricList(),
+    logs: [],
+    ...(explain ? { sigrun_explain: { decisions: [], code } } : {}),
+  });
+  return { output, exitCode: 0, decisions: [] };
+}
+
+const limitResult = (message: string, explain: boolean) => errorResult(message, "LIMIT_EXCEEDED", explain);
+const failure = (message: string, explain: boolean) => errorResult(message, "INTERNAL", explain);
