@@ -31,6 +31,8 @@ export interface SizeRange {
   unit: SizeUnit;
 }
 
+export const unitBytes = (u: SizeUnit): number => UNIT_BYTES[u];
+
 export function sizeMatches(r: SizeRange, size: number): boolean {
   const k = UNIT_BYTES[r.unit];
   if (r.min !== undefined && size < r.min * k) return false;

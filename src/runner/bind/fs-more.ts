@@ -165,8 +165,20 @@ export function bindFsMore(b: Binder, ctx: HostContext): void {
       max_results: d.max_results === undefined ? 0 : Number(d.max_results as bigint),
     };
   };
+  builder(b, "TruncateOptions", { size: "i64", format: "any" }, { required: ["size"] });
   b.type("FileHandle", {
     methods: {
+      truncate: [
+        {
+          params: ["TruncateOptions"],
+          fn: ([f, o]) => {
+            const d = built(o, "TruncateOptions");
+            const unit = d.format === undefined ? "BYTES" : unitOf(d.format as Value);
+            h.truncateFile(fileOf(f!), d.size as bigint, unit);
+            return undefined;
+          },
+        },
+      ],
       read_gzip_lines: [
         {
           params: ["ReadLinesOptions"],

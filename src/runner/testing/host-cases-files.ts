@@ -51,6 +51,18 @@ export const FILE_CASES: HostCase[] = [
     }),
   ),
   {
+    name: "FileHandle.truncate",
+    setup: tree,
+    script: (d) =>
+      `${OPEN_DIR(d)}.open_file("f", OpenFileOptions().read(true).write(true).build()).truncate(TruncateOptions().size(2).format(SizeUnit::BYTES).build()); 1`,
+    allow: ALL,
+    deny: without("write"),
+    output: "1",
+    seq: ['allow open Dir::"$D"', 'allow open File::"$D/f"', 'allow write File::"$D/f"'],
+    effect: (d) => assert.equal(readFileSync(`${d}/f`, "utf8"), "he"),
+    noEffect: (d) => assert.equal(readFileSync(`${d}/f`, "utf8"), "hello"),
+  },
+  {
     name: "FileHandle.compress_gzip",
     setup: tree,
     script: (d) =>
