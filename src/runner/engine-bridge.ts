@@ -2,11 +2,13 @@ import type { Value } from "../script/index.js";
 import { Engine, Scope, V } from "../script/index.js";
 import type { ScriptArg } from "./args.js";
 import { Binder } from "./bind/binder.js";
+import { bindDateTime } from "./bind/datetime.js";
 import { bindDisk } from "./bind/disk.js";
 import { bindMoreErrorKinds } from "./bind/error-kinds.js";
 import { formatScriptError, limitCode } from "./bind/format-error.js";
 import { bindFsCommands } from "./bind/fs-commands.js";
 import { bindFsHandles } from "./bind/fs-handles.js";
+import { bindFsMore } from "./bind/fs-more.js";
 import { bindFsValues } from "./bind/fs-values.js";
 import { bindMonitoring } from "./bind/monitoring.js";
 import { bindNetworkMore } from "./bind/network-more.js";
@@ -64,6 +66,8 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   bindSysinfoMore(b, input.host);
   bindNetworkMore(b, input.host);
   bindProcessManager(b, input.host);
+  bindFsMore(b, input.host);
+  bindDateTime(b);
   return { engine, binder: b };
 }
 

@@ -1,4 +1,4 @@
-import { readlinkSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import type { HostContext } from "../context.js";
 import { HostError, ioError } from "../errors.js";
 import type { DirHandle } from "../fs/dir.js";
@@ -33,6 +33,20 @@ function readIn(dir: DirHandle, name: string, follow = false): string {
     return f.read();
   } finally {
     f.close();
+  }
+}
+
+/**
+ * /proc/mounts is a link into the runner's own /proc entry, which scripts may not open; the host reads
+ * it itself after the same requests (open F, read F).
+ */
+function readMountTable(proc: DirHandle): string {
+  checkFile(proc.ctx, "open", "/proc/mounts");
+  checkFile(proc.ctx, "read", "/proc/mounts");
+  try {
+    return readFileSync("/proc/mounts", "utf8");
+  } catch (err) {
+    throw ioError(err);
   }
 }
 
@@ -96,7 +110,7 @@ export function lsblk(ctx: HostContext): Record<string, BlockDevice> {
   const mounts = new Map<string, string>();
   const proc2 = open(ctx, "/proc", false);
   try {
-    for (const l of lines(readIn(proc2, "mounts", true), 0)) {
+    for (const l of lines(readMountTable(proc2), 0)) {
       const f = l.trim().split(/\s+/);
       if (f.length < 2 || !f[0]!.startsWith("/dev")) continue;
       const dev = f[0]!.startsWith("/dev/mapper/") ? f[0]!.slice(12) : f[0]!.slice(5);

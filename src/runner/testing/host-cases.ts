@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DISK_CASES, isDiskUngated } from "./host-cases-disk.js";
+import { FILE_CASES, isFileUngated } from "./host-cases-files.js";
 import { isNetworkUngated, NETWORK_CASES } from "./host-cases-network.js";
 import { isProcessUngated, PROCESS_CASES } from "./host-cases-process.js";
 import { isSysinfoUngated, SYSINFO_CASES } from "./host-cases-sysinfo.js";
@@ -352,6 +353,7 @@ permit(principal, action == file_system::Action::"execute", resource == file_sys
   ...SYSINFO_CASES,
   ...NETWORK_CASES,
   ...PROCESS_CASES,
+  ...FILE_CASES,
 ];
 
 /** Registry names that make no Cedar request (pure helpers, builders, values, logging, flags). */
@@ -361,7 +363,8 @@ export function isUngated(name: string): boolean {
     isSystemdUngated(name) ||
     isSysinfoUngated(name) ||
     isNetworkUngated(name) ||
-    isProcessUngated(name)
+    isProcessUngated(name) ||
+    isFileUngated(name)
   )
     return true;
   if (name.includes("::")) return true; // flag modules and constant modules
@@ -372,7 +375,7 @@ export function isUngated(name: string): boolean {
     )
   )
     return true;
-  if (/^(Client)\./.test(name)) return true; // builder-like; the request is gated in Request.send
+  if (/^(Client|DateTime)\./.test(name)) return true; // builder-like; the request is gated in Request.send
   return [
     "info",
     "warn",
@@ -384,6 +387,20 @@ export function isUngated(name: string): boolean {
     "DirConfig",
     "Client",
     "seq",
+    // Rex's common utilities (DateTime, random_alphanumeric) make no Cedar request
+    "DateTime",
+    "from_epoch_seconds",
+    "from_epoch_nanos",
+    "now",
+    "now_nanos",
+    "parse_datetime",
+    "random_alphanumeric",
+    "+",
+    "-",
+    "<",
+    "<=",
+    ">",
+    ">=",
     "awk_split",
     "replace_text",
   ].includes(name);
