@@ -3,7 +3,6 @@
 //  2. Gated `cat` of a 1 KiB file per second vs an ungated readFileSync loop: target ≥ 10,000 calls/s.
 //  3. Whole `sigrun run` of a trivial script vs `node -e 0` (start-up cost of Cedar + interpreter).
 //     npm run build && node dist/bench/runner-cedar.js
-import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +13,7 @@ import {
   createPolicyEngine,
   fileEntities,
   loadCedar,
-  loadRexSchema,
+  rexSchema,
   userUid,
 } from "../src/policy/index.js";
 import { processMs } from "./bench-util.js";
@@ -94,7 +93,7 @@ forbid(principal, action, resource) when { resource has path && resource.path li
     return ts.sort((a, b) => a - b)[Math.floor(N * 0.5)]!;
   };
   const setId = `sigrun-policy-${engine.policyHash}`;
-  const schemaName = `sigrun-schema-${createHash("sha256").update(loadRexSchema()).digest("hex")}`;
+  const schemaName = `sigrun-schema-${rexSchema().key}`;
   const bare = pct50(() => {
     const a = cedar.statefulIsAuthorized({
       principal: userUid("bench"),

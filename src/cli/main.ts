@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-import { runCli } from "./entry.js";
+import { enableCompileCache } from "./compile-cache.js";
 
-runCli(process.argv).then((code) => {
-  process.exitCode = code;
-});
+// Before any other module of the CLI loads, so that all of them come from the compile cache.
+enableCompileCache();
+import("./entry.js")
+  .then(({ runCli }) => runCli(process.argv))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { SigrunError } from "../core/index.js";
+import type { CedarModule } from "./cedar-module.js";
 import { loadCedar } from "./cedar-module.js";
-import { loadRexSchema } from "./schema.js";
+import { rexSchema, type SchemaSource, schemaFromText } from "./schema.js";
 import type { AuthzDecision, AuthzRequest } from "./types.js";
 
 /** Caps on policy input (Rex has none; these are far above any real policy). */
@@ -33,7 +34,10 @@ export interface PolicyEngine {
   readonly policyHash: string;
   /** Policy ids in order (`@id("…")` when given and unique, else `policy<N>`). */
   readonly policyIds: readonly string[];
-  /** Schema validation findings (errors too, unless `strict`). */
+  /**
+   * Schema validation findings (errors too, unless `strict`). Without `strict` the policy set is
+   * validated on the first read of this member, not at load: a run that reports no findings skips it.
+   */
   readonly warnings: readonly string[];
   /** Evaluates one request; any engine failure is a deny with `error` set. Never throws. */
   authorize(request: AuthzRequest): AuthzDecision;
@@ -70,20 +74,26 @@ function splitPolicies(policy: string): Record<string, string> {
   return out;
 }
 
+/** Validating a policy set against its schema: errors (fatal with `strict`) and warnings. */
+interface Findings {
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+}
+
 /** What loading one policy set against one schema produced (the same for every engine using them). */
 interface PreparedPolicy {
   readonly setId: string;
   readonly policyHash: string;
   readonly policyIds: readonly string[];
-  /** Validation errors (fatal with `strict`). */
-  readonly errors: readonly string[];
-  /** Validation warnings. */
-  readonly warnings: readonly string[];
+  /** Validates on the first call, then answers from memory. Throws POLICY_INVALID if validation fails. */
+  findings(): Findings;
 }
 
 interface PreparedSchema {
   readonly name: string;
-  readonly text: string;
+  readonly source: SchemaSource;
+  /** Pre-parses the schema inside cedar-wasm unless this thread already did; throws SCHEMA_INVALID. */
+  ensureParsed(): void;
 }
 
 /**
@@ -104,13 +114,12 @@ export class PreparedPolicies {
     return this.schemas.size + this.policies.size;
   }
 
-  schema(text: string): PreparedSchema {
-    const hash = sha256(text);
-    const hit = this.schemas.get(hash);
+  schema(source: SchemaSource): PreparedSchema {
+    const hit = this.schemas.get(source.key);
     if (hit) return hit;
-    const prepared = prepareSchema(text, hash);
+    const prepared = prepareSchema(source);
     if (this.schemas.size >= 16) this.schemas.clear();
-    this.schemas.set(hash, prepared);
+    this.schemas.set(source.key, prepared);
     return prepared;
   }
 
@@ -133,17 +142,29 @@ export class PreparedPolicies {
   }
 }
 
-function prepareSchema(text: string, hash = sha256(text)): PreparedSchema {
-  const cedar = loadCedar();
-  const name = `sigrun-schema-${hash}`;
-  const answer = cedar.preparseSchema(name, text);
-  if (answer.type !== "success") {
-    throw new SigrunError(
-      "SCHEMA_INVALID",
-      `schema: does not parse: ${answer.errors.map((e) => e.message).join("; ")}`,
+/**
+ * A caller's schema is parsed now (its errors belong to loading). Rex's shipped schema, valid by
+ * construction, is parsed on the first decision that needs it: a script without host calls never does.
+ */
+function prepareSchema(source: SchemaSource): PreparedSchema {
+  const name = `sigrun-schema-${source.key}`;
+  let parsed = false;
+  const ensureParsed = (): void => {
+    if (parsed) return;
+    const answer = loadCedar().preparseSchema(
+      name,
+      source.schema as Parameters<CedarModule["preparseSchema"]>[1],
     );
-  }
-  return { name, text };
+    if (answer.type !== "success") {
+      throw new SigrunError(
+        "SCHEMA_INVALID",
+        `schema: does not parse: ${answer.errors.map((e) => e.message).join("; ")}`,
+      );
+    }
+    parsed = true;
+  };
+  if (!source.builtin) ensureParsed();
+  return { name, source, ensureParsed };
 }
 
 function preparePolicy(text: string, schema: PreparedSchema): PreparedPolicy {
@@ -161,8 +182,22 @@ function preparePolicy(text: string, schema: PreparedSchema): PreparedPolicy {
       `policy: does not parse: ${parsed.errors.map((e) => e.message).join("; ")}`,
     );
   }
+  let findings: Findings | undefined;
+  return {
+    setId,
+    policyHash,
+    policyIds: Object.keys(policies),
+    findings(): Findings {
+      findings ??= validate(cedar, schema, policies);
+      return findings;
+    },
+  };
+}
+
+/** Validates a parsed policy set against the schema (strict mode): errors and warnings with their help. */
+function validate(cedar: CedarModule, schema: PreparedSchema, policies: Record<string, string>): Findings {
   const validation = cedar.validate({
-    schema: schema.text,
+    schema: schema.source.schema as Parameters<CedarModule["validate"]>[0]["schema"],
     policies: { staticPolicies: policies },
     validationSettings: { mode: "strict" },
   });
@@ -173,9 +208,6 @@ function preparePolicy(text: string, schema: PreparedSchema): PreparedPolicy {
     );
   }
   return {
-    setId,
-    policyHash,
-    policyIds: Object.keys(policies),
     errors: validation.validationErrors.map((e) => `${e.error.message}${hint(e.error.help)}`),
     warnings: validation.validationWarnings.map((w) => `${w.error.message}${hint(w.error.help)}`),
   };
@@ -192,23 +224,25 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
     throw new SigrunError("POLICY_INVALID", `policy: expected at most ${MAX_POLICY_BYTES} bytes`);
   }
   const cedar = loadCedar();
-  const schemaText = opts.schema ?? loadRexSchema();
+  const source = opts.schema === undefined ? rexSchema() : schemaFromText(opts.schema);
   const cache = opts.prepared;
-  const schema = cache ? cache.schema(schemaText) : prepareSchema(schemaText);
+  const schema = cache ? cache.schema(source) : prepareSchema(source);
   const schemaName = schema.name;
   const prepared = cache ? cache.policy(opts.policy, schema) : preparePolicy(opts.policy, schema);
   const { setId, policyHash } = prepared;
-  if (opts.strict && prepared.errors.length > 0) {
-    throw new SigrunError(
-      "POLICY_INVALID",
-      `policy: not valid for the schema: ${prepared.errors.join("; ")}`,
-    );
+  let warnings: readonly string[] | undefined;
+  if (opts.strict) {
+    const { errors, warnings: found } = prepared.findings();
+    if (errors.length > 0) {
+      throw new SigrunError("POLICY_INVALID", `policy: not valid for the schema: ${errors.join("; ")}`);
+    }
+    warnings = found;
   }
-  const warnings = [...prepared.errors, ...prepared.warnings];
   const cacheSize = opts.cacheSize ?? 4096;
   const memo = new Map<string, AuthzDecision>();
   const evaluate = (request: AuthzRequest): AuthzDecision => {
     try {
+      schema.ensureParsed();
       const answer = cedar.statefulIsAuthorized({
         principal: request.principal,
         action: request.action,
@@ -235,7 +269,18 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
   return {
     policyHash,
     policyIds: [...prepared.policyIds],
-    warnings,
+    get warnings(): readonly string[] {
+      if (warnings === undefined) {
+        try {
+          const { errors, warnings: found } = prepared.findings();
+          warnings = [...errors, ...found];
+        } catch (err) {
+          // unreachable in practice: the policy set and the schema both parsed already
+          warnings = [(err as Error).message];
+        }
+      }
+      return warnings;
+    },
     authorize(request: AuthzRequest): AuthzDecision {
       if (cacheSize <= 0) return evaluate(request);
       let key: string;

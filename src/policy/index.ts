@@ -14,7 +14,8 @@ export {
   userUid,
 } from "./entities.js";
 export { recordingAuthorizer, toRecord } from "./recorder.js";
-export { loadRexSchema, rexSchemaPath } from "./schema.js";
+export type { CedarSchema, SchemaSource } from "./schema.js";
+export { loadRexSchema, rexSchema, rexSchemaJsonPath, rexSchemaPath, schemaFromText } from "./schema.js";
 export type {
   Authorizer,
   AuthzDecision,
