@@ -70,13 +70,6 @@ export function register(program: Command): void {
     .option("--max-map-size <n>", "map size")
     .option("--max-output-bytes <n>", "size of the script's final value")
     .action(async (bundle: string | undefined, o: RunFlags) => {
-      // A one-shot process: compiling cedar-wasm's 4 MB module with the optimizing tier costs ~1.5 s of
-      // start-up; the baseline compiler alone is 3–4× faster to start (decisions then cost a bit more).
-      // Must happen before the wasm module is compiled, i.e. before the first policy is loaded.
-      if (process.env.SIGRUN_WASM_TIER_UP !== "1") {
-        const { setFlagsFromString } = await import("node:v8");
-        setFlagsFromString("--liftoff-only");
-      }
       const { SigrunError, utf8Decode } = await import("../../core/index.js");
       const { runRex, renderOutput } = await import("../../runner/index.js");
       if (!FORMATS.has(o.outputFormat)) {
