@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 /** Median wall time in milliseconds of `runs` calls of `fn` after `warmup` calls. */
 export function medianMs(fn: () => void, runs = 7, warmup = 2): number {
@@ -77,4 +78,12 @@ export function otherNode(path = "/usr/bin/node"): { path: string; version: stri
   if (r.status !== 0 || r.error) return undefined;
   const version = r.stdout.trim();
   return version === process.version ? undefined : { path, version };
+}
+
+/**
+ * The CLI the whole-process lines spawn: this build's, or another build's `dist/src/cli/main.js` named by
+ * SIGRUN_BENCH_CLI (to measure a before/after pair with the same harness, on the same machine load).
+ */
+export function benchCli(): string {
+  return process.env.SIGRUN_BENCH_CLI ?? fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 }

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBundle, signBundle, trustStoreOf, verifyBundle } from "../src/bundle/index.js";
 import { fileSigner, generateKey, publicKeyInfo, publicKeyPem, rawSign } from "../src/keys/index.js";
-import { medianMs, otherNode, type ProcessCase, processMedians, report } from "./bench-util.js";
+import { benchCli, medianMs, otherNode, type ProcessCase, processMedians, report } from "./bench-util.js";
 
-const MAIN = new URL("../src/cli/main.js", import.meta.url).pathname;
+const MAIN = benchCli();
 
 async function inProcess(sizeMiB: number, key: ReturnType<typeof generateKey>): Promise<boolean> {
   const files = new Map<string, Uint8Array>([

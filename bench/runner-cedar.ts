@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { cat, type HostContext, procFdAvailable } from "../src/host/index.js";
 import {
   actionUid,
@@ -17,7 +16,7 @@ import {
   rexSchema,
   userUid,
 } from "../src/policy/index.js";
-import { processMedians } from "./bench-util.js";
+import { benchCli, processMedians } from "./bench-util.js";
 
 const dir = realpathSync(mkdtempSync(join(tmpdir(), "sigrun-bench-runner-")));
 try {
@@ -128,7 +127,7 @@ forbid(principal, action, resource) when { resource has path && resource.path li
   // 3. whole CLI run vs node -e 0 (rounds interleaved): a trivial script (no host call: Cedar parses the
   // policy only), one gated host call (the schema is parsed and one decision made), and the trivial
   // script with the compile cache off. Target (issue 19): ≤ 150 ms and ≤ 4× node -e 0.
-  const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+  const main = benchCli();
   const script = join(dir, "s.rhai");
   const oneCall = join(dir, "cat.rhai");
   const emptyPolicy = join(dir, "p.cedar");
