@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-import { runCli } from "./entry.js";
-import { quietOnClosedOutput } from "./io.js";
+import { enableCompileCache } from "./compile-cache.js";
 
-quietOnClosedOutput(process.stdout);
-quietOnClosedOutput(process.stderr);
-
-runCli(process.argv).then((code) => {
-  process.exitCode = code;
-});
+// Before any other module of the CLI loads, so that all of them come from the compile cache.
+enableCompileCache();
+Promise.all([import("./io.js"), import("./entry.js")])
+  .then(([io, { runCli }]) => {
+    io.quietOnClosedOutput(process.stdout);
+    io.quietOnClosedOutput(process.stderr);
+    return runCli(process.argv);
+  })
+  .then((code) => {
+    process.exitCode = code;
+  });

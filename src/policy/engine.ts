@@ -1,12 +1,10 @@
-import { createHash } from "node:crypto";
 import { SigrunError } from "../core/index.js";
 import { loadCedar } from "./cedar-module.js";
-import { loadRexSchema } from "./schema.js";
+import { MAX_POLICY_BYTES, type PreparedPolicies, preparePolicy, prepareSchema } from "./prepared.js";
+import { rexSchema, schemaFromText } from "./schema.js";
 import type { AuthzDecision, AuthzRequest } from "./types.js";
 
-/** Caps on policy input (Rex has none; these are far above any real policy). */
-export const MAX_POLICY_BYTES = 1024 * 1024;
-export const MAX_POLICIES = 10_000;
+export { MAX_POLICIES, MAX_POLICY_BYTES, PreparedPolicies } from "./prepared.js";
 
 export interface PolicyEngineOptions {
   /** Cedar policy set text (any number of permit/forbid). */
@@ -33,152 +31,13 @@ export interface PolicyEngine {
   readonly policyHash: string;
   /** Policy ids in order (`@id("…")` when given and unique, else `policy<N>`). */
   readonly policyIds: readonly string[];
-  /** Schema validation findings (errors too, unless `strict`). */
+  /**
+   * Schema validation findings (errors too, unless `strict`). Without `strict` the policy set is
+   * validated on the first read of this member, not at load: a run that reports no findings skips it.
+   */
   readonly warnings: readonly string[];
   /** Evaluates one request; any engine failure is a deny with `error` set. Never throws. */
   authorize(request: AuthzRequest): AuthzDecision;
-}
-
-const ID_ANNOTATION = /^\s*@id\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)/;
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-function splitPolicies(policy: string): Record<string, string> {
-  const cedar = loadCedar();
-  const parts = cedar.policySetTextToParts(policy);
-  if (parts.type !== "success") {
-    throw new SigrunError(
-      "POLICY_INVALID",
-      `policy: does not parse: ${parts.errors.map((e) => e.message).join("; ")}`,
-    );
-  }
-  if (parts.policy_templates.length > 0) {
-    throw new SigrunError("POLICY_INVALID", "policy: templates are not supported (expected static policies)");
-  }
-  if (parts.policies.length > MAX_POLICIES) {
-    throw new SigrunError("POLICY_INVALID", `policy: expected at most ${MAX_POLICIES} policies`);
-  }
-  const out: Record<string, string> = {};
-  parts.policies.forEach((text, i) => {
-    const m = ID_ANNOTATION.exec(text);
-    let id = m ? m[1]! : `policy${i}`;
-    if (id in out) id = `policy${i}`;
-    out[id] = text;
-  });
-  return out;
-}
-
-/** What loading one policy set against one schema produced (the same for every engine using them). */
-interface PreparedPolicy {
-  readonly setId: string;
-  readonly policyHash: string;
-  readonly policyIds: readonly string[];
-  /** Validation errors (fatal with `strict`). */
-  readonly errors: readonly string[];
-  /** Validation warnings. */
-  readonly warnings: readonly string[];
-}
-
-interface PreparedSchema {
-  readonly name: string;
-  readonly text: string;
-}
-
-/**
- * The policy sets and schemas pre-parsed inside cedar-wasm by this thread (cedar-wasm keeps them in
- * thread-local storage under their id; there is no delete, and preparsing the same id again replaces
- * it with the same content). An entry is keyed by the SHA-256 of the schema and policy text, so a hit
- * is exactly the work a miss would redo. Parse or validation failures are not kept. Create one per
- * worker thread and pass it to every `createPolicyEngine` of that thread.
- */
-export class PreparedPolicies {
-  private readonly schemas = new Map<string, PreparedSchema>();
-  private readonly policies = new Map<string, PreparedPolicy>();
-
-  constructor(private readonly maxEntries = 256) {}
-
-  /** Entries kept (schemas + policy sets). */
-  get size(): number {
-    return this.schemas.size + this.policies.size;
-  }
-
-  schema(text: string): PreparedSchema {
-    const hash = sha256(text);
-    const hit = this.schemas.get(hash);
-    if (hit) return hit;
-    const prepared = prepareSchema(text, hash);
-    if (this.schemas.size >= 16) this.schemas.clear();
-    this.schemas.set(hash, prepared);
-    return prepared;
-  }
-
-  policy(text: string, schema: PreparedSchema): PreparedPolicy {
-    const key = `${schema.name}/${sha256(text)}`;
-    const hit = this.policies.get(key);
-    if (hit) {
-      // most recently used last, so eviction drops the oldest
-      this.policies.delete(key);
-      this.policies.set(key, hit);
-      return hit;
-    }
-    const prepared = preparePolicy(text, schema);
-    if (this.policies.size >= this.maxEntries) {
-      const oldest = this.policies.keys().next().value;
-      if (oldest !== undefined) this.policies.delete(oldest);
-    }
-    this.policies.set(key, prepared);
-    return prepared;
-  }
-}
-
-function prepareSchema(text: string, hash = sha256(text)): PreparedSchema {
-  const cedar = loadCedar();
-  const name = `sigrun-schema-${hash}`;
-  const answer = cedar.preparseSchema(name, text);
-  if (answer.type !== "success") {
-    throw new SigrunError(
-      "SCHEMA_INVALID",
-      `schema: does not parse: ${answer.errors.map((e) => e.message).join("; ")}`,
-    );
-  }
-  return { name, text };
-}
-
-function preparePolicy(text: string, schema: PreparedSchema): PreparedPolicy {
-  if (Buffer.byteLength(text, "utf8") > MAX_POLICY_BYTES) {
-    throw new SigrunError("POLICY_INVALID", `policy: expected at most ${MAX_POLICY_BYTES} bytes`);
-  }
-  const cedar = loadCedar();
-  const policies = splitPolicies(text);
-  const policyHash = sha256(text);
-  const setId = `sigrun-policy-${policyHash}`;
-  const parsed = cedar.preparsePolicySet(setId, { staticPolicies: policies });
-  if (parsed.type !== "success") {
-    throw new SigrunError(
-      "POLICY_INVALID",
-      `policy: does not parse: ${parsed.errors.map((e) => e.message).join("; ")}`,
-    );
-  }
-  const validation = cedar.validate({
-    schema: schema.text,
-    policies: { staticPolicies: policies },
-    validationSettings: { mode: "strict" },
-  });
-  if (validation.type !== "success") {
-    throw new SigrunError(
-      "POLICY_INVALID",
-      `policy: validation failed: ${validation.errors.map((e) => e.message).join("; ")}`,
-    );
-  }
-  return {
-    setId,
-    policyHash,
-    policyIds: Object.keys(policies),
-    errors: validation.validationErrors.map((e) => `${e.error.message}${hint(e.error.help)}`),
-    warnings: validation.validationWarnings.map((w) => `${w.error.message}${hint(w.error.help)}`),
-  };
 }
 
 /**
@@ -192,23 +51,25 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
     throw new SigrunError("POLICY_INVALID", `policy: expected at most ${MAX_POLICY_BYTES} bytes`);
   }
   const cedar = loadCedar();
-  const schemaText = opts.schema ?? loadRexSchema();
+  const source = opts.schema === undefined ? rexSchema() : schemaFromText(opts.schema);
   const cache = opts.prepared;
-  const schema = cache ? cache.schema(schemaText) : prepareSchema(schemaText);
+  const schema = cache ? cache.schema(source) : prepareSchema(source);
   const schemaName = schema.name;
   const prepared = cache ? cache.policy(opts.policy, schema) : preparePolicy(opts.policy, schema);
   const { setId, policyHash } = prepared;
-  if (opts.strict && prepared.errors.length > 0) {
-    throw new SigrunError(
-      "POLICY_INVALID",
-      `policy: not valid for the schema: ${prepared.errors.join("; ")}`,
-    );
+  let warnings: readonly string[] | undefined;
+  if (opts.strict) {
+    const { errors, warnings: found } = prepared.findings();
+    if (errors.length > 0) {
+      throw new SigrunError("POLICY_INVALID", `policy: not valid for the schema: ${errors.join("; ")}`);
+    }
+    warnings = found;
   }
-  const warnings = [...prepared.errors, ...prepared.warnings];
   const cacheSize = opts.cacheSize ?? 4096;
   const memo = new Map<string, AuthzDecision>();
   const evaluate = (request: AuthzRequest): AuthzDecision => {
     try {
+      schema.ensureParsed();
       const answer = cedar.statefulIsAuthorized({
         principal: request.principal,
         action: request.action,
@@ -235,7 +96,18 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
   return {
     policyHash,
     policyIds: [...prepared.policyIds],
-    warnings,
+    get warnings(): readonly string[] {
+      if (warnings === undefined) {
+        try {
+          const { errors, warnings: found } = prepared.findings();
+          warnings = [...errors, ...found];
+        } catch (err) {
+          // unreachable in practice: the policy set and the schema both parsed already
+          warnings = [(err as Error).message];
+        }
+      }
+      return warnings;
+    },
     authorize(request: AuthzRequest): AuthzDecision {
       if (cacheSize <= 0) return evaluate(request);
       let key: string;
@@ -254,8 +126,4 @@ export function createPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
       return { ...d, policies: [...d.policies] };
     },
   };
-}
-
-function hint(help: string | null): string {
-  return help ? ` (${help})` : "";
 }

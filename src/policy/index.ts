@@ -15,7 +15,8 @@ export {
 } from "./entities.js";
 export { unrestrictedPermits } from "./permit-all.js";
 export { recordingAuthorizer, toRecord } from "./recorder.js";
-export { loadRexSchema, rexSchemaPath } from "./schema.js";
+export type { CedarSchema, SchemaSource } from "./schema.js";
+export { loadRexSchema, rexSchema, rexSchemaJsonPath, rexSchemaPath, schemaFromText } from "./schema.js";
 export type {
   Authorizer,
   AuthzDecision,

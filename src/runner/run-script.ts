@@ -138,7 +138,14 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
       codeOf(err),
     );
   }
-  explain.policy = { sha256: engine.policyHash, ids: [...engine.policyIds], warnings: [...engine.warnings] };
+  // Validation findings are computed on first read: only a run that reports them pays for validating.
+  if (opts.explain) {
+    explain.policy = {
+      sha256: engine.policyHash,
+      ids: [...engine.policyIds],
+      warnings: [...engine.warnings],
+    };
+  }
 
   try {
     checkArgDepth(args);

@@ -83,13 +83,6 @@ export function register(program: Command): void {
     .hook("preAction", (_root, cmd) => shortOnlyInRexMode(cmd))
     .option("--max-memory-mb <n>", "heap of the script's thread in MiB (default 512); past it: a limit error")
     .action(async (bundle: string | undefined, o: RunFlags) => {
-      // A one-shot process: compiling cedar-wasm's 4 MB module with the optimizing tier costs ~1.5 s of
-      // start-up; the baseline compiler alone is 3–4× faster to start (decisions then cost a bit more).
-      // Must happen before the wasm module is compiled, i.e. before the first policy is loaded.
-      if (process.env.SIGRUN_WASM_TIER_UP !== "1") {
-        const { setFlagsFromString } = await import("node:v8");
-        setFlagsFromString("--liftoff-only");
-      }
       const { SigrunError, utf8Decode } = await import("../../core/index.js");
       // only what the main thread needs: the script runs in a worker that loads the runner itself
       const { runRexIsolated } = await import("../../runner/run-isolated.js");
