@@ -7,11 +7,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
+import { natsSubmit } from "../../src/agent/client/queue-submit.js";
 import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../src/agent/testing/fixtures.js";
+import { NatsTransport, natsSubjects } from "../../src/agent/transports/nats.js";
 import { RedisTransport, redisKeys } from "../../src/agent/transports/redis.js";
 
 const MAX_INFLIGHT = 8;
 
+import { natsUnavailable, startNats } from "../helpers/nats.js";
 import { redisAvailable, startTestRedis } from "../helpers/redis.js";
 
 const skip = !redisAvailable() && !process.env.CI ? "redis-server not installed" : false;
@@ -50,6 +53,58 @@ test("redis: a flood of queued bundles is read at most MAX_INFLIGHT at a time", 
     await agent.close();
     producer.disconnect();
     await redis.stop();
+    d.cleanup();
+  }
+});
+
+test("nats: a flood of queued bundles is taken a bounded number at a time", {
+  skip: process.env.CI ? false : natsUnavailable(),
+}, async () => {
+  const nats = await startNats();
+  const d = tempDir();
+  const owner = ownerKey();
+  const tag = `flood${process.pid}${Math.random().toString(36).slice(2, 8)}`;
+  const stream = `SIGRUN_TEST_${tag}`;
+  const prefix = `sigrun-test-${tag}`;
+  const agent = await Agent.start({
+    stateDir: join(d.path, "a"),
+    hostId: "flood-n",
+    trust: trustOf(owner),
+    runnerModule: STUB_RUNNER,
+    workers: 1,
+  });
+  const t = new NatsTransport({ url: nats.url, stream, subjectPrefix: prefix });
+  const nmod = await import("@nats-io/transport-node");
+  const jsmod = await import("@nats-io/jetstream");
+  const nc = await nmod.connect({ servers: nats.url });
+  try {
+    for (let i = 0; i < 40; i++) {
+      const bundle = await stubBundle([owner], { op: { op: "sleep", ms: 300 } });
+      await natsSubmit({
+        url: nats.url,
+        subject: natsSubjects(prefix).host("flood-n"),
+        bundle,
+        waitFor: 0,
+        timeoutMs: 5000,
+        prefix,
+        stream,
+      });
+    }
+    await t.start(agent);
+    await new Promise((r) => setTimeout(r, 1500));
+    const jsm = await jsmod.jetstreamManager(nc);
+    const info = await jsm.consumers.info(stream, "sigrun-flood-n-host");
+    // MAX_INFLIGHT being handled + the consumer's prefetch buffer (8)
+    assert.ok(info.num_ack_pending <= 2 * MAX_INFLIGHT, `${info.num_ack_pending} delivered and unanswered`);
+    assert.ok(info.num_ack_pending >= 1, "the agent is working");
+  } finally {
+    await t.stop();
+    await agent.close();
+    const jsm = await jsmod.jetstreamManager(nc);
+    await jsm.streams.delete(stream).catch(() => undefined);
+    await jsm.streams.delete(`${stream}_RECEIPTS`).catch(() => undefined);
+    await nc.close();
+    await nats.stop();
     d.cleanup();
   }
 });
