@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { note, printJson, readInput, readSecret, writeOutput } from "../io.js";
+import type { RemoteSignFlags } from "../remote-initiator.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
 /**
@@ -48,30 +49,12 @@ export function relayUrl(option: string | undefined, env: NodeJS.ProcessEnv = pr
   return url;
 }
 
-interface SignCliOptions extends KeyOptions {
+/** Local signing flags plus those of `sign --remote` (one list: src/cli/remote-initiator.ts). */
+interface SignCliOptions extends KeyOptions, RemoteSignFlags {
   remote?: boolean;
   key?: string;
-  signerKex?: string;
-  signerKey?: string;
-  sharedSecretEnv?: string;
-  sharedSecretFile?: string;
-  relay?: string;
-  relayTokenEnv?: string;
-  relayTokenFile?: string;
-  format: string;
-  context?: string;
-  joinTimeout: string;
-  responseTimeout: string;
-  joinFile?: string;
-  provenance?: string;
-  attestations?: string;
-  approval?: string;
   output?: string;
-  force?: boolean;
-  json?: boolean;
   quiet?: boolean;
-  signerHint?: string;
-  allOrNothing?: boolean;
 }
 
 function outputPath(file: string, format: string, dir?: string): string {
