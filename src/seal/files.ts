@@ -35,7 +35,7 @@ export interface StreamResult {
   readonly bytesOut: number;
 }
 
-const READ_CHUNK = 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 
 function openInput(input: SealInput): Readable {
   if (typeof input !== "string") return input;
