@@ -1,12 +1,17 @@
-import { pae } from "../bundle/index.js";
-import { canonicalJson, fromBase64, SigrunError, toBase64, utf8Decode, utf8Encode } from "../core/index.js";
+import {
+  canonicalJson,
+  type DsseEnvelope,
+  fromBase64,
+  pae,
+  parseEnvelope,
+  SigrunError,
+  toBase64,
+  utf8Encode,
+} from "../core/index.js";
 import { type PublicKeyInfo, rawVerify, type Signer } from "../keys/index.js";
 
-export interface ReceiptEnvelope {
-  readonly payloadType: string;
-  readonly payload: string;
-  readonly signatures: readonly { readonly keyid: string; readonly sig: string }[];
-}
+/** A receipt is a DSSE envelope (docs/spec/receipt.md). */
+export type ReceiptEnvelope = DsseEnvelope;
 
 const MAX_ENVELOPE_BYTES = 1024 * 1024;
 
@@ -32,30 +37,21 @@ function bad(why: string): SigrunError {
   return new SigrunError("RECEIPT_INVALID", `receipt envelope: ${why}`);
 }
 
-/** Parses an envelope (JSON, trailing whitespace allowed) with exact fields and a size cap. */
+/**
+ * Parses a receipt envelope with the one strict DSSE codec (src/core/dsse.ts): canonical JSON exactly as
+ * `encodeReceiptEnvelope` writes it (one final newline allowed), exact fields, `sha256:` key ids,
+ * canonical base64, 1–8 signatures, a size cap.
+ */
 export function parseReceiptEnvelope(bytes: Uint8Array): ReceiptEnvelope {
   if (bytes.byteLength > MAX_ENVELOPE_BYTES) throw bad(`larger than ${MAX_ENVELOPE_BYTES} bytes`);
-  let v: unknown;
-  try {
-    v = JSON.parse(utf8Decode(bytes, "receipt"));
-  } catch {
-    throw bad("not json");
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad("expected an object");
-  const e = v as Record<string, unknown>;
-  if (Object.keys(e).sort().join(",") !== "payload,payloadType,signatures")
-    throw bad("expected exactly payloadType, payload, signatures");
-  if (typeof e.payloadType !== "string" || typeof e.payload !== "string")
-    throw bad("payloadType and payload: expected strings");
-  if (!Array.isArray(e.signatures) || e.signatures.length < 1 || e.signatures.length > 8)
-    throw bad("signatures: expected 1..8");
-  for (const s of e.signatures as unknown[]) {
-    if (typeof s !== "object" || s === null) throw bad("signature: expected an object");
-    const o = s as Record<string, unknown>;
-    if (typeof o.keyid !== "string" || typeof o.sig !== "string")
-      throw bad("signature: expected keyid and sig strings");
-  }
-  return e as unknown as ReceiptEnvelope;
+  const body = bytes.byteLength > 0 && bytes[bytes.byteLength - 1] === 0x0a ? bytes.subarray(0, -1) : bytes;
+  return parseEnvelope(body, {
+    maxBytes: MAX_ENVELOPE_BYTES,
+    minSignatures: 1,
+    maxSignatures: 8,
+    code: "RECEIPT_INVALID",
+    what: "receipt envelope",
+  });
 }
 
 /** Verifies that `hostPub` signed the envelope; returns the payload bytes. */
