@@ -12,12 +12,24 @@ const FDS = `permit(principal, action == process_system::Action::"list_fds", res
 const mark = (d: string) => `sigrun-victim-${basename(d)}`;
 const linux = () => (existsSync("/proc/self/stat") ? false : "no /proc");
 
+// The victim is /usr/bin/python3 (Debian's, not a pyenv shim), whose process name (comm) is stable: Node 24 names its main thread "MainThread".
+// Waits until the child has exec'd: until then /proc/<pid> shows the forked parent (a node thread), and a
+// listing taken that early sees the wrong name and command line.
 function startVictim(d: string): void {
-  const c = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)", mark(d)], {
+  const c = spawn("/usr/bin/python3", ["-c", "import time; time.sleep(30)", mark(d)], {
     cwd: d,
     stdio: "ignore",
   });
   c.unref();
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 500; i++) {
+    const cmdline = existsSync(`/proc/${c.pid}/cmdline`)
+      ? readFileSync(`/proc/${c.pid}/cmdline`, "utf8")
+      : "";
+    const comm = existsSync(`/proc/${c.pid}/comm`) ? readFileSync(`/proc/${c.pid}/comm`, "utf8").trim() : "";
+    if (cmdline.includes(mark(d)) && comm === "python3") break;
+    Atomics.wait(pause, 0, 0, 10);
+  }
   writeFileSync(`${d}/victim.pid`, String(c.pid));
   writeFileSync(`${d}/victim.start`, startOf(c.pid ?? 0) ?? "");
 }
@@ -50,7 +62,7 @@ export const PROCESS_CASES: HostCase[] = [
     name: "ProcessManager.processes",
     skip: linux,
     setup: startVictim,
-    script: (d) => `${find(d)} v.len() == 1 && v[0].memory_usage > 0 && v[0].name == "node"`,
+    script: (d) => `${find(d)} v.len() == 1 && v[0].memory_usage > 0 && v[0].name == "python3"`,
     allow: () => LIST,
     deniedOutput: "false",
     output: "true",
@@ -65,7 +77,7 @@ export const PROCESS_CASES: HostCase[] = [
     allow: (d) =>
       `${LIST}\npermit(principal, action == process_system::Action::"kill", resource) when { resource.command like "*${mark(d)}*" };`,
     deny: () => LIST,
-    output: "node",
+    output: "python3",
     effect: (d) => {
       // the signal is delivered asynchronously: wait (up to 10 s) until the victim is dead, a zombie, or
       // its pid belongs to another process (a different start time)
