@@ -18,6 +18,7 @@ export interface AgentConfig {
   stdin?: boolean;
   nats?: { url: string; stream?: string; subjectPrefix?: string };
   redis?: { url: string; prefix?: string };
+  s3?: { url: string; endpoint?: string; pollMs?: number };
 }
 
 const TOP = new Set([
@@ -36,6 +37,7 @@ const TOP = new Set([
   "stdin",
   "nats",
   "redis",
+  "s3",
 ]);
 const SUB: Record<string, Set<string>> = {
   limits: new Set(["wallClockMs", "memoryMb", "maxOperations", "maxOutputBytes"]),
@@ -43,6 +45,7 @@ const SUB: Record<string, Set<string>> = {
   http: new Set(["listen", "tlsCert", "tlsKey", "clientCa"]),
   nats: new Set(["url", "stream", "subjectPrefix"]),
   redis: new Set(["url", "prefix"]),
+  s3: new Set(["url", "endpoint", "pollMs"]),
 };
 const MAX_CONFIG = 64 * 1024;
 
@@ -111,6 +114,13 @@ export function parseAgentConfig(text: string): AgentConfig {
     if (!t) continue;
     if (typeof t.url !== "string") throw bad(`${k}.url`, "expected a URL");
     for (const sk of Object.keys(t)) str(t[sk], `${k}.${sk}`);
+  }
+  const s3 = o.s3 as Record<string, unknown> | undefined;
+  if (s3) {
+    if (typeof s3.url !== "string" || !s3.url.startsWith("s3://"))
+      throw bad("s3.url", "expected s3://bucket/prefix");
+    str(s3.endpoint, "s3.endpoint");
+    int(s3.pollMs, "s3.pollMs");
   }
   return o as AgentConfig;
 }

@@ -48,6 +48,10 @@ export async function serveAgent(cfg: AgentConfig, extras: ServeExtras = {}): Pr
     const { RedisTransport } = await import("./transports/redis.js");
     transports.push(new RedisTransport(cfg.redis));
   }
+  if (cfg.s3) {
+    const { S3Transport } = await import("./transports/s3.js");
+    transports.push(new S3Transport(cfg.s3));
+  }
   const started: Transport[] = [];
   try {
     for (const t of transports) {

@@ -19,5 +19,6 @@ export { formatTime, parseDuration, parseTime } from "./duration.js";
 export type { ErrorCode } from "./error-codes.js";
 export { ERROR_CODES, isErrorCode } from "./error-codes.js";
 export { isSigrunError, SigrunError, wrapError } from "./errors.js";
+export { fdWriter, stdoutSink } from "./fd-writer.js";
 export type { Progress, ProgressOptions } from "./progress.js";
 export { createProgress, formatBytes, progressWanted, renderProgress } from "./progress.js";

@@ -60,35 +60,60 @@ export function createUnsealStream(identities: readonly SealIdentity[]): Transfo
   let fileKey: Uint8Array | null = null;
   let opener: StreamOpener | null = null;
 
-  const payload = (t: Transform, final: boolean): void => {
+  // Payload bytes held back (less than a chunk, or a whole chunk that may be the final one).
+  let parts: Buffer[] = [];
+  let held = 0;
+
+  /**
+   * Opens every chunk that is known not to be the last one (more bytes follow it), holding the rest; at
+   * the end, opens what is held as the final chunk. Authenticated plaintext is pushed even when a later
+   * chunk fails (the error follows it), as age does.
+   */
+  const payload = (t: Transform, data: Buffer, final: boolean): void => {
     const out: Buffer[] = [];
-    let off = 0;
+    const step = (chunk: Buffer, more: boolean): void => {
+      const { plaintext, last } = opener!.open(chunk, more);
+      out.push(plaintext);
+      if (last && more) throw payloadError("data after the final chunk");
+      if (last) stage = "done";
+      else if (!more) throw payloadError("missing final chunk (truncated)");
+    };
     let failure: unknown = null;
-    for (;;) {
-      const avail = buf.byteLength - off;
-      let size: number;
-      if (avail > ENC_CHUNK_SIZE) size = ENC_CHUNK_SIZE;
-      else if (final && avail > 0) size = avail;
-      else {
-        if (final) failure = payloadError("no chunks");
-        break;
+    try {
+      let off = 0;
+      if (held > 0 && data.byteLength > 0) {
+        const need = ENC_CHUNK_SIZE - held;
+        if (data.byteLength <= need) {
+          parts.push(data);
+          held += data.byteLength;
+          off = data.byteLength;
+        } else {
+          const chunk = Buffer.concat([...parts, data.subarray(0, need)]);
+          parts = [];
+          held = 0;
+          off = need;
+          step(chunk, true);
+        }
       }
-      const more = avail > size;
-      try {
-        const { plaintext, last } = opener!.open(buf.subarray(off, off + size), more);
-        out.push(plaintext);
-        off += size;
-        if (last && more) failure = payloadError("data after the final chunk");
-        else if (last) stage = "done";
-        else if (!more) failure = payloadError("missing final chunk (truncated)");
-        if (last || !more) break;
-      } catch (err) {
-        failure = err;
-        break;
+      while (data.byteLength - off > ENC_CHUNK_SIZE) {
+        step(data.subarray(off, off + ENC_CHUNK_SIZE), true);
+        off += ENC_CHUNK_SIZE;
       }
+      if (off < data.byteLength) {
+        parts.push(Buffer.from(data.subarray(off)));
+        held += data.byteLength - off;
+      }
+      if (final) {
+        if (held === 0) throw payloadError(opener!.chunksOpened === 0 ? "no chunks" : "missing final chunk");
+        const chunk = Buffer.concat(parts);
+        parts = [];
+        held = 0;
+        step(chunk, false);
+      }
+    } catch (err) {
+      failure = err;
     }
-    buf = off === 0 ? buf : off === buf.byteLength ? Buffer.alloc(0) : Buffer.from(buf.subarray(off));
-    if (out.length) t.push(out.length === 1 ? out[0] : Buffer.concat(out));
+    for (const p of out) t.push(p);
     if (failure) throw failure;
   };
 
@@ -109,11 +134,11 @@ export function createUnsealStream(identities: readonly SealIdentity[]): Transfo
       opener = new StreamOpener(payloadKey(fileKey!, buf.subarray(0, PAYLOAD_NONCE_SIZE)));
       fileKey!.fill(0);
       fileKey = null;
-      buf = buf.subarray(PAYLOAD_NONCE_SIZE);
+      const rest = buf.subarray(PAYLOAD_NONCE_SIZE);
+      buf = Buffer.alloc(0);
       stage = "payload";
+      payload(t, rest, final);
     }
-    if (stage === "payload") payload(t, final);
-    else if (stage === "done" && buf.byteLength > 0) throw payloadError("data after the final chunk");
   };
 
   const feed = async (t: Transform, chunk: Buffer | null): Promise<void> => {
@@ -133,6 +158,10 @@ export function createUnsealStream(identities: readonly SealIdentity[]): Transfo
     }
     if (stage === "done") {
       if (data.byteLength > 0) throw payloadError("data after the final chunk");
+      return;
+    }
+    if (stage === "payload") {
+      payload(t, data, final);
       return;
     }
     buf = buf.byteLength ? Buffer.concat([buf, data]) : data;

@@ -34,13 +34,17 @@ export function createSealStream(recipients: readonly SealRecipient[], opts: Sea
   const list = [...recipients];
   let sealer: StreamSealer;
   let head: Buffer | null = null;
-  let pending: Buffer = Buffer.alloc(0);
+  // Held-back plaintext (< one chunk, or exactly one that may be the last), as parts to avoid re-copying.
+  let parts: Buffer[] = [];
+  let held = 0;
   const armor = opts.armor ? new ArmorEncoder() : null;
 
   const emit = (t: Transform, parts: Buffer[]): void => {
     if (parts.length === 0) return;
-    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    t.push(armor ? armor.update(bytes) : bytes);
+    // Pieces, not one concatenated buffer: a copy of every byte costs as much as half the encryption;
+    // the consumer's writev batches them.
+    if (armor) t.push(armor.update(Buffer.concat(parts)));
+    else for (const p of parts) t.push(p);
   };
 
   return new Transform({
@@ -60,19 +64,32 @@ export function createSealStream(recipients: readonly SealRecipient[], opts: Sea
     },
     transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
       try {
-        const data = pending.byteLength ? Buffer.concat([pending, chunk]) : chunk;
         const out: Buffer[] = [];
         if (head) {
           out.push(head);
           head = null;
         }
         let off = 0;
-        // Strictly more than a chunk: a full chunk at the very end must be sealed as the final one.
-        while (data.byteLength - off > CHUNK_SIZE) {
-          sealer.sealChunk(data.subarray(off, off + CHUNK_SIZE), false, out);
+        if (held > 0) {
+          // Complete the held-back chunk with the head of this one; copy at most one chunk.
+          const need = CHUNK_SIZE - held;
+          if (chunk.byteLength <= need) {
+            parts.push(chunk);
+            held += chunk.byteLength;
+            emit(this, out);
+            callback();
+            return;
+          }
+          sealer.sealChunk(Buffer.concat([...parts, chunk.subarray(0, need)]), false, out);
+          off = need;
+        }
+        // Strictly more than a chunk left: a full chunk at the very end must be sealed as the final one.
+        while (chunk.byteLength - off > CHUNK_SIZE) {
+          sealer.sealChunk(chunk.subarray(off, off + CHUNK_SIZE), false, out);
           off += CHUNK_SIZE;
         }
-        pending = off === 0 ? data : Buffer.from(data.subarray(off));
+        parts = chunk.byteLength > off ? [Buffer.from(chunk.subarray(off))] : [];
+        held = chunk.byteLength - off;
         emit(this, out);
         callback();
       } catch (err) {
@@ -86,8 +103,9 @@ export function createSealStream(recipients: readonly SealRecipient[], opts: Sea
           out.push(head);
           head = null;
         }
-        sealer.sealChunk(pending, true, out);
-        pending = Buffer.alloc(0);
+        sealer.sealChunk(Buffer.concat(parts), true, out);
+        parts = [];
+        held = 0;
         emit(this, out);
         if (armor) this.push(armor.final());
         callback();

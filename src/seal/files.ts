@@ -3,9 +3,10 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Transform, type TransformCallback, Writable } from "node:stream";
+import { Readable, type Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { openAtomicFile, SigrunError } from "../core/index.js";
+import { minorGcEvery } from "./bounded-memory.js";
 import { createUnsealStream } from "./decrypt.js";
 import { createSealStream, type SealOptions } from "./encrypt.js";
 import type { SealIdentity, SealRecipient } from "./types.js";
@@ -22,6 +23,11 @@ export interface StreamIoOptions {
   readonly mode?: number;
   /** Replace an existing output file (default false). */
   readonly overwrite?: boolean;
+  /**
+   * Collect dead chunk buffers every 8 MiB (see bounded-memory.ts) to keep peak RSS low on large
+   * streams. For CLI processes; a library caller may prefer to leave its GC alone (default false).
+   */
+  readonly boundedMemory?: boolean;
 }
 
 export interface StreamResult {
@@ -29,19 +35,7 @@ export interface StreamResult {
   readonly bytesOut: number;
 }
 
-const READ_CHUNK = 1024 * 1024;
-
-function counter(onCount: (n: number) => void): Transform {
-  let n = 0;
-  return new Transform({
-    highWaterMark: READ_CHUNK,
-    transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
-      n += chunk.byteLength;
-      onCount(n);
-      cb(null, chunk);
-    },
-  });
-}
+const READ_CHUNK = 256 * 1024;
 
 function openInput(input: SealInput): Readable {
   if (typeof input !== "string") return input;
@@ -64,17 +58,18 @@ async function run(
 ): Promise<StreamResult> {
   let bytesIn = 0;
   let bytesOut = 0;
-  const stages = [
-    openInput(input),
-    counter((n) => {
-      bytesIn = n;
-      opts.onProgress?.(n);
-    }),
-    transform,
-    counter((n) => {
-      bytesOut = n;
-    }),
-  ] as const;
+  const source = openInput(input);
+  // Observers, not pipeline stages: an extra 'data' listener sees each chunk without another hop.
+  source.on("data", (c: Buffer) => {
+    bytesIn += c.byteLength;
+    opts.onProgress?.(bytesIn);
+  });
+  const collect = opts.boundedMemory ? minorGcEvery(4 * 1024 * 1024) : undefined;
+  transform.on("data", (c: Buffer) => {
+    bytesOut += c.byteLength;
+    collect?.(c.byteLength);
+  });
+  const stages = [source, transform] as const;
   if (typeof output !== "string") {
     try {
       await pipeline(...stages, output, { end: output !== process.stdout && output !== process.stderr });

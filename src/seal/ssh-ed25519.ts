@@ -1,5 +1,4 @@
 import { createHash, createPublicKey, type KeyObject, randomBytes } from "node:crypto";
-import { ed25519 } from "@noble/curves/ed25519.js";
 import { SigrunError } from "../core/index.js";
 import { sshPublicBlob } from "../keys/index.js";
 import { decodeRawBase64, encodeRawBase64 } from "./encoding.js";
@@ -23,7 +22,9 @@ function rawEd25519Public(key: KeyObject): Uint8Array {
   return new Uint8Array(Buffer.from(x ?? "", "base64url"));
 }
 
-function montgomeryOf(edPublic: Uint8Array): Uint8Array {
+/** The birational X25519 form of an Ed25519 public key (noble is loaded only when needed: ~100 ms). */
+async function montgomeryOf(edPublic: Uint8Array): Promise<Uint8Array> {
+  const { ed25519 } = await import("@noble/curves/ed25519.js");
   try {
     return ed25519.utils.toMontgomery(edPublic);
   } catch (err) {
@@ -36,12 +37,13 @@ export function sshEd25519Recipient(publicKey: KeyObject): SealRecipient {
   if (publicKey.asymmetricKeyType !== "ed25519")
     throw new SigrunError("KEY_UNSUPPORTED", "ssh recipient: only ssh-ed25519 keys are supported");
   const { blob } = sshPublicBlob(publicKey);
-  const theirs = montgomeryOf(rawEd25519Public(publicKey));
+  const edPublic = rawEd25519Public(publicKey);
   const tweak = hkdf(new Uint8Array(0), blob, LABEL);
   const fp = createHash("sha256").update(blob).digest("base64").replace(/=+$/, "");
   return {
     label: `ssh-ed25519 SHA256:${fp}`,
-    wrapFileKey(fileKey: Uint8Array): Stanza[] {
+    async wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {
+      const theirs = await montgomeryOf(edPublic);
       const ephemeral = new Uint8Array(randomBytes(32));
       const share = x25519Base(ephemeral);
       const shared = x25519(tweak, x25519(ephemeral, theirs));

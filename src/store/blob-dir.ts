@@ -85,17 +85,7 @@ export class BlobDir {
    * function for the reservation.
    */
   reserve(hex: string, size: number): () => void {
-    if (size > this.limits.maxBlobBytes)
-      throw new SigrunError(
-        "TOO_LARGE",
-        `blob of ${size} bytes over the ${this.limits.maxBlobBytes}-byte cap`,
-      );
-    if (this.inFlight.has(hex) || this.live(hex) !== null)
-      throw new SigrunError("STORE_CONFLICT", "blob exists (write-once)");
-    if (this.count + this.reservedCount + 1 > this.limits.maxBlobs)
-      throw new SigrunError("STORE_FULL", "blob count cap reached");
-    if (this.used + this.reserved + size > this.limits.maxDiskBytes)
-      throw new SigrunError("STORE_FULL", "disk use cap reached");
+    this.admissible(hex, size);
     this.inFlight.add(hex);
     this.reserved += size;
     this.reservedCount++;
@@ -107,6 +97,21 @@ export class BlobDir {
       this.reserved -= size;
       this.reservedCount--;
     };
+  }
+
+  /** Throws what `reserve` would, without reserving (answers `Expect: 100-continue` early). */
+  admissible(hex: string, size: number): void {
+    if (size > this.limits.maxBlobBytes)
+      throw new SigrunError(
+        "TOO_LARGE",
+        `blob of ${size} bytes over the ${this.limits.maxBlobBytes}-byte cap`,
+      );
+    if (this.inFlight.has(hex) || this.live(hex) !== null)
+      throw new SigrunError("STORE_CONFLICT", "blob exists (write-once)");
+    if (this.count + this.reservedCount + 1 > this.limits.maxBlobs)
+      throw new SigrunError("STORE_FULL", "blob count cap reached");
+    if (this.used + this.reserved + size > this.limits.maxDiskBytes)
+      throw new SigrunError("STORE_FULL", "disk use cap reached");
   }
 
   /** Records a blob that was just linked into place; returns its fresh deletion token. */

@@ -16,7 +16,12 @@ export function httpBackend(base: string, token?: string): BlobBackend {
       const res = await send({
         method: "PUT",
         url: urlOf(ref),
-        headers: { ...auth, "content-length": String(ref.size), "content-type": "application/octet-stream" },
+        headers: {
+          ...auth,
+          "content-length": String(ref.size),
+          "content-type": "application/octet-stream",
+          expect: "100-continue",
+        },
         body: body(),
         timeoutMs: 120_000,
       });

@@ -33,10 +33,24 @@ export function send(call: HttpCall): Promise<IncomingMessage> {
       );
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", netError);
+    const body = call.body;
+    if (body === undefined) req.end();
+    else if (call.headers?.expect === "100-continue") {
+      // Send the body only once the server said 100 Continue; an early final answer skips it.
+      let sent = false;
+      req.on("continue", () => {
+        sent = true;
+        if (body instanceof Uint8Array) req.end(body);
+        else pipeline(body, req).catch(netError);
+      });
+      req.on("response", (res) => {
+        if (!sent && !(body instanceof Uint8Array)) body.destroy();
+        resolve(res);
+      });
+      return;
+    } else if (body instanceof Uint8Array) req.end(body);
+    else pipeline(body, req).catch(netError);
     req.on("response", resolve);
-    if (call.body === undefined) req.end();
-    else if (call.body instanceof Uint8Array) req.end(call.body);
-    else pipeline(call.body, req).catch(netError);
   });
 }
 

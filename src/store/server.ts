@@ -1,7 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { link, open, unlink } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -22,6 +29,8 @@ export interface StoreServerOptions {
   readonly sweepIntervalMs?: number;
   readonly maxConnections?: number;
   readonly clock?: Clock;
+  /** Serve https:// with this PEM certificate chain and key. */
+  readonly tls?: { readonly cert: Uint8Array; readonly key: Uint8Array };
   /** One line per request (method, digest prefix, status); default none. */
   readonly log?: (line: string) => void;
 }
@@ -213,7 +222,7 @@ export async function startStoreServer(
   );
   store.sweep();
   const log = opts.log;
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const done = (status: number) => log?.(`${req.method} ${req.url?.slice(0, 24)} ${status}`);
     res.on("finish", () => done(res.statusCode));
     if (opts.token !== undefined) {
@@ -260,7 +269,40 @@ export async function startStoreServer(
     } catch (err) {
       fail(err);
     }
-  });
+  };
+  // `Expect: 100-continue` (the sigrun client sends it): check auth, path, length, write-once and the caps
+  // before the body is sent, so a refused upload costs no transfer and no broken pipe.
+  const precheck = (req: IncomingMessage): { status: number; code: string } | null => {
+    if (opts.token !== undefined) {
+      const auth = req.headers.authorization ?? "";
+      if (!auth.startsWith("Bearer ") || !sameSecret(auth.slice(7), opts.token))
+        return { status: 401, code: "UNAUTHORIZED" };
+    }
+    const m = PATH_RE.exec(req.url ?? "");
+    if (!m || req.method !== "PUT") return { status: 400, code: "INPUT_INVALID" };
+    const len = req.headers["content-length"];
+    if (len === undefined || !/^\d{1,16}$/.test(len)) return { status: 411, code: "INPUT_INVALID" };
+    try {
+      store.admissible(m[1]!, Number(len));
+    } catch (err) {
+      const code = isSigrunError(err) ? err.code : "INTERNAL";
+      return { status: STATUS[code] ?? 500, code };
+    }
+    return null;
+  };
+  const onContinue = (req: IncomingMessage, res: ServerResponse): void => {
+    const refused = precheck(req);
+    if (refused) {
+      reply(res, refused.status, { error: refused.code }, { connection: "close" });
+      return;
+    }
+    res.writeContinue();
+    handler(req, res);
+  };
+  const server: Server = opts.tls
+    ? createTlsServer({ cert: Buffer.from(opts.tls.cert), key: Buffer.from(opts.tls.key) }, handler)
+    : createServer(handler);
+  server.on("checkContinue", onContinue);
   server.timeout = opts.idleTimeoutMs ?? STORE_DEFAULTS.idleTimeoutMs;
   server.headersTimeout = Math.min(server.timeout, 20_000);
   server.requestTimeout = 0;
@@ -274,7 +316,7 @@ export async function startStoreServer(
   const addr = server.address() as AddressInfo;
   const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   return {
-    url: `http://${host}:${addr.port}`,
+    url: `${opts.tls ? "https" : "http"}://${host}:${addr.port}`,
     port: addr.port,
     server,
     dir: store,

@@ -90,6 +90,34 @@ describe("store client", () => {
     );
   });
 
+  it("retries network errors and 5xx (not 507), idempotently", async () => {
+    const { createServer } = await import("node:http");
+    const data = randomBytes(5000);
+    const ref = refOfBytes(data);
+    let gets = 0;
+    let puts = 0;
+    const flaky = createServer((req, res) => {
+      req.resume();
+      if (req.method === "GET" && ++gets === 1) return void res.writeHead(503).end();
+      if (req.method === "GET" && gets === 2) return void req.socket.destroy();
+      if (req.method === "GET") return void res.writeHead(200, { "content-length": "5000" }).end(data);
+      if (req.method === "PUT" && ++puts === 1) return void res.writeHead(502).end();
+      if (req.method === "PUT") return void res.writeHead(507).end('{"error":"STORE_FULL"}');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", () => r()));
+    try {
+      const port = (flaky.address() as import("node:net").AddressInfo).port;
+      const c = openStore(`http://127.0.0.1:${port}`, { backoffMs: 10 });
+      assert.deepEqual(Buffer.from(await c.getBytes(ref)), data);
+      assert.equal(gets, 3);
+      await assert.rejects(c.put(new Uint8Array(data)), (e) => code(e) === "STORE_FULL");
+      assert.equal(puts, 2, "507 is not retried");
+    } finally {
+      flaky.close();
+    }
+  });
+
   it("rejects bad URLs and sizes", () => {
     assert.throws(
       () => openStore("ftp://x"),
@@ -102,6 +130,31 @@ describe("store client", () => {
     assert.equal(parseSize("2GiB"), 2 * 1024 ** 3);
     assert.equal(parseSize("500MB"), 500e6);
     assert.throws(() => parseSize("2 gigs"));
+  });
+
+  it("blobs expire after the TTL and are swept from disk", async () => {
+    let now = Date.now();
+    const root = mkdtempSync(join(tmpdir(), "sigrun-store-ttl-"));
+    const s = await startStoreServer(
+      { dir: root, ttlMs: 60_000, sweepIntervalMs: 30, clock: { now: () => now } },
+      { port: 0 },
+    );
+    try {
+      const c = openStore(s.url);
+      const r = await c.put(new Uint8Array(randomBytes(100)));
+      assert.equal(await c.head(r), 100);
+      now += 59_000;
+      assert.equal(await c.head(r), 100);
+      now += 2_000;
+      assert.equal(await c.head(r), null);
+      await new Promise((res) => setTimeout(res, 200));
+      assert.deepEqual(readdirSync(join(root, "blobs")), []);
+      assert.deepEqual(readdirSync(join(root, "meta")), []);
+      assert.deepEqual(s.dir.usage(), { bytes: 0, blobs: 0 });
+    } finally {
+      await s.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("the server keeps no names and lists nothing", async () => {

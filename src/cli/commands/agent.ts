@@ -18,6 +18,8 @@ interface AgentFlags {
   clientCa?: string;
   nats?: string;
   redis?: string;
+  s3?: string;
+  s3Endpoint?: string;
   json?: boolean;
   runnerModule?: string;
 }
@@ -29,7 +31,7 @@ export function register(program: Command): void {
     .command("agent")
     .description(
       "run the agent: only bundles that verify against the trust store run (any transport); every job, " +
-        "run or rejected, gets a signed receipt and audit entries. Transports: --inbox, --http, --stdin, --nats, --redis",
+        "run or rejected, gets a signed receipt and audit entries. Transports: --inbox, --http, --stdin, --nats, --redis, --s3",
     )
     .option("--config <file>", "agent.json (see `sigrun agent init`); flags override it")
     .option("--trust <dir|file>", "trusted signer keys (repeatable)", collect)
@@ -47,6 +49,8 @@ export function register(program: Command): void {
     .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
     .option("--nats <url>", "NATS JetStream server (durable consumer per host)")
     .option("--redis <url>", "Redis server (stream consumer group per host)")
+    .option("--s3 <url>", "poll s3://bucket/prefix for *.sgb and *.tar.gz+*.sig; receipts go beside them")
+    .option("--s3-endpoint <url>", "with --s3: S3-compatible endpoint (default AWS_ENDPOINT_URL_S3 or AWS)")
     .option("--json", "print events (ready, stopped) as JSON lines on stdout")
     .addOption(new Option("--runner-module <url>", "module exporting runScript (tests)").hideHelp())
     .action(async (o: AgentFlags) => {
@@ -80,12 +84,13 @@ export function register(program: Command): void {
       }
       if (o.nats) cfg.nats = { url: o.nats };
       if (o.redis) cfg.redis = { url: o.redis };
+      if (o.s3) cfg.s3 = { url: o.s3, ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}) };
       if (o.stdin) cfg.stdin = true;
       if (cfg.stdin) return runStdin(cfg, o);
-      if (!cfg.inbox && !cfg.http && !cfg.nats && !cfg.redis)
+      if (!cfg.inbox && !cfg.http && !cfg.nats && !cfg.redis && !cfg.s3)
         throw new SigrunError(
           "USAGE",
-          "agent: give at least one transport: --inbox, --http, --stdin, --nats or --redis",
+          "agent: give at least one transport: --inbox, --http, --stdin, --nats, --redis or --s3",
         );
       const { serveAgent } = await import("../../agent/serve.js");
       const running = await serveAgent(cfg, { runnerModule: o.runnerModule });

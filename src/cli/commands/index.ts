@@ -16,6 +16,7 @@ import { register as seal } from "./seal.js";
 import { register as secret } from "./secret.js";
 import { register as sign } from "./sign.js";
 import { register as signFile } from "./sign-file.js";
+import { register as store } from "./store.js";
 import { register as submit } from "./submit.js";
 import { register as unseal } from "./unseal.js";
 import { register as verify } from "./verify.js";
@@ -40,6 +41,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   secret,
   sign,
   signFile,
+  store,
   submit,
   unseal,
   verify,

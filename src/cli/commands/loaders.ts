@@ -25,6 +25,7 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   secret: async () => (await import("./secret.js")).register,
   sign: async () => (await import("./sign.js")).register,
   "sign-file": async () => (await import("./sign-file.js")).register,
+  store: async () => (await import("./store.js")).register,
   submit: async () => (await import("./submit.js")).register,
   unseal: async () => (await import("./unseal.js")).register,
   verify: async () => (await import("./verify.js")).register,

@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option("--json", "print {output, bytesIn, bytesOut, recipients} as JSON (needs -o FILE)")
     .action(async (file: string | undefined, o: SealCliOptions) => {
       const { existsSync, statSync } = await import("node:fs");
-      const { createProgress, progressWanted, SigrunError } = await import("../../core/index.js");
+      const { createProgress, progressWanted, SigrunError, stdoutSink } = await import("../../core/index.js");
       const seal = await import("../../seal/index.js");
       const { printJson, readInput, readSecret } = await import("../io.js");
       const recipients = [];
@@ -84,9 +84,10 @@ export function register(program: Command): void {
       const total = typeof input === "string" ? statSync(input).size : undefined;
       const bar = createProgress({ label: "seal", total, enabled: progressWanted(o) });
       try {
-        const res = await seal.seal(input, toStdout ? process.stdout : o.output!, recipients, {
+        const res = await seal.seal(input, toStdout ? stdoutSink() : o.output!, recipients, {
           armor: o.armor === true,
           overwrite: o.force === true,
+          boundedMemory: true,
           onProgress: (n) => bar.update(n),
         });
         bar.done();

@@ -3,6 +3,7 @@ import { printJson, readInput, writeOutput } from "../io.js";
 
 interface SubmitFlags {
   to?: string;
+  s3Endpoint?: string;
   nats?: string;
   subject?: string;
   redis?: string;
@@ -25,11 +26,15 @@ export function register(program: Command): void {
   program
     .command("submit <bundle>")
     .description(
-      "send a bundle to agents: --to http(s)://host:port, --nats URL (--subject S | --host H | --group G), or " +
+      "send a bundle to agents: --to http(s)://host:port or s3://bucket/prefix, --nats URL (--subject S | --host H | --group G), or " +
         "--redis URL (--host H | --group G | --stream K). With --wait, print the signed receipt and exit with the " +
         "job's error code unless it succeeded",
     )
-    .option("--to <url>", "agent HTTP(S) base URL")
+    .option("--to <url>", "agent HTTP(S) base URL, or s3://bucket/prefix polled by `agent --s3`")
+    .option(
+      "--s3-endpoint <url>",
+      "with --to s3://: S3-compatible endpoint (default AWS_ENDPOINT_URL_S3 or AWS)",
+    )
     .option("--nats <url>", "NATS server (JetStream)")
     .option("--subject <subject>", "NATS subject (default from --host/--group)")
     .option("--redis <url>", "Redis server")
@@ -55,7 +60,21 @@ export function register(program: Command): void {
       const timeoutMs = parseDuration(o.timeout, "--timeout");
       const receipts: Uint8Array[] = [];
       const summary: Record<string, unknown> = {};
-      if (o.to) {
+      if (o.to?.startsWith("s3://")) {
+        const { basename } = await import("node:path");
+        const { s3Submit } = await import("../../agent/client/s3-submit.js");
+        const r = await s3Submit({
+          url: o.to,
+          endpoint: o.s3Endpoint,
+          name: basename(path),
+          bundle,
+          sig,
+          wait: !!o.wait,
+          timeoutMs,
+        });
+        summary.key = r.key;
+        if (r.receipt) receipts.push(r.receipt);
+      } else if (o.to) {
         const { httpSubmit, httpJobReceipt } = await import("../../agent/client/http-submit.js");
         const tls = { ca: o.ca, cert: o.cert, key: o.key };
         const r = await httpSubmit({ to: o.to, bundle, sig, wait: !!o.wait, timeoutMs, ...tls });
@@ -145,7 +164,7 @@ async function report(
       })),
     });
   } else if (receipts.length === 0) {
-    process.stdout.write(`${summary.job ?? summary.entry ?? "submitted"}\n`);
+    process.stdout.write(`${summary.job ?? summary.entry ?? summary.key ?? "submitted"}\n`);
   } else if (!o.out) {
     for (const r of receipts) process.stdout.write(r);
   }

@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .option("--json", "print {output, bytesIn, bytesOut} as JSON (needs -o FILE)")
     .action(async (file: string | undefined, o: UnsealCliOptions) => {
       const { statSync } = await import("node:fs");
-      const { createProgress, progressWanted, SigrunError } = await import("../../core/index.js");
+      const { createProgress, progressWanted, SigrunError, stdoutSink } = await import("../../core/index.js");
       const seal = await import("../../seal/index.js");
       const { printJson, readInput, readSecret } = await import("../io.js");
       const passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
@@ -60,8 +60,9 @@ export function register(program: Command): void {
       const total = typeof input === "string" ? statSync(input).size : undefined;
       const bar = createProgress({ label: "unseal", total, enabled: progressWanted(o) });
       try {
-        const res = await seal.unseal(input, toStdout ? process.stdout : o.output!, identities, {
+        const res = await seal.unseal(input, toStdout ? stdoutSink() : o.output!, identities, {
           overwrite: o.force === true,
+          boundedMemory: true,
           verifyFirst: o.buffer === true,
           onProgress: (n) => bar.update(n),
         });
