@@ -55,7 +55,7 @@ export function register(program: Command): void {
       const { SigrunError, parseDuration } = await import("../../core/index.js");
       const modes = [o.to, o.nats, o.redis].filter((x) => x !== undefined).length;
       if (modes !== 1) throw new SigrunError("USAGE", "submit: give exactly one of --to, --nats, --redis");
-      if (o.to !== undefined) checkUrl(o.to, "--to", ["http", "https"]);
+      if (o.to !== undefined && !o.to.startsWith("s3://")) checkUrl(o.to, "--to", ["http", "https"]);
       if (o.nats !== undefined) checkUrl(o.nats, "--nats", ["nats", "tls"]);
       if (o.redis !== undefined) checkUrl(o.redis, "--redis", ["redis", "rediss"]);
       const bundle = readInput(path, "bundle");
