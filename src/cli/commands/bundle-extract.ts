@@ -74,10 +74,11 @@ export function registerExtract(bundle: Command): void {
               "USAGE",
               `${path}: a classic tar.gz bundle: give its signature with --openssl-sig`,
             );
-          const v =
-            sig !== undefined
-              ? b.verifyOpensslBundle(bytes, readInput(sig, "signature"), { trust })
-              : b.verifyBundle(bytes, { trust });
+          // the one verification entry point (same trust parameters as verify, run and the agent);
+          // extracting runs nothing, so no target check
+          const v = b.verifySubmission(bytes, sig === undefined ? undefined : readInput(sig, "signature"), {
+            trust,
+          });
           files = v.files;
           signers = v.signers.map((s) => s.keyId);
         }
