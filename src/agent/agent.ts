@@ -3,14 +3,8 @@ import { mkdirSync, rmSync } from "node:fs";
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog, type AuditTx } from "../audit/index.js";
 import { type TrustStore, type VerifiedBundle, verifySubmission } from "../bundle/index.js";
-import {
-  type Clock,
-  type ErrorCode,
-  isSigrunError,
-  SigrunError,
-  systemClock,
-  utf8Decode,
-} from "../core/index.js";
+import { type Clock, type ErrorCode, isSigrunError, SigrunError, systemClock } from "../core/index.js";
+import { bundleInvocation } from "../runner/bundle-invocation.js";
 import { encodeReceiptEnvelope } from "./dsse.js";
 import { type HostIdentity, loadOrCreateHostKey } from "./host-identity.js";
 import { type JobRowStatus, JobStore, type NewJob } from "./job-store.js";
@@ -296,13 +290,14 @@ export class Agent {
     const started = this.clock.now();
     let summary: ReturnType<typeof summarizeRun>;
     try {
-      const script = utf8Decode(bundle.files.get(m.entry)!, m.entry);
-      const policy = utf8Decode(bundle.files.get(m.policy)!, m.policy);
+      // the same script, policy and principal as `sigrun run job.sgb --trust` (docs/spec/runner.md §9)
+      const inv = bundleInvocation(bundle);
       const cwd = await this.jobs.makeWorkDir(jobId);
       const outcome = await this.runFn({
-        script,
-        policy,
-        user: bundle.signers[0]?.keyId,
+        script: inv.script,
+        policy: inv.policy,
+        user: inv.principal,
+        osUser: inv.context.osUser,
         limits: this.limitsFor(bundle),
         cwd,
         bundleId: m.id,
