@@ -14,6 +14,7 @@ import {
   RECEIPT_PREDICATE_TYPE,
   type ReceiptStatement,
   type ReceiptSubject,
+  receiptErrorMessage,
   receiptTime,
   signReceipt,
 } from "./receipt.js";
@@ -332,7 +333,11 @@ export class Agent {
       summary = {
         ...summary,
         status: "failed",
-        error: { code: isSigrunError(err) ? err.code : "IO_ERROR", type: null },
+        error: {
+          code: isSigrunError(err) ? err.code : "IO_ERROR",
+          type: null,
+          message: receiptErrorMessage((err as Error).message),
+        },
       };
     }
     for (const o of outputs) subjects.push({ name: `outputs/${o.name}`, digest: { sha256: o.sha256 } });
@@ -397,7 +402,7 @@ export class Agent {
       started: null,
       finished: this.clock.now(),
       status: r.status,
-      error: { code: r.code, type: null },
+      error: { code: r.code, type: null, message: receiptErrorMessage(r.why) },
       result: null,
       seq,
     });
@@ -511,7 +516,7 @@ interface SealFields {
   readonly started: number | null;
   readonly finished: number;
   readonly status: JobStatus;
-  readonly error: { code: ErrorCode; type: string | null } | null;
+  readonly error: { code: ErrorCode; type: string | null; message?: string } | null;
   readonly result: { value: string; truncated: boolean } | null;
   readonly seq: number;
 }

@@ -94,9 +94,11 @@ test("cli: agent --config over HTTP: /host, async submit + GET /jobs/:id, classi
       "--wait",
       "--host-pub",
       join(d.path, "host.pub"),
+      "--receipt",
+      join(d.path, "classic.receipt.json"),
     ]);
     assert.equal(c.status, 0, c.stderr);
-    const st = readReceiptUnverified(c.stdout);
+    const st = readReceiptUnverified(readFileSync(join(d.path, "classic.receipt.json")));
     assert.equal(st.predicate.bundle?.form, "openssl");
     assert.equal(st.predicate.result?.value, "classic");
     // a wrong signature: rejected with a receipt, exit code of SIGNATURE_INVALID

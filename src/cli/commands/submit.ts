@@ -15,6 +15,7 @@ interface SubmitFlags {
   timeout: string;
   hostPub?: string;
   out?: string;
+  receipt?: string;
   ca?: string;
   cert?: string;
   key?: string;
@@ -26,8 +27,9 @@ export function register(program: Command): void {
     .command("submit <bundle>")
     .description(
       "send a bundle to agents: --to http(s)://host:port, --nats URL (--subject S | --host H | --group G), or " +
-        "--redis URL (--host H | --group G | --stream K). With --wait, print the signed receipt and exit with the " +
-        "job's error code unless it succeeded",
+        "--redis URL (--host H | --group G | --stream K). With --wait, print a summary (status, exit code, error " +
+        "code and message, host, duration, where to fetch stdout/stderr/outputs; --json: the full outcome) and exit " +
+        "with the job's error code unless it succeeded",
     )
     .option("--to <url>", "agent HTTP(S) base URL")
     .option("--nats <url>", "NATS server (JetStream)")
@@ -41,11 +43,12 @@ export function register(program: Command): void {
     .option("--count <n>", "with --nats --group --wait: receipts to wait for (one per member)", "1")
     .option("--timeout <duration>", "how long to wait", "2m")
     .option("--host-pub <file>", "verify the receipt with this host public key")
-    .option("-o, --out <file>", "write the receipt here instead of stdout")
+    .option("-o, --out <file>", "write the signed receipt(s) here (as --receipt)")
+    .option("--receipt <file>", "with --wait: save the signed receipt(s) here (one JSON line per receipt)")
     .option("--ca <file>", "HTTPS: CA certificate(s) to trust (PEM)")
     .option("--cert <file>", "HTTPS: client certificate (PEM)")
     .option("--key <file>", "HTTPS: client certificate key (PEM file)")
-    .option("--json", "print a JSON summary instead of the receipt")
+    .option("--json", 'print the outcome as JSON ({"version": 1, …, "receipts": [...]})')
     .action(async (path: string, o: SubmitFlags) => {
       const { SigrunError, parseDuration } = await import("../../core/index.js");
       const modes = [o.to, o.nats, o.redis].filter((x) => x !== undefined).length;
@@ -131,31 +134,39 @@ async function report(
 ): Promise<void> {
   const { isErrorCode } = await import("../../core/index.js");
   const { readReceiptUnverified, verifyReceipt } = await import("../../agent/index.js");
+  const { formatOutcome, jobOutcome, SUBMIT_OUTCOME_VERSION } = await import("../../agent/client/outcome.js");
   const { parsePublicKey } = await import("../../keys/index.js");
   const { exitCodeFor } = await import("../exit-codes.js");
   const pub = o.hostPub ? parsePublicKey(readInput(o.hostPub, "host public key"), o.hostPub) : undefined;
-  const statuses = receipts.map((r) => (pub ? verifyReceipt(r, pub) : readReceiptUnverified(r)).predicate);
+  const statements = receipts.map((r) => (pub ? verifyReceipt(r, pub) : readReceiptUnverified(r)));
+  const statuses = statements.map((s) => s.predicate);
+  const outcomes = statements.map((s) => jobOutcome(s, { to: o.to }));
+  const exitOf = (p: (typeof statuses)[number]): number => {
+    if (p.status === "succeeded") return 0;
+    const code = p.error?.code;
+    return code && isErrorCode(code) ? exitCodeFor(code) : 1;
+  };
   if (o.out && receipts.length > 0) writeOutput(o.out, Buffer.concat(receipts), { overwrite: true });
+  if (o.receipt && receipts.length > 0) writeOutput(o.receipt, Buffer.concat(receipts), { overwrite: true });
   if (o.json) {
     printJson({
+      version: SUBMIT_OUTCOME_VERSION,
       ...summary,
       verified: pub !== undefined,
-      receipts: statuses.map((p) => ({
-        host: p.host.id,
-        job: p.job.id,
-        status: p.status,
-        error: p.error?.code ?? null,
-      })),
+      receipts: outcomes.map((x, i) => ({ ...x, exitCode: exitOf(statuses[i]!) })),
     });
   } else if (receipts.length === 0) {
     process.stdout.write(`${summary.job ?? summary.entry ?? "submitted"}\n`);
-  } else if (!o.out) {
-    for (const r of receipts) process.stdout.write(r);
+  } else {
+    if (pub === undefined)
+      process.stdout.write("receipt signature NOT verified (give --host-pub to verify it)\n");
+    for (let i = 0; i < outcomes.length; i++)
+      process.stdout.write(formatOutcome(outcomes[i]!, exitOf(statuses[i]!)));
   }
   const bad = statuses.find((p) => p.status !== "succeeded");
   if (bad) {
     const code = bad.error?.code;
     process.stderr.write(`sigrun: ${code ?? "FAILED"}: job ${bad.job.id} on ${bad.host.id} ${bad.status}\n`);
-    process.exitCode = code && isErrorCode(code) ? exitCodeFor(code) : 1;
+    process.exitCode = exitOf(bad);
   }
 }
