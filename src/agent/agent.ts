@@ -6,6 +6,7 @@ import { type TrustStore, type VerifiedBundle, verifySubmission } from "../bundl
 import { type Clock, type ErrorCode, isSigrunError, SigrunError, systemClock } from "../core/index.js";
 import { bundleInvocation } from "../runner/bundle-invocation.js";
 import { encodeReceiptEnvelope } from "./dsse.js";
+import type { JobEvent } from "./event-log.js";
 import { type HostIdentity, loadOrCreateHostKey } from "./host-identity.js";
 import { type JobRowStatus, JobStore, type NewJob } from "./job-store.js";
 import { summarizeRun } from "./outcome.js";
@@ -53,6 +54,8 @@ export interface AgentOptions {
   readonly run?: RunFunction;
   /** Replaces verification (tests); default verifyBundle / verifyOpensslBundle with the trust store. */
   readonly verify?: (sub: Submission, now: number) => VerifiedBundle;
+  /** Job events (received, rejected, started, finished) for the agent's log (event-log.ts). */
+  readonly onEvent?: (e: JobEvent) => void;
 }
 
 export interface JobResult {
@@ -149,6 +152,11 @@ export class Agent {
   }
 
   /** True while the job is queued or running. */
+  /** Submissions received and not finished (waiting for a worker or running). */
+  pendingCount(): number {
+    return this.pending.size;
+  }
+
   isPending(jobId: string): boolean {
     return this.pending.has(jobId);
   }
@@ -158,10 +166,45 @@ export class Agent {
     if (this.closed) return Promise.reject(new SigrunError("TRANSPORT_ERROR", "agent is shutting down"));
     const jobId = sub.jobId ?? randomBytes(16).toString("hex");
     this.pending.add(jobId);
-    const p = this.process(jobId, sub).finally(() => this.pending.delete(jobId));
+    this.emit({ event: "received", job: jobId, transport: sub.transport, bytes: sub.bytes.byteLength });
+    const p = this.process(jobId, sub)
+      .then((r) => {
+        this.emitEnd(sub, r);
+        return r;
+      })
+      .finally(() => this.pending.delete(jobId));
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
     return p;
+  }
+
+  private emit(e: JobEvent): void {
+    try {
+      this.opts.onEvent?.(e);
+    } catch {
+      // a log sink never stops a job
+    }
+  }
+
+  private emitEnd(sub: Submission, r: JobResult): void {
+    const t = r.statement.predicate.times;
+    if (t.started === null)
+      this.emit({
+        event: "rejected",
+        job: r.jobId,
+        transport: sub.transport,
+        code: r.errorCode ?? "UNKNOWN",
+        bundle: r.bundleId,
+      });
+    else
+      this.emit({
+        event: "finished",
+        job: r.jobId,
+        bundle: r.bundleId,
+        status: r.status,
+        code: r.errorCode,
+        durationMs: Date.parse(t.finished) - Date.parse(t.started),
+      });
   }
 
   /** Waits for running jobs, writes a final checkpoint, closes files and releases the state dir. */
@@ -293,6 +336,7 @@ export class Agent {
     try {
       // the same script, policy and principal as `sigrun run job.sgb --trust` (docs/spec/runner.md §9)
       const inv = bundleInvocation(bundle);
+      this.emit({ event: "started", job: jobId, bundle: m.id, signer: inv.principal });
       const cwd = await this.jobs.makeWorkDir(jobId);
       const outcome = await this.runFn({
         script: inv.script,

@@ -14,7 +14,14 @@ export interface AgentConfig {
   limits?: { wallClockMs?: number; memoryMb?: number; maxOperations?: number; maxOutputBytes?: number };
   checkpointEvery?: number;
   inbox?: { dir: string; settleMs?: number; pollMs?: number };
-  http?: { listen: string; tlsCert?: string; tlsKey?: string; clientCa?: string };
+  http?: {
+    listen: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    clientCa?: string;
+    readTokenFile?: string;
+    submitTokenFile?: string;
+  };
   stdin?: boolean;
   nats?: { url: string; stream?: string; subjectPrefix?: string };
   redis?: { url: string; prefix?: string };
@@ -40,7 +47,7 @@ const TOP = new Set([
 const SUB: Record<string, Set<string>> = {
   limits: new Set(["wallClockMs", "memoryMb", "maxOperations", "maxOutputBytes"]),
   inbox: new Set(["dir", "settleMs", "pollMs"]),
-  http: new Set(["listen", "tlsCert", "tlsKey", "clientCa"]),
+  http: new Set(["listen", "tlsCert", "tlsKey", "clientCa", "readTokenFile", "submitTokenFile"]),
   nats: new Set(["url", "stream", "subjectPrefix"]),
   redis: new Set(["url", "prefix"]),
 };
@@ -103,7 +110,8 @@ export function parseAgentConfig(text: string): AgentConfig {
   const http = o.http as Record<string, unknown> | undefined;
   if (http) {
     if (typeof http.listen !== "string") throw bad("http.listen", "expected HOST:PORT");
-    for (const k of ["tlsCert", "tlsKey", "clientCa"]) str(http[k], `http.${k}`);
+    for (const k of ["tlsCert", "tlsKey", "clientCa", "readTokenFile", "submitTokenFile"])
+      str(http[k], `http.${k}`);
   }
   if (o.stdin !== undefined && typeof o.stdin !== "boolean") throw bad("stdin", "expected a boolean");
   for (const k of ["nats", "redis"]) {

@@ -3,6 +3,7 @@ import { loadTrustStore } from "../bundle/index.js";
 import { parseDuration, parseListenAddress, SigrunError } from "../core/index.js";
 import { Agent } from "./agent.js";
 import type { AgentConfig } from "./config.js";
+import { eventLogger, type LogFormat } from "./event-log.js";
 import { HttpTransport } from "./transports/http.js";
 import { InboxTransport } from "./transports/inbox.js";
 import type { Transport } from "./transports/transport.js";
@@ -16,6 +17,8 @@ export interface RunningAgent {
 export interface ServeExtras {
   /** Module exporting runScript (tests). */
   readonly runnerModule?: string;
+  /** Job event lines on stderr: `text` (default) or `json` (`--log-format`). */
+  readonly logFormat?: LogFormat;
 }
 
 /** Starts an agent and the long-running transports a configuration names (stdin is handled by the caller). */
@@ -36,6 +39,7 @@ export async function serveAgent(cfg: AgentConfig, extras: ServeExtras = {}): Pr
     limits: cfg.limits,
     checkpointEvery: cfg.checkpointEvery,
     runnerModule: extras.runnerModule,
+    onEvent: eventLogger(extras.logFormat ?? "text"),
   });
   const transports: Transport[] = [];
   if (cfg.inbox) transports.push(new InboxTransport(cfg.inbox));

@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import busboy from "busboy";
 import type { Agent, JobResult } from "../agent.js";
 import { readCapped } from "../read-capped.js";
+import { HttpApi } from "./http-api.js";
 import type { Transport } from "./transport.js";
 
 export interface HttpOptions {
@@ -23,6 +24,9 @@ export interface HttpOptions {
   readonly clientCa?: string;
   /** Longest a request may take to arrive (default 60 s). */
   readonly requestTimeoutMs?: number;
+  /** Bearer token files of the read and submit roles (the jobs API, http-api.ts). */
+  readonly readTokenFile?: string;
+  readonly submitTokenFile?: string;
 }
 
 const JOB_PATH_RE = /^\/jobs\/([0-9a-f]{32})$/;
@@ -46,6 +50,7 @@ export class HttpTransport implements Transport {
   private server: Server | undefined;
   private agent: Agent | undefined;
   private readonly jobs = new Set<Promise<unknown>>();
+  private api: HttpApi | undefined;
 
   constructor(private readonly opts: HttpOptions) {}
 
@@ -64,6 +69,7 @@ export class HttpTransport implements Transport {
 
   async start(agent: Agent): Promise<void> {
     this.agent = agent;
+    this.api = new HttpApi(agent, this.opts, Boolean(this.opts.tlsCert && this.opts.clientCa));
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err) => {
         if (!res.headersSent) sendJson(res, 500, { error: "INTERNAL" });
@@ -104,6 +110,7 @@ export class HttpTransport implements Transport {
       s.closeIdleConnections();
     });
     await Promise.allSettled([...this.jobs]);
+    this.api?.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -121,6 +128,7 @@ export class HttpTransport implements Transport {
         },
       });
     }
+    if (this.api?.handle(req, res, url)) return;
     const jm = JOB_PATH_RE.exec(url.pathname);
     if (req.method === "GET" && jm) {
       const receipt = agent.jobs.receipt(jm[1]!);
@@ -130,6 +138,10 @@ export class HttpTransport implements Transport {
     }
     if (url.pathname === "/execute") {
       if (req.method !== "POST") return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED" });
+      if (this.api && !this.api.maySubmit(req)) {
+        res.setHeader("Connection", "close");
+        return sendJson(res, 401, { error: "UNAUTHORIZED", message: "the submit role is required" });
+      }
       return this.execute(req, res, url.searchParams.get("wait") !== "0");
     }
     return sendJson(res, 404, { error: "NOT_FOUND" });

@@ -16,9 +16,12 @@ interface AgentFlags {
   tlsCert?: string;
   tlsKey?: string;
   clientCa?: string;
+  readTokenFile?: string;
+  submitTokenFile?: string;
   nats?: string;
   redis?: string;
   json?: boolean;
+  logFormat?: string;
   runnerModule?: string;
 }
 
@@ -43,11 +46,24 @@ export function register(program: Command): void {
     .option("--tls-cert <file>", "with --http: serve HTTPS with this certificate (PEM)")
     .option("--tls-key <file>", "with --http: the certificate's key (PEM file)")
     .option("--client-ca <file>", "with --http TLS: require client certificates issued by this CA")
+    .option(
+      "--read-token-file <file>",
+      "with --http: bearer token of the read-only role (GET /jobs…, /metrics)",
+    )
+    .option(
+      "--submit-token-file <file>",
+      "with --http: bearer token of the submit role (POST /execute, and reads)",
+    )
     .option("--stdin", "run one bundle read from stdin, print its receipt, exit")
     .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
     .option("--nats <url>", "NATS JetStream server (durable consumer per host)")
     .option("--redis <url>", "Redis server (stream consumer group per host)")
     .option("--json", "print events (ready, stopped) as JSON lines on stdout")
+    .option(
+      "--log-format <format>",
+      "job event lines on stderr (received, rejected, started, finished): text | json",
+      "text",
+    )
     .addOption(new Option("--runner-module <url>", "module exporting runScript (tests)").hideHelp())
     .action(async (o: AgentFlags) => {
       const { SigrunError } = await import("../../core/index.js");
@@ -78,6 +94,8 @@ export function register(program: Command): void {
           clientCa: o.clientCa ?? cfg.http.clientCa,
         };
       }
+      if (cfg.http && o.readTokenFile) cfg.http = { ...cfg.http, readTokenFile: o.readTokenFile };
+      if (cfg.http && o.submitTokenFile) cfg.http = { ...cfg.http, submitTokenFile: o.submitTokenFile };
       if (o.nats) cfg.nats = { url: o.nats };
       if (o.redis) cfg.redis = { url: o.redis };
       if (o.stdin) cfg.stdin = true;
@@ -88,7 +106,9 @@ export function register(program: Command): void {
           "agent: give at least one transport: --inbox, --http, --stdin, --nats or --redis",
         );
       const { serveAgent } = await import("../../agent/serve.js");
-      const running = await serveAgent(cfg, { runnerModule: o.runnerModule });
+      if (o.logFormat !== "text" && o.logFormat !== "json")
+        throw new SigrunError("USAGE", `--log-format: expected json or text, got ${o.logFormat}`);
+      const running = await serveAgent(cfg, { runnerModule: o.runnerModule, logFormat: o.logFormat });
       const ready = {
         event: "ready",
         hostId: running.agent.hostId,

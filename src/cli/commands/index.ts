@@ -8,6 +8,7 @@ import { register as completion } from "./completion.js";
 import { register as config } from "./config.js";
 import { register as countersign } from "./countersign.js";
 import { register as demo } from "./demo.js";
+import { register as jobs } from "./jobs.js";
 import { register as key } from "./key.js";
 import { register as keygen } from "./keygen.js";
 import { register as receipt } from "./receipt.js";
@@ -36,6 +37,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   config,
   countersign,
   demo,
+  jobs,
   key,
   keygen,
   receipt,

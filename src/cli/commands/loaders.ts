@@ -17,6 +17,7 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   config: async () => (await import("./config.js")).register,
   countersign: async () => (await import("./countersign.js")).register,
   demo: async () => (await import("./demo.js")).register,
+  jobs: async () => (await import("./jobs.js")).register,
   key: async () => (await import("./key.js")).register,
   keygen: async () => (await import("./keygen.js")).register,
   receipt: async () => (await import("./receipt.js")).register,

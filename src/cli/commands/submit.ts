@@ -19,6 +19,7 @@ interface SubmitFlags {
   ca?: string;
   cert?: string;
   key?: string;
+  tokenFile?: string;
   json?: boolean;
 }
 
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .option("--ca <file>", "HTTPS: CA certificate(s) to trust (PEM)")
     .option("--cert <file>", "HTTPS: client certificate (PEM)")
     .option("--key <file>", "HTTPS: client certificate key (PEM file)")
+    .option("--token-file <file>", "HTTP(S): bearer token of the agent's submit role (a file; never on argv)")
     .option("--json", 'print the outcome as JSON ({"version": 1, …, "receipts": [...]})')
     .action(async (path: string, o: SubmitFlags) => {
       const { SigrunError, parseDuration } = await import("../../core/index.js");
@@ -63,7 +65,8 @@ export function register(program: Command): void {
       const summary: Record<string, unknown> = {};
       if (o.to) {
         const { httpSubmit, httpJobReceipt } = await import("../../agent/client/http-submit.js");
-        const tls = { ca: o.ca, cert: o.cert, key: o.key };
+        const { readTokenFile } = await import("../../agent/client/jobs-client.js");
+        const tls = { ca: o.ca, cert: o.cert, key: o.key, token: readTokenFile(o.tokenFile) };
         const r = await httpSubmit({ to: o.to, bundle, sig, wait: !!o.wait, timeoutMs, ...tls });
         summary.job = r.jobId;
         summary.httpStatus = r.status;
