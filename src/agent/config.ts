@@ -149,8 +149,9 @@ export function sampleConfig(opts: { hostId: string; state: string; trust: strin
   "checkpointEvery": 100,
   // Transports: any combination. Remove the ones you do not use.
   "inbox": { "dir": ${JSON.stringify(opts.inbox)} },
-  "http": { "listen": "127.0.0.1:8443" }
+  "http": { "listen": "127.0.0.1:8080" }
   // "http": { "listen": "0.0.0.0:8443", "tlsCert": "/etc/sigrun/tls.crt", "tlsKey": "/etc/sigrun/tls.key", "clientCa": "/etc/sigrun/clients-ca.pem" },
+  // jobs API roles (GET /jobs…, /metrics; POST /execute): "readTokenFile": "/etc/sigrun/read.token", "submitTokenFile": "/etc/sigrun/submit.token"
   // "nats": { "url": "nats://127.0.0.1:4222" },
   // "redis": { "url": "redis://127.0.0.1:6379" }
 }

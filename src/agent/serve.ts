@@ -4,6 +4,8 @@ import { parseDuration, parseListenAddress, SigrunError } from "../core/index.js
 import { Agent } from "./agent.js";
 import type { AgentConfig } from "./config.js";
 import { eventLogger, type LogFormat } from "./event-log.js";
+import { checkStartupSafety } from "./startup-checks.js";
+import { legacyStateFiles } from "./state-db.js";
 import { HttpTransport } from "./transports/http.js";
 import { InboxTransport } from "./transports/inbox.js";
 import type { Transport } from "./transports/transport.js";
@@ -26,6 +28,9 @@ export async function serveAgent(cfg: AgentConfig, extras: ServeExtras = {}): Pr
   if (!cfg.trust || cfg.trust.length === 0)
     throw new SigrunError("USAGE", "agent: --trust (or config trust) is required");
   if (!cfg.state) throw new SigrunError("USAGE", "agent: --state (or config state) is required");
+  // StrictModes: trust others could edit or secrets others could read refuse the start (an old layout is
+  // refused by Agent.start with its own code first)
+  if (legacyStateFiles(cfg.state).length === 0) checkStartupSafety({ trust: cfg.trust, stateDir: cfg.state });
   const trust = loadTrustStore(cfg.trust);
   const agent = await Agent.start({
     stateDir: cfg.state,

@@ -203,14 +203,14 @@ async function agentSteps(ctx: {
     const first = verifyReceipt(await post(ctx.signed), hostPub);
     ctx.record(
       "an agent (inbox + HTTP) runs the signed bundle and returns a signed receipt",
-      "sigrun agent --trust trust/ --state state/ --host-id demo-host --inbox inbox/ --http 127.0.0.1:8443 &  sigrun submit job.sgb --to http://127.0.0.1:8443 --wait",
+      "sigrun agent --trust trust/ --state state/ --host-id demo-host --inbox inbox/ --http 127.0.0.1:8080 &  sigrun submit job.sgb --to http://127.0.0.1:8080 --wait",
       "succeeded",
       first.predicate.status,
     );
     const again = verifyReceipt(await post(ctx.signed), hostPub);
     ctx.record(
       "the same bundle sent again is a replay",
-      "sigrun submit job.sgb --to http://127.0.0.1:8443 --wait",
+      "sigrun submit job.sgb --to http://127.0.0.1:8080 --wait",
       "REPLAY",
       again.predicate.error?.code ?? "none",
     );

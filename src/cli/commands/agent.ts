@@ -202,6 +202,9 @@ async function runStdin(cfg: import("../../agent/index.js").AgentConfig, o: Agen
   const { exitCodeFor } = await import("../exit-codes.js");
   if (!cfg.trust?.length || !cfg.state)
     throw new SigrunError("USAGE", "agent --stdin: --trust and --state are required");
+  const { checkStartupSafety } = await import("../../agent/startup-checks.js");
+  const { legacyStateFiles } = await import("../../agent/state-db.js");
+  if (legacyStateFiles(cfg.state).length === 0) checkStartupSafety({ trust: cfg.trust, stateDir: cfg.state });
   const agent = await Agent.start({
     stateDir: cfg.state,
     hostId: cfg.hostId ?? hostname().split(".")[0]!,
