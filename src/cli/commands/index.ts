@@ -22,6 +22,7 @@ import { register as sign } from "./sign.js";
 import { register as signFile } from "./sign-file.js";
 import { register as store } from "./store.js";
 import { register as submit } from "./submit.js";
+import { register as trust } from "./trust.js";
 import { register as unseal } from "./unseal.js";
 import { register as verify } from "./verify.js";
 import { register as verifyFile } from "./verify-file.js";
@@ -51,6 +52,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   signFile,
   store,
   submit,
+  trust,
   unseal,
   verify,
   verifyFile,

@@ -31,6 +31,7 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   "sign-file": async () => (await import("./sign-file.js")).register,
   store: async () => (await import("./store.js")).register,
   submit: async () => (await import("./submit.js")).register,
+  trust: async () => (await import("./trust.js")).register,
   unseal: async () => (await import("./unseal.js")).register,
   verify: async () => (await import("./verify.js")).register,
   "verify-file": async () => (await import("./verify-file.js")).register,
