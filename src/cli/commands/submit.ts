@@ -44,7 +44,10 @@ export function register(program: Command): void {
     .option("--count <n>", "with --nats --group --wait: receipts to wait for (one per member)", "1")
     .option("--timeout <duration>", "how long to wait", "2m")
     .option("--host-pub <file>", "verify the receipt with this host public key")
-    .option("-o, --out <file>", "write the signed receipt(s) here (as --receipt)")
+    .option(
+      "-o, --out <file|dir>",
+      "write the signed receipt(s) here; an existing directory gets <host>.receipt.json per host",
+    )
     .option("--receipt <file>", "with --wait: save the signed receipt(s) here (one JSON line per receipt)")
     .option("--ca <file>", "HTTPS: CA certificate(s) to trust (PEM)")
     .option("--cert <file>", "HTTPS: client certificate (PEM)")
@@ -63,6 +66,7 @@ export function register(program: Command): void {
       const timeoutMs = parseDuration(o.timeout, "--timeout");
       const receipts: Uint8Array[] = [];
       const summary: Record<string, unknown> = {};
+      let partial: { got: number; want: number } | undefined;
       if (o.to) {
         const { httpSubmit, httpJobReceipt } = await import("../../agent/client/http-submit.js");
         const { readTokenFile } = await import("../../agent/client/jobs-client.js");
@@ -93,17 +97,30 @@ export function register(program: Command): void {
           if (!subject) throw new SigrunError("USAGE", "submit --nats: give --subject, --host or --group");
           if (!/^[1-9]\d{0,4}$/.test(o.count ?? "1"))
             throw new SigrunError("USAGE", "--count: expected a positive integer");
+          const waitFor = o.wait ? Number(o.count) : 0;
+          const { readReceiptUnverified } = await import("../../agent/index.js");
           const r = await natsSubmit({
             url: o.nats,
             subject,
             bundle,
             sig,
-            waitFor: o.wait ? Number(o.count) : 0,
+            waitFor,
             timeoutMs,
+            partialOnTimeout: true,
+            onReceipt: (rc, k) => {
+              if (o.json) return;
+              const p = readReceiptUnverified(rc).predicate;
+              process.stderr.write(
+                `receipt ${k} of ${waitFor}: ${p.host.id} ${p.status}${p.error ? ` ${p.error.code}` : ""}\n`,
+              );
+            },
           });
           summary.subject = subject;
           summary.duplicate = r.duplicate;
+          summary.expected = waitFor;
+          summary.timedOut = r.timedOut;
           receipts.push(...r.receipts);
+          partial = r.timedOut ? { got: r.receipts.length, want: waitFor } : undefined;
         } else {
           const k = redisKeys();
           const stream = o.stream ?? (o.host ? k.host(o.host) : o.group ? k.group(o.group) : undefined);
@@ -127,6 +144,15 @@ export function register(program: Command): void {
         }
       }
       await report(receipts, o, summary);
+      if (partial) {
+        const code = partial.got === 0 ? "TIMEOUT" : "PARTIAL_RESULT";
+        const { exitCodeFor } = await import("../exit-codes.js");
+        process.stderr.write(
+          `sigrun: ${code}: ${partial.got} of ${partial.want} receipts within ${o.timeout}` +
+            `${partial.got > 0 ? " (every receipt received was written)" : ""}\n`,
+        );
+        if (!process.exitCode) process.exitCode = exitCodeFor(code);
+      }
     });
 }
 
@@ -149,7 +175,16 @@ async function report(
     const code = p.error?.code;
     return code && isErrorCode(code) ? exitCodeFor(code) : 1;
   };
-  if (o.out && receipts.length > 0) writeOutput(o.out, Buffer.concat(receipts), { overwrite: true });
+  if (o.out && receipts.length > 0) {
+    const { statSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    if (statSync(o.out, { throwIfNoEntry: false })?.isDirectory()) {
+      // a directory: one file per host (a group fan-out), <host>.receipt.json
+      statuses.forEach((p, i) => {
+        writeOutput(join(o.out!, `${p.host.id}.receipt.json`), receipts[i]!, { overwrite: true });
+      });
+    } else writeOutput(o.out, Buffer.concat(receipts), { overwrite: true });
+  }
   if (o.receipt && receipts.length > 0) writeOutput(o.receipt, Buffer.concat(receipts), { overwrite: true });
   if (o.json) {
     printJson({
