@@ -67,6 +67,24 @@ test("submit --nats --group --wait: progress k of N, one receipt file per host, 
     for (const h of ["a1", "a2"])
       assert.equal(readReceiptUnverified(readFileSync(join(out, `${h}.receipt.json`))).predicate.host.id, h);
     assert.match(r.stdout.toString(), /job [0-9a-f]{32} on a1: succeeded/);
+    // re-submitted: JetStream de-duplicates it; the submitter says REPLAY at once instead of waiting 60 s
+    const t0 = Date.now();
+    const again = cli([
+      "submit",
+      job,
+      "--nats",
+      nats.url,
+      "--group",
+      group,
+      "--wait",
+      "--count",
+      "2",
+      "--timeout",
+      "60s",
+    ]);
+    assert.equal(again.status, 50, again.stderr);
+    assert.match(again.stderr, /REPLAY: nats: JetStream already holds this bundle/);
+    assert.ok(Date.now() - t0 < 30_000, "answered without waiting for the timeout");
   } finally {
     for (const a of agents) await a.stop();
     await nats.stop();

@@ -79,6 +79,12 @@ export async function natsSubmit(
     const ack = await jsmod
       .jetstream(nc)
       .publish(o.subject, o.bundle, { msgID: submissionId(o.bundle), headers });
+    if (sub && ack.duplicate) {
+      // JetStream dropped it (msgID = bundle id seen in its window): no agent gets it again, so no receipt
+      // will come; say so at once instead of waiting for the timeout
+      sub.unsubscribe();
+      return { duplicate: true, receipts, timedOut: false };
+    }
     if (sub) {
       const timer = setTimeout(done, o.timeoutMs);
       await finished;

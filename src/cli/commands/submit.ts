@@ -121,6 +121,12 @@ export function register(program: Command): void {
           summary.timedOut = r.timedOut;
           receipts.push(...r.receipts);
           partial = r.timedOut ? { got: r.receipts.length, want: waitFor } : undefined;
+          if (r.duplicate && waitFor > 0)
+            throw new SigrunError(
+              "REPLAY",
+              `nats: JetStream already holds this bundle (msgID = bundle id): the agents received it before and ` +
+                "will not run it again; see their receipts with `sigrun jobs list --status … --to URL|--state DIR`",
+            );
         } else {
           const k = redisKeys();
           const stream = o.stream ?? (o.host ? k.host(o.host) : o.group ? k.group(o.group) : undefined);
