@@ -186,7 +186,13 @@ export function register(program: Command): void {
       writeOutput(config, sampleConfig({ hostId, state: o.state, trust: o.trust, inbox: o.inbox }), {
         overwrite: o.force,
       });
-      writeOutput(unit, systemdUnit({ config: "/etc/sigrun/agent.json", state: o.state, inbox: o.inbox }), {
+      const unitText = systemdUnit({
+        config: "/etc/sigrun/agent.json",
+        state: o.state,
+        inbox: o.inbox,
+        trust: o.trust,
+      });
+      writeOutput(unit, unitText, {
         overwrite: o.force,
       });
       if (o.json) printJson({ config, unit });
