@@ -3,15 +3,10 @@ import { mkdirSync, rmSync } from "node:fs";
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog, type AuditTx } from "../audit/index.js";
 import { type TrustStore, type VerifiedBundle, verifySubmission } from "../bundle/index.js";
-import {
-  type Clock,
-  type ErrorCode,
-  isSigrunError,
-  SigrunError,
-  systemClock,
-  utf8Decode,
-} from "../core/index.js";
+import { type Clock, type ErrorCode, isSigrunError, SigrunError, systemClock } from "../core/index.js";
+import { bundleInvocation } from "../runner/bundle-invocation.js";
 import { encodeReceiptEnvelope } from "./dsse.js";
+import type { JobEvent } from "./event-log.js";
 import { type HostIdentity, loadOrCreateHostKey } from "./host-identity.js";
 import { type JobRowStatus, JobStore, type NewJob } from "./job-store.js";
 import { summarizeRun } from "./outcome.js";
@@ -20,6 +15,7 @@ import {
   RECEIPT_PREDICATE_TYPE,
   type ReceiptStatement,
   type ReceiptSubject,
+  receiptErrorMessage,
   receiptTime,
   signReceipt,
 } from "./receipt.js";
@@ -58,6 +54,8 @@ export interface AgentOptions {
   readonly run?: RunFunction;
   /** Replaces verification (tests); default verifyBundle / verifyOpensslBundle with the trust store. */
   readonly verify?: (sub: Submission, now: number) => VerifiedBundle;
+  /** Job events (received, rejected, started, finished) for the agent's log (event-log.ts). */
+  readonly onEvent?: (e: JobEvent) => void;
 }
 
 export interface JobResult {
@@ -153,6 +151,11 @@ export class Agent {
     }
   }
 
+  /** Submissions received and not finished (waiting for a worker or running). */
+  pendingCount(): number {
+    return this.pending.size;
+  }
+
   /** True while the job is queued or running. */
   isPending(jobId: string): boolean {
     return this.pending.has(jobId);
@@ -163,7 +166,13 @@ export class Agent {
     if (this.closed) return Promise.reject(new SigrunError("TRANSPORT_ERROR", "agent is shutting down"));
     const jobId = sub.jobId ?? randomBytes(16).toString("hex");
     this.pending.add(jobId);
-    const p = this.process(jobId, sub).finally(() => this.pending.delete(jobId));
+    this.emit({ event: "received", job: jobId, transport: sub.transport, bytes: sub.bytes.byteLength });
+    const p = this.process(jobId, sub)
+      .then((r) => {
+        this.emitEnd(sub, r);
+        return r;
+      })
+      .finally(() => this.pending.delete(jobId));
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
     return p;
@@ -185,10 +194,12 @@ export class Agent {
     if (this.closed) return Promise.reject(new SigrunError("TRANSPORT_ERROR", "agent is shutting down"));
     const m = bundle.manifest;
     const limits = this.limitsFor(bundle);
+    const inv = bundleInvocation(bundle); // the same principal and context as every other bundle run
     const p = this.runFn({
-      script: utf8Decode(bundle.files.get(m.entry)!, m.entry),
-      policy: utf8Decode(bundle.files.get(m.policy)!, m.policy),
-      user: bundle.signers[0]?.keyId,
+      script: inv.script,
+      policy: inv.policy,
+      user: inv.principal,
+      osUser: inv.context.osUser,
       limits: { ...limits, wallClockMs: Math.min(limits.wallClockMs, req.timeoutMs) },
       cwd: req.cwd,
       bundleId: m.id,
@@ -197,6 +208,35 @@ export class Agent {
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
     return p;
+  }
+
+  private emit(e: JobEvent): void {
+    try {
+      this.opts.onEvent?.(e);
+    } catch {
+      // a log sink never stops a job
+    }
+  }
+
+  private emitEnd(sub: Submission, r: JobResult): void {
+    const t = r.statement.predicate.times;
+    if (t.started === null)
+      this.emit({
+        event: "rejected",
+        job: r.jobId,
+        transport: sub.transport,
+        code: r.errorCode ?? "UNKNOWN",
+        bundle: r.bundleId,
+      });
+    else
+      this.emit({
+        event: "finished",
+        job: r.jobId,
+        bundle: r.bundleId,
+        status: r.status,
+        code: r.errorCode,
+        durationMs: Date.parse(t.finished) - Date.parse(t.started),
+      });
   }
 
   /** Waits for running jobs, writes a final checkpoint, closes files and releases the state dir. */
@@ -326,13 +366,15 @@ export class Agent {
     const started = this.clock.now();
     let summary: ReturnType<typeof summarizeRun>;
     try {
-      const script = utf8Decode(bundle.files.get(m.entry)!, m.entry);
-      const policy = utf8Decode(bundle.files.get(m.policy)!, m.policy);
+      // the same script, policy and principal as `sigrun run job.sgb --trust` (docs/spec/runner.md §9)
+      const inv = bundleInvocation(bundle);
+      this.emit({ event: "started", job: jobId, bundle: m.id, signer: inv.principal });
       const cwd = await this.jobs.makeWorkDir(jobId);
       const outcome = await this.runFn({
-        script,
-        policy,
-        user: bundle.signers[0]?.keyId,
+        script: inv.script,
+        policy: inv.policy,
+        user: inv.principal,
+        osUser: inv.context.osUser,
         limits: this.limitsFor(bundle),
         cwd,
         bundleId: m.id,
@@ -367,7 +409,11 @@ export class Agent {
       summary = {
         ...summary,
         status: "failed",
-        error: { code: isSigrunError(err) ? err.code : "IO_ERROR", type: null },
+        error: {
+          code: isSigrunError(err) ? err.code : "IO_ERROR",
+          type: null,
+          message: receiptErrorMessage((err as Error).message),
+        },
       };
     }
     for (const o of outputs) subjects.push({ name: `outputs/${o.name}`, digest: { sha256: o.sha256 } });
@@ -432,7 +478,7 @@ export class Agent {
       started: null,
       finished: this.clock.now(),
       status: r.status,
-      error: { code: r.code, type: null },
+      error: { code: r.code, type: null, message: receiptErrorMessage(r.why) },
       result: null,
       seq,
     });
@@ -546,7 +592,7 @@ interface SealFields {
   readonly started: number | null;
   readonly finished: number;
   readonly status: JobStatus;
-  readonly error: { code: ErrorCode; type: string | null } | null;
+  readonly error: { code: ErrorCode; type: string | null; message?: string } | null;
   readonly result: { value: string; truncated: boolean } | null;
   readonly seq: number;
 }

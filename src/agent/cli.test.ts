@@ -16,7 +16,7 @@ test("cli: agent init writes a config the agent accepts and the example systemd 
   assert.equal(r.status, 0, r.stderr);
   const cfg = parseAgentConfig(readFileSync(join(d.path, "agent.json"), "utf8"));
   assert.equal(cfg.hostId, "web-1");
-  assert.equal(cfg.http?.listen, "127.0.0.1:8443");
+  assert.equal(cfg.http?.listen, "127.0.0.1:8080");
   assert.equal(
     readFileSync(join(d.path, "sigrun-agent.service"), "utf8"),
     readFileSync("examples/systemd/sigrun-agent.service", "utf8"),
@@ -94,9 +94,11 @@ test("cli: agent --config over HTTP: /host, async submit + GET /jobs/:id, classi
       "--wait",
       "--host-pub",
       join(d.path, "host.pub"),
+      "--receipt",
+      join(d.path, "classic.receipt.json"),
     ]);
     assert.equal(c.status, 0, c.stderr);
-    const st = readReceiptUnverified(c.stdout);
+    const st = readReceiptUnverified(readFileSync(join(d.path, "classic.receipt.json")));
     assert.equal(st.predicate.bundle?.form, "openssl");
     assert.equal(st.predicate.result?.value, "classic");
     // a wrong signature: rejected with a receipt, exit code of SIGNATURE_INVALID

@@ -14,7 +14,14 @@ export interface AgentConfig {
   limits?: { wallClockMs?: number; memoryMb?: number; maxOperations?: number; maxOutputBytes?: number };
   checkpointEvery?: number;
   inbox?: { dir: string; settleMs?: number; pollMs?: number };
-  http?: { listen: string; tlsCert?: string; tlsKey?: string; clientCa?: string };
+  http?: {
+    listen: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    clientCa?: string;
+    readTokenFile?: string;
+    submitTokenFile?: string;
+  };
   stdin?: boolean;
   nats?: { url: string; stream?: string; subjectPrefix?: string };
   redis?: { url: string; prefix?: string };
@@ -42,7 +49,7 @@ const TOP = new Set([
 const SUB: Record<string, Set<string>> = {
   limits: new Set(["wallClockMs", "memoryMb", "maxOperations", "maxOutputBytes"]),
   inbox: new Set(["dir", "settleMs", "pollMs"]),
-  http: new Set(["listen", "tlsCert", "tlsKey", "clientCa"]),
+  http: new Set(["listen", "tlsCert", "tlsKey", "clientCa", "readTokenFile", "submitTokenFile"]),
   nats: new Set(["url", "stream", "subjectPrefix"]),
   redis: new Set(["url", "prefix"]),
   s3: new Set(["url", "endpoint", "pollMs"]),
@@ -106,7 +113,8 @@ export function parseAgentConfig(text: string): AgentConfig {
   const http = o.http as Record<string, unknown> | undefined;
   if (http) {
     if (typeof http.listen !== "string") throw bad("http.listen", "expected HOST:PORT");
-    for (const k of ["tlsCert", "tlsKey", "clientCa"]) str(http[k], `http.${k}`);
+    for (const k of ["tlsCert", "tlsKey", "clientCa", "readTokenFile", "submitTokenFile"])
+      str(http[k], `http.${k}`);
   }
   if (o.stdin !== undefined && typeof o.stdin !== "boolean") throw bad("stdin", "expected a boolean");
   for (const k of ["nats", "redis"]) {
@@ -151,8 +159,9 @@ export function sampleConfig(opts: { hostId: string; state: string; trust: strin
   "checkpointEvery": 100,
   // Transports: any combination. Remove the ones you do not use.
   "inbox": { "dir": ${JSON.stringify(opts.inbox)} },
-  "http": { "listen": "127.0.0.1:8443" }
+  "http": { "listen": "127.0.0.1:8080" }
   // "http": { "listen": "0.0.0.0:8443", "tlsCert": "/etc/sigrun/tls.crt", "tlsKey": "/etc/sigrun/tls.key", "clientCa": "/etc/sigrun/clients-ca.pem" },
+  // jobs API roles (GET /jobs…, /metrics; POST /execute): "readTokenFile": "/etc/sigrun/read.token", "submitTokenFile": "/etc/sigrun/submit.token"
   // "nats": { "url": "nats://127.0.0.1:4222" },
   // "redis": { "url": "redis://127.0.0.1:6379" }
 }

@@ -262,7 +262,7 @@ export class JobStore {
 /** The job query behind `JobStore.list`, usable on a read-only connection (the jobs API, `sigrun jobs list`). */
 export function listJobs(
   db: DatabaseSync,
-  q: { status?: JobRowStatus; since?: number; limit?: number } = {},
+  q: { status?: JobRowStatus; since?: number; limit?: number; before?: { queued: number; id: string } } = {},
 ): JobRow[] {
   const limit = Math.min(q.limit ?? 100, MAX_LIST);
   if (!Number.isSafeInteger(limit) || limit < 1) throw new SigrunError("USAGE", "limit: expected 1..1000");
@@ -275,6 +275,11 @@ export function listJobs(
   if (q.since !== undefined) {
     where.push("queued >= ?");
     args.push(q.since);
+  }
+  if (q.before !== undefined) {
+    // paging: rows after the last one of the previous page, in (queued DESC, id) order
+    where.push("(queued < ? OR (queued = ? AND id > ?))");
+    args.push(q.before.queued, q.before.queued, q.before.id);
   }
   const sql = `SELECT ${COLUMNS} FROM jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY queued DESC, id LIMIT ?`;
   return (db.prepare(sql).all(...args, limit) as unknown as RawRow[]).map(toRow);

@@ -1,5 +1,5 @@
 import { type ErrorCode, isErrorCode } from "../core/index.js";
-import { MAX_RESULT_CHARS } from "./receipt.js";
+import { MAX_RESULT_CHARS, receiptErrorMessage } from "./receipt.js";
 import type { JobStatus, RunOutcome } from "./types.js";
 
 /** Maps Rex's error_type to a sigrun code when the runner gave none. */
@@ -13,7 +13,7 @@ const REX_TYPES: Record<string, ErrorCode> = {
 
 export interface RunSummary {
   readonly status: JobStatus;
-  readonly error: { code: ErrorCode; type: string | null } | null;
+  readonly error: { code: ErrorCode; type: string | null; message?: string } | null;
   readonly result: { value: string; truncated: boolean } | null;
   readonly fullResult: string | null;
   readonly stdout: Uint8Array;
@@ -25,7 +25,7 @@ export function summarizeRun(outcome: RunOutcome): RunSummary {
   if (outcome.kind === "error") {
     return {
       status: "failed",
-      error: { code: outcome.code, type: null },
+      error: { code: outcome.code, type: null, message: receiptErrorMessage(outcome.message) },
       result: null,
       fullResult: null,
       stdout: new Uint8Array(0),
@@ -61,7 +61,7 @@ export function summarizeRun(outcome: RunOutcome): RunSummary {
   const message = typeof out.error?.message === "string" ? out.error.message : "";
   return {
     status: "failed",
-    error: { code, type },
+    error: message ? { code, type, message: receiptErrorMessage(message) } : { code, type },
     result,
     fullResult: value,
     stdout: utf8(stdoutText),

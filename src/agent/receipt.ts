@@ -9,6 +9,14 @@ export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 export const RECEIPT_PREDICATE_TYPE = "https://sigrun.dev/receipt/v1";
 /** Longest result value carried inline; a longer one is cut and `truncated` set (its digest is a subject). */
 export const MAX_RESULT_CHARS = 64 * 1024;
+/** Longest `error.message` carried in a receipt; a longer one is cut and ends with `...`. */
+export const MAX_ERROR_MESSAGE_CHARS = 1024;
+
+/** Cuts an error message for a receipt (one line per line break kept; at most MAX_ERROR_MESSAGE_CHARS). */
+export function receiptErrorMessage(message: string): string {
+  const m = message.trim();
+  return m.length > MAX_ERROR_MESSAGE_CHARS ? `${m.slice(0, MAX_ERROR_MESSAGE_CHARS - 3)}...` : m;
+}
 
 export interface ReceiptSubject {
   readonly name: string;
@@ -27,7 +35,12 @@ export interface ReceiptPredicate {
   readonly host: { readonly id: string; readonly keyId: string; readonly groups: readonly string[] };
   readonly times: { readonly queued: string; readonly started: string | null; readonly finished: string };
   readonly status: JobStatus;
-  readonly error: { readonly code: ErrorCode; readonly type: string | null } | null;
+  /** `message` (≤ 1,024 characters, optional): why, in words — the runner's error text or the rejection reason. */
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly type: string | null;
+    readonly message?: string;
+  } | null;
   readonly result: { readonly value: string; readonly truncated: boolean } | null;
   readonly audit: { readonly seq: number };
   readonly attestation: { readonly type: "none" };

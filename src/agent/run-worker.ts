@@ -16,6 +16,7 @@ interface RunMessage {
     readonly script: string;
     readonly policy: string;
     readonly user?: string;
+    readonly osUser?: string;
     readonly limits: Record<string, number | undefined>;
     readonly cwd: string;
     readonly bundleId: string;
@@ -57,7 +58,7 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
     }
     try {
       runScript ??= await load();
-      const { script, policy, user, limits, cwd, bundleId, args } = msg.req;
+      const { script, policy, user, osUser, limits, cwd, bundleId, args } = msg.req;
       const runnerLimits: Record<string, number> = {};
       if (limits.maxOperations !== undefined) runnerLimits.maxOperations = limits.maxOperations;
       if (limits.wallClockMs !== undefined) runnerLimits.maxWallMs = limits.wallClockMs;
@@ -68,7 +69,7 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
         user,
         limits: runnerLimits,
         cwd,
-        context: { bundleId },
+        context: { bundleId, osUser },
         args,
         explain: true,
         monitoring: false,

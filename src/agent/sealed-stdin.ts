@@ -7,24 +7,39 @@ import { FrameReader, FrameWriter, SEALED_MAGIC } from "../jobwire/index.js";
 import type { Agent } from "./agent.js";
 import { SealedHost } from "./sealed-job.js";
 
-/** Reads the first bytes, puts them back, and says whether they are the sealed-session magic. */
-export async function startsSealed(stream: Readable): Promise<boolean> {
+/**
+ * Reads the first bytes and says whether they are the sealed-session magic. The bytes are put back for the
+ * next reader — unless the stream already ended (input shorter than the magic, or empty): then `rest` holds
+ * the whole input, since an ended stream can neither be unshifted nor read again.
+ */
+export async function startsSealed(stream: Readable): Promise<{ sealed: boolean; rest?: Uint8Array }> {
   const want = SEALED_MAGIC.length;
   const chunks: Buffer[] = [];
   let len = 0;
-  while (len < want) {
-    const c = stream.read() as Buffer | null;
-    if (c !== null) {
-      chunks.push(c);
-      len += c.length;
-      continue;
+  let ended = false;
+  const onEnd = () => {
+    ended = true;
+  };
+  stream.once("end", onEnd);
+  try {
+    while (len < want) {
+      const c = stream.read() as Buffer | null;
+      if (c !== null) {
+        chunks.push(c);
+        len += c.length;
+        continue;
+      }
+      if (ended || stream.readableEnded || stream.destroyed) break;
+      await Promise.race([once(stream, "readable"), once(stream, "end"), once(stream, "close")]);
     }
-    if (stream.readableEnded || stream.destroyed) break;
-    await Promise.race([once(stream, "readable"), once(stream, "end"), once(stream, "close")]);
+  } finally {
+    stream.off("end", onEnd);
   }
   const head = Buffer.concat(chunks);
+  const sealed = head.subarray(0, want).toString("latin1") === SEALED_MAGIC;
+  if (ended || stream.readableEnded) return { sealed, rest: new Uint8Array(head) };
   if (head.length > 0) stream.unshift(head);
-  return head.subarray(0, want).toString("latin1") === SEALED_MAGIC;
+  return { sealed };
 }
 
 export async function serveSealedStream(

@@ -3,6 +3,9 @@ import { loadTrustStore } from "../bundle/index.js";
 import { parseDuration, parseListenAddress, SigrunError } from "../core/index.js";
 import { Agent } from "./agent.js";
 import type { AgentConfig } from "./config.js";
+import { eventLogger, type LogFormat } from "./event-log.js";
+import { checkStartupSafety } from "./startup-checks.js";
+import { legacyStateFiles } from "./state-db.js";
 import { HttpTransport } from "./transports/http.js";
 import { InboxTransport } from "./transports/inbox.js";
 import type { Transport } from "./transports/transport.js";
@@ -16,6 +19,8 @@ export interface RunningAgent {
 export interface ServeExtras {
   /** Module exporting runScript (tests). */
   readonly runnerModule?: string;
+  /** Job event lines on stderr: `text` (default) or `json` (`--log-format`); `none` for an embedded agent. */
+  readonly logFormat?: LogFormat | "none";
 }
 
 /** Starts an agent and the long-running transports a configuration names (stdin is handled by the caller). */
@@ -23,6 +28,9 @@ export async function serveAgent(cfg: AgentConfig, extras: ServeExtras = {}): Pr
   if (!cfg.trust || cfg.trust.length === 0)
     throw new SigrunError("USAGE", "agent: --trust (or config trust) is required");
   if (!cfg.state) throw new SigrunError("USAGE", "agent: --state (or config state) is required");
+  // StrictModes: trust others could edit or secrets others could read refuse the start (an old layout is
+  // refused by Agent.start with its own code first)
+  if (legacyStateFiles(cfg.state).length === 0) checkStartupSafety({ trust: cfg.trust, stateDir: cfg.state });
   const trust = loadTrustStore(cfg.trust);
   const agent = await Agent.start({
     stateDir: cfg.state,
@@ -36,6 +44,7 @@ export async function serveAgent(cfg: AgentConfig, extras: ServeExtras = {}): Pr
     limits: cfg.limits,
     checkpointEvery: cfg.checkpointEvery,
     runnerModule: extras.runnerModule,
+    ...(extras.logFormat === "none" ? {} : { onEvent: eventLogger(extras.logFormat ?? "text") }),
   });
   const transports: Transport[] = [];
   if (cfg.inbox) transports.push(new InboxTransport(cfg.inbox));

@@ -1,6 +1,20 @@
 /** The systemd unit `sigrun agent init` writes (also examples/systemd/sigrun-agent.service). */
-export function systemdUnit(opts: { config: string; state: string; inbox: string; bin?: string }): string {
-  return `# sigrun agent: runs only bundles that verify against /etc/sigrun/trusted; signs a receipt for every job.
+export function systemdUnit(opts: {
+  config: string;
+  state: string;
+  inbox: string;
+  trust?: string;
+  bin?: string;
+}): string {
+  // the paths given, not the defaults: a state dir outside /var/lib gets no StateDirectory= (systemd would
+  // create /var/lib/sigrun instead) and must be writable under ProtectSystem=strict
+  const trust = opts.trust ?? "/etc/sigrun/trusted";
+  const underVarLib = /^\/var\/lib\/[A-Za-z0-9._/-]+$/.test(opts.state);
+  const stateLines = underVarLib
+    ? `StateDirectory=${opts.state.slice("/var/lib/".length)}\nStateDirectoryMode=0700`
+    : `# state dir ${opts.state}: create it owned by sigrun, mode 0700 (the agent refuses one open to others)`;
+  const rw = underVarLib ? opts.inbox : `${opts.inbox} ${opts.state}`;
+  return `# sigrun agent: runs only bundles that verify against ${trust}; signs a receipt for every job.
 # Install: useradd --system --home-dir /var/lib/sigrun --shell /usr/sbin/nologin sigrun
 #          cp sigrun-agent.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now sigrun-agent
 # Writers drop bundles into the inbox as the sigrun group (temp name + rename).
@@ -20,10 +34,9 @@ KillSignal=SIGTERM
 TimeoutStopSec=90s
 User=sigrun
 Group=sigrun
-StateDirectory=sigrun
-StateDirectoryMode=0700
+${stateLines}
 ConfigurationDirectory=sigrun
-ReadWritePaths=${opts.inbox}
+ReadWritePaths=${rw}
 UMask=0077
 NoNewPrivileges=yes
 ProtectSystem=strict

@@ -43,6 +43,8 @@ export interface RunRequest {
   readonly script: string;
   readonly policy: string;
   readonly user?: string;
+  /** The OS user the agent runs as (recorded as `sigrun_explain.os_user`, never the principal). */
+  readonly osUser?: string;
   readonly limits: RunLimits;
   readonly cwd: string;
   readonly bundleId: string;

@@ -12,6 +12,7 @@ export type { BundleInput, ParsedBundle } from "./pack.js";
 export { createBundle, parseBundle, sha256Hex } from "./pack.js";
 export { MANIFEST_NAME, SIGNATURES_NAME } from "./paths.js";
 export { addSignature, bundleSigningMessage, signBundle } from "./sign.js";
+export { parsePurposeList, purposesWith, revokedWith } from "./trust-edit.js";
 export type { KeyPurpose, TrustStore } from "./trust-store.js";
 export {
   KEY_PURPOSES,

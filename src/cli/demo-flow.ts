@@ -190,14 +190,17 @@ async function agentSteps(ctx: {
   const { readReceiptUnverified, verifyReceipt } = await import("../agent/index.js");
   const d = (...p: string[]) => join(ctx.dir, ...p);
   mkdirSync(d("inbox"));
-  const running = await serveAgent({
-    hostId: "demo-host",
-    trust: [d("trust")],
-    state: d("state"),
-    workers: 1,
-    inbox: { dir: d("inbox"), settleMs: 100, pollMs: 100 },
-    http: { listen: "127.0.0.1:0" },
-  });
+  const running = await serveAgent(
+    {
+      hostId: "demo-host",
+      trust: [d("trust")],
+      state: d("state"),
+      workers: 1,
+      inbox: { dir: d("inbox"), settleMs: 100, pollMs: 100 },
+      http: { listen: "127.0.0.1:0" },
+    },
+    { logFormat: "none" },
+  );
   try {
     const url = running.transports.map((t) => t.describe()).find((s) => s.startsWith("http"));
     const hostPub = running.agent.identity.publicKey;
@@ -212,14 +215,14 @@ async function agentSteps(ctx: {
     const first = verifyReceipt(await post(ctx.signed), hostPub);
     ctx.record(
       "an agent (inbox + HTTP) runs the signed bundle and returns a signed receipt",
-      "sigrun agent --trust trust/ --state state/ --host-id demo-host --inbox inbox/ --http 127.0.0.1:8443 &  sigrun submit job.sgb --to http://127.0.0.1:8443 --wait",
+      "sigrun agent --trust trust/ --state state/ --host-id demo-host --inbox inbox/ --http 127.0.0.1:8080 &  sigrun submit job.sgb --to http://127.0.0.1:8080 --wait",
       "succeeded",
       first.predicate.status,
     );
     const again = verifyReceipt(await post(ctx.signed), hostPub);
     ctx.record(
       "the same bundle sent again is a replay",
-      "sigrun submit job.sgb --to http://127.0.0.1:8443 --wait",
+      "sigrun submit job.sgb --to http://127.0.0.1:8080 --wait",
       "REPLAY",
       again.predicate.error?.code ?? "none",
     );

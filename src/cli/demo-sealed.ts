@@ -44,13 +44,16 @@ export async function sealedSteps(ctx: {
   writeFileSync(d("copy.sgb"), await signBundle(app, owner));
   mkdirSync(d("INPUTS"));
   writeFileSync(d("INPUTS", "f1.txt"), "Hello World");
-  const running = await serveAgent({
-    hostId: "demo-host",
-    trust: [d("trust")],
-    state: d("sealed-host-state"),
-    workers: 1,
-    http: { listen: "127.0.0.1:0" },
-  });
+  const running = await serveAgent(
+    {
+      hostId: "demo-host",
+      trust: [d("trust")],
+      state: d("sealed-host-state"),
+      workers: 1,
+      http: { listen: "127.0.0.1:0" },
+    },
+    { logFormat: "none" },
+  );
   const store = await startStoreServer({ dir: d("store") }, { host: "127.0.0.1", port: 0 });
   try {
     const url = running.transports.map((t) => t.describe()).find((s) => s.startsWith("http"))!;

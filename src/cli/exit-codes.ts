@@ -57,6 +57,8 @@ export const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   STORE_NOT_FOUND: 74,
   STORE_CONFLICT: 75,
   STORE_FULL: 76,
+  JOB_NOT_FOUND: 61,
+  UNSAFE_PERMISSIONS: 62,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -72,6 +72,8 @@ export const ERROR_CODES = [
   "TOO_LARGE",
   "INTERRUPTED",
   "STATE_MIGRATION_REQUIRED",
+  "JOB_NOT_FOUND",
+  "UNSAFE_PERMISSIONS",
   // attest
   "ATTESTATION_INVALID",
   // remote (sealed execution)

@@ -1,5 +1,7 @@
 export type { ScriptArg } from "./args.js";
 export { checkArgDepth, MAX_ARG_DEPTH, parseScriptArgs, scriptArgsFromValue } from "./args.js";
+export type { BundleInvocation } from "./bundle-invocation.js";
+export { bundleInvocation, bundlePrincipal } from "./bundle-invocation.js";
 export { JsonNumber, parseLosslessJson } from "./json-lossless.js";
 export type { LogLevel } from "./logs.js";
 export { MAX_LOG_ENTRIES, MAX_LOG_MESSAGE_CHARS, ScriptLog } from "./logs.js";

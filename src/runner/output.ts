@@ -38,6 +38,9 @@ export interface Explain {
   limits?: Record<string, number>;
   /** The bundle this run came from (agent runs). */
   bundle_id?: string;
+  /** Bundle mode: the Cedar principal (the signer's key id) and the OS user the run had (docs/spec/runner.md §9). */
+  principal?: string;
+  os_user?: string;
 }
 
 /** Rex's output object, members in Rex's order; `sigrun_explain` only with --explain. */

@@ -1,4 +1,3 @@
-import { userInfo } from "node:os";
 import { isSigrunError, SigrunError } from "../core/index.js";
 import type { HostContext } from "../host/index.js";
 import { closeAll, procFdAvailable } from "../host/index.js";
@@ -8,8 +7,11 @@ import type { Limits } from "../script/limits.js";
 import { ArgumentDepthError, checkArgDepth, type ScriptArg, scriptArgsFromValue } from "./args.js";
 import { type LogLevel, parseLogLevel, ScriptLog } from "./logs.js";
 import { Monitoring } from "./monitoring.js";
+import { defaultUser } from "./os-user.js";
 import { type Explain, normalizeOutput, type RexErrorType, type RexOutput, rexError } from "./output.js";
 import { processMetrics } from "./process-metrics.js";
+
+export { defaultUser };
 
 export interface RunScriptOptions {
   /** Rhai script text. */
@@ -32,8 +34,8 @@ export interface RunScriptOptions {
   logLevel?: LogLevel;
   /** Cedar schema text; default Rex's schema shipped in `schema/`. */
   schema?: string;
-  /** Caller context (the agent passes the bundle id); recorded under `sigrun_explain`. */
-  context?: { bundleId?: string };
+  /** Caller context (bundle mode: the bundle id and the OS user); recorded under `sigrun_explain`. */
+  context?: { bundleId?: string; osUser?: string };
   /** Process monitoring metrics (Rex: on unless REX_RUNNER_DISABLE_MONITORING). Default true. */
   monitoring?: boolean;
   /** Policy sets and schemas this thread already parsed and validated (a warm worker's; see createRunner). */
@@ -74,14 +76,6 @@ export interface EngineRunInput {
   limits?: Partial<Limits>;
 }
 
-export function defaultUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.LOGNAME ?? "unknown";
-  }
-}
-
 function nsSince(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0);
 }
@@ -96,7 +90,11 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
   const runner = new Monitoring();
   const decisions: DecisionRecord[] = [];
   const explain: Explain = { decisions };
-  if (opts.context?.bundleId !== undefined) explain.bundle_id = opts.context.bundleId;
+  if (opts.context?.bundleId !== undefined) {
+    explain.bundle_id = opts.context.bundleId;
+    explain.principal = opts.user ?? defaultUser();
+  }
+  if (opts.context?.osUser !== undefined) explain.os_user = opts.context.osUser;
   const finish = (o: RexOutput, exitCode: 0 | 1): RunResult => {
     runner.addMetric("RexRunnerTotalExecutionTime", nsSince(t0), "TIME", { MetricInfo: "Duration" });
     const out = normalizeOutput({ ...o, metrics: [...(o.metrics ?? []), ...runner.metricList()] });

@@ -17,6 +17,8 @@ export interface HttpSubmitOptions {
   readonly ca?: string;
   readonly cert?: string;
   readonly key?: string;
+  /** Bearer token (read from a file by the caller; never on argv). */
+  readonly token?: string;
 }
 
 export interface HttpSubmitResult {
@@ -54,6 +56,11 @@ export async function httpSubmit(o: HttpSubmitOptions): Promise<HttpSubmitResult
     const j = JSON.parse(res.body.toString("utf8")) as { job?: string };
     return { status: res.status, jobId: j.job, receipt: undefined };
   }
+  if (res.status === 401)
+    throw new SigrunError(
+      "UNAUTHORIZED",
+      `${url.host}: the agent wants a submit token (--token-file) or certificate`,
+    );
   const ct = res.headers["content-type"] ?? "";
   if (!ct.startsWith("application/vnd.sigrun.receipt+json"))
     throw new SigrunError("TRANSPORT_ERROR", `agent answered ${res.status} without a receipt`);
@@ -71,23 +78,39 @@ export async function httpJobReceipt(
 ): Promise<Uint8Array | undefined> {
   const res = await send(new URL(`/jobs/${jobId}`, o.to), "GET", o);
   if (res.status === 202) return undefined;
+  if (res.status === 401) throw new SigrunError("UNAUTHORIZED", `GET /jobs/${jobId}: a token is required`);
   if (res.status !== 200) throw new SigrunError("TRANSPORT_ERROR", `GET /jobs/${jobId}: ${res.status}`);
   return new Uint8Array(res.body);
+}
+
+/** GET a path of the agent's API (`sigrun jobs --to`): status, headers and body (capped). */
+export function httpGet(
+  o: { to: string; timeoutMs?: number; ca?: string; cert?: string; key?: string; token?: string },
+  path: string,
+  accept?: string,
+): Promise<{ status: number; headers: IncomingMessage["headers"]; body: Buffer }> {
+  return send(new URL(path, o.to), "GET", o, undefined, undefined, accept, 64 * 1024 * 1024);
 }
 
 function send(
   url: URL,
   method: string,
-  o: { timeoutMs?: number; ca?: string; cert?: string; key?: string },
+  o: { timeoutMs?: number; ca?: string; cert?: string; key?: string; token?: string },
   body?: Buffer,
   type?: string,
+  accept?: string,
+  maxReply = MAX_REPLY,
 ): Promise<{ status: number; headers: IncomingMessage["headers"]; body: Buffer }> {
   const tls = url.protocol === "https:";
   if (!tls && url.protocol !== "http:")
     throw new SigrunError("USAGE", `--to: expected an http:// or https:// URL, got ${url.protocol}`);
   const req = (tls ? httpsRequest : httpRequest)(url, {
     method,
-    headers: body ? { "Content-Type": type, "Content-Length": body.byteLength } : {},
+    headers: {
+      ...(body ? { "Content-Type": type, "Content-Length": body.byteLength } : {}),
+      ...(o.token ? { Authorization: `Bearer ${o.token}` } : {}),
+      ...(accept ? { Accept: accept } : {}),
+    },
     timeout: o.timeoutMs ?? 120_000,
     ...(tls
       ? {
@@ -111,7 +134,7 @@ function send(
       let n = 0;
       res.on("data", (c: Buffer) => {
         n += c.byteLength;
-        if (n > MAX_REPLY) req.destroy(new SigrunError("TRANSPORT_ERROR", "reply too large"));
+        if (n > maxReply) req.destroy(new SigrunError("TRANSPORT_ERROR", "reply too large"));
         else chunks.push(c);
       });
       res.on("end", () =>

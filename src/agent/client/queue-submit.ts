@@ -28,12 +28,16 @@ export interface NatsSubmitOptions {
   readonly timeoutMs: number;
   readonly prefix?: string;
   readonly stream?: string;
+  /** Called for each matching receipt as it arrives (progress). */
+  readonly onReceipt?: (receipt: Uint8Array, count: number) => void;
+  /** On timeout, return the receipts that arrived (with `timedOut`) instead of throwing TIMEOUT. */
+  readonly partialOnTimeout?: boolean;
 }
 
 /** Publishes a bundle to JetStream with msgID = bundle id; optionally collects receipts. */
 export async function natsSubmit(
   o: NatsSubmitOptions,
-): Promise<{ duplicate: boolean; receipts: Uint8Array[] }> {
+): Promise<{ duplicate: boolean; receipts: Uint8Array[]; timedOut: boolean }> {
   const nats = await import("@nats-io/transport-node");
   const jsmod = await import("@nats-io/jetstream");
   const nc = await nats.connect({ servers: o.url, timeout: 5000 }).catch((err: Error) => {
@@ -60,6 +64,11 @@ export async function natsSubmit(
                 return;
               }
               receipts.push(m.data);
+              try {
+                o.onReceipt?.(m.data, receipts.length);
+              } catch {
+                // progress display never stops collection
+              }
               if (receipts.length >= o.waitFor) done();
             },
           })
@@ -70,18 +79,26 @@ export async function natsSubmit(
     const ack = await jsmod
       .jetstream(nc)
       .publish(o.subject, o.bundle, { msgID: submissionId(o.bundle), headers });
+    if (sub && ack.duplicate) {
+      // JetStream dropped it (msgID = bundle id seen in its window): no agent gets it again, so no receipt
+      // will come; say so at once instead of waiting for the timeout
+      sub.unsubscribe();
+      return { duplicate: true, receipts, timedOut: false };
+    }
     if (sub) {
       const timer = setTimeout(done, o.timeoutMs);
       await finished;
       clearTimeout(timer);
       sub.unsubscribe();
+      if (receipts.length < o.waitFor && o.partialOnTimeout)
+        return { duplicate: ack.duplicate, receipts, timedOut: true };
       if (receipts.length < o.waitFor)
         throw new SigrunError(
           "TIMEOUT",
           `nats: ${receipts.length} of ${o.waitFor} receipts within ${o.timeoutMs} ms`,
         );
     }
-    return { duplicate: ack.duplicate, receipts };
+    return { duplicate: ack.duplicate, receipts, timedOut: false };
   } finally {
     await nc.close();
   }

@@ -12,6 +12,7 @@ import busboy from "busboy";
 import type { Agent, JobResult } from "../agent.js";
 import { readCapped } from "../read-capped.js";
 import { SealedHttp } from "../sealed-http.js";
+import { HttpApi } from "./http-api.js";
 import type { Transport } from "./transport.js";
 
 export interface HttpOptions {
@@ -24,6 +25,9 @@ export interface HttpOptions {
   readonly clientCa?: string;
   /** Longest a request may take to arrive (default 60 s). */
   readonly requestTimeoutMs?: number;
+  /** Bearer token files of the read and submit roles (the jobs API, http-api.ts). */
+  readonly readTokenFile?: string;
+  readonly submitTokenFile?: string;
 }
 
 const JOB_PATH_RE = /^\/jobs\/([0-9a-f]{32})$/;
@@ -48,6 +52,7 @@ export class HttpTransport implements Transport {
   private agent: Agent | undefined;
   private readonly jobs = new Set<Promise<unknown>>();
   private readonly sealed = new SealedHttp();
+  private api: HttpApi | undefined;
 
   constructor(private readonly opts: HttpOptions) {}
 
@@ -66,6 +71,7 @@ export class HttpTransport implements Transport {
 
   async start(agent: Agent): Promise<void> {
     this.agent = agent;
+    this.api = new HttpApi(agent, this.opts, Boolean(this.opts.tlsCert && this.opts.clientCa));
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err) => {
         if (!res.headersSent) sendJson(res, 500, { error: "INTERNAL" });
@@ -106,6 +112,7 @@ export class HttpTransport implements Transport {
       s.closeIdleConnections();
     });
     await Promise.allSettled([...this.jobs]);
+    this.api?.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -123,6 +130,7 @@ export class HttpTransport implements Transport {
         },
       });
     }
+    if (this.api?.handle(req, res, url)) return;
     const jm = JOB_PATH_RE.exec(url.pathname);
     if (req.method === "GET" && jm) {
       const receipt = agent.jobs.receipt(jm[1]!);
@@ -133,6 +141,10 @@ export class HttpTransport implements Transport {
     if (await this.sealed.handle(agent, req, res, url.pathname)) return;
     if (url.pathname === "/execute") {
       if (req.method !== "POST") return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED" });
+      if (this.api && !this.api.maySubmit(req)) {
+        res.setHeader("Connection", "close");
+        return sendJson(res, 401, { error: "UNAUTHORIZED", message: "the submit role is required" });
+      }
       return this.execute(req, res, url.searchParams.get("wait") !== "0");
     }
     return sendJson(res, 404, { error: "NOT_FOUND" });

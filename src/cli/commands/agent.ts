@@ -16,11 +16,14 @@ interface AgentFlags {
   tlsCert?: string;
   tlsKey?: string;
   clientCa?: string;
+  readTokenFile?: string;
+  submitTokenFile?: string;
   nats?: string;
   redis?: string;
   s3?: string;
   s3Endpoint?: string;
   json?: boolean;
+  logFormat?: string;
   runnerModule?: string;
 }
 
@@ -45,6 +48,14 @@ export function register(program: Command): void {
     .option("--tls-cert <file>", "with --http: serve HTTPS with this certificate (PEM)")
     .option("--tls-key <file>", "with --http: the certificate's key (PEM file)")
     .option("--client-ca <file>", "with --http TLS: require client certificates issued by this CA")
+    .option(
+      "--read-token-file <file>",
+      "with --http: bearer token of the read-only role (GET /jobs…, /metrics)",
+    )
+    .option(
+      "--submit-token-file <file>",
+      "with --http: bearer token of the submit role (POST /execute, and reads)",
+    )
     .option("--stdin", "run one bundle read from stdin, print its receipt, exit")
     .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
     .option("--nats <url>", "NATS JetStream server (durable consumer per host)")
@@ -52,6 +63,11 @@ export function register(program: Command): void {
     .option("--s3 <url>", "poll s3://bucket/prefix for *.sgb and *.tar.gz+*.sig; receipts go beside them")
     .option("--s3-endpoint <url>", "with --s3: S3-compatible endpoint (default AWS_ENDPOINT_URL_S3 or AWS)")
     .option("--json", "print events (ready, stopped) as JSON lines on stdout")
+    .option(
+      "--log-format <format>",
+      "job event lines on stderr (received, rejected, started, finished): text | json",
+      "text",
+    )
     .addOption(new Option("--runner-module <url>", "module exporting runScript (tests)").hideHelp())
     .action(async (o: AgentFlags) => {
       const { SigrunError } = await import("../../core/index.js");
@@ -82,6 +98,8 @@ export function register(program: Command): void {
           clientCa: o.clientCa ?? cfg.http.clientCa,
         };
       }
+      if (cfg.http && o.readTokenFile) cfg.http = { ...cfg.http, readTokenFile: o.readTokenFile };
+      if (cfg.http && o.submitTokenFile) cfg.http = { ...cfg.http, submitTokenFile: o.submitTokenFile };
       if (o.nats) cfg.nats = { url: o.nats };
       if (o.redis) cfg.redis = { url: o.redis };
       if (o.s3) cfg.s3 = { url: o.s3, ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}) };
@@ -93,7 +111,9 @@ export function register(program: Command): void {
           "agent: give at least one transport: --inbox, --http, --stdin, --nats, --redis or --s3",
         );
       const { serveAgent } = await import("../../agent/serve.js");
-      const running = await serveAgent(cfg, { runnerModule: o.runnerModule });
+      if (o.logFormat !== "text" && o.logFormat !== "json")
+        throw new SigrunError("USAGE", `--log-format: expected json or text, got ${o.logFormat}`);
+      const running = await serveAgent(cfg, { runnerModule: o.runnerModule, logFormat: o.logFormat });
       const ready = {
         event: "ready",
         hostId: running.agent.hostId,
@@ -171,7 +191,13 @@ export function register(program: Command): void {
       writeOutput(config, sampleConfig({ hostId, state: o.state, trust: o.trust, inbox: o.inbox }), {
         overwrite: o.force,
       });
-      writeOutput(unit, systemdUnit({ config: "/etc/sigrun/agent.json", state: o.state, inbox: o.inbox }), {
+      const unitText = systemdUnit({
+        config: "/etc/sigrun/agent.json",
+        state: o.state,
+        inbox: o.inbox,
+        trust: o.trust,
+      });
+      writeOutput(unit, unitText, {
         overwrite: o.force,
       });
       if (o.json) printJson({ config, unit });
@@ -187,6 +213,9 @@ async function runStdin(cfg: import("../../agent/index.js").AgentConfig, o: Agen
   const { exitCodeFor } = await import("../exit-codes.js");
   if (!cfg.trust?.length || !cfg.state)
     throw new SigrunError("USAGE", "agent --stdin: --trust and --state are required");
+  const { checkStartupSafety } = await import("../../agent/startup-checks.js");
+  const { legacyStateFiles } = await import("../../agent/state-db.js");
+  if (legacyStateFiles(cfg.state).length === 0) checkStartupSafety({ trust: cfg.trust, stateDir: cfg.state });
   const agent = await Agent.start({
     stateDir: cfg.state,
     hostId: cfg.hostId ?? hostname().split(".")[0]!,
@@ -200,10 +229,15 @@ async function runStdin(cfg: import("../../agent/index.js").AgentConfig, o: Agen
   });
   try {
     const { startsSealed, serveSealedStream } = await import("../../agent/sealed-stdin.js");
-    if (!o.sig && (await startsSealed(process.stdin)))
+    const peek = o.sig ? { sealed: false } : await startsSealed(process.stdin);
+    if (peek.sealed && peek.rest === undefined)
       return await serveSealedStream(agent, process.stdin, process.stdout, "ssh");
     const sig = o.sig ? readInput(o.sig, "signature") : undefined;
-    const r = await runFromStream(agent, process.stdin, sig);
+    // an input that ended while it was peeked at (short or empty) is submitted as it is
+    const r =
+      "rest" in peek && peek.rest !== undefined
+        ? await agent.submit({ bytes: peek.rest, sig, transport: "stdin", queuedAt: Date.now() })
+        : await runFromStream(agent, process.stdin, sig);
     process.stdout.write(r.receipt);
     if (r.status !== "succeeded") {
       process.stderr.write(`sigrun: ${r.errorCode}: job ${r.jobId} ${r.status}\n`);

@@ -10,6 +10,7 @@ import { register as countersign } from "./countersign.js";
 import { register as demo } from "./demo.js";
 import { register as execute } from "./execute.js";
 import { register as host } from "./host.js";
+import { register as jobs } from "./jobs.js";
 import { register as key } from "./key.js";
 import { register as keygen } from "./keygen.js";
 import { register as receipt } from "./receipt.js";
@@ -23,6 +24,7 @@ import { register as sign } from "./sign.js";
 import { register as signFile } from "./sign-file.js";
 import { register as store } from "./store.js";
 import { register as submit } from "./submit.js";
+import { register as trust } from "./trust.js";
 import { register as unseal } from "./unseal.js";
 import { register as verify } from "./verify.js";
 import { register as verifyFile } from "./verify-file.js";
@@ -40,6 +42,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   demo,
   execute,
   host,
+  jobs,
   key,
   keygen,
   receipt,
@@ -53,6 +56,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   signFile,
   store,
   submit,
+  trust,
   unseal,
   verify,
   verifyFile,

@@ -125,6 +125,8 @@ export function register(program: Command): void {
       let policy: string;
       let args: string | undefined;
       let bundleId: string | undefined;
+      let principal: string | undefined;
+      let osUser: string | undefined;
       const communication = (message: string): void => {
         // Rex: unreadable inputs print compact JSON and exit 1, whatever the output format.
         process.stdout.write(
@@ -150,15 +152,15 @@ export function register(program: Command): void {
         const sig = o.opensslSig === undefined ? undefined : readInput(o.opensslSig, "signature");
         const host = o.anyHost ? undefined : (o.host ?? localHostId());
         const v = verifySubmission(bytes, sig, { trust, host, groups: o.group });
-        const file = (name: string): string => {
-          const b = v.files.get(name);
-          if (b === undefined) throw new SigrunError("BUNDLE_MALFORMED", `bundle: ${name} missing`);
-          return utf8Decode(b, name);
-        };
-        script = file(v.manifest.entry);
-        policy = file(v.manifest.policy);
+        // the same script, policy and principal as the agent (docs/spec/runner.md §9)
+        const { bundleInvocation } = await import("../../runner/index.js");
+        const inv = bundleInvocation(v);
+        script = inv.script;
+        policy = inv.policy;
         bundleId = v.manifest.id;
-        const ml = v.manifest.limits;
+        principal = inv.principal;
+        osUser = inv.context.osUser;
+        const ml = inv.limits;
         if (ml?.maxOperations !== undefined && limits.maxOperations === undefined)
           limits.maxOperations = ml.maxOperations;
         if (ml?.wallClockMs !== undefined && limits.maxWallMs === undefined)
@@ -194,7 +196,8 @@ export function register(program: Command): void {
         limits,
         strictPolicy: o.strictPolicy === true,
         explain: o.explain === true,
-        context: bundleId === undefined ? undefined : { bundleId },
+        user: principal,
+        context: bundleId === undefined ? undefined : { bundleId, osUser },
       });
       // Rex's early exits print compact JSON whatever the format.
       const format = result.exitCode === 1 ? "json" : (o.outputFormat as "json" | "pretty-json" | "human");

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { publicKeyPem } from "../keys/index.js";
+import { ownerKey, stubBundle, tempDir } from "./testing/fixtures.js";
+import { cli, spawnAgent } from "./testing/spawn-agent.js";
+
+test("jobs API: list (paged, by status), show, logs, outputs, metrics — over HTTP with the read token and over --state", async () => {
+  const d = tempDir();
+  const owner = ownerKey();
+  mkdirSync(join(d.path, "trusted"));
+  writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
+  writeFileSync(join(d.path, "read.token"), "r-0123456789abcdef0123\n");
+  writeFileSync(join(d.path, "submit.token"), "s-0123456789abcdef0123\n");
+  const ok = join(d.path, "ok.sgb");
+  writeFileSync(ok, await stubBundle([owner], { op: { op: "write", value: "data" } }));
+  const bad = join(d.path, "bad.sgb");
+  writeFileSync(bad, await stubBundle([owner], { op: { op: "fail", value: "disk full" } }));
+  const state = join(d.path, "state");
+  const a = await spawnAgent([
+    "--trust",
+    join(d.path, "trusted"),
+    "--state",
+    state,
+    "--host-id",
+    "h1",
+    "--http",
+    "127.0.0.1:0",
+    "--read-token-file",
+    join(d.path, "read.token"),
+    "--submit-token-file",
+    join(d.path, "submit.token"),
+  ]);
+  try {
+    const sub = ["--to", a.url!, "--wait", "--token-file", join(d.path, "submit.token"), "--json"];
+    const r1 = cli(["submit", ok, ...sub]);
+    assert.equal(r1.status, 0, r1.stderr);
+    const okJob = JSON.parse(r1.stdout.toString()).receipts[0].job as string;
+    const r2 = cli(["submit", bad, ...sub]);
+    assert.equal(r2.status, 30, r2.stderr);
+    const badJob = JSON.parse(r2.stdout.toString()).receipts[0].job as string;
+
+    for (const src of [
+      ["--to", a.url!, "--token-file", join(d.path, "read.token")],
+      ["--state", state],
+    ]) {
+      const all = JSON.parse(cli(["jobs", "list", ...src, "--json"]).stdout.toString());
+      assert.deepEqual(new Set(all.jobs.map((j: { id: string }) => j.id)), new Set([okJob, badJob]));
+      const failed = JSON.parse(
+        cli(["jobs", "list", ...src, "--status", "failed", "--json"]).stdout.toString(),
+      );
+      assert.deepEqual(
+        failed.jobs.map((j: { id: string }) => j.id),
+        [badJob],
+      );
+      assert.equal(failed.jobs[0].error, "SCRIPT_ERROR");
+      const p1 = JSON.parse(cli(["jobs", "list", ...src, "--limit", "1", "--json"]).stdout.toString());
+      assert.equal(p1.jobs.length, 1);
+      assert.ok(p1.next);
+      const p2 = JSON.parse(
+        cli(["jobs", "list", ...src, "--limit", "1", "--cursor", p1.next, "--json"]).stdout.toString(),
+      );
+      assert.equal(p2.jobs.length, 1);
+      assert.notEqual(p2.jobs[0].id, p1.jobs[0].id);
+      assert.equal(p2.next, null);
+
+      const show = JSON.parse(cli(["jobs", "show", badJob, ...src, "--json"]).stdout.toString());
+      assert.equal(show.outcome.error, "SCRIPT_ERROR");
+      assert.equal(show.outcome.message, "disk full");
+      assert.match(cli(["jobs", "logs", badJob, "--stderr", ...src]).stdout.toString(), /disk full/);
+      assert.match(cli(["jobs", "logs", okJob, ...src]).stdout.toString(), /"output":"written"/);
+      assert.equal(cli(["jobs", "outputs", okJob, "out.txt", ...src]).stdout.toString(), "data");
+      const dest = join(d.path, `out-${src[0]!.slice(2)}`);
+      const w = cli(["jobs", "outputs", okJob, ...src, "-o", dest]);
+      assert.equal(w.status, 0, w.stderr);
+      assert.equal(readFileSync(join(dest, "out.txt"), "utf8"), "data");
+      const missing = cli(["jobs", "show", "0".repeat(32), ...src]);
+      assert.equal(missing.status, 61, missing.stderr);
+
+      const m = cli(["jobs", "metrics", ...src]).stdout.toString();
+      assert.match(m, /^sigrun_agent_jobs\{status="succeeded"\} 1$/m);
+      assert.match(m, /^sigrun_agent_jobs\{status="failed"\} 1$/m);
+      assert.match(m, /^sigrun_agent_run_seconds_count 2$/m);
+      assert.match(m, /^sigrun_agent_run_seconds_bucket\{le="\+Inf"\} 2$/m);
+      assert.match(m, /^sigrun_agent_queue_depth 0$/m);
+      const seq = Number(/^sigrun_agent_audit_seq (\d+)$/m.exec(m)?.[1]);
+      assert.ok(seq > 4, m);
+    }
+    const again = cli(["submit", ok, ...sub]);
+    assert.equal(again.status, 50);
+    const m = cli(["jobs", "metrics", "--state", state]).stdout.toString();
+    assert.match(m, /^sigrun_agent_rejections\{code="REPLAY"\} 1$/m);
+  } finally {
+    assert.equal(await a.stop(), 0, a.stderr());
+    d.cleanup();
+  }
+});
