@@ -1,9 +1,16 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog, type AuditTx } from "../audit/index.js";
 import { type TrustStore, type VerifiedBundle, verifySubmission } from "../bundle/index.js";
-import { type Clock, type ErrorCode, isSigrunError, SigrunError, systemClock } from "../core/index.js";
+import {
+  type Clock,
+  type ErrorCode,
+  isSigrunError,
+  SigrunError,
+  sha256Hex,
+  systemClock,
+} from "../core/index.js";
 import { bundleInvocation } from "../runner/bundle-invocation.js";
 import { encodeReceiptEnvelope } from "./dsse.js";
 import type { JobEvent } from "./event-log.js";
@@ -73,7 +80,7 @@ const DAY = 86_400_000;
 const DEFAULT_MEMORY_MB = 256;
 
 function sha256(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  return sha256Hex(data);
 }
 
 /**

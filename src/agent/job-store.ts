@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, rename, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { type ErrorCode, SigrunError } from "../core/index.js";
+import { type ErrorCode, SigrunError, sha256Hex } from "../core/index.js";
 import type { JobStatus } from "./types.js";
 
 const JOB_ID_RE = /^[0-9a-f]{32}$/;
@@ -150,7 +149,7 @@ export class JobStore {
 
   /** Stores bytes as `blobs/<sha256>` (temp name + rename; kept if already there); returns the digest. */
   async putBlob(data: Uint8Array): Promise<string> {
-    const sha = createHash("sha256").update(data).digest("hex");
+    const sha = sha256Hex(data);
     const dir = join(this.stateDir, "blobs");
     const path = join(dir, sha);
     if (await stat(path).catch(() => undefined)) return sha;
@@ -244,7 +243,7 @@ export class JobStore {
             throw new SigrunError("LIMIT_EXCEEDED", `outputs: more than ${MAX_OUTPUT_FILES} files`);
           out.push({
             name: relative(base, p).split("\\").join("/"),
-            sha256: createHash("sha256").update(readFileSync(p)).digest("hex"),
+            sha256: sha256Hex(readFileSync(p)),
           });
         }
       }

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { SigrunError } from "../core/index.js";
+import { SigrunError, sha256Hex } from "../core/index.js";
 import { isJobId, type JobRow, type JobRowStatus, listJobs } from "./job-store.js";
 
 /** Job queries behind `GET /jobs…` and `sigrun jobs … --state DIR` (docs/spec/agent-state.md §5). */
@@ -172,7 +171,7 @@ function readChecked(path: string, sha256: string, what: string): Uint8Array {
       off += n;
     }
     const data = buf.subarray(0, off);
-    if (createHash("sha256").update(data).digest("hex") !== sha256)
+    if (sha256Hex(data) !== sha256)
       throw new SigrunError("DIGEST_MISMATCH", `${what}: changed since the job finished (digest differs)`);
     return new Uint8Array(data);
   } finally {

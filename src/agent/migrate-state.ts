@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -11,7 +10,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { AuditLog, importJsonl, migrateSchema, openDatabase, readAuditEntries } from "../audit/index.js";
-import { type ErrorCode, SigrunError } from "../core/index.js";
+import { type ErrorCode, SigrunError, sha256Hex } from "../core/index.js";
 import { loadOrCreateHostKey } from "./host-identity.js";
 import { isJobId, JobStore } from "./job-store.js";
 import { verifyReceipt } from "./receipt.js";
@@ -153,7 +152,7 @@ function importJobs(
       const p = join(dir, name);
       if (!existsSync(p)) return null;
       const data = readFileSync(p);
-      const sha = createHash("sha256").update(data).digest("hex");
+      const sha = sha256Hex(data);
       mkdirSync(join(stateDir, "blobs"), { recursive: true, mode: 0o700 });
       if (!existsSync(jobs.blobPath(sha))) writeFileSync(jobs.blobPath(sha), data, { mode: 0o600 });
       return sha;

@@ -1,9 +1,8 @@
 // Where a sealed job's blobs come from on the host: the session stream itself (default) or a store.
 // Every blob is checked against the release's ciphertext digest and size, and every input's plaintext
 // against the job manifest, before the bundle runs.
-import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { SigrunError } from "../core/index.js";
+import { SigrunError, sha256Hex } from "../core/index.js";
 import { type BlobRef, type FrameReader, type InputEntry, unsealToFile } from "../jobwire/index.js";
 
 export interface BlobSource {
@@ -32,7 +31,7 @@ export function streamSource(reader: FrameReader): BlobSource {
       const parts: Buffer[] = [];
       for await (const c of reader.blob(ref.size)) parts.push(Buffer.from(c));
       const buf = Buffer.concat(parts);
-      if (createHash("sha256").update(buf).digest("hex") !== ref.sha256) throw mismatch(`blob ${ref.name}`);
+      if (sha256Hex(buf) !== ref.sha256) throw mismatch(`blob ${ref.name}`);
       return new Uint8Array(buf);
     },
     async toFile(ref, j, root, entry) {

@@ -2,12 +2,12 @@
 // key E signed by the receipt key, take the released job key J, receive and check the sealed bundle,
 // manifest and inputs, run the bundle on the plaintext in a private temporary directory, seal every output
 // plus stdout/stderr to the client's recipient O, and return a signed receipt over the output ciphertexts.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { VerifiedBundle } from "../bundle/index.js";
-import { canonicalJson, isSigrunError, SigrunError, toHex, utf8Encode } from "../core/index.js";
+import { canonicalJson, isSigrunError, SigrunError, sha256Hex, toHex, utf8Encode } from "../core/index.js";
 import {
   type AgeKeyPair,
   type Attester,
@@ -52,7 +52,7 @@ const NONCE_RE = /^[A-Za-z0-9_-]{43}$/;
 const MAX_MANIFEST_CT = 33 * 1024 * 1024;
 
 function sha256(b: Uint8Array): string {
-  return createHash("sha256").update(b).digest("hex");
+  return sha256Hex(b);
 }
 
 export class SealedHost {

@@ -1,10 +1,9 @@
 // Seals what a sealed job produced — every regular file under outputs/, stdout, stderr and the output
 // manifest — to the client's per-job recipient O, into a spool directory inside the job's private dir.
-import { createHash } from "node:crypto";
 import { createReadStream, lstatSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { SigrunError } from "../core/index.js";
+import { SigrunError, sha256Hex } from "../core/index.js";
 import {
   type BlobRef,
   encodeOutputManifest,
@@ -69,7 +68,7 @@ export async function sealOutputs(
   const small = async (name: string, file: string, data: Uint8Array): Promise<BlobRef> => {
     const ct = await sealBytes(data, o);
     writeFileSync(join(spool, file), ct, { mode: 0o600 });
-    return { name, sha256: createHash("sha256").update(ct).digest("hex"), size: ct.byteLength };
+    return { name, sha256: sha256Hex(ct), size: ct.byteLength };
   };
   const refs = [
     await small(

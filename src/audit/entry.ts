@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { canonicalJson, SigrunError } from "../core/index.js";
+import { canonicalJson, SigrunError, sha256Hex } from "../core/index.js";
 
 /** Format version of one audit line (docs/spec/audit-log.md). */
 export const AUDIT_VERSION = 1;
@@ -36,7 +35,7 @@ const HEX64_RE = /^[0-9a-f]{64}$/;
 
 export function entryHash(e: Omit<AuditEntry, "hash">): string {
   const body = canonicalJson({ v: e.v, seq: e.seq, time: e.time, type: e.type, data: e.data, prev: e.prev });
-  return createHash("sha256").update(body).digest("hex");
+  return sha256Hex(body);
 }
 
 export function makeEntry(

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
-import { formatTime, SigrunError } from "../core/index.js";
+import { randomBytes } from "node:crypto";
+import { formatTime, SigrunError, sha256Hex } from "../core/index.js";
 import type { BundleCaps } from "./caps.js";
 import {
   type DsseEnvelope,
@@ -42,9 +42,8 @@ export interface ParsedBundle {
   readonly files: ReadonlyMap<string, Uint8Array>;
 }
 
-export function sha256Hex(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
+/** Kept for `sigrun/bundle` callers: the one SHA-256 helper lives in core. */
+export { sha256Hex };
 
 /** Builds an unsigned `.sgb`: manifest.json, the files sorted by path, an envelope with no signatures. */
 export function createBundle(input: BundleInput): Uint8Array {

@@ -1,8 +1,7 @@
 // The job manifest (docs/spec/sealed-execution.md §2): canonical JSON naming everything a sealed job runs
 // with — the bundle by digest, the plaintext input tree, the timeout, the client's nonce and the output
 // recipient. `job_digest` = SHA-256 of its canonical bytes. It travels sealed to the per-job key J.
-import { createHash } from "node:crypto";
-import { canonicalJson, SigrunError, utf8Decode, utf8Encode } from "../core/index.js";
+import { canonicalJson, SigrunError, sha256Hex, utf8Decode, utf8Encode } from "../core/index.js";
 import { isX25519Recipient } from "./age.js";
 
 export const JOB_MANIFEST_TYPE = "https://sigrun.dev/sealed-job/v1";
@@ -77,7 +76,7 @@ export function encodeJobManifest(m: JobManifest): Uint8Array {
 }
 
 export function jobDigest(manifestBytes: Uint8Array): string {
-  return createHash("sha256").update(manifestBytes).digest("hex");
+  return sha256Hex(manifestBytes);
 }
 
 /** Strict parse: canonical bytes, exact keys, caps; returns the manifest. */

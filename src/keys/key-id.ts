@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../core/index.js";
 
 /** Key id = `sha256:` + hex of SHA-256(SPKI DER). */
 export function keyIdFromSpki(spkiDer: Uint8Array): string {
-  return `sha256:${createHash("sha256").update(spkiDer).digest("hex")}`;
+  return `sha256:${sha256Hex(spkiDer)}`;
 }
 
 /** The 16-hex short form of a key id. */

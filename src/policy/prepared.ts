@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { SigrunError } from "../core/index.js";
+import { SigrunError, sha256Hex } from "../core/index.js";
 import type { CedarModule } from "./cedar-module.js";
 import { loadCedar } from "./cedar-module.js";
 import type { SchemaSource } from "./schema.js";
@@ -11,7 +10,7 @@ export const MAX_POLICIES = 10_000;
 const ID_ANNOTATION = /^\s*@id\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)/;
 
 export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return sha256Hex(text);
 }
 
 function splitPolicies(policy: string): Record<string, string> {

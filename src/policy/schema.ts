@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { SigrunError } from "../core/index.js";
+import { SigrunError, sha256Hex } from "../core/index.js";
 
 /** A schema in a form cedar-wasm takes: Cedar schema text, or the JSON schema form as an object. */
 export type CedarSchema = string | Record<string, unknown>;
@@ -69,5 +68,5 @@ export function schemaFromText(text: string): SchemaSource {
 }
 
 function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return sha256Hex(text);
 }

@@ -2,7 +2,7 @@
 // inputs to a fresh per-job key J, record the job in the ledger, get a key offer (E signed by the host's
 // pinned receipt key), release J wrapped to E and the job key, stream the sealed blobs, then verify the
 // receipt and the sealed outputs before anything reaches --outputs.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   createReadStream,
@@ -16,7 +16,14 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
-import { canonicalJson, isSigrunError, SigrunError, toBase64Url, utf8Encode } from "../core/index.js";
+import {
+  canonicalJson,
+  isSigrunError,
+  SigrunError,
+  sha256Hex,
+  toBase64Url,
+  utf8Encode,
+} from "../core/index.js";
 import {
   type BlobRef,
   encodeJobManifest,
@@ -76,7 +83,7 @@ export function ledgerPath(configDir: string): string {
 }
 
 function sha256(b: Uint8Array): string {
-  return createHash("sha256").update(b).digest("hex");
+  return sha256Hex(b);
 }
 
 /** --outputs must not exist or be an empty directory; its parent must exist. */

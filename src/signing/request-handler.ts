@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { bytesEqual, concatBytes, SigrunError, toHex } from "../core/index.js";
+import { bytesEqual, concatBytes, SigrunError, sha256, toHex } from "../core/index.js";
 import { signFile } from "../keys/index.js";
 import { sanitizeRelayText } from "../protocol/index.js";
 import type { OpenedFrame } from "../session/index.js";
@@ -74,7 +73,7 @@ export async function handleRequest(
   record: (audit: Record<string, unknown>) => void | Promise<void>,
   position?: { index: number; total: number },
 ): Promise<RequestOutcome> {
-  const digest = new Uint8Array(createHash("sha256").update(data).digest());
+  const digest = sha256(data);
   const facts = {
     reqId: req.reqId,
     kind: req.kind,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { type Clock, SigrunError, writeFileAtomic } from "../core/index.js";
+import { type Clock, SigrunError, sha256Hex, writeFileAtomic } from "../core/index.js";
 
 /**
  * The store's directory: `blobs/<hex>` (the ciphertext, write-once), `meta/<hex>.json` (size, created,
@@ -122,7 +122,7 @@ export class BlobDir {
       size,
       created,
       expires: created + this.limits.ttlMs,
-      deleteTokenSha256: createHash("sha256").update(deleteToken).digest("hex"),
+      deleteTokenSha256: sha256Hex(deleteToken),
     };
     await writeFileAtomic(join(this.meta, `${hex}.json`), JSON.stringify(meta), {
       mode: 0o600,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
-import { SigrunError } from "../core/index.js";
+import { SigrunError, sha256Hex } from "../core/index.js";
 
 /** A stored blob: the SHA-256 of its bytes (`sha256:<64 lower-case hex>`) and its exact size. */
 export interface BlobRef {
@@ -42,7 +42,7 @@ export function refOfFile(path: string, onBytes?: (n: number) => void): Promise<
 }
 
 export function refOfBytes(data: Uint8Array): BlobRef {
-  return { digest: `sha256:${createHash("sha256").update(data).digest("hex")}`, size: data.byteLength };
+  return { digest: `sha256:${sha256Hex(data)}`, size: data.byteLength };
 }
 
 const SIZE_UNITS: Record<string, number> = {

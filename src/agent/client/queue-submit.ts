@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import { bundleCaps, parseBundle } from "../../bundle/index.js";
-import { SigrunError } from "../../core/index.js";
+import { SigrunError, sha256Hex } from "../../core/index.js";
 import { readReceiptUnverified } from "../receipt.js";
 import { ensureNatsStreams, NATS_JOBS_STREAM, NATS_SIG_HEADER, natsSubjects } from "../transports/nats.js";
 import { redisKeys } from "../transports/redis.js";
@@ -10,12 +9,12 @@ export function submissionId(bundle: Uint8Array): string {
   try {
     return parseBundle(bundle, bundleCaps()).manifest.id;
   } catch {
-    return createHash("sha256").update(bundle).digest("hex").slice(0, 32);
+    return sha256Hex(bundle).slice(0, 32);
   }
 }
 
 function digestOf(b: Uint8Array): string {
-  return createHash("sha256").update(b).digest("hex");
+  return sha256Hex(b);
 }
 
 export interface NatsSubmitOptions {

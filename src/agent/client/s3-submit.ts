@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { SigrunError } from "../../core/index.js";
+import { SigrunError, sha256Hex } from "../../core/index.js";
 import { S3Client, s3ConfigFromUrl } from "../../store/index.js";
 
 export interface S3SubmitOptions {
@@ -17,7 +16,7 @@ export interface S3SubmitOptions {
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(sgb|tar\.gz|tgz)$/;
-const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const sha = (b: Uint8Array) => sha256Hex(b);
 
 /**
  * `sigrun submit --to s3://…`: uploads the signature first (classic form) and then the bundle, so the

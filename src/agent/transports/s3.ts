@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../core/index.js";
 import { S3Client, type S3Object, s3ConfigFromUrl } from "../../store/index.js";
 import type { Agent } from "../agent.js";
 import type { Transport } from "./transport.js";
@@ -109,7 +109,7 @@ export class S3Transport implements Transport {
             ? new Uint8Array(0)
             : new Uint8Array(await s3.getBytes(s3.key(sigName), 64 * 1024));
       const r = await agent.submit({ bytes, sig, tooLarge, transport: "s3" });
-      const sha = createHash("sha256").update(r.receipt).digest("hex");
+      const sha = sha256Hex(r.receipt);
       await s3.put(s3.key(`${name}.receipt.json`), r.receipt.byteLength, sha, r.receipt, false);
     } catch (err) {
       process.stderr.write(`sigrun agent: s3 ${name}: ${(err as Error).message}\n`);
