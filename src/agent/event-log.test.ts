@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { publicKeyPem } from "../keys/index.js";
 import { formatEvent } from "./event-log.js";
 import { ownerKey, stubBundle, tempDir } from "./testing/fixtures.js";
-import { cli, spawnAgent } from "./testing/spawn-agent.js";
+import { cli, spawnHttpAgent } from "./testing/spawn-agent.js";
 
 test("event log text form: one line, identifiers bare, anything else quoted", () => {
   const line = formatEvent(
@@ -22,23 +22,12 @@ for (const format of ["json", "text"] as const) {
   test(`agent --log-format ${format}: received, started, finished, rejected — no script output, no secrets`, async () => {
     const d = tempDir();
     const owner = ownerKey();
-    mkdirSync(join(d.path, "trusted"));
-    writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
     const ok = join(d.path, "ok.sgb");
     writeFileSync(ok, await stubBundle([owner], { op: { op: "echo", value: "SECRET-OUTPUT" } }));
     const bad = join(d.path, "bad.sgb");
     writeFileSync(bad, await stubBundle([owner], { op: { op: "fail", value: "SECRET-ERROR" } }));
     writeFileSync(join(d.path, "submit.token"), "s-0123456789abcdef0123SECRET\n");
-    const state = join(d.path, "state");
-    const a = await spawnAgent([
-      "--trust",
-      join(d.path, "trusted"),
-      "--state",
-      state,
-      "--host-id",
-      "h1",
-      "--http",
-      "127.0.0.1:0",
+    const { agent: a, state } = await spawnHttpAgent(d.path, owner, [
       "--submit-token-file",
       join(d.path, "submit.token"),
       "--log-format",

@@ -4,29 +4,18 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { publicKeyPem } from "../keys/index.js";
 import { ownerKey, stubBundle, tempDir } from "./testing/fixtures.js";
-import { cli, spawnAgent } from "./testing/spawn-agent.js";
+import { cli, spawnHttpAgent } from "./testing/spawn-agent.js";
 
 test("jobs API: list (paged, by status), show, logs, outputs, metrics — over HTTP with the read token and over --state", async () => {
   const d = tempDir();
   const owner = ownerKey();
-  mkdirSync(join(d.path, "trusted"));
-  writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
   writeFileSync(join(d.path, "read.token"), "r-0123456789abcdef0123\n");
   writeFileSync(join(d.path, "submit.token"), "s-0123456789abcdef0123\n");
   const ok = join(d.path, "ok.sgb");
   writeFileSync(ok, await stubBundle([owner], { op: { op: "write", value: "data" } }));
   const bad = join(d.path, "bad.sgb");
   writeFileSync(bad, await stubBundle([owner], { op: { op: "fail", value: "disk full" } }));
-  const state = join(d.path, "state");
-  const a = await spawnAgent([
-    "--trust",
-    join(d.path, "trusted"),
-    "--state",
-    state,
-    "--host-id",
-    "h1",
-    "--http",
-    "127.0.0.1:0",
+  const { agent: a, state } = await spawnHttpAgent(d.path, owner, [
     "--read-token-file",
     join(d.path, "read.token"),
     "--submit-token-file",

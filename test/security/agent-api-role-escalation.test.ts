@@ -7,29 +7,18 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ownerKey, stubBundle, tempDir } from "../../src/agent/testing/fixtures.js";
-import { cli, spawnAgent } from "../../src/agent/testing/spawn-agent.js";
+import { cli, spawnHttpAgent } from "../../src/agent/testing/spawn-agent.js";
 import { publicKeyPem } from "../../src/keys/index.js";
 
 test("agent-api-role-escalation: no token reads nothing, the read token cannot submit, outputs are checked", async () => {
   const d = tempDir();
   const owner = ownerKey();
-  mkdirSync(join(d.path, "trusted"));
-  writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
   writeFileSync(join(d.path, "read.token"), "r-0123456789abcdef0123\n");
   writeFileSync(join(d.path, "submit.token"), "s-0123456789abcdef0123\n");
   writeFileSync(join(d.path, "wrong.token"), "x-0123456789abcdef0123\n");
   const job = join(d.path, "job.sgb");
   writeFileSync(job, await stubBundle([owner], { op: { op: "write", value: "data" } }));
-  const state = join(d.path, "state");
-  const a = await spawnAgent([
-    "--trust",
-    join(d.path, "trusted"),
-    "--state",
-    state,
-    "--host-id",
-    "h1",
-    "--http",
-    "127.0.0.1:0",
+  const { agent: a, state } = await spawnHttpAgent(d.path, owner, [
     "--read-token-file",
     join(d.path, "read.token"),
     "--submit-token-file",

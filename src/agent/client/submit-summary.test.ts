@@ -5,28 +5,16 @@ import { test } from "node:test";
 import { parsePublicKey, publicKeyPem } from "../../keys/index.js";
 import { verifyReceipt } from "../receipt.js";
 import { ownerKey, stubBundle, tempDir } from "../testing/fixtures.js";
-import { cli, spawnAgent } from "../testing/spawn-agent.js";
+import { cli, spawnHttpAgent } from "../testing/spawn-agent.js";
 
 test("submit --wait: human summary, --receipt FILE, --json outcome with version and error message", async () => {
   const d = tempDir();
   const owner = ownerKey();
-  mkdirSync(join(d.path, "trusted"));
-  writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
   const ok = join(d.path, "ok.sgb");
   writeFileSync(ok, await stubBundle([owner], { op: { op: "write", value: "data" } }));
   const bad = join(d.path, "bad.sgb");
   writeFileSync(bad, await stubBundle([owner], { op: { op: "fail", value: "disk \u001b[31mfull" } }));
-  const state = join(d.path, "state");
-  const a = await spawnAgent([
-    "--trust",
-    join(d.path, "trusted"),
-    "--state",
-    state,
-    "--host-id",
-    "h1",
-    "--http",
-    "127.0.0.1:0",
-  ]);
+  const { agent: a, state } = await spawnHttpAgent(d.path, owner);
   try {
     const hostPub = join(state, "host.pub");
     const r = cli([

@@ -1,6 +1,9 @@
 // Spawns `sigrun agent … --json` as a real process for tests and waits for its "ready" line.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { publicKeyPem, type Signer } from "../../keys/index.js";
 import { STUB_RUNNER } from "./fixtures.js";
 
 export const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
@@ -77,4 +80,21 @@ export function cli(
 ): { status: number | null; stdout: Buffer; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { input, timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+/**
+ * A trust dir under `dir` holding `owner`'s public key, and a stub-runner agent (host h1) serving HTTP on a
+ * free loopback port with `extra` flags; `state` is its state directory.
+ */
+export async function spawnHttpAgent(
+  dir: string,
+  owner: Signer,
+  extra: readonly string[] = [],
+): Promise<{ agent: SpawnedAgent; state: string }> {
+  const trust = join(dir, "trusted");
+  mkdirSync(trust, { recursive: true });
+  writeFileSync(join(trust, "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
+  const state = join(dir, "state");
+  const args = ["--trust", trust, "--state", state, "--host-id", "h1", "--http", "127.0.0.1:0", ...extra];
+  return { agent: await spawnAgent(args), state };
 }
