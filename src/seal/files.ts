@@ -56,6 +56,13 @@ async function run(
   opts: StreamIoOptions,
   defaultMode: number,
 ): Promise<StreamResult> {
+  // The output file is opened before the source exists: a 'data' listener puts the source in flowing
+  // mode, so any await between it and pipeline() would drop the chunks that arrive meanwhile (a sealed
+  // file of a silently truncated input).
+  const file =
+    typeof output === "string"
+      ? await openAtomicFile(output, { mode: opts.mode ?? defaultMode, overwrite: opts.overwrite })
+      : undefined;
   let bytesIn = 0;
   let bytesOut = 0;
   const source = openInput(input);
@@ -70,20 +77,20 @@ async function run(
     collect?.(c.byteLength);
   });
   const stages = [source, transform] as const;
-  if (typeof output !== "string") {
+  if (file === undefined) {
+    const sink = output as Writable;
     try {
-      await pipeline(...stages, output, { end: output !== process.stdout && output !== process.stderr });
+      await pipeline(...stages, sink, { end: sink !== process.stdout && sink !== process.stderr });
     } catch (err) {
       throw ioError("stream", err);
     }
     return { bytesIn, bytesOut };
   }
-  const file = await openAtomicFile(output, { mode: opts.mode ?? defaultMode, overwrite: opts.overwrite });
   try {
     await pipeline(...stages, file.stream);
   } catch (err) {
     await file.abort();
-    throw ioError(typeof input === "string" ? input : output, err);
+    throw ioError(typeof input === "string" ? input : (output as string), err);
   }
   await file.commit();
   return { bytesIn, bytesOut };

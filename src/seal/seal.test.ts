@@ -3,6 +3,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { isSigrunError } from "../core/index.js";
 import { openSshPublicKeyLine, privateKeyPem, publicKeyPem } from "../keys/index.js";
@@ -114,6 +115,22 @@ describe("seal round trips", () => {
     );
     assert.equal(existsSync(join(sub, "out")), false);
     assert.deepEqual(readdirSync(sub), ["ct.age"]);
+  });
+
+  it("a stream input sealed to a path keeps every byte (data flowing before the output file opened)", async () => {
+    // Readable.from starts emitting on the next tick; opening the output file takes longer. The
+    // regression: chunks that arrived before the pipeline existed were dropped, and the file sealed a
+    // silently truncated (here: empty) plaintext.
+    const pt = randomBytes(CHUNK_SIZE + 4321);
+    for (const [input, output, back] of [
+      [Readable.from([pt.subarray(0, 1000), pt.subarray(1000)]), join(dir, "from-stream.age"), ""],
+      [Readable.from([Buffer.from(await sealBytes(pt, r))]), join(dir, "from-stream.out"), "x"],
+    ] as const) {
+      if (back === "") await seal(input, output, r);
+      else await unseal(input, output, ids);
+    }
+    assert.deepEqual(Buffer.from(await unsealBytes(readFileSync(join(dir, "from-stream.age")), ids)), pt);
+    assert.deepEqual(readFileSync(join(dir, "from-stream.out")), pt);
   });
 
   it("refuses to overwrite an existing output unless asked", async () => {
