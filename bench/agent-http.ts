@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { Agent } from "../src/agent/agent.js";
 import { HttpTransport } from "../src/agent/index.js";
 import { readReceiptUnverified } from "../src/agent/receipt.js";
-import { STUB_RUNNER } from "../src/agent/testing/fixtures.js";
 import { createBundle, signBundle, trustStoreOf, verifyBundle } from "../src/bundle/index.js";
 import { fileSigner, generateKey } from "../src/keys/index.js";
+import { STUB_RUNNER } from "../test/kit/agent-fixtures.js";
 
 const SEQ = 200;
 const CONC = 8;

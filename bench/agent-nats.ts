@@ -4,11 +4,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { submissionId } from "../src/agent/client/queue-submit.js";
-import { ownerKey, stubBundle, tempDir } from "../src/agent/testing/fixtures.js";
-import { spawnAgent } from "../src/agent/testing/spawn-agent.js";
 import { ensureNatsStreams, NATS_JOBS_STREAM, natsSubjects } from "../src/agent/transports/nats.js";
 import { publicKeyPem } from "../src/keys/index.js";
-import { natsUnavailable, startNats } from "../test/helpers/nats.js";
+import { ownerKey, stubBundle, tempDir } from "../test/kit/agent-fixtures.js";
+import { natsUnavailable, startNats } from "../test/kit/nats.js";
+import { spawnAgent } from "../test/kit/spawn-agent.js";
 
 const N = 1000;
 const AGENTS = 3;

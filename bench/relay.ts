@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { connectRelay, type RelayClient } from "../src/protocol/index.js";
-import { redisAvailable, startTestRedis } from "../test/helpers/redis.js";
+import { redisAvailable, startTestRedis } from "../test/kit/redis.js";
 
 const RELAY_MOD = fileURLToPath(new URL("../src/relay/index.js", import.meta.url));
 const IDLE = Number(process.env.IDLE ?? 10_000);

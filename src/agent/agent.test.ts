@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../test/kit/agent-fixtures.js";
+import { spawnAgent } from "../../test/kit/spawn-agent.js";
 import { verifyAudit } from "../audit/index.js";
 import { isSigrunError } from "../core/index.js";
 import { publicKeyPem } from "../keys/index.js";
@@ -9,8 +11,6 @@ import { Agent } from "./agent.js";
 import { listJobs } from "./job-store.js";
 import { verifyReceipt } from "./receipt.js";
 import { openAgentStateReadOnly } from "./state-db.js";
-import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "./testing/fixtures.js";
-import { spawnAgent } from "./testing/spawn-agent.js";
 
 test("agent: a signed bundle runs and yields a verifiable receipt; replay and rejections get receipts", async () => {
   const dir = tempDir();

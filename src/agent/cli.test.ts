@@ -4,11 +4,11 @@ import { sign } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ownerKey, stubBundle, tempDir } from "../../test/kit/agent-fixtures.js";
+import { cli, spawnAgent } from "../../test/kit/spawn-agent.js";
 import { generateKey, publicKeyPem } from "../keys/index.js";
 import { parseAgentConfig } from "./config.js";
 import { readReceiptUnverified } from "./receipt.js";
-import { ownerKey, stubBundle, tempDir } from "./testing/fixtures.js";
-import { cli, spawnAgent } from "./testing/spawn-agent.js";
 
 test("cli: agent init writes a config the agent accepts and the example systemd unit", () => {
   const d = tempDir();

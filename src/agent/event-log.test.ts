@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ownerKey, stubBundle, tempDir } from "../../test/kit/agent-fixtures.js";
+import { cli, spawnHttpAgent } from "../../test/kit/spawn-agent.js";
 import { publicKeyPem } from "../keys/index.js";
 import { formatEvent } from "./event-log.js";
-import { ownerKey, stubBundle, tempDir } from "./testing/fixtures.js";
-import { cli, spawnHttpAgent } from "./testing/spawn-agent.js";
 
 test("event log text form: one line, identifiers bare, anything else quoted", () => {
   const line = formatEvent(

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ownerKey, stubBundle, tempDir } from "../../test/kit/agent-fixtures.js";
+import { cli, spawnHttpAgent } from "../../test/kit/spawn-agent.js";
 import { publicKeyPem } from "../keys/index.js";
-import { ownerKey, stubBundle, tempDir } from "./testing/fixtures.js";
-import { cli, spawnHttpAgent } from "./testing/spawn-agent.js";
 
 test("jobs API: list (paged, by status), show, logs, outputs, metrics — over HTTP with the read token and over --state", async () => {
   const d = tempDir();

@@ -3,12 +3,12 @@ import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFil
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../../test/kit/agent-fixtures.js";
+import { cli } from "../../test/kit/spawn-agent.js";
 import { readAuditEntries } from "../audit/index.js";
 import { isSigrunError } from "../core/index.js";
 import { fileSigner, parsePrivateKey, publicKeyPem } from "../keys/index.js";
 import { Agent } from "./agent.js";
-import { tempDir } from "./testing/fixtures.js";
-import { cli } from "./testing/spawn-agent.js";
 
 // written by sigrun before state.db (see its README.md)
 const FIXTURE = fileURLToPath(new URL("../../../test/data/legacy-state", import.meta.url));
@@ -64,7 +64,7 @@ test("agent migrate-state: an old JSON-lines state dir is refused, then imported
   const agent = await Agent.start({
     stateDir: state,
     hostId: "legacy-host",
-    trust: (await import("./testing/fixtures.js")).trustOf(owner),
+    trust: (await import("../../test/kit/agent-fixtures.js")).trustOf(owner),
     run: async () => {
       throw new Error("must not run");
     },

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { receiptVectors } from "../../test/kit/receipt-vectors.js";
 import { isSigrunError } from "../core/index.js";
 import { parsePublicKey } from "../keys/index.js";
 import { verifyReceipt } from "./receipt.js";
-import { receiptVectors } from "./testing/receipt-vectors.js";
 
 const DIR = "vectors/receipt";
 

@@ -7,7 +7,7 @@ import {
   newSigner,
   runCountersign,
   viaFile,
-} from "../../test/helpers/countersign-fixture.js";
+} from "../../test/kit/countersign-fixture.js";
 import { isSigrunError, utf8Decode, utf8Encode } from "../core/index.js";
 import { rawVerify, verifyDetached } from "../keys/index.js";
 import {

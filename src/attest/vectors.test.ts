@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
+import { type AttestCase, attestVectors } from "../../test/kit/attest-vectors.js";
 import { isSigrunError, pae, utf8Decode, utf8Encode } from "../core/index.js";
 import { parsePublicKey } from "../keys/index.js";
 import {
@@ -11,7 +12,6 @@ import {
   parseAttestations,
   parseBuildSecret,
 } from "./index.js";
-import { type AttestCase, attestVectors } from "./testing/attest-vectors.js";
 
 /** vectors/attest/ (docs/spec/build-attestation.md §8): every case, and byte-identical regeneration. */
 const DIR = "vectors/attest";

@@ -12,7 +12,7 @@ import {
   signedBundle,
   tempDir,
   trustFor,
-} from "../../test/helpers/bundle-fixtures.js";
+} from "../../test/kit/bundle-fixtures.js";
 import { generateKey, privateKeyPem, publicKeyInfo } from "../keys/index.js";
 import { trustStoreOf, verifyBundle, verifyOpensslBundle } from "./index.js";
 

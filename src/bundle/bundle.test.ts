@@ -7,7 +7,7 @@ import {
   signedBundle,
   trustFor,
   unsignedBundle,
-} from "../../test/helpers/bundle-fixtures.js";
+} from "../../test/kit/bundle-fixtures.js";
 import { canonicalJson, toBase64 } from "../core/index.js";
 import { fileSigner, generateKey, publicKeyInfo } from "../keys/index.js";
 import {

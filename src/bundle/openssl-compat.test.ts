@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { cli, hasTool, tempDir } from "../../test/helpers/bundle-fixtures.js";
+import { cli, hasTool, tempDir } from "../../test/kit/bundle-fixtures.js";
 
 const skip = !hasTool("openssl") || !hasTool("tar") ? "needs the openssl and tar binaries" : false;
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { cli, outcome, tempDir } from "../../test/helpers/bundle-fixtures.js";
+import { cli, outcome, tempDir } from "../../test/kit/bundle-fixtures.js";
 import { EXIT_CODES } from "../cli/exit-codes.js";
 import { parseTime } from "../core/index.js";
 import { loadTrustStore, verifyBundle } from "./index.js";

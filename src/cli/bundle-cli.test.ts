@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { cli, tempDir } from "../../test/helpers/bundle-fixtures.js";
+import { cli, tempDir } from "../../test/kit/bundle-fixtures.js";
 import {
   generateKey,
   openSshPublicKeyLine,

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { cli, hasTool, tempDir } from "../../test/helpers/bundle-fixtures.js";
+import { cli, hasTool, tempDir } from "../../test/kit/bundle-fixtures.js";
 
 const need = (tool: string) => (hasTool(tool) || process.env.CI ? undefined : `${tool} not installed`);
 

@@ -2,13 +2,8 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { cli, tempDir } from "../../test/helpers/bundle-fixtures.js";
-import {
-  createTempToken,
-  SOFTHSM_MODULE,
-  softhsmUnavailable,
-  TOKEN_LABEL,
-} from "../../test/helpers/softhsm.js";
+import { cli, tempDir } from "../../test/kit/bundle-fixtures.js";
+import { createTempToken, SOFTHSM_MODULE, softhsmUnavailable, TOKEN_LABEL } from "../../test/kit/softhsm.js";
 
 const why = softhsmUnavailable();
 

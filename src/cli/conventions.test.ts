@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { cli, hasTool, tempDir } from "../../test/helpers/bundle-fixtures.js";
+import { cli, hasTool, tempDir } from "../../test/kit/bundle-fixtures.js";
 
 /** The CLI conventions of issue 16 that every verb inherits from src/cli/base.ts and io.ts. */
 const MAIN = new URL("./main.js", import.meta.url).pathname;

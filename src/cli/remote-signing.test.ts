@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { cli, tempDir } from "../../test/helpers/bundle-fixtures.js";
+import { cli, tempDir } from "../../test/kit/bundle-fixtures.js";
 import { type RunningRelay, startRelay } from "../relay/server.js";
 
 /** Issue 16 "Remote signing", through the real CLI: initiator and signer as two processes and a relay. */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { after, describe, test } from "node:test";
+import { type Fixture, fixture, kindOf } from "../../test/kit/host-fixture.js";
 import * as h from "./index.js";
-import { type Fixture, fixture, kindOf } from "./testing/fixture.js";
 
 // Permits everything under $DIR (hierarchy style, as Rex's rw-example/readwrite.cedar).
 const ALL = (d: string) => `permit(principal, action, resource in file_system::Dir::"${d}");`;

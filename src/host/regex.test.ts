@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { kindOf } from "../../test/kit/host-fixture.js";
 import { compileGlob, compileRegex, MAX_PATTERN_LENGTH } from "./regex.js";
-import { kindOf } from "./testing/fixture.js";
 
 test("Rust regex syntax: inline flags, named groups, classes", () => {
   assert.equal(compileRegex("(?i)hello").test("say HELLO"), true);

@@ -12,7 +12,7 @@ import {
   type TempToken,
   TOKEN_LABEL,
   USER_PIN,
-} from "../../test/helpers/softhsm.js";
+} from "../../test/kit/softhsm.js";
 import { isSigrunError } from "../core/index.js";
 import {
   loadSigner,

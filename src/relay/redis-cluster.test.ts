@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { redisAvailable, startTestRedis, type TestRedis } from "../../test/helpers/redis.js";
+import { redisAvailable, startTestRedis, type TestRedis } from "../../test/kit/redis.js";
 import { RawRelaySocket } from "../../test/kit/relay.js";
 import { connectRelay } from "../protocol/index.js";
 

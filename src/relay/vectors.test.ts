@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { redisAvailable, startTestRedis, type TestRedis } from "../../test/helpers/redis.js";
+import { redisAvailable, startTestRedis, type TestRedis } from "../../test/kit/redis.js";
 import { RawRelaySocket } from "../../test/kit/relay.js";
 import { type StartRelayOptions, startRelay } from "./index.js";
 

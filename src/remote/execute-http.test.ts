@@ -12,7 +12,7 @@ import {
   SHA256SUM_SCRIPT,
   sealedWorld,
   writeTree,
-} from "../../test/helpers/sealed-world.js";
+} from "../../test/kit/sealed-world.js";
 import { verifyReceipt } from "../agent/index.js";
 import { parsePublicKey } from "../keys/index.js";
 import { execute, ledgerPath } from "./execute.js";

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { type SealedWorld, SHA256SUM_SCRIPT, sealedWorld } from "../../test/helpers/sealed-world.js";
+import { type SealedWorld, SHA256SUM_SCRIPT, sealedWorld } from "../../test/kit/sealed-world.js";
 import { execute } from "./execute.js";
 
 const MIB = process.env.CI || process.env.SLOW ? 1024 : 64;

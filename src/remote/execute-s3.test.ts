@@ -1,12 +1,12 @@
-// `execute --store s3://bucket/prefix` against an S3-compatible server (s3rver, test/helpers/s3.ts): the
+// `execute --store s3://bucket/prefix` against an S3-compatible server (s3rver, test/kit/s3.ts): the
 // client and the agent each use their own AWS_* variables; the bucket holds only ciphertext while the job
 // runs (and after).
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startTestS3, type TestS3 } from "../../test/helpers/s3.js";
-import { COPY_SCRIPT, type SealedWorld, sealedWorld, writeTree } from "../../test/helpers/sealed-world.js";
+import { startTestS3, type TestS3 } from "../../test/kit/s3.js";
+import { COPY_SCRIPT, type SealedWorld, sealedWorld, writeTree } from "../../test/kit/sealed-world.js";
 import { execute } from "./execute.js";
 
 let s3: TestS3;

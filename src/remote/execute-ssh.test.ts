@@ -1,4 +1,4 @@
-// End to end through a real sshd (test/helpers/sshd.ts) and the CLI exactly as documented: `sigrun host add`
+// End to end through a real sshd (test/kit/sshd.ts) and the CLI exactly as documented: `sigrun host add`
 // prints the restricted authorized_keys install command, the test runs its remote half in a scratch HOME
 // (proving the quoting) and installs the line, `host add` again pins the receipt and job keys over the
 // pinned channel, then `sigrun execute` runs the copy example and sha256sum over SSH.
@@ -18,8 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { COPY_SCRIPT, SHA256SUM_SCRIPT, signedApp, writeTree } from "../../test/helpers/sealed-world.js";
-import { sshdAvailable, startSshd, type TestSshd } from "../../test/helpers/sshd.js";
+import { COPY_SCRIPT, SHA256SUM_SCRIPT, signedApp, writeTree } from "../../test/kit/sealed-world.js";
+import { sshdAvailable, startSshd, type TestSshd } from "../../test/kit/sshd.js";
 import { fileSigner, generateKey, publicKeyPem } from "../keys/index.js";
 
 const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));

@@ -4,8 +4,8 @@ import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { type CaseEnv, HOST_CASES } from "../../test/kit/host-cases/index.js";
 import { runRex } from "./index.js";
-import { type CaseEnv, HOST_CASES } from "./testing/host-cases.js";
 
 const env: CaseEnv = {};
 const children: ChildProcess[] = [];

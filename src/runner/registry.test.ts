@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { HOST_CASES, isUngated } from "../../test/kit/host-cases/index.js";
 import { buildEngine } from "./engine-bridge.js";
 import { ScriptLog } from "./logs.js";
 import { Monitoring } from "./monitoring.js";
-import { HOST_CASES, isUngated } from "./testing/host-cases.js";
 
 // Rex's build refuses a registered function without a positive and a negative test; so does this test.
 test("every Cedar-gated registered function has a permitted and a denied case", () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { cli } from "../../test/helpers/bundle-fixtures.js";
+import { cli } from "../../test/kit/bundle-fixtures.js";
 import { EXIT_CODES } from "../cli/exit-codes.js";
 import { generateX25519KeyPair } from "./index.js";
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { cli } from "../../test/helpers/bundle-fixtures.js";
+import { cli } from "../../test/kit/bundle-fixtures.js";
 
 /** Interop with the real `age` CLI (Debian age), both directions, through `sigrun seal`/`unseal`. */
 const need = (bin: string, arg = "--version"): string | undefined => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import fc from "fast-check";
-import { sealKeys } from "../../test/helpers/seal.js";
+import { sealKeys } from "../../test/kit/seal.js";
 import { CHUNK_SIZE, createSealStream, createUnsealStream } from "./index.js";
 
 /** Round trips through the streaming API with random sizes and random write splits on both sides. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { checkSigrunUses, type Obj, obj, runScripts } from "../../test/helpers/workflow-check.js";
+import { checkSigrunUses, type Obj, obj, runScripts } from "../../test/kit/workflow-check.js";
 import { buildProgram } from "../cli/program.js";
 
 /**

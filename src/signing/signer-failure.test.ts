@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { approveAll, codeOf, fixture, MemoryRelay } from "../../test/security/session-harness.js";
+import { approveAll, codeOf, fixture, MemoryRelay } from "../../test/kit/session-harness.js";
 import { SigrunError } from "../core/index.js";
 import type { Signer } from "../keys/index.js";
 import { type AuditEntry, runInitiator, runSigner, type SignerSessionOptions } from "./index.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MemoryRelay, rejectAll, runPair } from "../../test/security/session-harness.js";
+import { MemoryRelay, rejectAll, runPair } from "../../test/kit/session-harness.js";
 import { verifyDetached } from "../keys/index.js";
 
 const enc = new TextEncoder();
@@ -47,7 +47,7 @@ test("signing: declining the session is reported to the initiator", async () => 
 
 test("signing: nobody joins → NOBODY_JOINED within the join timeout", async () => {
   const { runInitiator } = await import("./index.js");
-  const { fixture, codeOf } = await import("../../test/security/session-harness.js");
+  const { fixture, codeOf } = await import("../../test/kit/session-harness.js");
   const fx = fixture();
   const relay = new MemoryRelay();
   const code = await codeOf(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { approveAll, MemoryRelay, rejectAll, runPair } from "../../test/security/session-harness.js";
+import { approveAll, MemoryRelay, rejectAll, runPair } from "../../test/kit/session-harness.js";
 import type { Decision, RequestReview } from "./index.js";
 
 /** Issue 16: the initiator giving up withdraws the signer's open question; per-file answers. */

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { cli } from "../../test/helpers/bundle-fixtures.js";
+import { cli } from "../../test/kit/bundle-fixtures.js";
 import { EXIT_CODES } from "../cli/exit-codes.js";
 
 let dir: string;

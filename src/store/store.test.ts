@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
-import { startTestS3, type TestS3 } from "../../test/helpers/s3.js";
+import { startTestS3, type TestS3 } from "../../test/kit/s3.js";
 import { isSigrunError } from "../core/index.js";
 import { openStore, parseSize, type RunningStore, refOfBytes, startStoreServer } from "./index.js";
 

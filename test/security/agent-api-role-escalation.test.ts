@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ownerKey, stubBundle, tempDir } from "../../src/agent/testing/fixtures.js";
-import { cli, spawnHttpAgent } from "../../src/agent/testing/spawn-agent.js";
 import { publicKeyPem } from "../../src/keys/index.js";
+import { ownerKey, stubBundle, tempDir } from "../kit/agent-fixtures.js";
+import { cli, spawnHttpAgent } from "../kit/spawn-agent.js";
 
 test("agent-api-role-escalation: no token reads nothing, the read token cannot submit, outputs are checked", async () => {
   const d = tempDir();

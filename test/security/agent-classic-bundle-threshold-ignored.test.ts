@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { Agent } from "../../src/agent/agent.js";
-import { STUB_RUNNER, stubBundle, tempDir } from "../../src/agent/testing/fixtures.js";
 import { type KeyPurpose, type TrustStore, trustStoreOf } from "../../src/bundle/index.js";
 import { fileSigner, generateKey, publicKeyInfo, rawSign } from "../../src/keys/index.js";
-import { rawTar, rawTarEntry } from "../helpers/bundle-fixtures.js";
+import { STUB_RUNNER, stubBundle, tempDir } from "../kit/agent-fixtures.js";
+import { rawTar, rawTarEntry } from "../kit/bundle-fixtures.js";
 
 const a = generateKey("ed25519");
 const b = generateKey("ed25519");

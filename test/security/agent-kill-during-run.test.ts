@@ -7,10 +7,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { join } from "node:path";
 import { test } from "node:test";
 import { readReceiptUnverified } from "../../src/agent/index.js";
-import { ownerKey, stubBundle, tempDir } from "../../src/agent/testing/fixtures.js";
-import { cli, spawnAgent } from "../../src/agent/testing/spawn-agent.js";
 import { readAuditEntries } from "../../src/audit/index.js";
 import { publicKeyPem } from "../../src/keys/index.js";
+import { ownerKey, stubBundle, tempDir } from "../kit/agent-fixtures.js";
+import { cli, spawnAgent } from "../kit/spawn-agent.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { test } from "node:test";
 import { readReceiptUnverified } from "../../src/agent/index.js";
-import { ownerKey, stubBundle, tempDir } from "../../src/agent/testing/fixtures.js";
-import { cli, spawnAgent } from "../../src/agent/testing/spawn-agent.js";
 import { publicKeyPem } from "../../src/keys/index.js";
+import { ownerKey, stubBundle, tempDir } from "../kit/agent-fixtures.js";
+import { cli, spawnAgent } from "../kit/spawn-agent.js";
 
 const N = 200;
 const MAX_KILLS = 12;

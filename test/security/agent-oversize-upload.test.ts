@@ -6,7 +6,7 @@ import { request } from "node:http";
 import { test } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
 import { HttpTransport, readReceiptUnverified } from "../../src/agent/index.js";
-import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../src/agent/testing/fixtures.js";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../kit/agent-fixtures.js";
 
 function send(
   port: number,

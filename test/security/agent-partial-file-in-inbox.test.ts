@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
 import { InboxTransport, readReceiptUnverified } from "../../src/agent/index.js";
-import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../src/agent/testing/fixtures.js";
 import { readAuditEntries } from "../../src/audit/index.js";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../kit/agent-fixtures.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

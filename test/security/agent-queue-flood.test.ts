@@ -8,14 +8,14 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
 import { natsSubmit } from "../../src/agent/client/queue-submit.js";
-import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../src/agent/testing/fixtures.js";
 import { NatsTransport, natsSubjects } from "../../src/agent/transports/nats.js";
 import { RedisTransport, redisKeys } from "../../src/agent/transports/redis.js";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../kit/agent-fixtures.js";
 
 const MAX_INFLIGHT = 8;
 
-import { natsUnavailable, startNats } from "../helpers/nats.js";
-import { redisAvailable, startTestRedis } from "../helpers/redis.js";
+import { natsUnavailable, startNats } from "../kit/nats.js";
+import { redisAvailable, startTestRedis } from "../kit/redis.js";
 
 const skip = !redisAvailable() && !process.env.CI ? "redis-server not installed" : false;
 

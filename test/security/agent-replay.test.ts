@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { test } from "node:test";
 import { readReceiptUnverified } from "../../src/agent/index.js";
-import { ownerKey, stubBundle, tempDir } from "../../src/agent/testing/fixtures.js";
-import { cli, spawnAgent } from "../../src/agent/testing/spawn-agent.js";
 import { publicKeyPem } from "../../src/keys/index.js";
+import { ownerKey, stubBundle, tempDir } from "../kit/agent-fixtures.js";
+import { cli, spawnAgent } from "../kit/spawn-agent.js";
 
 test("agent-replay: the same bundle over http, inbox and stdin runs once", async () => {
   const d = tempDir();

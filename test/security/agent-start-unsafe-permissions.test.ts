@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ownerKey, tempDir } from "../../src/agent/testing/fixtures.js";
-import { cli } from "../../src/agent/testing/spawn-agent.js";
 import { publicKeyPem } from "../../src/keys/index.js";
+import { ownerKey, tempDir } from "../kit/agent-fixtures.js";
+import { cli } from "../kit/spawn-agent.js";
 
 test("agent-start-unsafe-permissions: writable trust, foreign-owned key, open host.key or state dir refuse the start", () => {
   const d = tempDir();

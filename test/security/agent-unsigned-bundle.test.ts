@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
 import { HttpTransport, verifyReceipt } from "../../src/agent/index.js";
-import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../src/agent/testing/fixtures.js";
 import { readAuditEntries } from "../../src/audit/index.js";
 import { createBundle } from "../../src/bundle/index.js";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../kit/agent-fixtures.js";
 
 test("agent-unsigned-bundle: unsigned, untrusted, tampered and garbage bundles never run", async () => {
   const d = tempDir();

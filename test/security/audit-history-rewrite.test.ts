@@ -9,10 +9,10 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
-import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../src/agent/testing/fixtures.js";
-import { cli } from "../../src/agent/testing/spawn-agent.js";
 import { canonicalJson } from "../../src/core/index.js";
-import { sqlite3, sqlite3Missing } from "../helpers/sqlite3.js";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../kit/agent-fixtures.js";
+import { cli } from "../kit/spawn-agent.js";
+import { sqlite3, sqlite3Missing } from "../kit/sqlite3.js";
 
 interface Line {
   v: number;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { BOTH_MALFORMED, hostileOutcomes, rawTarEntry } from "../helpers/bundle-fixtures.js";
+import { BOTH_MALFORMED, hostileOutcomes, rawTarEntry } from "../kit/bundle-fixtures.js";
 
 for (const [type, what] of [
   ["3", "character device"],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { BOTH_MALFORMED, enc, hostileOutcomes, rawTarEntry } from "../helpers/bundle-fixtures.js";
+import { BOTH_MALFORMED, enc, hostileOutcomes, rawTarEntry } from "../kit/bundle-fixtures.js";
 
 test("an archive with more entries than the cap is refused", async () => {
   const many = Array.from({ length: 1100 }, (_, i) => rawTarEntry({ name: `inputs/f${i}`, data: enc("") }));

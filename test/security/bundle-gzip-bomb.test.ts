@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { verifyOpensslBundle } from "../../src/bundle/index.js";
 import { generateKey, rawSign } from "../../src/keys/index.js";
-import { outcome, trustFor } from "../helpers/bundle-fixtures.js";
+import { outcome, trustFor } from "../kit/bundle-fixtures.js";
 
 test("a gzip bomb stops at the decompressed-size cap", () => {
   const member = gzipSync(new Uint8Array(1024 * 1024));

@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { generateKey, publicKeyPem } from "../../src/keys/index.js";
-import { cli, enc, rawTarEntry, sgbWithBody, tempDir } from "../helpers/bundle-fixtures.js";
+import { cli, enc, rawTarEntry, sgbWithBody, tempDir } from "../kit/bundle-fixtures.js";
 
 test("verifying hostile archives writes nothing to disk", async () => {
   const t = tempDir();

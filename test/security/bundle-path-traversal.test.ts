@@ -9,7 +9,7 @@ import {
   outcome,
   rawTar,
   rawTarEntry,
-} from "../helpers/bundle-fixtures.js";
+} from "../kit/bundle-fixtures.js";
 
 for (const name of ["../evil.sh", "inputs/../../evil.sh", "./../x", "a//b", "inputs/.hidden"]) {
   test(`an entry named ${name} is refused in .sgb and tar.gz`, async () => {

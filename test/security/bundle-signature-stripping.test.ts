@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { bundleCaps, parseBundle, verifyBundle } from "../../src/bundle/index.js";
 import { assembleBundle } from "../../src/bundle/pack.js";
-import { ed25519, outcome, signedBundle, trustFor } from "../helpers/bundle-fixtures.js";
+import { ed25519, outcome, signedBundle, trustFor } from "../kit/bundle-fixtures.js";
 
 test("removing or replacing the signatures never yields a valid bundle", async () => {
   const [owner, attacker] = [ed25519(), ed25519()];

@@ -10,7 +10,7 @@ import {
   rawTarEntry,
   signedBundle,
   trustFor,
-} from "../helpers/bundle-fixtures.js";
+} from "../kit/bundle-fixtures.js";
 
 test("bytes after the end-of-archive marker are refused", async () => {
   const k = ed25519();

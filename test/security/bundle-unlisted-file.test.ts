@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { verifyBundle } from "../../src/bundle/index.js";
-import { enc, outcome, rawTarEntry, sgbWithBody } from "../helpers/bundle-fixtures.js";
+import { enc, outcome, rawTarEntry, sgbWithBody } from "../kit/bundle-fixtures.js";
 
 test("a file not listed in the signed manifest is refused", async () => {
   const { bytes, trust } = await sgbWithBody([

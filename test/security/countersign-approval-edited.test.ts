@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { isSigrunError, utf8Decode, utf8Encode } from "../../src/core/index.js";
-import { fixture, memoryAudit, newSigner, runCountersign } from "../helpers/countersign-fixture.js";
+import { fixture, memoryAudit, newSigner, runCountersign } from "../kit/countersign-fixture.js";
 
 /**
  * Attack: the approval record is edited in transit to H — a longer validity, another build key, another

@@ -2,13 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { APPROVAL_PAYLOAD_TYPE, approvalFileBytes, makeApproval } from "../../src/attest/index.js";
 import { isSigrunError } from "../../src/core/index.js";
-import {
-  fixture,
-  newSigner,
-  payloadOf,
-  runCountersign,
-  signedEnvelope,
-} from "../helpers/countersign-fixture.js";
+import { fixture, newSigner, payloadOf, runCountersign, signedEnvelope } from "../kit/countersign-fixture.js";
 
 /**
  * Attack: an approval made by someone other than the approver H trusts — a self-approved build key, the

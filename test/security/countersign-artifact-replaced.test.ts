@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { verifyPublishedSet } from "../../src/attest/index.js";
-import { fixture, outcome, runCountersign } from "../helpers/countersign-fixture.js";
+import { fixture, outcome, runCountersign } from "../kit/countersign-fixture.js";
 
 /**
  * Attack: an artifact is replaced after M attested it (on the way from M to H, or on L after H signed).

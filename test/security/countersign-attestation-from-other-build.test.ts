@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { IN_TOTO_PAYLOAD_TYPE, makeStatement } from "../../src/attest/index.js";
-import { fixture, outcome, runCountersign, signedEnvelope } from "../helpers/countersign-fixture.js";
+import { fixture, outcome, runCountersign, signedEnvelope } from "../kit/countersign-fixture.js";
 
 /**
  * Attack: attestations of another build are presented with this build's approval — an older approved

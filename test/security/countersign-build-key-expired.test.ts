@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { attestArtifacts, countersign } from "../../src/attest/index.js";
 import { isSigrunError } from "../../src/core/index.js";
-import { fixture, HOUR, memoryAudit, outcome, runCountersign } from "../helpers/countersign-fixture.js";
+import { fixture, HOUR, memoryAudit, outcome, runCountersign } from "../kit/countersign-fixture.js";
 
 /** Attack: the build key is used after the approval's not-after (a leaked key, a re-run of an old build). */
 it("attestations made after not-after are refused (EXPIRED)", async () => {

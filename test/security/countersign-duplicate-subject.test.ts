@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { attestArtifacts } from "../../src/attest/index.js";
 import { isSigrunError } from "../../src/core/index.js";
-import { fixture, outcome, runCountersign } from "../helpers/countersign-fixture.js";
+import { fixture, outcome, runCountersign } from "../kit/countersign-fixture.js";
 
 /**
  * Attack: the attestations name the same subject twice (say, the real artifact and a backdoored one),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { attestArtifacts, newBuildSecret } from "../../src/attest/index.js";
 import { isSigrunError } from "../../src/core/index.js";
-import { fixture, runCountersign } from "../helpers/countersign-fixture.js";
+import { fixture, runCountersign } from "../kit/countersign-fixture.js";
 
 /** Attack (MAC variant): MACs made with a nonce other than the approved one, or H given the wrong nonce. */
 it("MACs made with another nonce are refused (SIGNER_UNTRUSTED)", async () => {

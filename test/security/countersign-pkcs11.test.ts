@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { pkcs11Signer, verifyDetached } from "../../src/keys/index.js";
-import { fixture, outcome, runCountersign } from "../helpers/countersign-fixture.js";
+import { fixture, outcome, runCountersign } from "../kit/countersign-fixture.js";
 import {
   createTempToken,
   SOFTHSM_MODULE,
@@ -9,7 +9,7 @@ import {
   type TempToken,
   TOKEN_LABEL,
   USER_PIN,
-} from "../helpers/softhsm.js";
+} from "../kit/softhsm.js";
 
 // H's release key never leaves a PKCS#11 token (SoftHSM2 here): countersign signs on the token, and only
 // what the approved build attested.

@@ -8,7 +8,7 @@ import {
   IN_TOTO_STATEMENT_TYPE,
 } from "../../src/attest/index.js";
 import { isSigrunError } from "../../src/core/index.js";
-import { fixture, runCountersign, signedEnvelope } from "../helpers/countersign-fixture.js";
+import { fixture, runCountersign, signedEnvelope } from "../kit/countersign-fixture.js";
 
 /**
  * Attack: subject names that are paths or look like other names — H writes DIR/<name>.sig and L

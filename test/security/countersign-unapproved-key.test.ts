@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { attestArtifacts, newBuildSecret } from "../../src/attest/index.js";
-import { fixture, runCountersign } from "../helpers/countersign-fixture.js";
+import { fixture, runCountersign } from "../kit/countersign-fixture.js";
 
 /** Attack: M (or anyone) signs attestations with a key the approver never approved. */
 it("attestations signed by an unapproved key are refused (SIGNER_UNTRUSTED)", async () => {

@@ -12,10 +12,10 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { Agent } from "../../src/agent/agent.js";
-import { STUB_RUNNER, tempDir } from "../../src/agent/testing/fixtures.js";
 import { loadTrustStore } from "../../src/bundle/index.js";
 import { isSigrunError } from "../../src/core/index.js";
-import { rawTar, rawTarEntry } from "../helpers/bundle-fixtures.js";
+import { STUB_RUNNER, tempDir } from "../kit/agent-fixtures.js";
+import { rawTar, rawTarEntry } from "../kit/bundle-fixtures.js";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8" });

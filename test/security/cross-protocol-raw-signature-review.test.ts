@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import { createBundle } from "../../src/bundle/index.js";
 import { writeTar } from "../../src/bundle/tar.js";
 import { describeRequest, type RequestReview } from "../../src/signing/index.js";
-import { approveAll, MemoryRelay, runPair } from "./session-harness.js";
+import { approveAll, MemoryRelay, runPair } from "../kit/session-harness.js";
 
 /**
  * Issue 14 item 7 (signer half): a raw signature requested over a file that is in fact a classic

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, test } from "node:test";
 import * as h from "../../src/host/index.js";
-import { fixture, kindOf } from "../../src/host/testing/fixture.js";
+import { fixture, kindOf } from "../kit/host-fixture.js";
 
 // `execute` only with an empty environment; the child must get exactly the given environment.
 const fx = fixture(

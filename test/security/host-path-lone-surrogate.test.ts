@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, test } from "node:test";
 import * as h from "../../src/host/index.js";
-import { fixture, kindOf } from "../../src/host/testing/fixture.js";
+import { fixture, kindOf } from "../kit/host-fixture.js";
 
 // Attack: a path holding a lone UTF-16 surrogate (from script arguments or a host value). Cedar would
 // see one string while the file system, after UTF-8 encoding, opens another (U+FFFD), so a `forbid` on

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, test } from "node:test";
 import * as h from "../../src/host/index.js";
-import { fixture, kindOf } from "../../src/host/testing/fixture.js";
+import { fixture, kindOf } from "../kit/host-fixture.js";
 
 // A policy that allows everything under $DIR: every spelling below must still be refused before any
 // Cedar request or file-system access, so a `forbid` on one spelling cannot be side-stepped by another.

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-const INNER = fileURLToPath(new URL("../helpers/kill-reuse-inner.js", import.meta.url));
+const INNER = fileURLToPath(new URL("../kit/kill-reuse-inner.js", import.meta.url));
 const canUnshare =
   process.platform === "linux" &&
   spawnSync("unshare", ["--pid", "--fork", "--mount-proc", "true"], { stdio: "ignore" }).status === 0;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { after, test } from "node:test";
 import * as h from "../../src/host/index.js";
-import { fixture, kindOf } from "../../src/host/testing/fixture.js";
+import { fixture, kindOf } from "../kit/host-fixture.js";
 
 // Only $DIR/allowed is permitted. Symlinks inside it point outside; none may be used to read outside.
 const fx = fixture((d) => `permit(principal, action, resource in file_system::Dir::"${d}/allowed");`);

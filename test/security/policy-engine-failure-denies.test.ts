@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { HostContext } from "../../src/host/index.js";
 import * as h from "../../src/host/index.js";
-import { kindOf } from "../../src/host/testing/fixture.js";
 import { createPolicyEngine } from "../../src/policy/index.js";
+import { kindOf } from "../kit/host-fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sigrun-fail-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createBundle } from "../../src/bundle/index.js";
 import { describeRequest, type RequestReview } from "../../src/signing/index.js";
-import { approveAll, MemoryRelay, runPair } from "./session-harness.js";
+import { approveAll, MemoryRelay, runPair } from "../kit/session-harness.js";
 
 /**
  * Issue 14 item 10: a bundle's script carries a fake `── policy policy.cedar ──` header, a harmless

@@ -10,10 +10,10 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { readReceiptUnverified } from "../../src/agent/index.js";
-import { tempDir } from "../../src/agent/testing/fixtures.js";
-import { cli } from "../../src/agent/testing/spawn-agent.js";
 import { createBundle, signBundle } from "../../src/bundle/index.js";
 import { fileSigner, generateKey, publicKeyPem } from "../../src/keys/index.js";
+import { tempDir } from "../kit/agent-fixtures.js";
+import { cli } from "../kit/spawn-agent.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { it } from "node:test";
 import fc from "fast-check";
 import { CHUNK_SIZE, sealBytes } from "../../src/seal/index.js";
-import { sealKeys, unsealOutcome } from "../helpers/seal.js";
+import { sealKeys, unsealOutcome } from "../kit/seal.js";
 
 /**
  * Flipping any single bit anywhere in a sealed file — version line, stanza, MAC, nonce, any chunk or tag,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { it } from "node:test";
 import { CHUNK_SIZE, sealBytes } from "../../src/seal/index.js";
-import { craftAgeFile, sealKeys, unsealOutcome } from "../helpers/seal.js";
+import { craftAgeFile, sealKeys, unsealOutcome } from "../kit/seal.js";
 
 /**
  * Extending a sealed file fails: a validly encrypted extra chunk after the final one, two final chunks,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { parseHeader, sealBytes } from "../../src/seal/index.js";
-import { sealKeys, unsealOutcome } from "../helpers/seal.js";
+import { sealKeys, unsealOutcome } from "../kit/seal.js";
 
 /**
  * A file whose stanzas are all for another key does not open (SEAL_NO_IDENTITY). Grafting our stanza

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { it } from "node:test";
 import { isSigrunError } from "../../src/core/index.js";
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, sealBytes, unseal } from "../../src/seal/index.js";
-import { sealKeys, unsealOutcome } from "../helpers/seal.js";
+import { sealKeys, unsealOutcome } from "../kit/seal.js";
 
 /**
  * Truncating a sealed file at every chunk boundary (and inside the header, the nonce, and a chunk) fails

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { buildHeader, type SealRecipient, sealBytes } from "../../src/seal/index.js";
-import { sealKeys, unsealOutcome } from "../helpers/seal.js";
+import { sealKeys, unsealOutcome } from "../kit/seal.js";
 
 /**
  * A header whose only stanza has an unknown recipient type is SEAL_NO_IDENTITY (never a crash, never a

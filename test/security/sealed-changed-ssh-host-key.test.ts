@@ -10,8 +10,8 @@ import { after, before, test } from "node:test";
 import { fileSigner, generateKey, publicKeyPem } from "../../src/keys/index.js";
 import { execute } from "../../src/remote/execute.js";
 import { hostAdd } from "../../src/remote/host-add.js";
-import { COPY_SCRIPT, signedApp, writeTree } from "../helpers/sealed-world.js";
-import { sshdAvailable, startSshd, type TestSshd } from "../helpers/sshd.js";
+import { COPY_SCRIPT, signedApp, writeTree } from "../kit/sealed-world.js";
+import { sshdAvailable, startSshd, type TestSshd } from "../kit/sshd.js";
 
 const skip = !sshdAvailable() && !process.env.CI ? "sshd not installed" : false;
 let sshd: TestSshd;

@@ -9,7 +9,7 @@ import { fromBase64, toHex, utf8Encode } from "../../src/core/index.js";
 import type { Message } from "../../src/jobwire/index.js";
 import { newAgeKeyPair, reportData, signDsse } from "../../src/jobwire/index.js";
 import { fileSigner, generateKey, parsePrivateKey, type Signer } from "../../src/keys/index.js";
-import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
+import { type AttackWorld, attack, attackWorld } from "../kit/sealed-attack.js";
 
 let w: AttackWorld;
 let hostKey: Signer;

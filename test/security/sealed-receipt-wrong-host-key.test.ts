@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { encodeDsse, openDsse, signDsse } from "../../src/jobwire/index.js";
 import { fileSigner, generateKey, parsePublicKey } from "../../src/keys/index.js";
-import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
+import { type AttackWorld, attack, attackWorld } from "../kit/sealed-attack.js";
 
 let w: AttackWorld;
 before(async () => {

@@ -3,8 +3,8 @@
 // the ledger already closed (or another job), so it is never matched to the new one; nothing in --outputs.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
-import type { Frame } from "../helpers/sealed-mitm.js";
+import { type AttackWorld, attack, attackWorld } from "../kit/sealed-attack.js";
+import type { Frame } from "../kit/sealed-mitm.js";
 
 let w: AttackWorld;
 before(async () => {

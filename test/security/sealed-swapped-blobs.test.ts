@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startStoreServer } from "../../src/store/index.js";
-import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
-import type { Frame } from "../helpers/sealed-mitm.js";
+import { type AttackWorld, attack, attackWorld } from "../kit/sealed-attack.js";
+import type { Frame } from "../kit/sealed-mitm.js";
 
 let w: AttackWorld;
 before(async () => {

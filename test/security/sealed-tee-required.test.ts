@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { fromBase64, toBase64, utf8Encode } from "../../src/core/index.js";
 import { signDsse } from "../../src/jobwire/index.js";
 import { fileSigner, parsePrivateKey } from "../../src/keys/index.js";
-import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
+import { type AttackWorld, attack, attackWorld } from "../kit/sealed-attack.js";
 
 let w: AttackWorld;
 before(async () => {

@@ -2,8 +2,8 @@
 // for --outputs. Expected: RECEIPT_INVALID before anything is unsealed; nothing in --outputs.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { type AttackWorld, attack, attackWorld } from "../helpers/sealed-attack.js";
-import type { Frame } from "../helpers/sealed-mitm.js";
+import { type AttackWorld, attack, attackWorld } from "../kit/sealed-attack.js";
+import type { Frame } from "../kit/sealed-mitm.js";
 
 let w: AttackWorld;
 before(async () => {

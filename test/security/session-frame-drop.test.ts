@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MemoryRelay, runPair } from "./session-harness.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 
 // Attack: the relay drops frames. A gap is detected at the next frame; a dropped last frame ends in a
 // bounded TIMEOUT, never a hang.

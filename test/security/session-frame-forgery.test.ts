@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MemoryRelay, runPair } from "./session-harness.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 
 // Attack: the relay flips bits in a frame (header or body) or substitutes an oversize frame.
 test("session: any flipped bit in a frame aborts with CHANNEL_ERROR", async () => {

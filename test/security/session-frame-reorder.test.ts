@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MemoryRelay, runPair } from "./session-harness.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 
 // Attack: the relay swaps two consecutive frames (request and its first data frame).
 test("session: reordered frames abort the session with CHANNEL_ERROR", async () => {

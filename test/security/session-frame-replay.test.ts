@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MemoryRelay, runPair } from "./session-harness.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 
 // Attack: the relay delivers a frame twice (replay / duplicate). Sequence numbers make the copy fail.
 test("session: a replayed (duplicated) frame aborts both sides with CHANNEL_ERROR; nothing is signed", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { cborEncode } from "../../src/session/index.js";
-import { MemoryRelay, runPair } from "./session-harness.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 
 const fakeHello = () => cborEncode([1, new Uint8Array(randomBytes(32)), new Uint8Array(randomBytes(32))]);
 

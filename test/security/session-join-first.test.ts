@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { cborEncode } from "../../src/session/index.js";
 import { runInitiator } from "../../src/signing/index.js";
-import { codeOf, fixture, MemoryRelay } from "./session-harness.js";
+import { codeOf, fixture, MemoryRelay } from "../kit/session-harness.js";
 
 // Attack: someone who saw the join string (or the relay itself) joins first, or the relay injects a
 // fake `peer_joined`. Without the key agreement key / the shared secret the key confirmation fails.

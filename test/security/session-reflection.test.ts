@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MemoryRelay, runPair } from "./session-harness.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 
 // Attack: the relay sends a peer's own frame back to it. Direction byte + per-direction keys reject it.
 test("session: a reflected frame is rejected (CHANNEL_ERROR), nothing is signed", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MemoryRelay, runPair } from "./session-harness.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 
 // Attack: a signer (or an impostor) with the wrong shared secret. Both sides fail cleanly; the
 // initiator closes the session after the single failed confirmation (one online guess per session).

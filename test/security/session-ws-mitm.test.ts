@@ -6,7 +6,7 @@ import { connectRelay } from "../../src/protocol/index.js";
 import { type RunningRelay, startRelay } from "../../src/relay/server.js";
 import { cborEncode } from "../../src/session/index.js";
 import { runInitiator, runSigner } from "../../src/signing/index.js";
-import { approveAll, codeOf, fixture } from "./session-harness.js";
+import { approveAll, codeOf, fixture } from "../kit/session-harness.js";
 
 /**
  * A malicious relay at the WebSocket level: a proxy in front of a real relay that tampers with what

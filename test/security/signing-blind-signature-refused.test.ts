@@ -10,7 +10,7 @@ import {
 } from "../../src/session/index.js";
 import { type RequestReview, runSigner, SecureLink } from "../../src/signing/index.js";
 import { decodeReject, encodeConfirm, encodeRequest } from "../../src/signing/messages.js";
-import { codeOf, fixture, MemoryRelay } from "./session-harness.js";
+import { codeOf, fixture, MemoryRelay } from "../kit/session-harness.js";
 
 /**
  * Attack: a malicious initiator (the untrusted CI machine) tries to get something signed that the

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { pkcs11Signer, verifyDetached } from "../../src/keys/index.js";
 import { x25519Generate } from "../../src/session/index.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 import {
   createTempToken,
   SOFTHSM_MODULE,
@@ -9,8 +10,7 @@ import {
   type TempToken,
   TOKEN_LABEL,
   USER_PIN,
-} from "../helpers/softhsm.js";
-import { MemoryRelay, runPair } from "./session-harness.js";
+} from "../kit/softhsm.js";
 
 // The signer's key never leaves a PKCS#11 token (SoftHSM2 here); the session and review are the same.
 describe("remote signing with a PKCS#11 signing key (SoftHSM2)", { skip: softhsmUnavailable() }, () => {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { after, before, test } from "node:test";
 import { type ProvenanceClaims, type RequestReview, verifyProvenance } from "../../src/signing/index.js";
+import { MemoryRelay, runPair } from "../kit/session-harness.js";
 import { type LocalIssuer, startIssuer } from "./oidc-issuer.js";
-import { MemoryRelay, runPair } from "./session-harness.js";
 
 // Attack surface: an unauthenticated initiator. A CI OIDC token bound to the session transcript
 // (audience) authenticates it; tokens for another session, forged, expired or `alg: none` are refused.

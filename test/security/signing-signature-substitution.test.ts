@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileSigner, generateKey, type Signer } from "../../src/keys/index.js";
-import { fixture, MemoryRelay, runPair } from "./session-harness.js";
+import { fixture, MemoryRelay, runPair } from "../kit/session-harness.js";
 
 // Attack: a malicious or buggy signer returns a signature by another key, or over other bytes. The
 // initiator verifies against the pinned key before writing anything.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { it } from "node:test";
-import { http, sha256hex, startTestStore } from "../helpers/store.js";
+import { http, sha256hex, startTestStore } from "../kit/store.js";
 
 /**
  * DELETE needs the per-upload deletion token from that blob's PUT: none → 401, a wrong one (or another

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { it } from "node:test";
-import { http, listFiles, sha256hex, startTestStore } from "../helpers/store.js";
+import { http, listFiles, sha256hex, startTestStore } from "../kit/store.js";
 
 /** A PUT whose body does not hash to the digest in its path is refused and leaves nothing behind. */
 it("digest mismatch on PUT", async () => {

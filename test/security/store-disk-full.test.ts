@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { it } from "node:test";
-import { http, listFiles, sha256hex, startTestStore } from "../helpers/store.js";
+import { http, listFiles, sha256hex, startTestStore } from "../kit/store.js";
 
 /**
  * When the disk cap (or blob count cap) is reached, a PUT answers 507 before storing anything, and

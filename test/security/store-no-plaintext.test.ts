@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { it } from "node:test";
 import { seal } from "../../src/seal/index.js";
 import { openStore } from "../../src/store/index.js";
-import { startTestS3 } from "../helpers/s3.js";
-import { sealKeys } from "../helpers/seal.js";
-import { listFiles, startTestStore } from "../helpers/store.js";
+import { startTestS3 } from "../kit/s3.js";
+import { sealKeys } from "../kit/seal.js";
+import { listFiles, startTestStore } from "../kit/store.js";
 
 /**
  * The store only ever sees ciphertext: after sealing inputs and uploading them (to `store serve` and to

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { it } from "node:test";
-import { http, sha256hex, startTestStore } from "../helpers/store.js";
+import { http, sha256hex, startTestStore } from "../kit/store.js";
 
 /**
  * Blobs are write-once: a second PUT of an existing digest — same bytes, other bytes, or a concurrent

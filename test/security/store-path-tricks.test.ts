@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { it } from "node:test";
-import { listFiles, rawHttp, startTestStore } from "../helpers/store.js";
+import { listFiles, rawHttp, startTestStore } from "../kit/store.js";
 
 /**
  * Only `/blobs/sha256:<64 lower-case hex>` names a blob. Traversal, encodings, other algorithms, case,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { it } from "node:test";
-import { http, listFiles, sha256hex, startTestStore } from "../helpers/store.js";
+import { http, listFiles, sha256hex, startTestStore } from "../kit/store.js";
 
 /**
  * Size is part of a blob's identity: a body shorter than Content-Length (connection closed early), a

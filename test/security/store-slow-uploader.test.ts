@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { it } from "node:test";
-import { http, listFiles, sha256hex, startTestStore } from "../helpers/store.js";
+import { http, listFiles, sha256hex, startTestStore } from "../kit/store.js";
 
 /**
  * An uploader that stalls mid-body (slowloris on PUT) is dropped after the idle timeout; its partial

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { natsUnavailable, startNats } from "../../../test/helpers/nats.js";
+import { ownerKey, stubBundle, tempDir } from "../../../test/kit/agent-fixtures.js";
+import { natsUnavailable, startNats } from "../../../test/kit/nats.js";
+import { cli, type SpawnedAgent, spawnAgent } from "../../../test/kit/spawn-agent.js";
 import { publicKeyPem } from "../../keys/index.js";
 import { readReceiptUnverified } from "../receipt.js";
-import { ownerKey, stubBundle, tempDir } from "../testing/fixtures.js";
-import { cli, type SpawnedAgent, spawnAgent } from "../testing/spawn-agent.js";
 
 const skip = process.env.CI ? undefined : natsUnavailable();
 

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ownerKey, stubBundle, tempDir } from "../../../test/kit/agent-fixtures.js";
+import { cli, spawnHttpAgent } from "../../../test/kit/spawn-agent.js";
 import { parsePublicKey, publicKeyPem } from "../../keys/index.js";
 import { verifyReceipt } from "../receipt.js";
-import { ownerKey, stubBundle, tempDir } from "../testing/fixtures.js";
-import { cli, spawnHttpAgent } from "../testing/spawn-agent.js";
 
 test("submit --wait: human summary, --receipt FILE, --json outcome with version and error message", async () => {
   const d = tempDir();

@@ -3,9 +3,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ownerKey, stubBundle, tempDir } from "../../../test/kit/agent-fixtures.js";
+import { cli, spawnAgent } from "../../../test/kit/spawn-agent.js";
 import { publicKeyPem } from "../../keys/index.js";
-import { ownerKey, stubBundle, tempDir } from "../testing/fixtures.js";
-import { cli, spawnAgent } from "../testing/spawn-agent.js";
 
 const noOpenssl = spawnSync("openssl", ["version"]).status === 0 ? undefined : "openssl not installed";
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { natsUnavailable, startNats } from "../../../test/helpers/nats.js";
-import { redisAvailable, startTestRedis } from "../../../test/helpers/redis.js";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../../test/kit/agent-fixtures.js";
+import { natsUnavailable, startNats } from "../../../test/kit/nats.js";
+import { redisAvailable, startTestRedis } from "../../../test/kit/redis.js";
 import { Agent } from "../agent.js";
 import { natsSubmit, redisSubmit } from "../client/queue-submit.js";
 import { verifyReceipt } from "../receipt.js";
-import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../testing/fixtures.js";
 import { NatsTransport, natsSubjects } from "./nats.js";
 import { RedisTransport, redisKeys } from "./redis.js";
 

@@ -6,14 +6,14 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { rawTar, rawTarEntry } from "../../../test/helpers/bundle-fixtures.js";
-import { startTestS3 } from "../../../test/helpers/s3.js";
+import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../../../test/kit/agent-fixtures.js";
+import { rawTar, rawTarEntry } from "../../../test/kit/bundle-fixtures.js";
+import { startTestS3 } from "../../../test/kit/s3.js";
 import { fileSigner, generateKey, rawSign } from "../../keys/index.js";
 import { S3Client, s3ConfigFromUrl } from "../../store/index.js";
 import { Agent } from "../agent.js";
 import { s3Submit } from "../client/s3-submit.js";
 import { verifyReceipt } from "../receipt.js";
-import { ownerKey, STUB_RUNNER, stubBundle, tempDir, trustOf } from "../testing/fixtures.js";
 import { S3Transport } from "./s3.js";
 
 test("s3 transport: .sgb and classic tar.gz+sig from a bucket prefix, receipts beside them, never twice", async () => {

@@ -1,16 +1,16 @@
 // Builds the build-gated countersigning vectors (vectors/attest/) from fixed seeds and times: Ed25519 and
 // HMAC-SHA256 are deterministic, so the same code always yields the same bytes.
-// Regenerate: npx tsc -p . && node dist/src/attest/testing/gen-attest-vectors.js
+// Regenerate: npx tsc -p . && node dist/test/kit/gen-attest-vectors.js
 import { createHash, createPrivateKey, type KeyObject } from "node:crypto";
-import { canonicalJson, type DsseEnvelope, toBase64Url, utf8Encode } from "../../core/index.js";
-import { fileSigner, publicKeyPem, type Signer } from "../../keys/index.js";
-import { approvalFileBytes, makeApproval } from "../approval.js";
-import { attestArtifacts, encodeAttestations } from "../attest.js";
-import { type BuildSecret, parseBuildSecret } from "../build-secret.js";
-import { signDsse } from "../envelope.js";
-import { encodeEvidence } from "../evidence.js";
-import { APPROVAL_PAYLOAD_TYPE, IN_TOTO_PAYLOAD_TYPE } from "../formats.js";
-import { makeStatement } from "../statement.js";
+import { approvalFileBytes, makeApproval } from "../../src/attest/approval.js";
+import { attestArtifacts, encodeAttestations } from "../../src/attest/attest.js";
+import { type BuildSecret, parseBuildSecret } from "../../src/attest/build-secret.js";
+import { signDsse } from "../../src/attest/envelope.js";
+import { encodeEvidence } from "../../src/attest/evidence.js";
+import { APPROVAL_PAYLOAD_TYPE, IN_TOTO_PAYLOAD_TYPE } from "../../src/attest/formats.js";
+import { makeStatement } from "../../src/attest/statement.js";
+import { canonicalJson, type DsseEnvelope, toBase64Url, utf8Encode } from "../../src/core/index.js";
+import { fileSigner, publicKeyPem, type Signer } from "../../src/keys/index.js";
 
 function seeded(seedByte: number): KeyObject {
   const der = Buffer.concat([

@@ -1,4 +1,4 @@
-// Regenerates vectors/bundle/ (run: npx tsc -p . && node dist/test/helpers/gen-bundle-vectors.js).
+// Regenerates vectors/bundle/ (run: npx tsc -p . && node dist/test/kit/gen-bundle-vectors.js).
 // Keys are derived from fixed seeds so the vectors are reproducible; never edit a vector by hand.
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";

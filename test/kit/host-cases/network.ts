@@ -1,6 +1,6 @@
 // Permitted/denied cases for connect, ip_addresses/ip_addr and network_stats/netstat.
 import { existsSync } from "node:fs";
-import type { HostCase } from "./host-cases.js";
+import type { HostCase } from "./index.js";
 
 const LIST = `permit(principal, action == sysinfo::Action::"list", resource);`;
 const PROC_READ = `permit(principal, action in [file_system::Action::"open", file_system::Action::"read"], resource in file_system::Dir::"/proc");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import type { HostCase } from "./host-cases.js";
+import type { HostCase } from "./index.js";
 
 const LIST = `permit(principal, action == process_system::Action::"list", resource);`;
 const PROC_DIR = `permit(principal, action in [file_system::Action::"open", file_system::Action::"read"], resource == file_system::Dir::"/proc");`;

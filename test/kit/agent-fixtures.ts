@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBundle, signBundle, type TrustStore, trustStoreOf } from "../../bundle/index.js";
-import { fileSigner, generateKey, type Signer } from "../../keys/index.js";
+import { createBundle, signBundle, type TrustStore, trustStoreOf } from "../../src/bundle/index.js";
+import { fileSigner, generateKey, type Signer } from "../../src/keys/index.js";
 
 export const STUB_RUNNER = new URL("./stub-runner.js", import.meta.url).href;
 

@@ -3,7 +3,7 @@
 // (DBusError); on a host running systemd they check that a unit that does not exist is ServiceNotFound
 // (start) or loads as "not-found" (status). No stand-in service manager is started.
 import { existsSync, readFileSync } from "node:fs";
-import type { HostCase } from "./host-cases.js";
+import type { HostCase } from "./index.js";
 
 const UNIT = "sigrun-no-such-unit.service";
 

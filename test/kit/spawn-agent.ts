@@ -3,10 +3,10 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { publicKeyPem, type Signer } from "../../keys/index.js";
-import { STUB_RUNNER } from "./fixtures.js";
+import { publicKeyPem, type Signer } from "../../src/keys/index.js";
+import { STUB_RUNNER } from "./agent-fixtures.js";
 
-export const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
+export const CLI = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
 export interface SpawnedAgent {
   readonly proc: ChildProcess;

@@ -2,12 +2,12 @@
 // Used by host-api.test.ts (runs them) and registry.test.ts (fails when a gated function has no case).
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { DISK_CASES, isDiskUngated } from "./host-cases-disk.js";
-import { FILE_CASES, isFileUngated } from "./host-cases-files.js";
-import { isNetworkUngated, NETWORK_CASES } from "./host-cases-network.js";
-import { isProcessUngated, PROCESS_CASES } from "./host-cases-process.js";
-import { isSysinfoUngated, SYSINFO_CASES } from "./host-cases-sysinfo.js";
-import { isSystemdUngated, SYSTEMD_CASES } from "./host-cases-systemd.js";
+import { DISK_CASES, isDiskUngated } from "./disk.js";
+import { FILE_CASES, isFileUngated } from "./files.js";
+import { isNetworkUngated, NETWORK_CASES } from "./network.js";
+import { isProcessUngated, PROCESS_CASES } from "./process.js";
+import { isSysinfoUngated, SYSINFO_CASES } from "./sysinfo.js";
+import { isSystemdUngated, SYSTEMD_CASES } from "./systemd.js";
 
 export interface HostCase {
   /** Registry name: `fn`, `Type.method`. */

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmdirSync } from "node:fs";
-import type { HostCase } from "./host-cases.js";
+import type { HostCase } from "./index.js";
 
 const READ_PROC = `permit(principal, action == file_system::Action::"read", resource in file_system::Dir::"/proc");`;
 const STAT_ANY = `permit(principal, action == file_system::Action::"stat", resource is file_system::Dir);`;

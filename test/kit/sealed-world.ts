@@ -3,10 +3,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type SpawnedAgent, spawnAgent } from "../../src/agent/testing/spawn-agent.js";
 import { createBundle, signBundle } from "../../src/bundle/index.js";
 import { fileSigner, generateKey, publicKeyPem, type Signer } from "../../src/keys/index.js";
 import { hostAdd } from "../../src/remote/host-add.js";
+import { type SpawnedAgent, spawnAgent } from "./spawn-agent.js";
 
 /** The issue's copy application. */
 export const COPY_SCRIPT = `for n in ls(inputs_dir).keys() { cp(inputs_dir + "/" + n, outputs_dir + "/" + n) }\n`;

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kill } from "../../src/host/index.js";
-import { fixture, kindOf } from "../../src/host/testing/fixture.js";
+import { fixture, kindOf } from "./host-fixture.js";
 
 const dir = process.argv[2]!;
 copyFileSync("/bin/sleep", join(dir, "victim-a"));

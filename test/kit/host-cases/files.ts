@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { HostCase } from "./host-cases.js";
+import type { HostCase } from "./index.js";
 
 const ALL = (d: string) => `permit(principal, action, resource in file_system::Dir::"${d}");`;
 const without = (verb: string) => (d: string) =>

@@ -1,6 +1,6 @@
 // Permitted/denied cases for dmesg, sysctl_* and the SystemInfo()/SysctlManager() objects.
 import { accessSync, constants, existsSync } from "node:fs";
-import type { HostCase } from "./host-cases.js";
+import type { HostCase } from "./index.js";
 
 const KMSG = `permit(principal, action == file_system::Action::"read", resource == file_system::File::"/dev/kmsg");`;
 const LIST = `permit(principal, action == sysinfo::Action::"list", resource);`;

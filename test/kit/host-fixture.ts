@@ -2,10 +2,10 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Authorizer, AuthzRequest, DecisionRecord } from "../../policy/index.js";
-import { createPolicyEngine, recordingAuthorizer } from "../../policy/index.js";
-import type { HostContext } from "../context.js";
-import { closeAll } from "../fs/fd.js";
+import type { HostContext } from "../../src/host/context.js";
+import { closeAll } from "../../src/host/fs/fd.js";
+import type { Authorizer, AuthzRequest, DecisionRecord } from "../../src/policy/index.js";
+import { createPolicyEngine, recordingAuthorizer } from "../../src/policy/index.js";
 
 export interface Fixture {
   dir: string;

@@ -1,16 +1,16 @@
 // Builds the receipt test vectors (vectors/receipt/) from fixed seeds: Ed25519 is deterministic, so the
-// same code always yields the same bytes. Regenerate: npx tsc -p . && node dist/src/agent/testing/gen-receipt-vectors.js
+// same code always yields the same bytes. Regenerate: npx tsc -p . && node dist/test/kit/gen-receipt-vectors.js
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { canonicalJson, toBase64, utf8Encode } from "../../core/index.js";
-import { fileSigner, publicKeyPem, type Signer } from "../../keys/index.js";
-import { encodeReceiptEnvelope, type ReceiptEnvelope, signEnvelope } from "../dsse.js";
+import { encodeReceiptEnvelope, type ReceiptEnvelope, signEnvelope } from "../../src/agent/dsse.js";
 import {
   IN_TOTO_PAYLOAD_TYPE,
   IN_TOTO_STATEMENT_TYPE,
   RECEIPT_PREDICATE_TYPE,
   type ReceiptStatement,
   signReceipt,
-} from "../receipt.js";
+} from "../../src/agent/receipt.js";
+import { canonicalJson, toBase64, utf8Encode } from "../../src/core/index.js";
+import { fileSigner, publicKeyPem, type Signer } from "../../src/keys/index.js";
 
 export function seededKey(seedByte: number): { privateKey: KeyObject; publicKey: KeyObject } {
   const der = Buffer.concat([
