@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import busboy from "busboy";
 import type { Agent, JobResult } from "../agent.js";
+import type { ClientRoleRule, TokenRule } from "../api-roles.js";
 import { readCapped } from "../read-capped.js";
 import { SealedHttp } from "../sealed-http.js";
 import { HttpApi } from "./http-api.js";
@@ -28,6 +29,10 @@ export interface HttpOptions {
   /** Bearer token files of the read and submit roles (the jobs API, http-api.ts). */
   readonly readTokenFile?: string;
   readonly submitTokenFile?: string;
+  /** More token files, each with its role. */
+  readonly tokens?: readonly TokenRule[];
+  /** Roles of client certificates (with `clientCa`); a certificate no rule names gets no role. */
+  readonly clientRoles?: readonly ClientRoleRule[];
 }
 
 const JOB_PATH_RE = /^\/jobs\/([0-9a-f]{32})$/;
