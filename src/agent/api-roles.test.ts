@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
+import { ownerKey, stubBundle, tempDir } from "../../test/kit/agent-fixtures.js";
+import { cli, spawnAgent } from "../../test/kit/spawn-agent.js";
 import { sha256Hex } from "../core/index.js";
+import { publicKeyPem } from "../keys/index.js";
 import {
   checkClientRoles,
   checkTokenRules,
@@ -120,4 +125,48 @@ test("api-roles: a fingerprint pin decides; otherwise the least role of the matc
     roleOfCertificate([{ role: "submit", cn: "ops" }], { ...cert, raw: Buffer.alloc(0) }),
     undefined,
   );
+});
+
+test("api-roles: http.tokens entries grant their role over HTTP (read lists, cannot submit; submit submits)", async () => {
+  const d = tempDir();
+  const owner = ownerKey();
+  const trust = join(d.path, "trusted");
+  mkdirSync(trust);
+  writeFileSync(join(trust, "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
+  writeFileSync(join(d.path, "ci.token"), "ci-0123456789abcdef0123\n");
+  writeFileSync(join(d.path, "oncall.token"), "oc-0123456789abcdef0123\n");
+  const job = join(d.path, "job.sgb");
+  writeFileSync(job, await stubBundle([owner]));
+  const config = join(d.path, "agent.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      hostId: "h1",
+      trust: [trust],
+      state: join(d.path, "state"),
+      http: {
+        listen: "127.0.0.1:0",
+        tokens: [
+          { file: join(d.path, "oncall.token"), role: "read" },
+          { file: join(d.path, "ci.token"), role: "submit" },
+        ],
+      },
+    }),
+  );
+  const a = await spawnAgent(["--config", config]);
+  try {
+    const as = (t: string): string[] => ["--to", a.url!, "--token-file", join(d.path, t)];
+    const denied = cli(["submit", job, "--wait", ...as("oncall.token")]);
+    assert.equal(denied.status, 63, denied.stderr);
+    const anon = cli(["submit", job, "--wait", "--to", a.url!]);
+    assert.equal(anon.status, 63, "a submit token exists: submitting needs it");
+    const ok = cli(["submit", job, "--wait", ...as("ci.token")]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const list = cli(["jobs", "list", "--json", ...as("oncall.token")]);
+    assert.equal(list.status, 0, list.stderr);
+    assert.equal(JSON.parse(list.stdout.toString()).jobs.length, 1);
+  } finally {
+    assert.equal(await a.stop(), 0, a.stderr());
+    d.cleanup();
+  }
 });

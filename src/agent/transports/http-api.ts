@@ -11,7 +11,16 @@ import {
   roleOfCertificate,
   type TokenRule,
 } from "../api-roles.js";
-import { getJob, jobJson, jobLog, jobOutput, jobReceipt, jobsPage, parseJobsQuery } from "../jobs-api.js";
+import {
+  getJob,
+  jobJson,
+  jobLog,
+  jobOutput,
+  jobReceipt,
+  jobsPage,
+  jobsPageJson,
+  parseJobsQuery,
+} from "../jobs-api.js";
 import { renderMetrics } from "../metrics.js";
 import { openAgentStateReadOnly } from "../state-db.js";
 
@@ -138,7 +147,7 @@ export class HttpApi {
       }
       if (p === "/jobs") {
         const page = jobsPage(db, parseJobsQuery(url.searchParams));
-        return send(res, 200, { jobs: page.jobs.map(jobJson), next: page.next });
+        return send(res, 200, jobsPageJson(page));
       }
       if (isJob) {
         const id = p.slice(6);
