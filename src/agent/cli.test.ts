@@ -105,6 +105,7 @@ test("cli: agent init names the paths actually given (config, state, trust, inbo
   assert.match(relCfg.state ?? "", /^\/.*\/st$/);
   assert.deepEqual(relCfg.http, { listen: ":9000" });
   assert.equal(cli(["agent", "init", "--dir", join(d.path, "x"), "--tls-cert", "/c.pem"]).status, 2);
+  assert.equal(cli(["agent", "init", "--dir", join(d.path, "y"), "--client-role", "read=cn:x"]).status, 2);
   d.cleanup();
 });
 

@@ -206,6 +206,11 @@ export function register(program: Command): void {
       const tlsGiven = Boolean(all.tlsCert || all.tlsKey || all.clientCa);
       if (tlsGiven && !(all.tlsCert && all.tlsKey))
         throw new SigrunError("USAGE", "agent init: --tls-cert and --tls-key go together");
+      if (all.clientRole && !all.clientCa)
+        throw new SigrunError(
+          "USAGE",
+          "agent init: --client-role needs --client-ca (and --tls-cert, --tls-key)",
+        );
       if (all.http || tlsGiven || all.clientRole || all.readTokenFile || all.submitTokenFile) {
         const { parseClientRoleFlag } = await import("../../agent/api-roles.js");
         http = {
