@@ -4,10 +4,11 @@
 // `http.clientRoles` rule gives it (fingerprint pin, CN, or one exact SAN entry); one no rule names gets
 // none. Expected: the read certificate lists jobs, shows receipts, fetches logs and outputs (read rights)
 // and metrics, but POST /execute answers 401 and nothing runs; an unlisted certificate and the crafted
-// ones get 401 on every API route; the CLI exits 63 UNAUTHORIZED; a --client-ca without any role is
-// refused at start.
+// ones get 401 on every API route; a sealed job (POST /sealed/v1/…) needs submit too; the CLI exits 63
+// UNAUTHORIZED; a --client-ca without any role is refused at start.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
 import { join } from "node:path";
 import { test } from "node:test";
 import { EXIT_CODES } from "../../src/cli/exit-codes.js";
@@ -50,6 +51,34 @@ test("agent-api-read-cert-submits: certificate roles come from http.clientRoles 
   ]);
   const as = (who: string): string[] => ["--ca", pki.ca, "--cert", pki.cert(who), "--key", pki.key(who)];
   const url = a.url!;
+  const rawPost = (base: string, path: string, who: string): Promise<{ status: number; error?: string }> =>
+    new Promise((resolve, reject) => {
+      const req = request(new URL(path, base), {
+        method: "POST",
+        ca: readFileSync(pki.ca),
+        cert: readFileSync(pki.cert(who)),
+        key: readFileSync(pki.key(who)),
+        headers: { "Content-Type": "application/vnd.sigrun.sealed-frames" },
+      });
+      req.on("response", (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on("end", () => {
+          let error: string | undefined;
+          try {
+            error = (JSON.parse(body) as { error?: string }).error;
+          } catch {
+            error = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, error });
+        });
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end("not a frame stream");
+    });
   try {
     assert.match(url, /^https:\/\//);
     for (const who of ["reader", "stranger", "crafted"]) {
@@ -82,9 +111,19 @@ test("agent-api-read-cert-submits: certificate roles come from http.clientRoles 
       cli(["jobs", "outputs", id, "out.txt", "--to", url, ...as("reader")]).stdout.toString(),
       "data",
     );
-    // ...and still cannot submit, even asynchronously
+    // ...and still cannot submit, even asynchronously, nor start a sealed job
     const async = cli(["submit", job, "--to", url, ...as("reader")]);
     assert.equal(async.status, UNAUTHORIZED, async.stderr);
+    for (const path of ["/sealed/v1/offer", `/sealed/v1/jobs/${"0".repeat(32)}`]) {
+      const r = await rawPost(url, path, "reader");
+      assert.equal(r.status, 401, path);
+      assert.equal(r.error, "UNAUTHORIZED");
+    }
+    assert.equal(
+      (await rawPost(url, "/sealed/v1/offer", "ops")).status,
+      200,
+      "the submit certificate gets through",
+    );
 
     // no role: every jobs-API route is refused, through the CLI (exit 63) and on the wire (401)
     for (const who of ["stranger", "crafted"]) {

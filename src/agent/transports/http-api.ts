@@ -84,6 +84,11 @@ export class HttpApi {
       );
   }
 
+  /** True when clients must present a certificate (TLS with a client CA). */
+  get clientCertsOn(): boolean {
+    return this.clientCerts;
+  }
+
   /** True when a token file is configured (then POST /execute and GET /jobs/:id need a role too). */
   get tokens(): boolean {
     return this.tokenTable.length > 0;

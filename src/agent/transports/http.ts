@@ -143,6 +143,18 @@ export class HttpTransport implements Transport {
       if (agent.isPending(jm[1]!)) return sendJson(res, 202, { job: jm[1], state: "running" });
       return sendJson(res, 404, { error: "NOT_FOUND" });
     }
+    // with client certificates, a sealed job is a submission like POST /execute (`sigrun execute` sends no
+    // bearer token, so without a client CA the sealed routes stay as open as before: the release's
+    // signature is their gate)
+    if (
+      req.method === "POST" &&
+      url.pathname.startsWith("/sealed/") &&
+      this.api?.clientCertsOn &&
+      !this.api.maySubmit(req)
+    ) {
+      res.setHeader("Connection", "close");
+      return sendJson(res, 401, { error: "UNAUTHORIZED", message: "the submit role is required" });
+    }
     if (await this.sealed.handle(agent, req, res, url.pathname)) return;
     if (url.pathname === "/execute") {
       if (req.method !== "POST") return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED" });
