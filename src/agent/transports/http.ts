@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import busboy from "busboy";
 import type { Agent, JobResult } from "../agent.js";
+import type { ClientRoleRule, TokenRule } from "../api-roles.js";
 import { readCapped } from "../read-capped.js";
 import { SealedHttp } from "../sealed-http.js";
 import { HttpApi } from "./http-api.js";
@@ -31,6 +32,10 @@ export interface HttpOptions {
   /** Bearer token files of the read and submit roles (the jobs API, http-api.ts). */
   readonly readTokenFile?: string;
   readonly submitTokenFile?: string;
+  /** More token files, each with its role. */
+  readonly tokens?: readonly TokenRule[];
+  /** Roles of client certificates (with `clientCa`); a certificate no rule names gets no role. */
+  readonly clientRoles?: readonly ClientRoleRule[];
 }
 
 const JOB_PATH_RE = /^\/jobs\/([0-9a-f]{32})$/;
@@ -154,6 +159,18 @@ export class HttpTransport implements Transport {
       if (receipt) return sendBytes(res, 200, receipt);
       if (agent.isPending(jm[1]!)) return sendJson(res, 202, { job: jm[1], state: "running" });
       return sendJson(res, 404, { error: "NOT_FOUND" });
+    }
+    // with client certificates, a sealed job is a submission like POST /execute (`sigrun execute` sends no
+    // bearer token, so without a client CA the sealed routes stay as open as before: the release's
+    // signature is their gate)
+    if (
+      req.method === "POST" &&
+      url.pathname.startsWith("/sealed/") &&
+      this.api?.clientCertsOn &&
+      !this.api.maySubmit(req)
+    ) {
+      res.setHeader("Connection", "close");
+      return sendJson(res, 401, { error: "UNAUTHORIZED", message: "the submit role is required" });
     }
     if (await this.sealed.handle(agent, req, res, url.pathname)) return;
     if (url.pathname === "/execute") {
