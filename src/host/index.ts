@@ -48,6 +48,8 @@ export { du } from "./fs/du.js";
 export { closeAll, procFdAvailable } from "./fs/fd.js";
 export type { OpenFileOptions } from "./fs/file.js";
 export { checkFile, FileHandle, openFileFromPath, openFileIn } from "./fs/file.js";
+export { countFile, readFileLines, searchFile } from "./fs/file-search.js";
+export { copyFile, moveFile, writeAtomic } from "./fs/file-transfer.js";
 export type { FindOptions, SizeRange, SizeUnit } from "./fs/find.js";
 export { find, sizeMatches, unitBytes } from "./fs/find.js";
 export type { GzipInfo, SearchGzipOptions } from "./fs/gzip.js";
