@@ -65,6 +65,11 @@ export class FileHandle {
   readonly fd: number;
   readonly resolvedPath: string | undefined;
   readonly options: OpenFileOptions;
+  /**
+   * Where the next `read_page` starts (Rex reads pages from the descriptor's offset). Whole-file reads
+   * read from the start and set it back to 0, as Rex rewinds after them.
+   */
+  pageOffset = 0;
 
   constructor(
     dir: DirHandle,
@@ -143,6 +148,7 @@ export class FileHandle {
   /** Whole content as UTF-8 (`file.read()`, `cat`). */
   read(): string {
     const redacted = this.readMode();
+    this.pageOffset = 0;
     const text = decodeUtf8(readAllBytes(this.fd, this.fullPath()));
     return redacted ? redact(text, redactionPatterns(this.ctx)) : text;
   }

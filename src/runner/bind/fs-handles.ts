@@ -11,7 +11,7 @@ const fileV = (f: FileHandle): Value => V.custom("FileHandle", f);
 const dirOf = (v: Value): DirHandle => data<DirHandle>(v, "DirHandle");
 const fileOf = (v: Value): FileHandle => data<FileHandle>(v, "FileHandle");
 
-function fileOpts(d: BuiltData): h.OpenFileOptions {
+export function fileOpts(d: BuiltData): h.OpenFileOptions {
   const o: h.OpenFileOptions = {
     read: optBool(d, "read") ?? false,
     write: optBool(d, "write") ?? false,
@@ -23,7 +23,7 @@ function fileOpts(d: BuiltData): h.OpenFileOptions {
   return o;
 }
 
-function dirOpts(d: BuiltData): h.OpenDirOptions {
+export function dirOpts(d: BuiltData): h.OpenDirOptions {
   return {
     create: optBool(d, "create") ?? false,
     recursive: optBool(d, "recursive") ?? false,
