@@ -75,9 +75,9 @@ const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOL
  */
 function subdirs(dest: DirHandle, rel: string): number {
   const parts = rel === "" ? [] : rel.split("/");
-  parts.forEach((_, i) =>
-    checkDir(dest.ctx, "create", buildPath(dest.path, parts.slice(0, i + 1).join("/"))),
-  );
+  for (let i = 1; i <= parts.length; i++) {
+    checkDir(dest.ctx, "create", buildPath(dest.path, parts.slice(0, i).join("/")));
+  }
   let fd = openSync(dest.at(""), DIR_FLAGS);
   try {
     for (const part of parts) {
