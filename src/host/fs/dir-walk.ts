@@ -175,58 +175,67 @@ export function* rexDirWalk(root: DirHandle, o: DirWalkOptions): Generator<WalkE
     return true;
   };
 
-  for (;;) {
-    const top = stack.at(-1);
-    if (top === undefined) return;
-    if (top.pre) {
-      top.pre = false;
-      yield { kind: "pre", dir: top.dir };
-      continue;
-    }
-    const e = top.entries[top.next];
-    if (e === undefined) {
-      stack.pop();
-      onStack.delete(top.dir);
-      yield { kind: "post", dir: top.dir };
-      if (top.dir !== root && !top.dir.pinned) top.dir.close();
-      continue;
-    }
-    top.next++;
-    if (++seen > MAX_WALK_ENTRIES) {
-      throw new HostError(
-        "UnsupportedOperationError",
-        `Unsupported Operation error: more than ${MAX_WALK_ENTRIES} entries walked`,
-      );
-    }
-    const depth = top.depth;
-    let emit = false;
-    if (o.followSymlinks && e.type === "SYMLINK") {
-      if (depth < o.minDepth) continue;
-      try {
-        const st = symlinkTargetMetadata(ctx, e);
-        if (!isVisited(st, depth)) {
-          closeOpened(e, onStack);
-          e.type = statType(st);
-          e.resolvedSymlink = true;
-          if (e.type === "DIR") descend(e, depth);
-          emit = true;
-        }
-      } catch (err) {
-        warn((err as Error).message);
+  try {
+    yield* steps();
+  } finally {
+    // the consumer stopped early (a callback error): close what the walk opened and did not hand out
+    for (const st of stack) if (st.dir !== root && !st.dir.pinned && !st.dir.closed) st.dir.close();
+  }
+
+  function* steps(): Generator<WalkEvent> {
+    for (;;) {
+      const top = stack.at(-1);
+      if (top === undefined) return;
+      if (top.pre) {
+        top.pre = false;
+        yield { kind: "pre", dir: top.dir };
+        continue;
       }
-    } else {
-      let skip = false;
-      if (o.skipVisitedInodes) {
+      const e = top.entries[top.next];
+      if (e === undefined) {
+        stack.pop();
+        onStack.delete(top.dir);
+        yield { kind: "post", dir: top.dir };
+        if (top.dir !== root && !top.dir.pinned) top.dir.close();
+        continue;
+      }
+      top.next++;
+      if (++seen > MAX_WALK_ENTRIES) {
+        throw new HostError(
+          "UnsupportedOperationError",
+          `Unsupported Operation error: more than ${MAX_WALK_ENTRIES} entries walked`,
+        );
+      }
+      const depth = top.depth;
+      let emit = false;
+      if (o.followSymlinks && e.type === "SYMLINK") {
+        if (depth < o.minDepth) continue;
         try {
-          skip = isVisited(walkEntryMetadata(ctx, e).st, depth);
+          const st = symlinkTargetMetadata(ctx, e);
+          if (!isVisited(st, depth)) {
+            closeOpened(e, onStack);
+            e.type = statType(st);
+            e.resolvedSymlink = true;
+            if (e.type === "DIR") descend(e, depth);
+            emit = true;
+          }
         } catch (err) {
-          warn(`Failed to get metadata for '${e.name}': ${(err as Error).message}`);
-          skip = true;
+          warn((err as Error).message);
         }
+      } else {
+        let skip = false;
+        if (o.skipVisitedInodes) {
+          try {
+            skip = isVisited(walkEntryMetadata(ctx, e).st, depth);
+          } catch (err) {
+            warn(`Failed to get metadata for '${e.name}': ${(err as Error).message}`);
+            skip = true;
+          }
+        }
+        if (!skip && (e.type !== "DIR" || descend(e, depth))) emit = depth >= o.minDepth;
       }
-      if (!skip && (e.type !== "DIR" || descend(e, depth))) emit = depth >= o.minDepth;
+      if (emit) yield { kind: "entry", entry: e, depth };
+      closeOpened(e, onStack);
     }
-    if (emit) yield { kind: "entry", entry: e, depth };
-    closeOpened(e, onStack);
   }
 }
