@@ -80,7 +80,7 @@ export function readPage(f: FileHandle, numLines: number): string[] {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let total = 0;
-  const emit = (bytes: Buffer): void => {
+  const emit = (bytes: Buffer, terminated: boolean): void => {
     total += bytes.length + 1;
     if (total > MAX_READ_BYTES) {
       throw new HostError(
@@ -89,7 +89,8 @@ export function readPage(f: FileHandle, numLines: number): string[] {
       );
     }
     let line = bytes;
-    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+    if (terminated && line.length > 0 && line[line.length - 1] === 0x0d)
+      line = line.subarray(0, line.length - 1);
     out.push(decodeUtf8(line));
   };
   while (out.length < numLines) {
@@ -101,7 +102,7 @@ export function readPage(f: FileHandle, numLines: number): string[] {
     }
     if (n === 0) {
       if (pendingBytes > 0) {
-        emit(Buffer.concat(pending, pendingBytes));
+        emit(Buffer.concat(pending, pendingBytes), false);
         pending = [];
         pendingBytes = 0;
       }
@@ -111,7 +112,7 @@ export function readPage(f: FileHandle, numLines: number): string[] {
     for (let i = 0; i < n && out.length < numLines; i++) {
       if (buf[i] !== 0x0a) continue;
       const piece = buf.subarray(start, i);
-      emit(pendingBytes > 0 ? Buffer.concat([...pending, piece], pendingBytes + piece.length) : piece);
+      emit(pendingBytes > 0 ? Buffer.concat([...pending, piece], pendingBytes + piece.length) : piece, true);
       pending = [];
       pendingBytes = 0;
       start = i + 1;
