@@ -4,6 +4,7 @@ export type { BundleCaps } from "./caps.js";
 export { bundleCaps, DEFAULT_BUNDLE_CAPS } from "./caps.js";
 export type { DsseEnvelope, DsseSignature } from "./dsse.js";
 export { MANIFEST_PAYLOAD_TYPE, pae } from "./dsse.js";
+export { gunzipCapped } from "./gzip.js";
 export type { Manifest, ManifestFile, ManifestLimits } from "./manifest.js";
 export { encodeManifest, MANIFEST_VERSION, parseManifest } from "./manifest.js";
 export type { OpensslVerifyOptions } from "./openssl-compat.js";
@@ -12,6 +13,8 @@ export type { BundleInput, ParsedBundle } from "./pack.js";
 export { createBundle, parseBundle, sha256Hex } from "./pack.js";
 export { MANIFEST_NAME, SIGNATURES_NAME } from "./paths.js";
 export { addSignature, bundleSigningMessage, signBundle } from "./sign.js";
+export type { TarMember, TarMembersOptions } from "./tar.js";
+export { readTarMembers } from "./tar.js";
 export { parsePurposeList, purposesWith, revokedWith } from "./trust-edit.js";
 export type { KeyPurpose, TrustStore } from "./trust-store.js";
 export {

@@ -82,6 +82,31 @@ export interface TarReadOptions {
   readonly allowDirectories: boolean;
 }
 
+/** One member of a tar archive with its header fields (`readTarMembers`). */
+export interface TarMember {
+  readonly name: string;
+  /** `file` (type `0`/NUL), `dir` (type `5`), or `other`: a link, device or FIFO that was skipped. */
+  readonly kind: "file" | "dir" | "other";
+  /** The header's type flag (`0`, `5`, `1`, `2`, …). */
+  readonly typeflag: string;
+  readonly data: Uint8Array;
+  readonly mode: number;
+  /** Modification time, seconds since the epoch. */
+  readonly mtime: number;
+  readonly uname: string;
+  readonly gname: string;
+}
+
+export interface TarMembersOptions {
+  /** Most members of any kind. */
+  readonly maxEntries: number;
+  /** Report hard links, symlinks, devices and FIFOs as `other` members (no data) instead of refusing the archive. */
+  readonly skipSpecial: boolean;
+}
+
+/** Link (`1`, `2`), character and block device (`3`, `4`) and FIFO (`6`) entries: never data. */
+const SPECIAL_TYPES = new Set(["1", "2", "3", "4", "6"]);
+
 /**
  * Reads a tar archive in memory, never touching the disk. Accepts only regular files (and directories if
  * allowed, which are skipped); rejects links, devices, FIFOs, pax/GNU extension headers, bad checksums,
@@ -89,8 +114,53 @@ export interface TarReadOptions {
  * returned as written; the caller validates them.
  */
 export function readTar(bytes: Uint8Array, opts: TarReadOptions): TarEntry[] {
-  if (bytes.byteLength % BLOCK !== 0) throw malformed("length is not a multiple of 512");
   const entries: TarEntry[] = [];
+  parseTar(
+    bytes,
+    (m) => {
+      if (m.kind === "dir") {
+        if (!opts.allowDirectories) throw notRegular(m.name, "5");
+        return;
+      }
+      if (entries.length >= opts.maxEntries) throw malformed(`more than ${opts.maxEntries} entries`);
+      entries.push({ name: m.name, data: m.data });
+    },
+    false,
+    false,
+  );
+  return entries;
+}
+
+/**
+ * The same reader with every member's header fields (mode, mtime, user and group names), for
+ * extracting general archives: the same refusals as `readTar` (pax/GNU extension headers, bad checksums,
+ * duplicate names, truncation, trailing data), plus a cap on all members; links, devices and FIFOs are
+ * refused too unless `skipSpecial`, which reports them as `other` members without data.
+ */
+export function readTarMembers(bytes: Uint8Array, opts: TarMembersOptions): TarMember[] {
+  const out: TarMember[] = [];
+  parseTar(
+    bytes,
+    (m) => {
+      if (out.length >= opts.maxEntries) throw malformed(`more than ${opts.maxEntries} entries`);
+      out.push(m);
+    },
+    opts.skipSpecial,
+    true,
+  );
+  return out;
+}
+
+const notRegular = (name: string, type: string): SigrunError =>
+  malformed(`entry ${JSON.stringify(name)} is not a regular file (type ${JSON.stringify(type)})`);
+
+function parseTar(
+  bytes: Uint8Array,
+  emit: (m: TarMember) => void,
+  skipSpecial: boolean,
+  detailed: boolean,
+): void {
+  if (bytes.byteLength % BLOCK !== 0) throw malformed("length is not a multiple of 512");
   const seen = new Set<string>();
   let off = 0;
   for (;;) {
@@ -100,7 +170,7 @@ export function readTar(bytes: Uint8Array, opts: TarReadOptions): TarEntry[] {
       for (let i = off; i < bytes.byteLength; i++)
         if (bytes[i] !== 0) throw malformed("trailing data after end of archive");
       if (off + 2 * BLOCK > bytes.byteLength) throw malformed("truncated end-of-archive marker");
-      return entries;
+      return;
     }
     if (readOctal(h, 148, 8, "checksum") !== headerChecksum(h)) throw malformed("header checksum mismatch");
     const magic = readString(h, 257, 6);
@@ -111,17 +181,32 @@ export function readTar(bytes: Uint8Array, opts: TarReadOptions): TarEntry[] {
     const type = String.fromCharCode(h[156]!);
     const size = readOctal(h, 124, 12, "size");
     off += BLOCK;
-    if (type === "5" && opts.allowDirectories) {
+    // header fields only for readTarMembers: readTar accepts whatever they hold, as it always did
+    const meta = () =>
+      detailed
+        ? {
+            mode: readOctal(h, 100, 8, "mode"),
+            mtime: readOctal(h, 136, 12, "mtime"),
+            uname: readString(h, 265, 32),
+            gname: readString(h, 297, 32),
+          }
+        : { mode: 0, mtime: 0, uname: "", gname: "" };
+    if (type === "5") {
       if (size !== 0) throw malformed(`directory ${JSON.stringify(name)} has a size`);
+      emit({ name, kind: "dir", typeflag: type, data: new Uint8Array(0), ...meta() });
       continue;
     }
-    if (type !== "0" && type !== "\0")
-      throw malformed(`entry ${JSON.stringify(name)} is not a regular file (type ${JSON.stringify(type)})`);
+    if (skipSpecial && SPECIAL_TYPES.has(type)) {
+      if (size !== 0)
+        throw malformed(`entry ${JSON.stringify(name)} of type ${JSON.stringify(type)} has data`);
+      emit({ name, kind: "other", typeflag: type, data: new Uint8Array(0), ...meta() });
+      continue;
+    }
+    if (type !== "0" && type !== "\0") throw notRegular(name, type);
     if (off + size > bytes.byteLength) throw malformed(`entry ${JSON.stringify(name)} is truncated`);
-    if (entries.length >= opts.maxEntries) throw malformed(`more than ${opts.maxEntries} entries`);
     if (seen.has(name)) throw malformed(`duplicate entry ${JSON.stringify(name)}`);
     seen.add(name);
-    entries.push({ name, data: bytes.subarray(off, off + size) });
+    emit({ name, kind: "file", typeflag: type, data: bytes.subarray(off, off + size), ...meta() });
     const padded = Math.ceil(size / BLOCK) * BLOCK;
     if (!isZeroRange(bytes, off + size, off + padded)) throw malformed("non-zero padding");
     off += padded;

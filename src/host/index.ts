@@ -11,6 +11,9 @@ export { lsblk } from "./disk/lsblk.js";
 export { unmount } from "./disk/unmount.js";
 export type { ErrorSource, IoErrorKind } from "./errors.js";
 export { HostError, IO_ERROR_KINDS, isHostError, permissionDeniedMessage } from "./errors.js";
+export type { ArchiveMember, ArchiveReader, ExtractArchiveOptions } from "./fs/archive.js";
+export { extractArchive, MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ENTRIES } from "./fs/archive.js";
+export { verifyCert, verifyCertChain } from "./fs/cert.js";
 export { findFiles, ls } from "./fs/commands-dir.js";
 export type { GrepOptions, SedOptions, TailOptions } from "./fs/commands-read.js";
 export {
@@ -33,6 +36,8 @@ export {
 export { cp, mkdir, mv, rm, touch, write } from "./fs/commands-write.js";
 export type { OpenDirOptions } from "./fs/dir.js";
 export { DirHandle, openDir } from "./fs/dir.js";
+export { openEntryAsDir, openEntryAsFile } from "./fs/dir-entry-open.js";
+export { moveDir } from "./fs/dir-move.js";
 export type { DirEntry, EntryType } from "./fs/dir-ops.js";
 export {
   checkDir,
@@ -43,17 +48,34 @@ export {
   statType,
   walk,
 } from "./fs/dir-ops.js";
+export type { DirWalkOptions, EntryStat, WalkEvent } from "./fs/dir-walk.js";
+export { rexDirWalk, walkEntryMetadata } from "./fs/dir-walk.js";
+export type { DiskUsageEntry, DiskUsageOptions, DiskUsageResult } from "./fs/disk-usage.js";
+export { dirDiskUsage, fileDiskUsage } from "./fs/disk-usage.js";
 export type { DuEntry, DuOptions } from "./fs/du.js";
 export { du } from "./fs/du.js";
+export type { ElfInfo } from "./fs/elf.js";
+export { elfInfo } from "./fs/elf.js";
 export { closeAll, procFdAvailable } from "./fs/fd.js";
 export type { OpenFileOptions } from "./fs/file.js";
 export { checkFile, FileHandle, openFileFromPath, openFileIn } from "./fs/file.js";
+export { countFile, readFileLines, readPage, searchFile } from "./fs/file-search.js";
+export { extractStrings } from "./fs/file-strings.js";
+export { copyFile, moveFile, writeAtomic } from "./fs/file-transfer.js";
 export type { FindOptions, SizeRange, SizeUnit } from "./fs/find.js";
 export { find, sizeMatches, unitBytes } from "./fs/find.js";
 export type { GzipInfo, SearchGzipOptions } from "./fs/gzip.js";
 export { compressGzip, gzipInfo, readGzipLines, searchGzip } from "./fs/gzip.js";
 export type { Ownership, SetOwnershipOptions } from "./fs/ownership.js";
 export { chmodDir, chmodFile, getOwnership, setDirOwnership, setFileOwnership } from "./fs/ownership.js";
+export {
+  createSymlink,
+  openSymlink,
+  readLinkTarget,
+  SymlinkHandle,
+  setSymlinkOwnership,
+  symlinkMetadata,
+} from "./fs/symlink.js";
 export { truncateFile } from "./fs/truncate.js";
 export { MAX_PATH_BYTES, validatePath } from "./path.js";
 export type { RegexMatch, RegexOptions, ScriptRegex } from "./regex.js";

@@ -7,6 +7,7 @@ import { bindDisk } from "./bind/disk.js";
 import { bindMoreErrorKinds } from "./bind/error-kinds.js";
 import { formatScriptError, limitCode } from "./bind/format-error.js";
 import { bindFsCommands } from "./bind/fs-commands.js";
+import { bindFsExtra } from "./bind/fs-extra.js";
 import { bindFsHandles } from "./bind/fs-handles.js";
 import { bindFsMore } from "./bind/fs-more.js";
 import { bindFsValues } from "./bind/fs-values.js";
@@ -67,6 +68,7 @@ export function buildEngine(input: Omit<EngineRunInput, "script" | "args">): {
   bindNetworkMore(b, input.host);
   bindProcessManager(b, input.host);
   bindFsMore(b, input.host);
+  bindFsExtra(b, input.host);
   bindDateTime(b);
   return { engine, binder: b };
 }

@@ -2,6 +2,7 @@ import type { HostContext } from "../context.js";
 import { HostError } from "../errors.js";
 import { compileRegex } from "../regex.js";
 import { openFileFromPath } from "./file.js";
+import { countFile, readFileLines, searchFile } from "./file-search.js";
 import { splitLines } from "./read-bytes.js";
 
 function withFile<T>(
@@ -40,7 +41,7 @@ export interface GrepOptions {
 export function grep(ctx: HostContext, pattern: string, path: string, opts: GrepOptions = {}): string[] {
   const search = opts.ignoreCase ? `(?i)${pattern}` : pattern;
   return withFile(ctx, path, (f) => {
-    const matches = f.search(search);
+    const matches = searchFile(f, search);
     let rows: Array<[number, string]>;
     if (opts.invert) {
       const content = f.read();
@@ -72,7 +73,7 @@ export function tail(ctx: HostContext, path: string, opts: TailOptions = {}): st
   if (opts.n !== undefined) count = opts.n;
   if (opts.from !== undefined) start = opts.from;
   if (count === undefined && start === undefined) count = -10;
-  return withFile(ctx, path, (f) => f.readLines({ count, start }));
+  return withFile(ctx, path, (f) => readFileLines(f, { count, start }));
 }
 
 export interface SedOptions {
@@ -121,7 +122,7 @@ export function wc(
   opts: { lines?: boolean; words?: boolean; bytes?: boolean } = {},
 ): Record<string, number> {
   const all = !opts.lines && !opts.words && !opts.bytes;
-  const c = withFile(ctx, path, (f) => f.counts());
+  const c = withFile(ctx, path, (f) => countFile(f));
   const out: Record<string, number> = {};
   if (all || opts.lines) out.lines = c.line_count;
   if (all || opts.words) out.words = c.word_count;

@@ -7,6 +7,7 @@ import { createDirs, openDir } from "./dir.js";
 import { checkDir, deleteDir } from "./dir-ops.js";
 import type { FileHandle, OpenFileOptions } from "./file.js";
 import { openFileFromPath, openFileIn } from "./file.js";
+import { copyFile, moveFile } from "./file-transfer.js";
 
 function split(path: string, what = "file"): { parent: string; name: string } {
   const p = splitPath(path);
@@ -170,7 +171,7 @@ export function cp(
   let d: FileHandle | undefined;
   try {
     d = open(ctx, dst, { write: true, create: true }, false);
-    s.copy(d, opts);
+    copyFile(s, d, opts);
   } finally {
     if (d) closeBoth(d, d.dir);
     closeBoth(s, s.dir);
@@ -193,7 +194,7 @@ export function mv(
   let dd: DirHandle | undefined;
   try {
     dd = openDir(ctx, dstParent, {});
-    const moved = s.move(dd, dstName, opts);
+    const moved = moveFile(s, dd, dstName, opts);
     moved.close();
   } finally {
     dd?.close();

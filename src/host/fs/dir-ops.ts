@@ -8,7 +8,9 @@ import { compileGlob } from "../regex.js";
 import type { DirHandle } from "./dir.js";
 import { openDir } from "./dir.js";
 import { fdPath } from "./fd.js";
+import type { FileHandle } from "./file.js";
 import { checkFile } from "./file.js";
+import type { SymlinkHandle } from "./symlink.js";
 
 export type EntryType =
   | "FILE"
@@ -28,6 +30,10 @@ export interface DirEntry {
   dirPath: string;
   /** Set when produced by a walk: the directory handle, for `metadata()`/`open_as_*`. */
   dir?: DirHandle;
+  /** What the Rex-style walk (`dir-walk.ts`) opened for this entry (Rex's memoized descriptor). */
+  opened?: FileHandle | DirHandle | SymlinkHandle;
+  /** A followed symlink: `type` is its target's, and opening it follows the link (Rex's resolved entry). */
+  resolvedSymlink?: boolean;
 }
 
 export function checkDir(ctx: HostContext, verb: string, path: string): void {

@@ -38,6 +38,9 @@ export class DirHandle {
   /** Set once closed: entries listed earlier then fall back to their checked path. */
   closed = false;
 
+  /** Given to the script (by a walk's entry or result): a walk that opened it must not close it. */
+  pinned = false;
+
   close(): void {
     this.closed = true;
     release(this.ctx, this.fd);

@@ -1,13 +1,10 @@
 import {
   constants,
-  fchmodSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
-  futimesSync,
   lstatSync,
   openSync,
-  renameSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
@@ -16,7 +13,7 @@ import type { HostContext } from "../context.js";
 import { check } from "../context.js";
 import { errnoCode, HostError, ioError, osErrorText } from "../errors.js";
 import { buildPath, splitPath, validateBasename, validatePath } from "../path.js";
-import { compileRegex, type ScriptRegex } from "../regex.js";
+import type { ScriptRegex } from "../regex.js";
 import type { DirHandle } from "./dir.js";
 import { openDir } from "./dir.js";
 import { fdPath, release, track } from "./fd.js";
@@ -68,6 +65,11 @@ export class FileHandle {
   readonly fd: number;
   readonly resolvedPath: string | undefined;
   readonly options: OpenFileOptions;
+  /**
+   * Where the next `read_page` starts (Rex reads pages from the descriptor's offset). Whole-file reads
+   * read from the start and set it back to 0, as Rex rewinds after them.
+   */
+  pageOffset = 0;
 
   constructor(
     dir: DirHandle,
@@ -96,7 +98,8 @@ export class FileHandle {
     release(this.ctx, this.fd);
   }
 
-  private readCheck(): void {
+  /** read F, and the handle must have been opened for reading. */
+  requireRead(): void {
     checkFile(this.ctx, "read", this.fullPath());
     if (!this.options.read) {
       throw new HostError(
@@ -106,7 +109,8 @@ export class FileHandle {
     }
   }
 
-  private writeCheck(): void {
+  /** write F, and the handle must have been opened for writing. */
+  requireWrite(): void {
     checkFile(this.ctx, "write", this.fullPath());
     this.requireWriteMode();
   }
@@ -121,9 +125,9 @@ export class FileHandle {
   }
 
   /** read F, else redacted_read F (Rex's `determine_read_mode`). Returns true for redacted. */
-  private readMode(): boolean {
+  readMode(): boolean {
     try {
-      this.readCheck();
+      this.requireRead();
       return false;
     } catch (readErr) {
       try {
@@ -144,31 +148,14 @@ export class FileHandle {
   /** Whole content as UTF-8 (`file.read()`, `cat`). */
   read(): string {
     const redacted = this.readMode();
+    this.pageOffset = 0;
     const text = decodeUtf8(readAllBytes(this.fd, this.fullPath()));
     return redacted ? redact(text, redactionPatterns(this.ctx)) : text;
   }
 
-  /** `file.read_lines(ReadLinesOptions)`: count < 0 = last |count| lines; start is 1-based. */
-  readLines(opts: { count?: number; start?: number }): string[] {
-    this.readCheck();
-    const lines = splitLines(decodeUtf8(readAllBytes(this.fd, this.fullPath())));
-    const { count, start } = opts;
-    if (count !== undefined && count < 0) {
-      const end = start !== undefined ? Math.max(0, start - 1) : lines.length;
-      const n = -count;
-      return lines.slice(Math.max(0, end - n), end);
-    }
-    if (count === undefined && start !== undefined) return lines.slice(Math.max(0, start - 1));
-    if (count !== undefined) {
-      const skip = start !== undefined ? Math.max(0, start - 1) : 0;
-      return lines.slice(skip, skip + count);
-    }
-    throw new HostError("InvalidArguments", "Invalid arguments: No read line mode specified");
-  }
-
   /** `file.write_in_place(content)`: write F; truncate and write, same inode. */
   writeInPlace(content: string): void {
-    this.writeCheck();
+    this.requireWrite();
     refuseSharedInode(this.fd, this.fullPath());
     try {
       const bytes = Buffer.from(content, "utf8");
@@ -179,75 +166,6 @@ export class FileHandle {
     } catch (err) {
       throw ioError(err);
     }
-  }
-
-  /**
-   * `file.write(content)`: write F, atomic (temp file + rename), keeps the mode. It replaces exactly the
-   * entry Cedar authorized: the resolved target when the handle followed a symlink (never the link), in
-   * the target's own directory (opened without symlinks). The temp file needs create F(temp path), and
-   * the entry must still be the file this handle holds.
-   */
-  write(content: string): FileHandle {
-    this.writeCheck();
-    const linkPath = buildPath(this.dir.path, this.name);
-    if (this.resolvedPath === undefined || this.resolvedPath === linkPath) {
-      return this.replaceIn(this.dir, this.name, content);
-    }
-    const parts = splitPath(this.resolvedPath);
-    if (parts === undefined) throw new HostError("FileError", `File error: cannot replace ${linkPath}`);
-    const own = openDir(this.ctx, parts.parent, {});
-    try {
-      return this.replaceIn(own, parts.name, content);
-    } finally {
-      own.close();
-    }
-  }
-
-  private replaceIn(dir: DirHandle, name: string, content: string): FileHandle {
-    const tmpName = `.${name}.sigrun-${process.pid}-${Date.now().toString(36)}`;
-    checkFile(this.ctx, "create", buildPath(dir.path, tmpName));
-    const target = dir.at(name);
-    const held = fstatSync(this.fd);
-    let entry: { dev: number; ino: number } | undefined;
-    try {
-      entry = lstatSync(target);
-    } catch {
-      entry = undefined;
-    }
-    if (entry === undefined || entry.dev !== held.dev || entry.ino !== held.ino) {
-      throw new HostError(
-        "FileError",
-        `File error: file changed while it was being written: ${buildPath(dir.path, name)}`,
-      );
-    }
-    const tmpAt = dir.at(tmpName);
-    let tmpFd: number | undefined;
-    try {
-      const mode = held.mode & 0o7777;
-      tmpFd = openSync(
-        tmpAt,
-        constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-        0o600,
-      );
-      track(this.ctx, tmpFd);
-      fchmodSync(tmpFd, mode);
-      const bytes = Buffer.from(content, "utf8");
-      let off = 0;
-      while (off < bytes.length) off += writeSync(tmpFd, bytes, off, bytes.length - off, off);
-      fsyncSync(tmpFd);
-      renameSync(tmpAt, target);
-    } catch (err) {
-      if (tmpFd !== undefined) {
-        try {
-          unlinkSync(tmpAt);
-        } catch {
-          // ignore
-        }
-        release(this.ctx, tmpFd);
-      }
-      throw ioError(err);
-    }
-    return new FileHandle(this.dir, this.name, tmpFd, this.resolvedPath, this.options);
   }
 
   /** `file.delete(DeleteFileOptions)`: delete F. */
@@ -269,99 +187,6 @@ export class FileHandle {
   metadata(): import("node:fs").Stats {
     checkFile(this.ctx, "stat", this.fullPath());
     return fstatSync(this.fd);
-  }
-
-  /** `src.copy(dest, CopyFileOptions)`: read F(src), write F(dest). */
-  copy(dest: FileHandle, opts: { force?: boolean; preserve?: boolean } = {}): FileHandle {
-    this.readCheck();
-    checkFile(this.ctx, "write", dest.fullPath());
-    dest.requireWriteMode();
-    refuseSharedInode(dest.fd, dest.fullPath());
-    try {
-      const size = fstatSync(dest.fd).size;
-      if (!opts.force && size > 0) {
-        throw new HostError(
-          "DestinationFileNotEmptyError",
-          `Destination file not empty: File: ${dest.fullPath()}, Size: ${size} bytes`,
-        );
-      }
-      const bytes = readAllBytes(this.fd, this.fullPath());
-      let off = 0;
-      while (off < bytes.length) off += writeSync(dest.fd, bytes, off, bytes.length - off, off);
-      ftruncateSync(dest.fd, bytes.length);
-      if (opts.preserve) {
-        const st = fstatSync(this.fd);
-        fchmodSync(dest.fd, st.mode & 0o7777);
-        futimesSync(dest.fd, st.atime, st.mtime);
-      }
-    } catch (err) {
-      throw ioError(err);
-    }
-    return dest;
-  }
-
-  /** `file.move(dest_dir, name, MoveOptions)`: move F(src) with context destination, create F(dest). */
-  move(destDir: DirHandle, destName: string, opts: { backup?: boolean; verbose?: boolean } = {}): FileHandle {
-    const srcPath = buildPath(this.dir.path, this.name);
-    const destPath = buildPath(destDir.path, destName);
-    checkFile(this.ctx, "move", srcPath, {
-      destination: { path: destPath, name: destName, parent_path: destDir.path },
-    });
-    checkFile(this.ctx, "create", destPath);
-    validateBasename(destName);
-    // Replacing an existing destination changes that file too: it needs write F(dest).
-    if (lexists(destDir.at(destName))) checkFile(this.ctx, "write", destPath);
-    try {
-      renameSync(this.dir.at(this.name), destDir.at(destName));
-    } catch (err) {
-      if (errnoCode(err) === "EXDEV") {
-        const dest = openFileIn(destDir, destName, { write: true, create: true });
-        try {
-          this.copy(dest, { force: true, preserve: opts.backup === true });
-        } finally {
-          dest.close();
-        }
-        this.delete({ force: false });
-      } else {
-        throw new HostError(
-          "FileError",
-          `File error: Error moving file ${this.name} from '${srcPath}' to '${destPath}': ${srcPath}`,
-        );
-      }
-    }
-    if (opts.verbose) this.ctx.log?.("INFO", `Moved from '${srcPath}' to '${destPath}'`);
-    return openFileIn(destDir, destName, { ...this.options, create: false });
-  }
-
-  /** `file.search(regex)`: matching lines with 1-based numbers. */
-  search(pattern: string): Array<{ line_number: number; line_content: string }> {
-    const redacted = this.readMode();
-    const re = compileRegex(pattern);
-    let text = decodeUtf8(readAllBytes(this.fd, this.fullPath()));
-    if (redacted) text = redact(text, redactionPatterns(this.ctx));
-    const out: Array<{ line_number: number; line_content: string }> = [];
-    splitLines(text).forEach((line, i) => {
-      if (re.test(line)) out.push({ line_number: i + 1, line_content: line });
-    });
-    return out;
-  }
-
-  /** `file.counts()`: read F; lines = newlines, words split on ASCII whitespace, bytes. */
-  counts(): { line_count: number; word_count: number; byte_count: number } {
-    this.readCheck();
-    const bytes = readAllBytes(this.fd, this.fullPath());
-    let lines = 0;
-    let words = 0;
-    let inWord = false;
-    for (const b of bytes) {
-      if (b === 0x0a) lines++;
-      const space = b === 0x20 || (b >= 0x09 && b <= 0x0d);
-      if (!inWord && !space) {
-        words++;
-        inWord = true;
-      } else if (space) inWord = false;
-    }
-    return { line_count: lines, word_count: words, byte_count: bytes.length };
   }
 }
 
@@ -425,22 +250,13 @@ export function openFileIn(dir: DirHandle, name: string, opts: OpenFileOptions):
  * A regular file with more than one name (hard links) is changed under all of them by an in-place
  * write, while Cedar saw one name only: refused (an atomic `write` replaces just the checked name).
  */
-function refuseSharedInode(fd: number, path: string): void {
+export function refuseSharedInode(fd: number, path: string): void {
   const st = fstatSync(fd);
   if (st.isFile() && st.nlink > 1) {
     throw new HostError(
       "PermissionDenied",
       `Permission denied: file has ${st.nlink} hard links; an in-place write would change it under names not authorized: ${path}`,
     );
-  }
-}
-
-function lexists(at: string): boolean {
-  try {
-    lstatSync(at);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -498,7 +314,7 @@ export function openFileFromPath(
 }
 
 /** Reads and compiles the redaction dictionary through the same Cedar checks as Rex. */
-function redactionPatterns(ctx: HostContext): ScriptRegex[] {
+export function redactionPatterns(ctx: HostContext): ScriptRegex[] {
   const parts = splitPath(REDACTION_DICTIONARY)!;
   let dir: DirHandle;
   try {

@@ -1,9 +1,11 @@
+import type { Stats } from "node:fs";
 import type { HostContext } from "../context.js";
 import { HostError } from "../errors.js";
 import { compileGlob, compileRegex, type ScriptRegex } from "../regex.js";
 import type { DirHandle } from "./dir.js";
 import type { DirEntry } from "./dir-ops.js";
 import { entryMetadata, walk } from "./dir-ops.js";
+import { rexDirWalk, walkEntryMetadata } from "./dir-walk.js";
 
 export type SizeUnit =
   | "BYTES"
@@ -64,19 +66,13 @@ export interface FindOptions {
  */
 export function find(dir: DirHandle, o: FindOptions, visit: (e: DirEntry) => void): void {
   const ctx: HostContext = dir.ctx;
-  if (o.follow_symlinks) {
-    throw new HostError(
-      "UnsupportedOperationError",
-      "Unsupported Operation error: find with follow_symlinks",
-    );
-  }
   if ((o.min_depth ?? 0) < 0 || (o.max_depth ?? 0) < 0) {
     throw new HostError("TryFromIntError", "out of range integral type conversion attempted");
   }
   const globText = o.name ?? o.iname;
   const glob: ScriptRegex | undefined = globText === undefined ? undefined : compileGlob(globText);
   const re: ScriptRegex | undefined = o.regex === undefined ? undefined : compileRegex(o.regex);
-  walk(dir, { maxDepth: o.max_depth ?? Number.POSITIVE_INFINITY, minDepth: o.min_depth ?? 0 }, (e) => {
+  const each = (e: DirEntry, stat: () => Stats): void => {
     const full = `${e.dirPath.endsWith("/") ? e.dirPath : `${e.dirPath}/`}${e.name}`;
     const nameOk = glob ? glob.test(e.name) !== (o.negate_name === true) : re ? re.test(full) : true;
     if (!nameOk) return;
@@ -86,7 +82,7 @@ export function find(dir: DirHandle, o: FindOptions, visit: (e: DirEntry) => voi
       o.min_modification_time !== undefined ||
       o.max_modification_time !== undefined;
     if (o.size_range || timed) {
-      const st = entryMetadata(ctx, e);
+      const st = stat();
       if (o.size_range && !sizeMatches(o.size_range, st.size)) return;
       const ct = Math.floor(st.ctimeMs / 1000);
       const mt = Math.floor(st.mtimeMs / 1000);
@@ -96,5 +92,21 @@ export function find(dir: DirHandle, o: FindOptions, visit: (e: DirEntry) => voi
       if (o.max_modification_time !== undefined && mt > o.max_modification_time) return;
     }
     visit(e);
-  });
+  };
+  if (o.follow_symlinks) {
+    // Rex: follow_symlinks also skips inodes already visited (so a link loop ends)
+    const events = rexDirWalk(dir, {
+      minDepth: o.min_depth ?? 0,
+      maxDepth: o.max_depth ?? Number.POSITIVE_INFINITY,
+      followSymlinks: true,
+      skipVisitedInodes: true,
+    });
+    for (const ev of events) {
+      if (ev.kind === "entry") each(ev.entry, () => walkEntryMetadata(ctx, ev.entry).st);
+    }
+    return;
+  }
+  walk(dir, { maxDepth: o.max_depth ?? Number.POSITIVE_INFINITY, minDepth: o.min_depth ?? 0 }, (e) =>
+    each(e, () => entryMetadata(ctx, e)),
+  );
 }

@@ -14,6 +14,7 @@ export interface GzipInfo {
 }
 
 function readable(f: FileHandle): void {
+  f.pageOffset = 0;
   checkFile(f.ctx, "read", f.fullPath());
   if (!f.options.read) {
     throw new HostError(

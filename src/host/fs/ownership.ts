@@ -100,7 +100,7 @@ export function chmodDir(d: DirHandle, mode: bigint, recursive: boolean): void {
   eachBelow(d, (x) => chmodOne(x, mode), "chmod");
 }
 
-function resolveIds(user?: string, group?: string): { uid: number; gid: number } {
+export function resolveIds(user?: string, group?: string): { uid: number; gid: number } {
   let uid = -1;
   let gid = -1;
   if (user !== undefined) {

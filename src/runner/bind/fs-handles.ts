@@ -11,7 +11,7 @@ const fileV = (f: FileHandle): Value => V.custom("FileHandle", f);
 const dirOf = (v: Value): DirHandle => data<DirHandle>(v, "DirHandle");
 const fileOf = (v: Value): FileHandle => data<FileHandle>(v, "FileHandle");
 
-function fileOpts(d: BuiltData): h.OpenFileOptions {
+export function fileOpts(d: BuiltData): h.OpenFileOptions {
   const o: h.OpenFileOptions = {
     read: optBool(d, "read") ?? false,
     write: optBool(d, "write") ?? false,
@@ -23,7 +23,7 @@ function fileOpts(d: BuiltData): h.OpenFileOptions {
   return o;
 }
 
-function dirOpts(d: BuiltData): h.OpenDirOptions {
+export function dirOpts(d: BuiltData): h.OpenDirOptions {
   return {
     create: optBool(d, "create") ?? false,
     recursive: optBool(d, "recursive") ?? false,
@@ -104,16 +104,14 @@ export function bindFsHandles(b: Binder, ctx: HostContext): void {
           fn: ([f, o]) => {
             const d = built(o, "ReadLinesOptions");
             return V.array(
-              fileOf(f)
-                .readLines({ count: optNum(d, "count"), start: optNum(d, "start") })
-                .map(V.str),
+              h.readFileLines(fileOf(f), { count: optNum(d, "count"), start: optNum(d, "start") }).map(V.str),
             );
           },
         },
       ],
       write: [
-        { params: ["string"], fn: ([f, c]) => fileV(fileOf(f).write(str(c))) },
-        { params: ["string", "WriteOptions"], fn: ([f, c]) => fileV(fileOf(f).write(str(c))) },
+        { params: ["string"], fn: ([f, c]) => fileV(h.writeAtomic(fileOf(f), str(c))) },
+        { params: ["string", "WriteOptions"], fn: ([f, c]) => fileV(h.writeAtomic(fileOf(f), str(c))) },
       ],
       write_in_place: [
         {
@@ -139,7 +137,10 @@ export function bindFsHandles(b: Binder, ctx: HostContext): void {
           fn: ([f, dest, o]) => {
             const d = built(o, "CopyFileOptions");
             return fileV(
-              fileOf(f).copy(fileOf(dest!), { force: optBool(d, "force"), preserve: optBool(d, "preserve") }),
+              h.copyFile(fileOf(f), fileOf(dest!), {
+                force: optBool(d, "force"),
+                preserve: optBool(d, "preserve"),
+              }),
             );
           },
         },
@@ -150,7 +151,7 @@ export function bindFsHandles(b: Binder, ctx: HostContext): void {
           fn: ([f, dd, name, o]) => {
             const d = built(o, "MoveOptions");
             return fileV(
-              fileOf(f).move(dirOf(dd!), str(name), {
+              h.moveFile(fileOf(f), dirOf(dd!), str(name), {
                 backup: optBool(d, "backup"),
                 verbose: optBool(d, "verbose"),
               }),
@@ -162,15 +163,10 @@ export function bindFsHandles(b: Binder, ctx: HostContext): void {
       search: [
         {
           params: ["string"],
-          fn: ([f, re]) =>
-            V.array(
-              fileOf(f)
-                .search(str(re))
-                .map((m) => V.custom("Match", m)),
-            ),
+          fn: ([f, re]) => V.array(h.searchFile(fileOf(f), str(re)).map((m) => V.custom("Match", m))),
         },
       ],
-      counts: [{ params: [], fn: ([f]) => V.custom("WordCount", fileOf(f).counts()) }],
+      counts: [{ params: [], fn: ([f]) => V.custom("WordCount", h.countFile(fileOf(f))) }],
     },
   });
 

@@ -59,6 +59,8 @@ export function bindFsValues(b: Binder): void {
           params: [],
           fn: ([v]) => {
             const { ctx, entry } = ed(v);
+            // a followed symlink from find(follow_symlinks) describes its target, as Rex's resolved entry
+            if (entry.resolvedSymlink) return metadataValue(h.walkEntryMetadata(ctx, entry).st);
             return metadataValue(h.entryMetadata(ctx, entry));
           },
         },

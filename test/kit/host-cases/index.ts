@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DISK_CASES, isDiskUngated } from "./disk.js";
 import { FILE_CASES, isFileUngated } from "./files.js";
+import { FILE_EXTRA_CASES, isFileExtraUngated } from "./files-extra.js";
 import { isNetworkUngated, NETWORK_CASES } from "./network.js";
 import { isProcessUngated, PROCESS_CASES } from "./process.js";
 import { isSysinfoUngated, SYSINFO_CASES } from "./sysinfo.js";
@@ -354,6 +355,7 @@ permit(principal, action == file_system::Action::"execute", resource == file_sys
   ...NETWORK_CASES,
   ...PROCESS_CASES,
   ...FILE_CASES,
+  ...FILE_EXTRA_CASES,
 ];
 
 /** Registry names that make no Cedar request (pure helpers, builders, values, logging, flags). */
@@ -364,13 +366,14 @@ export function isUngated(name: string): boolean {
     isSysinfoUngated(name) ||
     isNetworkUngated(name) ||
     isProcessUngated(name) ||
-    isFileUngated(name)
+    isFileUngated(name) ||
+    isFileExtraUngated(name)
   )
     return true;
   if (name.includes("::")) return true; // flag modules and constant modules
   if (/Builder\./.test(name) || /Options\./.test(name) || name.endsWith("Options")) return true;
   if (
-    /^(DirEntry|Metadata|Match|WordCount|UnameInfo|Response|ProcessInfo|ExecuteResult)\.(?!metadata$)/.test(
+    /^(DirEntry|Metadata|Match|WordCount|UnameInfo|Response|ProcessInfo|ExecuteResult)\.(?!metadata$|open_as_file$|open_as_dir$)/.test(
       name,
     )
   )
