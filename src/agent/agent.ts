@@ -11,7 +11,7 @@ import {
   sha256Hex,
   systemClock,
 } from "../core/index.js";
-import { bundleInvocation } from "../runner/bundle-invocation.js";
+import { bundleInvocation, checkCeilings, DEFAULT_CEILINGS, type LimitCeilings } from "../runner/index.js";
 import { encodeReceiptEnvelope } from "./dsse.js";
 import type { JobEvent } from "./event-log.js";
 import { type HostIdentity, loadOrCreateHostKey } from "./host-identity.js";
@@ -29,7 +29,7 @@ import {
 import { ReplayStore } from "./replay-store.js";
 import { openAgentState } from "./state-db.js";
 import { takeLock } from "./state-lock.js";
-import type { JobStatus, RunFunction, RunLimits, RunOutcome, Submission } from "./types.js";
+import type { JobStatus, RunFunction, RunOutcome, Submission } from "./types.js";
 import { WorkerPool } from "./worker-pool.js";
 
 export interface AgentOptions {
@@ -46,16 +46,11 @@ export interface AgentOptions {
   readonly replayMarginMs?: number;
   /** Concurrent runs (default 2). */
   readonly workers?: number;
-  /** The agent's ceilings; a bundle may ask for less, never more. */
-  readonly limits?: {
-    readonly wallClockMs?: number;
-    readonly memoryMb?: number;
-    readonly maxOperations?: number;
-    readonly maxOutputBytes?: number;
-  };
+  /** The agent's ceilings; a bundle may ask for less, never more (effectiveLimits, docs/spec/runner.md §10). */
+  readonly limits?: LimitCeilings;
   readonly checkpointEvery?: number;
   readonly clock?: Clock;
-  /** Module exporting `runScript` (default the sigrun runner); tests pass a stub. */
+  /** Module exporting `runBundle` (default the sigrun runner); tests pass a stub. */
   readonly runnerModule?: string;
   /** Replaces the worker pool entirely (tests). */
   readonly run?: RunFunction;
@@ -77,7 +72,6 @@ export interface JobResult {
 
 export const DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 const DAY = 86_400_000;
-const DEFAULT_MEMORY_MB = 256;
 
 function sha256(data: Uint8Array): string {
   return sha256Hex(data);
@@ -123,6 +117,7 @@ export class Agent {
         "USAGE",
         `host id: expected letters, digits, . _ -, got ${JSON.stringify(opts.hostId)}`,
       );
+    checkCeilings(opts.limits ?? {}, "agent limits:");
     const clock = opts.clock ?? systemClock();
     mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
     const lockPath = takeLock(opts.stateDir);
@@ -148,7 +143,7 @@ export class Agent {
         ? undefined
         : new WorkerPool({ size: opts.workers ?? 2, runnerModule: opts.runnerModule });
       // workers load the runner (and cedar-wasm, the schema) before the first job arrives
-      pool?.warm(opts.limits?.memoryMb ?? DEFAULT_MEMORY_MB);
+      pool?.warm(opts.limits?.memoryMb ?? DEFAULT_CEILINGS.memoryMb);
       const runFn: RunFunction = opts.run ?? ((req) => pool!.run(req));
       return new Agent(opts, identity, audit, db, replay, runFn, pool, clock, lockPath);
     } catch (err) {
@@ -199,19 +194,11 @@ export class Agent {
     req: { cwd: string; args: Record<string, unknown>; timeoutMs: number },
   ): Promise<RunOutcome> {
     if (this.closed) return Promise.reject(new SigrunError("TRANSPORT_ERROR", "agent is shutting down"));
-    const m = bundle.manifest;
-    const limits = this.limitsFor(bundle);
-    const inv = bundleInvocation(bundle); // the same principal and context as every other bundle run
-    const p = this.runFn({
-      script: inv.script,
-      policy: inv.policy,
-      user: inv.principal,
-      osUser: inv.context.osUser,
-      limits: { ...limits, wallClockMs: Math.min(limits.wallClockMs, req.timeoutMs) },
-      cwd: req.cwd,
-      bundleId: m.id,
-      args: req.args,
-    });
+    // the same invocation as every other bundle run; the sealed job's timeout is one more ceiling
+    const ceil = this.opts.limits ?? {};
+    const wallClockMs = Math.min(ceil.wallClockMs ?? DEFAULT_CEILINGS.wallClockMs, req.timeoutMs);
+    const invocation = bundleInvocation(bundle, { ceilings: { ...ceil, wallClockMs } });
+    const p = this.runFn({ invocation, cwd: req.cwd, args: req.args });
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
     return p;
@@ -354,38 +341,17 @@ export class Agent {
     });
   }
 
-  private limitsFor(bundle: VerifiedBundle): RunLimits {
-    const ceil = this.opts.limits ?? {};
-    const want = bundle.manifest.limits ?? {};
-    const min = (a: number | undefined, b: number | undefined): number | undefined =>
-      a === undefined ? b : b === undefined ? a : Math.min(a, b);
-    return {
-      wallClockMs: min(want.wallClockMs, ceil.wallClockMs ?? 60_000)!,
-      memoryMb: ceil.memoryMb ?? DEFAULT_MEMORY_MB,
-      maxOperations: min(want.maxOperations, ceil.maxOperations),
-      maxOutputBytes: min(want.maxOutputBytes, ceil.maxOutputBytes),
-    };
-  }
-
   private async runBundle(ctx: Ctx, bundle: VerifiedBundle, exp: number): Promise<JobResult> {
     const { jobId } = ctx;
     const m = bundle.manifest;
     const started = this.clock.now();
     let summary: ReturnType<typeof summarizeRun>;
     try {
-      // the same script, policy and principal as `sigrun run job.sgb --trust` (docs/spec/runner.md §9)
-      const inv = bundleInvocation(bundle);
-      this.emit({ event: "started", job: jobId, bundle: m.id, signer: inv.principal });
+      // the same script, policy, principal and limits as `sigrun run job.sgb --trust` (docs/spec/runner.md §9–10)
+      const invocation = bundleInvocation(bundle, { ceilings: this.opts.limits });
+      this.emit({ event: "started", job: jobId, bundle: m.id, signer: invocation.principal });
       const cwd = await this.jobs.makeWorkDir(jobId);
-      const outcome = await this.runFn({
-        script: inv.script,
-        policy: inv.policy,
-        user: inv.principal,
-        osUser: inv.context.osUser,
-        limits: this.limitsFor(bundle),
-        cwd,
-        bundleId: m.id,
-      });
+      const outcome = await this.runFn({ invocation, cwd });
       summary = summarizeRun(outcome);
     } catch (err) {
       summary = summarizeRun({
