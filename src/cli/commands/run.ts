@@ -81,7 +81,10 @@ export function register(program: Command): void {
     .option("--max-map-size <n>", "map size")
     .option("--max-output-bytes <n>", "size of the script's final value")
     .hook("preAction", (_root, cmd) => shortOnlyInRexMode(cmd))
-    .option("--max-memory-mb <n>", "heap of the script's thread in MiB (default 512); past it: a limit error")
+    .option(
+      "--max-memory-mb <n>",
+      "heap of the script's thread in MiB (default 512; with a bundle 256, as the agent); past it: a limit error",
+    )
     .action(async (bundle: string | undefined, o: RunFlags) => {
       const { SigrunError } = await import("../../core/index.js");
       // only what the main thread needs: the script runs in a worker that loads the runner itself
