@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .action(async (bundle: string | undefined, o: RunFlags) => {
       const { SigrunError } = await import("../../core/index.js");
       // only what the main thread needs: the script runs in a worker that loads the runner itself
-      const { runRexIsolated } = await import("../../runner/run-isolated.js");
+      const { runBundleIsolated, runRexIsolated } = await import("../../runner/run-isolated.js");
       const { renderOutput } = await import("../../runner/output.js");
       if (!FORMATS.has(o.outputFormat)) {
         throw new SigrunError(
@@ -161,7 +161,8 @@ export function register(program: Command): void {
         const host = o.anyHost ? undefined : (o.host ?? localHostId());
         const v = verifySubmission(bytes, sig, { trust, host, groups: o.group });
         // the same script, policy, principal and limits as the agent (docs/spec/runner.md §9–10)
-        const { bundleInvocation, runBundleIsolated } = await import("../../runner/index.js");
+        // (bundle-invocation.js, not the runner's index: the main thread does not load the interpreter)
+        const { bundleInvocation } = await import("../../runner/bundle-invocation.js");
         const { maxWallMs, ...rest } = limits;
         const inv = bundleInvocation(v, {
           ceilings: { ...rest, wallClockMs: maxWallMs, memoryMb },
