@@ -12,16 +12,100 @@ import { readReceiptUnverified } from "./receipt.js";
 
 test("cli: agent init writes a config the agent accepts and the example systemd unit", () => {
   const d = tempDir();
-  const r = cli(["agent", "init", "--dir", d.path, "--host-id", "web-1", "--json"]);
+  const r = cli([
+    "agent",
+    "init",
+    "--dir",
+    d.path,
+    "--host-id",
+    "web-1",
+    "--config",
+    "/etc/sigrun/agent.json",
+    "--json",
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const cfg = parseAgentConfig(readFileSync(join(d.path, "agent.json"), "utf8"));
   assert.equal(cfg.hostId, "web-1");
+  // TLS off: plain HTTP on 8080, not a TLS-looking port
   assert.equal(cfg.http?.listen, "127.0.0.1:8080");
+  assert.equal(cfg.http?.tlsCert, undefined);
   assert.equal(
     readFileSync(join(d.path, "sigrun-agent.service"), "utf8"),
     readFileSync("examples/systemd/sigrun-agent.service", "utf8"),
   );
   assert.equal(cli(["agent", "init", "--dir", d.path]).status, 28, "refuses to overwrite");
+  d.cleanup();
+});
+
+test("cli: agent init names the paths actually given (config, state, trust, inbox, TLS, tokens) and picks 8443 only with TLS", () => {
+  const d = tempDir();
+  const dir = join(d.path, "out");
+  const r = cli([
+    "agent",
+    "init",
+    "--dir",
+    dir,
+    "--host-id",
+    "web-2",
+    "--groups",
+    "web,db",
+    "--state",
+    "/srv/sigrun/state",
+    "--trust",
+    "/opt/sigrun/trust",
+    "--inbox",
+    "/srv/sigrun/inbox",
+    "--tls-cert",
+    "/etc/pki/agent.crt",
+    "--tls-key",
+    "/etc/pki/agent.key",
+    "--client-ca",
+    "/etc/pki/clients.pem",
+    "--client-role",
+    "read=cn:dashboard",
+    "--read-token-file",
+    "/etc/sigrun/read.token",
+    "--json",
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.toString()) as { config: string; unit: string; configPath: string };
+  assert.equal(out.configPath, join(dir, "agent.json"), "without --config the unit names the file written");
+  const text = readFileSync(join(dir, "agent.json"), "utf8");
+  assert.match(text, new RegExp(`^// Start with: sigrun agent --config ${out.configPath}$`, "m"));
+  const cfg = parseAgentConfig(text);
+  assert.deepEqual(cfg.groups, ["web", "db"]);
+  assert.equal(cfg.state, "/srv/sigrun/state");
+  assert.deepEqual(cfg.trust, ["/opt/sigrun/trust"]);
+  assert.equal(cfg.inbox?.dir, "/srv/sigrun/inbox");
+  assert.deepEqual(cfg.http, {
+    listen: "127.0.0.1:8443",
+    tlsCert: "/etc/pki/agent.crt",
+    tlsKey: "/etc/pki/agent.key",
+    clientCa: "/etc/pki/clients.pem",
+    clientRoles: [{ role: "read", cn: "dashboard" }],
+    readTokenFile: "/etc/sigrun/read.token",
+  });
+  const unit = readFileSync(join(dir, "sigrun-agent.service"), "utf8");
+  assert.match(unit, new RegExp(`^ExecStart=/usr/bin/sigrun agent --config ${out.configPath}$`, "m"));
+  assert.doesNotMatch(
+    unit,
+    /^ConfigurationDirectory=/m,
+    "a config outside /etc gets no ConfigurationDirectory",
+  );
+  assert.match(unit, /^ReadWritePaths=\/srv\/sigrun\/inbox \/srv\/sigrun\/state$/m);
+  assert.match(unit, /verify against \/opt\/sigrun\/trust;/);
+
+  // relative paths become absolute (systemd and the agent's cwd need them); --http alone stays plain 8080
+  const rel = cli(
+    ["agent", "init", "--dir", join(d.path, "rel"), "--state", "st", "--http", ":9000", "--json"],
+    undefined,
+  );
+  assert.equal(rel.status, 0, rel.stderr);
+  const relCfg = parseAgentConfig(readFileSync(join(d.path, "rel", "agent.json"), "utf8"));
+  assert.match(relCfg.state ?? "", /^\/.*\/st$/);
+  assert.deepEqual(relCfg.http, { listen: ":9000" });
+  assert.equal(cli(["agent", "init", "--dir", join(d.path, "x"), "--tls-cert", "/c.pem"]).status, 2);
+  assert.equal(cli(["agent", "init", "--dir", join(d.path, "y"), "--client-role", "read=cn:x"]).status, 2);
   d.cleanup();
 });
 

@@ -1,4 +1,5 @@
 import { parseDuration, SigrunError } from "../core/index.js";
+import { type ClientRoleRule, checkClientRoles, checkTokenRules, type TokenRule } from "./api-roles.js";
 
 /** The agent configuration (agent.json; full-line `//` comments allowed). docs/cli.md#agent. */
 export interface AgentConfig {
@@ -21,6 +22,10 @@ export interface AgentConfig {
     clientCa?: string;
     readTokenFile?: string;
     submitTokenFile?: string;
+    /** More bearer token files, each with its role (`read` or `submit`). */
+    tokens?: TokenRule[];
+    /** Which verified client certificate gets which role; one not named gets none. */
+    clientRoles?: ClientRoleRule[];
   };
   stdin?: boolean;
   nats?: { url: string; stream?: string; subjectPrefix?: string };
@@ -49,7 +54,16 @@ const TOP = new Set([
 const SUB: Record<string, Set<string>> = {
   limits: new Set(["wallClockMs", "memoryMb", "maxOperations", "maxOutputBytes"]),
   inbox: new Set(["dir", "settleMs", "pollMs"]),
-  http: new Set(["listen", "tlsCert", "tlsKey", "clientCa", "readTokenFile", "submitTokenFile"]),
+  http: new Set([
+    "listen",
+    "tlsCert",
+    "tlsKey",
+    "clientCa",
+    "readTokenFile",
+    "submitTokenFile",
+    "tokens",
+    "clientRoles",
+  ]),
   nats: new Set(["url", "stream", "subjectPrefix"]),
   redis: new Set(["url", "prefix"]),
   s3: new Set(["url", "endpoint", "pollMs"]),
@@ -115,6 +129,8 @@ export function parseAgentConfig(text: string): AgentConfig {
     if (typeof http.listen !== "string") throw bad("http.listen", "expected HOST:PORT");
     for (const k of ["tlsCert", "tlsKey", "clientCa", "readTokenFile", "submitTokenFile"])
       str(http[k], `http.${k}`);
+    if (http.tokens !== undefined) http.tokens = checkTokenRules(http.tokens);
+    if (http.clientRoles !== undefined) http.clientRoles = checkClientRoles(http.clientRoles);
   }
   if (o.stdin !== undefined && typeof o.stdin !== "boolean") throw bad("stdin", "expected a boolean");
   for (const k of ["nats", "redis"]) {
@@ -133,15 +149,48 @@ export function parseAgentConfig(text: string): AgentConfig {
   return o as AgentConfig;
 }
 
+/** The plain-HTTP listen address of `agent init` (8080: not a TLS-looking port). */
+export const DEFAULT_HTTP_LISTEN = "127.0.0.1:8080";
+/** The listen address of `agent init` when TLS is configured. */
+export const DEFAULT_HTTPS_LISTEN = "127.0.0.1:8443";
+
+/** The default listen address: 8443 only when the server speaks TLS, 8080 otherwise. */
+export function defaultHttpListen(tls: boolean): string {
+  return tls ? DEFAULT_HTTPS_LISTEN : DEFAULT_HTTP_LISTEN;
+}
+
+export interface SampleConfigOptions {
+  hostId: string;
+  state: string;
+  trust: string;
+  inbox: string;
+  /** Where the config will be read from (named in the header). */
+  config?: string;
+  groups?: string[];
+  /** The HTTP transport as given to `agent init` (default: plain HTTP on DEFAULT_HTTP_LISTEN). */
+  http?: NonNullable<AgentConfig["http"]>;
+}
+
 /** The commented config `sigrun agent init` writes. */
-export function sampleConfig(opts: { hostId: string; state: string; trust: string; inbox: string }): string {
+export function sampleConfig(opts: SampleConfigOptions): string {
+  const http = opts.http ?? { listen: DEFAULT_HTTP_LISTEN };
+  const tls = http.tlsCert !== undefined;
+  const httpHints = [
+    ...(tls
+      ? []
+      : [
+          `  // HTTPS: "http": { "listen": "0.0.0.0:8443", "tlsCert": "/etc/sigrun/tls.crt", "tlsKey": "/etc/sigrun/tls.key", "clientCa": "/etc/sigrun/clients-ca.pem", "clientRoles": [{ "role": "submit", "fingerprint": "sha256:…" }] },`,
+        ]),
+    `  // jobs API roles (GET /jobs…, /metrics: read; POST /execute: submit): "readTokenFile": "/etc/sigrun/read.token", "submitTokenFile": "/etc/sigrun/submit.token";`,
+    `  // client certificates (with clientCa): "clientRoles": [{ "role": "read", "cn": "dashboard" }, { "role": "submit", "fingerprint": "sha256:…" }] — a certificate no rule names gets no role`,
+  ];
   return `// sigrun agent configuration (JSON; lines starting with // are comments).
-// Start with: sigrun agent --config /etc/sigrun/agent.json
+// Start with: sigrun agent --config ${opts.config ?? "/etc/sigrun/agent.json"}
 {
   // This host's name: bundles must target it (or one of its groups) or target nobody in particular.
   "hostId": ${JSON.stringify(opts.hostId)},
   // Groups this host belongs to: a bundle targeted at "group:web" runs on every member of "web".
-  "groups": [],
+  "groups": ${JSON.stringify(opts.groups ?? [])},
   // Directories or files of trusted signer public keys (PEM SPKI, OpenSSH .pub); optional "revoked" and
   // "threshold" files inside a directory.
   "trust": [${JSON.stringify(opts.trust)}],
@@ -158,10 +207,11 @@ export function sampleConfig(opts: { hostId: string; state: string; trust: strin
   // A signed audit checkpoint every N entries (and at shutdown).
   "checkpointEvery": 100,
   // Transports: any combination. Remove the ones you do not use.
+  // The inbox: receipts in done/ and rejected/ are written 0640 and the directories the agent creates
+  // 0750, for the agent's group (a writable shared inbox: create it yourself, e.g. 2770 root:sigrun).
   "inbox": { "dir": ${JSON.stringify(opts.inbox)} },
-  "http": { "listen": "127.0.0.1:8080" }
-  // "http": { "listen": "0.0.0.0:8443", "tlsCert": "/etc/sigrun/tls.crt", "tlsKey": "/etc/sigrun/tls.key", "clientCa": "/etc/sigrun/clients-ca.pem" },
-  // jobs API roles (GET /jobs…, /metrics; POST /execute): "readTokenFile": "/etc/sigrun/read.token", "submitTokenFile": "/etc/sigrun/submit.token"
+  "http": ${JSON.stringify(http, null, 1).replace(/\n */g, " ")}
+${httpHints.join("\n")}
   // "nats": { "url": "nats://127.0.0.1:4222" },
   // "redis": { "url": "redis://127.0.0.1:6379" }
 }

@@ -1,11 +1,15 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
 import { open, rename } from "node:fs/promises";
 
-/** Writes a file durably: temp name, fsync, rename, fsync of the directory. */
-export function writeDurable(path: string, data: Uint8Array | string, dir: string): void {
+/**
+ * Writes a file durably: temp name, fsync, rename, fsync of the directory. `mode` (default 0600) is set
+ * explicitly, whatever the umask (the systemd unit's UMask=0077 would otherwise strip group bits).
+ */
+export function writeDurable(path: string, data: Uint8Array | string, dir: string, mode = 0o600): void {
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w", 0o600);
   try {
+    if (mode !== 0o600) fchmodSync(fd, mode);
     if (typeof data === "string") writeSync(fd, data);
     else writeSync(fd, data);
     fsyncSync(fd);

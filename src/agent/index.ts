@@ -1,7 +1,7 @@
 export type { AgentOptions, JobResult } from "./agent.js";
 export { Agent, DEFAULT_MAX_BUNDLE_BYTES } from "./agent.js";
 export type { AgentConfig } from "./config.js";
-export { parseAgentConfig, sampleConfig } from "./config.js";
+export { defaultHttpListen, parseAgentConfig, sampleConfig } from "./config.js";
 export type { ReceiptEnvelope } from "./dsse.js";
 export { encodeReceiptEnvelope, parseReceiptEnvelope } from "./dsse.js";
 export type { HostIdentity } from "./host-identity.js";

@@ -5,6 +5,8 @@ import { test } from "node:test";
 import { ownerKey, stubBundle, tempDir } from "../../test/kit/agent-fixtures.js";
 import { cli, spawnHttpAgent } from "../../test/kit/spawn-agent.js";
 import { publicKeyPem } from "../keys/index.js";
+import type { JobRow } from "./job-store.js";
+import { jobsPageJson, MAX_PAGE_BYTES } from "./jobs-api.js";
 
 test("jobs API: list (paged, by status), show, logs, outputs, metrics — over HTTP with the read token and over --state", async () => {
   const d = tempDir();
@@ -84,4 +86,37 @@ test("jobs API: list (paged, by status), show, logs, outputs, metrics — over H
     assert.equal(await a.stop(), 0, a.stderr());
     d.cleanup();
   }
+});
+
+test("jobs API: a page is cut before it outgrows the byte cap, and next continues right after the last row kept", () => {
+  const row = (i: number, outputs: number): JobRow => ({
+    id: i.toString(16).padStart(32, "0"),
+    status: "succeeded",
+    transport: "http",
+    bundleId: null,
+    submissionSha256: null,
+    bytes: 1,
+    queued: 1000 - i,
+    started: null,
+    finished: null,
+    errorCode: null,
+    auditSeq: null,
+    stdoutSha256: null,
+    stderrSha256: null,
+    outputs: Array.from({ length: outputs }, (_, k) => ({ name: `out-${k}.txt`, sha256: "0".repeat(64) })),
+    hasReceipt: true,
+  });
+  const rows = [row(1, 100), row(2, 100), row(3, 100)];
+  const one = Buffer.byteLength(JSON.stringify(jobsPageJson({ jobs: [rows[0]!], next: null }).jobs[0])) + 1;
+  const cut = jobsPageJson({ jobs: rows, next: "7-abc" }, one * 2 + 10);
+  assert.equal(cut.jobs.length, 2);
+  assert.equal(cut.next, `${rows[1]!.queued}-${rows[1]!.id}`);
+  assert.ok(Buffer.byteLength(JSON.stringify(cut)) < one * 2 + 100);
+  const whole = jobsPageJson({ jobs: rows, next: "7-abc" });
+  assert.equal(whole.jobs.length, 3);
+  assert.equal(whole.next, "7-abc", "an uncut page keeps the database's cursor");
+  const single = jobsPageJson({ jobs: rows, next: null }, 10);
+  assert.equal(single.jobs.length, 1, "one row always goes out");
+  assert.equal(single.next, `${rows[0]!.queued}-${rows[0]!.id}`);
+  assert.ok(MAX_PAGE_BYTES >= 1024 * 1024);
 });

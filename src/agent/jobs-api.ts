@@ -66,6 +66,30 @@ export function jobsPage(db: DatabaseSync, q: JobsQuery): JobsPage {
   return { jobs, next: rows.length > limit && last ? `${last.queued}-${last.id}` : null };
 }
 
+/** Largest `GET /jobs` body: a page that would be larger ends early (its `next` continues after it). */
+export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A page as the API's JSON `{jobs, next}`, cut before the row that would take it past `maxBytes` (at least
+ * one row is kept; a row is bounded by the receipt's caps), with `next` then pointing past the last row kept.
+ */
+export function jobsPageJson(
+  page: JobsPage,
+  maxBytes = MAX_PAGE_BYTES,
+): { jobs: Record<string, unknown>[]; next: string | null } {
+  const jobs: Record<string, unknown>[] = [];
+  let size = 0;
+  let prev: JobRow | undefined;
+  for (const r of page.jobs) {
+    const j = jobJson(r);
+    size += Buffer.byteLength(JSON.stringify(j)) + 1;
+    if (size > maxBytes && prev !== undefined) return { jobs, next: `${prev.queued}-${prev.id}` };
+    jobs.push(j);
+    prev = r;
+  }
+  return { jobs, next: page.next };
+}
+
 /** A job row as JSON for the API (times RFC 3339). */
 export function jobJson(r: JobRow): Record<string, unknown> {
   const t = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

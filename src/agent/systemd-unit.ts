@@ -14,6 +14,11 @@ export function systemdUnit(opts: {
     ? `StateDirectory=${opts.state.slice("/var/lib/".length)}\nStateDirectoryMode=0700`
     : `# state dir ${opts.state}: create it owned by sigrun, mode 0700 (the agent refuses one open to others)`;
   const rw = underVarLib ? opts.inbox : `${opts.inbox} ${opts.state}`;
+  // ConfigurationDirectory= is relative to /etc: only a config inside /etc/<dir>/ gets one
+  const confDir = /^\/etc\/([A-Za-z0-9._-]+)\/[^/]+$/.exec(opts.config)?.[1];
+  const confLine = confDir
+    ? `ConfigurationDirectory=${confDir}`
+    : `# config ${opts.config}: keep it (and its directory) owned by root, readable by sigrun`;
   return `# sigrun agent: runs only bundles that verify against ${trust}; signs a receipt for every job.
 # Install: useradd --system --home-dir /var/lib/sigrun --shell /usr/sbin/nologin sigrun
 #          cp sigrun-agent.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now sigrun-agent
@@ -35,8 +40,9 @@ TimeoutStopSec=90s
 User=sigrun
 Group=sigrun
 ${stateLines}
-ConfigurationDirectory=sigrun
+${confLine}
 ReadWritePaths=${rw}
+# The agent sets the modes it means explicitly: inbox receipts 0640, inbox dirs it creates 0750, state 0600/0700.
 UMask=0077
 NoNewPrivileges=yes
 ProtectSystem=strict

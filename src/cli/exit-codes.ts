@@ -59,6 +59,7 @@ export const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   STORE_FULL: 76,
   JOB_NOT_FOUND: 61,
   UNSAFE_PERMISSIONS: 62,
+  UNAUTHORIZED: 63,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

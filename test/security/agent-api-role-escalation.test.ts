@@ -3,10 +3,10 @@
 // file outside the job's outputs. Expected: 401 without a role, 401 for a read token on POST /execute (and
 // nothing runs), DIGEST_MISMATCH for a changed output, JOB_NOT_FOUND for a name the receipt does not list.
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { publicKeyPem } from "../../src/keys/index.js";
+import { EXIT_CODES } from "../../src/cli/exit-codes.js";
 import { ownerKey, stubBundle, tempDir } from "../kit/agent-fixtures.js";
 import { cli, spawnHttpAgent } from "../kit/spawn-agent.js";
 
@@ -26,10 +26,11 @@ test("agent-api-role-escalation: no token reads nothing, the read token cannot s
   ]);
   try {
     const asRead = cli(["submit", job, "--to", a.url!, "--wait", "--token-file", join(d.path, "read.token")]);
-    assert.notEqual(asRead.status, 0, asRead.stderr);
+    assert.equal(asRead.status, EXIT_CODES.UNAUTHORIZED, asRead.stderr);
     assert.match(asRead.stderr, /UNAUTHORIZED/);
     const anon = cli(["submit", job, "--to", a.url!, "--wait"]);
     assert.match(anon.stderr, /UNAUTHORIZED/);
+    assert.equal(anon.status, EXIT_CODES.UNAUTHORIZED, anon.stderr);
     // nothing ran: the job table is empty
     const none = JSON.parse(cli(["jobs", "list", "--state", state, "--json"]).stdout.toString());
     assert.equal(none.jobs.length, 0);
@@ -60,6 +61,7 @@ test("agent-api-role-escalation: no token reads nothing, the read token cannot s
     }
     const wrong = cli(["jobs", "list", "--to", a.url!, "--token-file", join(d.path, "wrong.token")]);
     assert.match(wrong.stderr, /UNAUTHORIZED/);
+    assert.equal(wrong.status, 63, "UNAUTHORIZED has its own exit status");
 
     const read = ["--to", a.url!, "--token-file", join(d.path, "read.token")];
     const traversal = cli(["jobs", "outputs", id, "../../host.key", ...read]);

@@ -1,11 +1,26 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DatabaseSync } from "node:sqlite";
 import type { TLSSocket } from "node:tls";
-import { isSigrunError, SigrunError } from "../../core/index.js";
+import { isSigrunError, SigrunError, sha256 } from "../../core/index.js";
 import type { Agent } from "../agent.js";
-import { getJob, jobJson, jobLog, jobOutput, jobReceipt, jobsPage, parseJobsQuery } from "../jobs-api.js";
+import {
+  type ApiRole,
+  type ClientRoleRule,
+  loadTokenDigest,
+  roleOfCertificate,
+  type TokenRule,
+} from "../api-roles.js";
+import {
+  getJob,
+  jobJson,
+  jobLog,
+  jobOutput,
+  jobReceipt,
+  jobsPage,
+  jobsPageJson,
+  parseJobsQuery,
+} from "../jobs-api.js";
 import { renderMetrics } from "../metrics.js";
 import { openAgentStateReadOnly } from "../state-db.js";
 
@@ -15,42 +30,27 @@ export interface HttpApiAuth {
   readonly readTokenFile?: string;
   /** File holding the bearer token of the submit role: POST /execute (and everything read may do). */
   readonly submitTokenFile?: string;
+  /** More token files, each with its role. */
+  readonly tokens?: readonly TokenRule[];
+  /** Roles of client certificates (with a client CA); a certificate no rule names has no role. */
+  readonly clientRoles?: readonly ClientRoleRule[];
 }
 
-export type ApiRole = "submit" | "read" | "anonymous";
-
-const MIN_TOKEN_CHARS = 16;
-
-function loadToken(file: string, what: string): Buffer {
-  let t: string;
-  try {
-    t = readFileSync(file, "utf8").trim();
-  } catch (err) {
-    throw new SigrunError(
-      "IO_ERROR",
-      `${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`,
-    );
-  }
-  if (t.length < MIN_TOKEN_CHARS || /\s/.test(t))
-    throw new SigrunError(
-      "USAGE",
-      `${what} ${file}: expected one token of at least ${MIN_TOKEN_CHARS} characters`,
-    );
-  return createHash("sha256").update(t).digest();
-}
+export type { ApiRole };
 
 const JOB_SUB_RE = /^\/jobs\/([0-9a-f]{32})\/(stdout|stderr|outputs\/(.+))$/;
 
 /**
  * The agent's read API beside POST /execute: `GET /jobs?status=&since=&limit=&cursor=`, `GET /jobs/:id`
  * (receipt; JSON row + receipt with `Accept: application/json`), `GET /jobs/:id/stdout|stderr`,
- * `GET /jobs/:id/outputs/:name`, `GET /metrics`. Roles: a bearer token from the submit token file → submit;
- * from the read token file → read; a client certificate verified against `clientCa` → submit. Reading jobs,
- * logs, outputs and metrics needs read or submit; with no token file and no client CA they are refused.
+ * `GET /jobs/:id/outputs/:name`, `GET /metrics`. Roles: a bearer token from a token file → that file's
+ * role; a client certificate verified against `clientCa` → the role `clientRoles` gives it (none if no rule
+ * names it). Reading jobs, logs, outputs and metrics needs read or submit; with no token file and no client
+ * CA they are refused. POST /execute needs submit as soon as a submit token file or a client CA is set.
  */
 export class HttpApi {
-  private readonly read?: Buffer;
-  private readonly submit?: Buffer;
+  private readonly tokenTable: { digest: Uint8Array; role: ApiRole }[] = [];
+  private readonly clientRoles: readonly ClientRoleRule[];
   private db: DatabaseSync | undefined;
 
   constructor(
@@ -58,31 +58,63 @@ export class HttpApi {
     auth: HttpApiAuth,
     private readonly clientCerts: boolean,
   ) {
-    if (auth.readTokenFile) this.read = loadToken(auth.readTokenFile, "http.readTokenFile");
-    if (auth.submitTokenFile) this.submit = loadToken(auth.submitTokenFile, "http.submitTokenFile");
+    if (auth.readTokenFile)
+      this.tokenTable.push({
+        digest: loadTokenDigest(auth.readTokenFile, "http.readTokenFile"),
+        role: "read",
+      });
+    if (auth.submitTokenFile)
+      this.tokenTable.push({
+        digest: loadTokenDigest(auth.submitTokenFile, "http.submitTokenFile"),
+        role: "submit",
+      });
+    for (const t of auth.tokens ?? [])
+      this.tokenTable.push({ digest: loadTokenDigest(t.file, "http.tokens file"), role: t.role });
+    this.clientRoles = auth.clientRoles ?? [];
+    if (!clientCerts && this.clientRoles.length > 0)
+      throw new SigrunError(
+        "USAGE",
+        "agent: client certificate roles need TLS with a client CA (--tls-cert, --tls-key, --client-ca)",
+      );
+    if (clientCerts && this.tokenTable.length === 0 && this.clientRoles.length === 0)
+      throw new SigrunError(
+        "USAGE",
+        "agent: --client-ca gives no role by itself: name certificates with --client-role read|submit=sha256:FP|cn:NAME|san:TYPE:VALUE " +
+          "(http.clientRoles) or add a token file",
+      );
+  }
+
+  /** True when clients must present a certificate (TLS with a client CA). */
+  get clientCertsOn(): boolean {
+    return this.clientCerts;
   }
 
   /** True when a token file is configured (then POST /execute and GET /jobs/:id need a role too). */
   get tokens(): boolean {
-    return this.read !== undefined || this.submit !== undefined;
+    return this.tokenTable.length > 0;
   }
 
-  role(req: IncomingMessage): ApiRole {
+  /** The role of a request: its bearer token's when it sends one, else its client certificate's. */
+  role(req: IncomingMessage): ApiRole | "anonymous" {
     const h = req.headers.authorization;
     const m = typeof h === "string" ? /^Bearer ([!-~]{1,512})$/.exec(h) : null;
     if (m) {
-      const got = createHash("sha256").update(m[1]!).digest();
-      if (this.submit && timingSafeEqual(got, this.submit)) return "submit";
-      if (this.read && timingSafeEqual(got, this.read)) return "read";
-      return "anonymous";
+      const got = sha256(m[1] ?? "");
+      let role: ApiRole | "anonymous" = "anonymous";
+      // every entry is compared (no early exit); the same token in a read and a submit file is submit
+      for (const t of this.tokenTable) if (timingSafeEqual(got, t.digest) && role !== "submit") role = t.role;
+      return role;
     }
-    if (this.clientCerts && (req.socket as TLSSocket).authorized === true) return "submit";
+    const sock = req.socket as TLSSocket;
+    if (this.clientCerts && sock.authorized === true)
+      return roleOfCertificate(this.clientRoles, sock.getPeerCertificate()) ?? "anonymous";
     return "anonymous";
   }
 
   /** May this request submit? (POST /execute) */
   maySubmit(req: IncomingMessage): boolean {
-    if (this.submit === undefined) return !this.tokens || this.role(req) !== "read";
+    const gated = this.clientCerts || this.tokenTable.some((t) => t.role === "submit");
+    if (!gated) return !this.tokens || this.role(req) !== "read";
     return this.role(req) === "submit";
   }
 
@@ -120,7 +152,7 @@ export class HttpApi {
       }
       if (p === "/jobs") {
         const page = jobsPage(db, parseJobsQuery(url.searchParams));
-        return send(res, 200, { jobs: page.jobs.map(jobJson), next: page.next });
+        return send(res, 200, jobsPageJson(page));
       }
       if (isJob) {
         const id = p.slice(6);

@@ -1,84 +1,16 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ownerKey, stubBundle, tempDir } from "../../../test/kit/agent-fixtures.js";
 import { cli, spawnAgent } from "../../../test/kit/spawn-agent.js";
+import { makeTlsPki, noOpenssl } from "../../../test/kit/tls-pki.js";
 import { publicKeyPem } from "../../keys/index.js";
-
-const noOpenssl = spawnSync("openssl", ["version"]).status === 0 ? undefined : "openssl not installed";
-
-function ossl(args: string[], cwd: string): void {
-  execFileSync("openssl", args, { cwd, stdio: "ignore" });
-}
 
 test("http transport over TLS with client-certificate auth", { skip: noOpenssl }, async () => {
   const d = tempDir();
   const c = d.path;
-  ossl(
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.crt",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=test-ca",
-    ],
-    c,
-  );
-  for (const [name, ext] of [
-    ["server", "subjectAltName=IP:127.0.0.1"],
-    ["client", "extendedKeyUsage=clientAuth"],
-  ] as const) {
-    ossl(
-      [
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        `${name}.key`,
-        "-out",
-        `${name}.csr`,
-        "-subj",
-        `/CN=${name}`,
-      ],
-      c,
-    );
-    writeFileSync(join(c, `${name}.ext`), `${ext}\n`);
-    ossl(
-      [
-        "x509",
-        "-req",
-        "-in",
-        `${name}.csr`,
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        `${name}.crt`,
-        "-days",
-        "1",
-        "-extfile",
-        `${name}.ext`,
-      ],
-      c,
-    );
-  }
+  makeTlsPki(c, [{ name: "client", cn: "client" }]);
   const owner = ownerKey();
   mkdirSync(join(c, "trusted"));
   writeFileSync(join(c, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
@@ -99,6 +31,8 @@ test("http transport over TLS with client-certificate auth", { skip: noOpenssl }
     join(c, "server.key"),
     "--client-ca",
     join(c, "ca.crt"),
+    "--client-role",
+    "submit=cn:client",
   ]);
   try {
     assert.match(a.url!, /^https:\/\//);

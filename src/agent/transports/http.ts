@@ -7,9 +7,10 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import busboy from "busboy";
 import type { Agent, JobResult } from "../agent.js";
+import type { ClientRoleRule, TokenRule } from "../api-roles.js";
 import { readCapped } from "../read-capped.js";
 import { SealedHttp } from "../sealed-http.js";
 import { HttpApi } from "./http-api.js";
@@ -23,11 +24,18 @@ export interface HttpOptions {
   readonly tlsKey?: string;
   /** PEM CA bundle: clients must present a certificate it issued. */
   readonly clientCa?: string;
-  /** Longest a request may take to arrive (default 60 s). */
-  readonly requestTimeoutMs?: number;
+  /**
+   * Longest a request may stall while it arrives: no byte of its headers or body for this long closes the
+   * connection (default 60 s). A large upload may take as long as it needs while bytes keep coming.
+   */
+  readonly idleTimeoutMs?: number;
   /** Bearer token files of the read and submit roles (the jobs API, http-api.ts). */
   readonly readTokenFile?: string;
   readonly submitTokenFile?: string;
+  /** More token files, each with its role. */
+  readonly tokens?: readonly TokenRule[];
+  /** Roles of client certificates (with `clientCa`); a certificate no rule names gets no role. */
+  readonly clientRoles?: readonly ClientRoleRule[];
 }
 
 const JOB_PATH_RE = /^\/jobs\/([0-9a-f]{32})$/;
@@ -72,7 +80,12 @@ export class HttpTransport implements Transport {
   async start(agent: Agent): Promise<void> {
     this.agent = agent;
     this.api = new HttpApi(agent, this.opts, Boolean(this.opts.tlsCert && this.opts.clientCa));
+    const idleMs = this.opts.idleTimeoutMs ?? 60_000;
+    // The request on each connection, for the idle watchdog below.
+    const inFlight = new WeakMap<Socket, IncomingMessage>();
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
+      inFlight.set(req.socket, req);
+      res.once("finish", () => inFlight.delete(req.socket));
       this.handle(req, res).catch((err) => {
         if (!res.headersSent) sendJson(res, 500, { error: "INTERNAL" });
         else res.destroy();
@@ -92,8 +105,17 @@ export class HttpTransport implements Transport {
             handler,
           )
         : createHttpServer(handler);
-    server.requestTimeout = this.opts.requestTimeoutMs ?? 60_000;
-    server.headersTimeout = Math.min(server.requestTimeout, 20_000);
+    // An idle watchdog, not a whole-request deadline (a 1 GiB sealed job over a slow link is legitimate):
+    // a connection that sends nothing for idleMs while its request is incomplete, or between requests,
+    // is closed; one whose request has fully arrived is waiting for its answer (`?wait=1`, a sealed job
+    // running) and is kept.
+    server.requestTimeout = 0;
+    server.headersTimeout = Math.min(idleMs, 20_000);
+    server.timeout = idleMs;
+    server.on("timeout", (socket: Socket) => {
+      if (inFlight.get(socket)?.complete) return;
+      socket.destroy();
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -137,6 +159,18 @@ export class HttpTransport implements Transport {
       if (receipt) return sendBytes(res, 200, receipt);
       if (agent.isPending(jm[1]!)) return sendJson(res, 202, { job: jm[1], state: "running" });
       return sendJson(res, 404, { error: "NOT_FOUND" });
+    }
+    // with client certificates, a sealed job is a submission like POST /execute (`sigrun execute` sends no
+    // bearer token, so without a client CA the sealed routes stay as open as before: the release's
+    // signature is their gate)
+    if (
+      req.method === "POST" &&
+      url.pathname.startsWith("/sealed/") &&
+      this.api?.clientCertsOn &&
+      !this.api.maySubmit(req)
+    ) {
+      res.setHeader("Connection", "close");
+      return sendJson(res, 401, { error: "UNAUTHORIZED", message: "the submit role is required" });
     }
     if (await this.sealed.handle(agent, req, res, url.pathname)) return;
     if (url.pathname === "/execute") {

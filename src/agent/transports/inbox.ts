@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   existsSync,
   type FSWatcher,
   mkdirSync,
@@ -8,7 +9,7 @@ import {
   statSync,
   watch,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Agent } from "../agent.js";
 import { writeDurable } from "../durable-file.js";
 import type { Transport } from "./transport.js";
@@ -22,6 +23,11 @@ export interface InboxOptions {
   /** How long a classic `.tar.gz` waits for its `.sig` before it is rejected (default 30 s). */
   readonly sigWaitMs?: number;
 }
+
+/** Receipts the inbox writes: readable by the agent's group, where the inbox is shared. */
+export const INBOX_FILE_MODE = 0o640;
+/** Directories the inbox creates (the inbox, done/, rejected/): the group may list and read them. */
+export const INBOX_DIR_MODE = 0o750;
 
 const BUNDLE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(sgb|tar\.gz|tgz)$/;
 
@@ -53,7 +59,7 @@ export class InboxTransport implements Transport {
   async start(agent: Agent): Promise<void> {
     this.agent = agent;
     for (const d of [this.opts.dir, join(this.opts.dir, "done"), join(this.opts.dir, "rejected")])
-      mkdirSync(d, { recursive: true, mode: 0o750 });
+      mkdirGroupReadable(d);
     try {
       this.watcher = watch(this.opts.dir, () => this.kick());
       this.watcher.on("error", () => undefined);
@@ -148,12 +154,26 @@ export class InboxTransport implements Transport {
         r.status === "succeeded" || r.status === "failed" ? "done" : "rejected",
       );
       const target = uniqueName(dest, name);
-      writeDurable(join(dest, `${target}.receipt.json`), r.receipt, dest);
+      writeDurable(join(dest, `${target}.receipt.json`), r.receipt, dest, INBOX_FILE_MODE);
       renameSync(path, join(dest, target));
       if (sigPath !== undefined && existsSync(sigPath)) renameSync(sigPath, join(dest, `${target}.sig`));
     } catch (err) {
       process.stderr.write(`sigrun agent: inbox ${name}: ${(err as Error).message}\n`);
     }
+  }
+}
+
+/**
+ * Creates `dir` (and missing parents) with mode 0750 whatever the umask; a directory that already exists
+ * keeps the mode its owner gave it (a shared inbox is often 2770 so writers of the group can drop files).
+ */
+function mkdirGroupReadable(dir: string): void {
+  const target = resolve(dir);
+  const first = mkdirSync(target, { recursive: true, mode: INBOX_DIR_MODE });
+  if (first === undefined) return;
+  for (let d = target; ; d = dirname(d)) {
+    chmodSync(d, INBOX_DIR_MODE);
+    if (d === first || dirname(d) === d) break;
   }
 }
 

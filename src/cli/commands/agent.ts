@@ -18,6 +18,7 @@ interface AgentFlags {
   clientCa?: string;
   readTokenFile?: string;
   submitTokenFile?: string;
+  clientRole?: string[];
   nats?: string;
   redis?: string;
   s3?: string;
@@ -55,6 +56,12 @@ export function register(program: Command): void {
     .option(
       "--submit-token-file <file>",
       "with --http: bearer token of the submit role (POST /execute, and reads)",
+    )
+    .option(
+      "--client-role <role=match>",
+      "with --client-ca: the role of a client certificate, read|submit=sha256:FINGERPRINT | cn:NAME | " +
+        "san:TYPE:VALUE (repeatable; a certificate no rule names gets no role)",
+      collect,
     )
     .option("--stdin", "run one bundle read from stdin, print its receipt, exit")
     .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
@@ -100,6 +107,10 @@ export function register(program: Command): void {
       }
       if (cfg.http && o.readTokenFile) cfg.http = { ...cfg.http, readTokenFile: o.readTokenFile };
       if (cfg.http && o.submitTokenFile) cfg.http = { ...cfg.http, submitTokenFile: o.submitTokenFile };
+      if (cfg.http && o.clientRole) {
+        const { parseClientRoleFlag } = await import("../../agent/api-roles.js");
+        cfg.http = { ...cfg.http, clientRoles: o.clientRole.map(parseClientRoleFlag) };
+      }
       if (o.nats) cfg.nats = { url: o.nats };
       if (o.redis) cfg.redis = { url: o.redis };
       if (o.s3) cfg.s3 = { url: o.s3, ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}) };
@@ -168,40 +179,59 @@ export function register(program: Command): void {
     .option("--json", "print the paths written as JSON")
     .addHelpText(
       "after",
-      "\nAlso takes the agent's --host-id, --state, --trust and --inbox to fill in the config.",
+      "\nAlso takes the agent's --host-id, --groups, --state, --trust, --inbox and --http (with --tls-cert, --tls-key,\n" +
+        "--client-ca, --client-role, --read-token-file, --submit-token-file) to fill in the config, and --config FILE:\n" +
+        "where the config will be installed (default DIR/agent.json), named by the unit's ExecStart. Relative\n" +
+        "paths are made absolute. Without --http the config listens on 127.0.0.1:8080 (8443 with --tls-cert).",
     )
     .action(async (_o: unknown, cmd: Command) => {
-      // --host-id, --state, --trust, --inbox belong to `agent` (commander parses them there)
+      // the agent's flags belong to `agent` (commander parses them there)
       const all = cmd.optsWithGlobals() as { dir: string; force?: boolean; json?: boolean } & AgentFlags;
-      const o = {
-        ...all,
-        state: all.state ?? "/var/lib/sigrun",
-        trust: all.trust?.[0] ?? "/etc/sigrun/trusted",
-        inbox: all.inbox ?? "/var/spool/sigrun/inbox",
-      };
-      const { join } = await import("node:path");
+      const { join, resolve } = await import("node:path");
       const { hostname } = await import("node:os");
       const { mkdirSync } = await import("node:fs");
-      const { sampleConfig, systemdUnit } = await import("../../agent/index.js");
+      const { SigrunError } = await import("../../core/index.js");
+      const { defaultHttpListen, sampleConfig, systemdUnit } = await import("../../agent/index.js");
       const { writeOutput } = await import("../io.js");
-      mkdirSync(o.dir, { recursive: true });
-      const config = join(o.dir, "agent.json");
-      const unit = join(o.dir, "sigrun-agent.service");
-      const hostId = o.hostId ?? hostname().split(".")[0]!;
-      writeOutput(config, sampleConfig({ hostId, state: o.state, trust: o.trust, inbox: o.inbox }), {
-        overwrite: o.force,
+      const abs = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(p));
+      const state = resolve(all.state ?? "/var/lib/sigrun");
+      const trust = resolve(all.trust?.[0] ?? "/etc/sigrun/trusted");
+      const inbox = resolve(all.inbox ?? "/var/spool/sigrun/inbox");
+      mkdirSync(all.dir, { recursive: true });
+      const config = join(all.dir, "agent.json");
+      const unit = join(all.dir, "sigrun-agent.service");
+      const configPath = resolve(all.config ?? config);
+      const hostId = all.hostId ?? hostname().split(".")[0]!;
+      let http: import("../../agent/index.js").AgentConfig["http"];
+      const tlsGiven = Boolean(all.tlsCert || all.tlsKey || all.clientCa);
+      if (tlsGiven && !(all.tlsCert && all.tlsKey))
+        throw new SigrunError("USAGE", "agent init: --tls-cert and --tls-key go together");
+      if (all.clientRole && !all.clientCa)
+        throw new SigrunError(
+          "USAGE",
+          "agent init: --client-role needs --client-ca (and --tls-cert, --tls-key)",
+        );
+      if (all.http || tlsGiven || all.clientRole || all.readTokenFile || all.submitTokenFile) {
+        const { parseClientRoleFlag } = await import("../../agent/api-roles.js");
+        http = {
+          listen: all.http ?? defaultHttpListen(Boolean(all.tlsCert)),
+          ...(all.tlsCert ? { tlsCert: abs(all.tlsCert), tlsKey: abs(all.tlsKey) } : {}),
+          ...(all.clientCa ? { clientCa: abs(all.clientCa) } : {}),
+          ...(all.clientRole ? { clientRoles: all.clientRole.map(parseClientRoleFlag) } : {}),
+          ...(all.readTokenFile ? { readTokenFile: abs(all.readTokenFile) } : {}),
+          ...(all.submitTokenFile ? { submitTokenFile: abs(all.submitTokenFile) } : {}),
+        };
+      }
+      const groups = all.groups?.split(",").filter((g) => g !== "");
+      writeOutput(config, sampleConfig({ hostId, state, trust, inbox, config: configPath, groups, http }), {
+        overwrite: all.force,
       });
-      const unitText = systemdUnit({
-        config: "/etc/sigrun/agent.json",
-        state: o.state,
-        inbox: o.inbox,
-        trust: o.trust,
-      });
-      writeOutput(unit, unitText, {
-        overwrite: o.force,
-      });
-      if (o.json) printJson({ config, unit });
-      else process.stderr.write(`wrote ${config} and ${unit}\n`);
+      writeOutput(unit, systemdUnit({ config: configPath, state, inbox, trust }), { overwrite: all.force });
+      if (all.json) printJson({ config, unit, configPath });
+      else
+        process.stderr.write(
+          `wrote ${config} and ${unit} (the unit runs: sigrun agent --config ${configPath})\n`,
+        );
     });
 }
 
