@@ -206,3 +206,45 @@ test("agent: one agent per state dir; the database stays readable while it runs"
     dir.cleanup();
   }
 });
+
+test("agent: each run gets effectiveLimits(manifest, config limits); a ceiling of 0 is refused at start", async () => {
+  const dir = tempDir();
+  const owner = ownerKey();
+  const seen: unknown[] = [];
+  const agent = await Agent.start({
+    stateDir: dir.path,
+    hostId: "h1",
+    trust: trustOf(owner),
+    limits: { maxOperations: 5000, wallClockMs: 20_000, memoryMb: 96 },
+    run: async (req) => {
+      seen.push(req.invocation.limits);
+      return { kind: "ok", output: { output: "1", status: "SUCCESS" } };
+    },
+  });
+  try {
+    // asks above the ceilings: lowered; asks below: kept
+    await agent.submit({
+      bytes: await stubBundle([owner], {
+        limits: { maxOperations: 1e8, wallClockMs: 50_000, maxOutputBytes: 64 },
+      }),
+      transport: "t",
+    });
+    await agent.submit({
+      bytes: await stubBundle([owner], { limits: { maxOperations: 100, wallClockMs: 300 } }),
+      transport: "t",
+    });
+    await agent.submit({ bytes: await stubBundle([owner]), transport: "t" });
+    assert.deepEqual(seen, [
+      { wallClockMs: 20_000, memoryMb: 96, maxOperations: 5000, maxOutputBytes: 64 },
+      { wallClockMs: 300, memoryMb: 96, maxOperations: 100 },
+      { wallClockMs: 20_000, memoryMb: 96, maxOperations: 5000 },
+    ]);
+  } finally {
+    await agent.close();
+  }
+  await assert.rejects(
+    Agent.start({ stateDir: dir.path, hostId: "h1", trust: trustOf(owner), limits: { maxOperations: 0 } }),
+    (e: unknown) => isSigrunError(e) && e.code === "USAGE" && /maxOperations/.test(e.message),
+  );
+  dir.cleanup();
+});

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { DatabaseSync } from "node:sqlite";
-import { AuditLog, type AuditTx } from "../audit/index.js";
-import { type TrustStore, type VerifiedBundle, verifySubmission } from "../bundle/index.js";
+import { AuditLog } from "../audit/index.js";
+import { type VerifiedBundle, verifySubmission } from "../bundle/index.js";
 import {
   type Clock,
   type ErrorCode,
@@ -11,77 +11,32 @@ import {
   sha256Hex,
   systemClock,
 } from "../core/index.js";
-import { bundleInvocation } from "../runner/bundle-invocation.js";
-import { encodeReceiptEnvelope } from "./dsse.js";
-import type { JobEvent } from "./event-log.js";
+import { bundleInvocation, checkCeilings, DEFAULT_CEILINGS } from "../runner/index.js";
+import { type AgentOptions, DEFAULT_MAX_BUNDLE_BYTES } from "./agent-options.js";
+import { type JobEvent, jobEndEvent } from "./event-log.js";
 import { type HostIdentity, loadOrCreateHostKey } from "./host-identity.js";
-import { type JobRowStatus, JobStore, type NewJob } from "./job-store.js";
+import { type JobContext, JobLedger, type JobResult, type Rejection, type Sealed } from "./job-ledger.js";
+import { JobStore } from "./job-store.js";
 import { summarizeRun } from "./outcome.js";
 import {
-  IN_TOTO_STATEMENT_TYPE,
-  RECEIPT_PREDICATE_TYPE,
-  type ReceiptStatement,
   type ReceiptSubject,
   receiptErrorMessage,
-  receiptTime,
-  signReceipt,
+  rejectionSubjects,
+  runSubjects,
+  sealReceipt,
 } from "./receipt.js";
+import { recoverInterrupted } from "./recovery.js";
 import { ReplayStore } from "./replay-store.js";
 import { openAgentState } from "./state-db.js";
-import { takeLock } from "./state-lock.js";
-import type { JobStatus, RunFunction, RunLimits, RunOutcome, Submission } from "./types.js";
+import { releaseLock, takeLock } from "./state-lock.js";
+import type { JobStatus, RunFunction, RunOutcome, Submission } from "./types.js";
 import { WorkerPool } from "./worker-pool.js";
 
-export interface AgentOptions {
-  readonly stateDir: string;
-  readonly hostId: string;
-  readonly groups?: readonly string[];
-  /** Trusted signer keys (bundle trust store). */
-  readonly trust: TrustStore;
-  /** Signatures required (default: the trust store's threshold). */
-  readonly threshold?: number;
-  /** Largest submission accepted (default 16 MiB); larger → TOO_LARGE. */
-  readonly maxBundleBytes?: number;
-  /** How long past notAfter a bundle id is kept for replay checks (default 1 day). */
-  readonly replayMarginMs?: number;
-  /** Concurrent runs (default 2). */
-  readonly workers?: number;
-  /** The agent's ceilings; a bundle may ask for less, never more. */
-  readonly limits?: {
-    readonly wallClockMs?: number;
-    readonly memoryMb?: number;
-    readonly maxOperations?: number;
-    readonly maxOutputBytes?: number;
-  };
-  readonly checkpointEvery?: number;
-  readonly clock?: Clock;
-  /** Module exporting `runScript` (default the sigrun runner); tests pass a stub. */
-  readonly runnerModule?: string;
-  /** Replaces the worker pool entirely (tests). */
-  readonly run?: RunFunction;
-  /** Replaces verification (tests); default verifyBundle / verifyOpensslBundle with the trust store. */
-  readonly verify?: (sub: Submission, now: number) => VerifiedBundle;
-  /** Job events (received, rejected, started, finished) for the agent's log (event-log.ts). */
-  readonly onEvent?: (e: JobEvent) => void;
-}
+export type { AgentOptions } from "./agent-options.js";
+export { DEFAULT_MAX_BUNDLE_BYTES } from "./agent-options.js";
+export type { JobResult } from "./job-ledger.js";
 
-export interface JobResult {
-  readonly jobId: string;
-  readonly status: JobStatus;
-  readonly errorCode: ErrorCode | null;
-  readonly bundleId: string | null;
-  /** The signed receipt: DSSE envelope bytes (JSON + newline). */
-  readonly receipt: Uint8Array;
-  readonly statement: ReceiptStatement;
-}
-
-export const DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 const DAY = 86_400_000;
-const DEFAULT_MEMORY_MB = 256;
-
-function sha256(data: Uint8Array): string {
-  return sha256Hex(data);
-}
 
 /**
  * The agent pipeline, one code path for every transport: intake → size cap → verify (trust, threshold,
@@ -91,6 +46,7 @@ function sha256(data: Uint8Array): string {
 export class Agent {
   readonly identity: HostIdentity;
   readonly jobs: JobStore;
+  private readonly ledger: JobLedger;
   readonly hostId: string;
   readonly groups: readonly string[];
   readonly maxBundleBytes: number;
@@ -114,6 +70,7 @@ export class Agent {
     this.hostId = opts.hostId;
     this.groups = opts.groups ?? [];
     this.jobs = new JobStore(db, opts.stateDir);
+    this.ledger = new JobLedger(this.jobs, replay);
     this.maxBundleBytes = opts.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
   }
 
@@ -123,6 +80,7 @@ export class Agent {
         "USAGE",
         `host id: expected letters, digits, . _ -, got ${JSON.stringify(opts.hostId)}`,
       );
+    checkCeilings(opts.limits ?? {}, "agent limits:");
     const clock = opts.clock ?? systemClock();
     mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
     const lockPath = takeLock(opts.stateDir);
@@ -148,12 +106,12 @@ export class Agent {
         ? undefined
         : new WorkerPool({ size: opts.workers ?? 2, runnerModule: opts.runnerModule });
       // workers load the runner (and cedar-wasm, the schema) before the first job arrives
-      pool?.warm(opts.limits?.memoryMb ?? DEFAULT_MEMORY_MB);
+      pool?.warm(opts.limits?.memoryMb ?? DEFAULT_CEILINGS.memoryMb);
       const runFn: RunFunction = opts.run ?? ((req) => pool!.run(req));
       return new Agent(opts, identity, audit, db, replay, runFn, pool, clock, lockPath);
     } catch (err) {
       db?.close();
-      rmSync(lockPath, { force: true });
+      releaseLock(lockPath);
       throw err;
     }
   }
@@ -176,7 +134,7 @@ export class Agent {
     this.emit({ event: "received", job: jobId, transport: sub.transport, bytes: sub.bytes.byteLength });
     const p = this.process(jobId, sub)
       .then((r) => {
-        this.emitEnd(sub, r);
+        this.emit(jobEndEvent(sub.transport, r));
         return r;
       })
       .finally(() => this.pending.delete(jobId));
@@ -199,19 +157,11 @@ export class Agent {
     req: { cwd: string; args: Record<string, unknown>; timeoutMs: number },
   ): Promise<RunOutcome> {
     if (this.closed) return Promise.reject(new SigrunError("TRANSPORT_ERROR", "agent is shutting down"));
-    const m = bundle.manifest;
-    const limits = this.limitsFor(bundle);
-    const inv = bundleInvocation(bundle); // the same principal and context as every other bundle run
-    const p = this.runFn({
-      script: inv.script,
-      policy: inv.policy,
-      user: inv.principal,
-      osUser: inv.context.osUser,
-      limits: { ...limits, wallClockMs: Math.min(limits.wallClockMs, req.timeoutMs) },
-      cwd: req.cwd,
-      bundleId: m.id,
-      args: req.args,
-    });
+    // the same invocation as every other bundle run; the sealed job's timeout is one more ceiling
+    const ceil = this.opts.limits ?? {};
+    const wallClockMs = Math.min(ceil.wallClockMs ?? DEFAULT_CEILINGS.wallClockMs, req.timeoutMs);
+    const invocation = bundleInvocation(bundle, { ceilings: { ...ceil, wallClockMs } });
+    const p = this.runFn({ invocation, cwd: req.cwd, args: req.args });
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
     return p;
@@ -225,27 +175,6 @@ export class Agent {
     }
   }
 
-  private emitEnd(sub: Submission, r: JobResult): void {
-    const t = r.statement.predicate.times;
-    if (t.started === null)
-      this.emit({
-        event: "rejected",
-        job: r.jobId,
-        transport: sub.transport,
-        code: r.errorCode ?? "UNKNOWN",
-        bundle: r.bundleId,
-      });
-    else
-      this.emit({
-        event: "finished",
-        job: r.jobId,
-        bundle: r.bundleId,
-        status: r.status,
-        code: r.errorCode,
-        durationMs: Date.parse(t.finished) - Date.parse(t.started),
-      });
-  }
-
   /** Waits for running jobs, writes a final checkpoint, closes files and releases the state dir. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -255,13 +184,13 @@ export class Agent {
     await this.audit.append("stop", { host: this.hostId });
     await this.audit.close();
     this.db.close();
-    rmSync(this.lockPath, { force: true });
+    releaseLock(this.lockPath);
   }
 
   private async process(jobId: string, sub: Submission): Promise<JobResult> {
     const queued = sub.queuedAt ?? this.clock.now();
-    const digest = sub.tooLarge ? null : sha256(sub.bytes);
-    const ctx: Ctx = { jobId, sub, queued, digest };
+    const digest = sub.tooLarge ? null : sha256Hex(sub.bytes);
+    const ctx: JobContext = { jobId, sub, queued, digest };
     if (sub.tooLarge || sub.bytes.byteLength > this.maxBundleBytes)
       return this.reject(ctx, "TOO_LARGE", null, `submission larger than ${this.maxBundleBytes} bytes`);
     let bundle: VerifiedBundle;
@@ -296,48 +225,19 @@ export class Agent {
         return { r, sealed: await this.sealReject(ctx, bundle, r, seq + 1) };
       },
       (tx, d) => {
-        this.intake(tx, ctx);
+        this.ledger.intake(tx, ctx);
         if (d === undefined) {
           // expired bundle ids are swept at start and every 256 runs
           if (++this.runs % 256 === 0) this.replay.sweep(this.clock.now());
-          this.replay.set(id, "running", exp, jobId);
-          this.jobs.insert(this.newJob(ctx, "running", id, this.clock.now()));
-          tx.append("run", {
-            job: jobId,
-            bundle: id,
-            manifest: bundle.manifestDigest,
-            signers: bundle.signers.map((s) => s.keyId),
-          });
+          this.ledger.startRun(tx, ctx, bundle, exp, this.clock.now());
           return undefined;
         }
         if (d.r.code === "INTERRUPTED") this.replay.set(id, "done", exp, jobId);
-        this.commitReject(tx, ctx, bundle, d.r, d.sealed);
+        this.ledger.reject(tx, ctx, bundle, d.r, d.sealed);
         return d.sealed.result;
       },
     );
     return rejected ?? this.runBundle(ctx, bundle, exp);
-  }
-
-  private intake(tx: AuditTx, ctx: Ctx): void {
-    tx.append("intake", {
-      job: ctx.jobId,
-      transport: ctx.sub.transport,
-      bytes: ctx.sub.bytes.byteLength,
-      sha256: ctx.digest,
-    });
-  }
-
-  private newJob(ctx: Ctx, status: JobRowStatus, bundleId: string | null, started: number | null): NewJob {
-    return {
-      id: ctx.jobId,
-      status,
-      transport: ctx.sub.transport,
-      bundleId,
-      submissionSha256: ctx.digest,
-      bytes: ctx.sub.bytes.byteLength,
-      queued: ctx.queued,
-      started,
-    };
   }
 
   private verify(sub: Submission): VerifiedBundle {
@@ -354,38 +254,17 @@ export class Agent {
     });
   }
 
-  private limitsFor(bundle: VerifiedBundle): RunLimits {
-    const ceil = this.opts.limits ?? {};
-    const want = bundle.manifest.limits ?? {};
-    const min = (a: number | undefined, b: number | undefined): number | undefined =>
-      a === undefined ? b : b === undefined ? a : Math.min(a, b);
-    return {
-      wallClockMs: min(want.wallClockMs, ceil.wallClockMs ?? 60_000)!,
-      memoryMb: ceil.memoryMb ?? DEFAULT_MEMORY_MB,
-      maxOperations: min(want.maxOperations, ceil.maxOperations),
-      maxOutputBytes: min(want.maxOutputBytes, ceil.maxOutputBytes),
-    };
-  }
-
-  private async runBundle(ctx: Ctx, bundle: VerifiedBundle, exp: number): Promise<JobResult> {
+  private async runBundle(ctx: JobContext, bundle: VerifiedBundle, exp: number): Promise<JobResult> {
     const { jobId } = ctx;
     const m = bundle.manifest;
     const started = this.clock.now();
     let summary: ReturnType<typeof summarizeRun>;
     try {
-      // the same script, policy and principal as `sigrun run job.sgb --trust` (docs/spec/runner.md §9)
-      const inv = bundleInvocation(bundle);
-      this.emit({ event: "started", job: jobId, bundle: m.id, signer: inv.principal });
+      // the same script, policy, principal and limits as `sigrun run job.sgb --trust` (docs/spec/runner.md §9–10)
+      const invocation = bundleInvocation(bundle, { ceilings: this.opts.limits });
+      this.emit({ event: "started", job: jobId, bundle: m.id, signer: invocation.principal });
       const cwd = await this.jobs.makeWorkDir(jobId);
-      const outcome = await this.runFn({
-        script: inv.script,
-        policy: inv.policy,
-        user: inv.principal,
-        osUser: inv.context.osUser,
-        limits: this.limitsFor(bundle),
-        cwd,
-        bundleId: m.id,
-      });
+      const outcome = await this.runFn({ invocation, cwd });
       summary = summarizeRun(outcome);
     } catch (err) {
       summary = summarizeRun({
@@ -399,16 +278,6 @@ export class Agent {
       this.jobs.putBlob(summary.stdout),
       this.jobs.putBlob(summary.stderr),
     ]);
-    const subjects: ReceiptSubject[] = [
-      {
-        name: bundle.form === "openssl" ? "bundle.tar.gz" : "manifest.json",
-        digest: { sha256: bundle.manifestDigest },
-      },
-      { name: "stdout", digest: { sha256: stdoutSha } },
-      { name: "stderr", digest: { sha256: stderrSha } },
-    ];
-    if (summary.fullResult !== null)
-      subjects.push({ name: "result", digest: { sha256: sha256(Buffer.from(summary.fullResult)) } });
     let outputs: { name: string; sha256: string }[] = [];
     try {
       outputs = this.jobs.hashOutputs(jobId);
@@ -423,10 +292,14 @@ export class Agent {
         },
       };
     }
-    for (const o of outputs) subjects.push({ name: `outputs/${o.name}`, digest: { sha256: o.sha256 } });
+    const subjects = runSubjects(bundle, {
+      stdoutSha256: stdoutSha,
+      stderrSha256: stderrSha,
+      resultSha256: summary.fullResult === null ? null : sha256Hex(Buffer.from(summary.fullResult)),
+      outputs,
+    });
     const fin = summary;
-    // One transaction: finish entry, job row with its receipt (which cites the finish entry), receipt
-    // entry, replay mark done.
+    // One transaction: finish entry, job row with its receipt, receipt entry, replay mark done (job-ledger.ts).
     return this.audit.prepareTransaction(
       ({ seq }) =>
         this.seal(ctx, bundle, subjects, {
@@ -438,50 +311,51 @@ export class Agent {
           seq,
         }),
       (tx, sealed) => {
-        const e = tx.append("finish", {
-          job: jobId,
-          bundle: m.id,
-          status: fin.status,
-          code: fin.error?.code ?? null,
-        });
-        if (e.seq !== sealed.result.statement.predicate.audit.seq)
-          throw new SigrunError("INTERNAL", "audit: the receipt cites another entry than the finish");
-        this.jobs.end(jobId, {
-          status: fin.status,
-          finished,
-          errorCode: fin.error?.code ?? null,
-          auditSeq: e.seq,
-          stdoutSha256: stdoutSha,
-          stderrSha256: stderrSha,
-          outputs,
-          receipt: sealed.receipt,
-        });
-        this.receiptEntry(tx, sealed);
-        this.replay.set(m.id, "done", exp, jobId);
+        this.ledger.finish(
+          tx,
+          ctx,
+          bundle,
+          exp,
+          {
+            status: fin.status,
+            finished,
+            errorCode: fin.error?.code ?? null,
+            stdoutSha256: stdoutSha,
+            stderrSha256: stderrSha,
+            outputs,
+          },
+          sealed,
+        );
         return sealed.result;
       },
     );
   }
 
   /** A rejection before the replay check (size, verification): job row, entries and receipt in one commit. */
-  private reject(ctx: Ctx, code: ErrorCode, bundle: VerifiedBundle | null, why: string): Promise<JobResult> {
+  private reject(
+    ctx: JobContext,
+    code: ErrorCode,
+    bundle: VerifiedBundle | null,
+    why: string,
+  ): Promise<JobResult> {
     const r: Rejection = { code, status: "rejected", why };
     return this.audit.prepareTransaction(
       async ({ seq }) => this.sealReject(ctx, bundle, r, seq + 1),
       (tx, sealed) => {
-        this.intake(tx, ctx);
-        this.commitReject(tx, ctx, bundle, r, sealed);
+        this.ledger.intake(tx, ctx);
+        this.ledger.reject(tx, ctx, bundle, r, sealed);
         return sealed.result;
       },
     );
   }
 
-  private sealReject(ctx: Ctx, bundle: VerifiedBundle | null, r: Rejection, seq: number): Promise<Sealed> {
-    const subjects: ReceiptSubject[] = [];
-    if (ctx.digest) subjects.push({ name: "submission", digest: { sha256: ctx.digest } });
-    if (bundle && bundle.form !== "openssl")
-      subjects.push({ name: "manifest.json", digest: { sha256: bundle.manifestDigest } });
-    return this.seal(ctx, bundle, subjects, {
+  private sealReject(
+    ctx: JobContext,
+    bundle: VerifiedBundle | null,
+    r: Rejection,
+    seq: number,
+  ): Promise<Sealed> {
+    return this.seal(ctx, bundle, rejectionSubjects(ctx.digest, bundle), {
       started: null,
       finished: this.clock.now(),
       status: r.status,
@@ -491,76 +365,23 @@ export class Agent {
     });
   }
 
-  private commitReject(
-    tx: AuditTx,
-    ctx: Ctx,
-    bundle: VerifiedBundle | null,
-    r: Rejection,
-    sealed: Sealed,
-  ): void {
-    this.jobs.insert(this.newJob(ctx, r.status, bundle?.manifest.id ?? null, null));
-    const e = tx.append("reject", {
-      job: ctx.jobId,
-      bundle: bundle?.manifest.id ?? null,
-      code: r.code,
-      why: r.why.slice(0, 512),
-    });
-    if (e.seq !== sealed.result.statement.predicate.audit.seq)
-      throw new SigrunError("INTERNAL", "audit: the receipt cites another entry than the reject");
-    this.jobs.end(ctx.jobId, {
-      status: r.status,
-      finished: sealed.finished,
-      errorCode: r.code,
-      auditSeq: e.seq,
-      receipt: sealed.receipt,
-    });
-    this.receiptEntry(tx, sealed);
-  }
-
-  private receiptEntry(tx: AuditTx, sealed: Sealed): void {
-    tx.append("receipt", {
-      job: sealed.result.jobId,
-      sha256: sha256(sealed.receipt),
-      status: sealed.result.status,
-    });
-  }
-
   private async seal(
-    ctx: Ctx,
+    ctx: JobContext,
     bundle: VerifiedBundle | null,
     subject: ReceiptSubject[],
     r: SealFields,
   ): Promise<Sealed> {
-    const statement: ReceiptStatement = {
-      _type: IN_TOTO_STATEMENT_TYPE,
-      subject,
-      predicateType: RECEIPT_PREDICATE_TYPE,
-      predicate: {
+    const { statement, receipt } = await sealReceipt(
+      {
         job: { id: ctx.jobId, transport: ctx.sub.transport, submissionSha256: ctx.digest },
-        bundle: bundle
-          ? {
-              id: bundle.manifest.id,
-              form: bundle.form,
-              manifestDigest: bundle.manifestDigest,
-              signers: bundle.signers.map((s) => s.keyId),
-              notAfter: bundle.manifest.notAfter,
-            }
-          : null,
-        host: { id: this.hostId, keyId: this.identity.publicKey.keyId, groups: [...this.groups] },
-        times: {
-          queued: receiptTime(ctx.queued),
-          started: r.started === null ? null : receiptTime(r.started),
-          finished: receiptTime(r.finished),
-        },
-        status: r.status,
-        error: r.error,
-        result: r.result,
-        audit: { seq: r.seq },
-        attestation: { type: "none" },
+        bundle,
+        host: { id: this.hostId, keyId: this.identity.publicKey.keyId, groups: this.groups },
+        subjects: subject,
+        queued: ctx.queued,
+        ...r,
       },
-    };
-    const env = await signReceipt(statement, this.identity.signer);
-    const receipt = encodeReceiptEnvelope(env);
+      this.identity.signer,
+    );
     return {
       receipt,
       finished: r.finished,
@@ -576,25 +397,6 @@ export class Agent {
   }
 }
 
-interface Rejection {
-  readonly code: ErrorCode;
-  readonly status: JobStatus;
-  readonly why: string;
-}
-
-interface Sealed {
-  readonly receipt: Uint8Array;
-  readonly finished: number;
-  readonly result: JobResult;
-}
-
-interface Ctx {
-  readonly jobId: string;
-  readonly sub: Submission;
-  readonly queued: number;
-  readonly digest: string | null;
-}
-
 interface SealFields {
   readonly started: number | null;
   readonly finished: number;
@@ -602,20 +404,4 @@ interface SealFields {
   readonly error: { code: ErrorCode; type: string | null; message?: string } | null;
   readonly result: { value: string; truncated: boolean } | null;
   readonly seq: number;
-}
-
-/** Jobs (and bundles) left running by a process that died: one transaction each marks them interrupted. */
-async function recoverInterrupted(audit: AuditLog, jobs: JobStore, replay: ReplayStore): Promise<void> {
-  for (const j of jobs.running())
-    await audit.transaction((tx) => {
-      jobs.interrupt(j.id);
-      if (j.bundleId) replay.set(j.bundleId, "interrupted", 0, j.id);
-      tx.append("interrupted", { job: j.id, bundle: j.bundleId });
-    });
-  // a bundle marked running without a running job row (not written by this version): same treatment
-  for (const id of replay.running())
-    await audit.transaction((tx) => {
-      replay.set(id, "interrupted", 0, "0".repeat(32));
-      tx.append("interrupted", { job: null, bundle: id });
-    });
 }

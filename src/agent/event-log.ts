@@ -1,3 +1,5 @@
+import type { JobResult } from "./job-ledger.js";
+
 /**
  * One structured line per job event on stderr (`journalctl -u sigrun-agent` tells the story): received,
  * rejected (with its code), started, finished (status, code, duration). Only identifiers, codes, sizes and
@@ -21,6 +23,21 @@ export type JobEvent =
       readonly code: string | null;
       readonly durationMs: number;
     };
+
+/** The event that ends a job: `rejected` when it never started (its receipt has no start time), else `finished`. */
+export function jobEndEvent(transport: string, r: JobResult): JobEvent {
+  const t = r.statement.predicate.times;
+  if (t.started === null)
+    return { event: "rejected", job: r.jobId, transport, code: r.errorCode ?? "UNKNOWN", bundle: r.bundleId };
+  return {
+    event: "finished",
+    job: r.jobId,
+    bundle: r.bundleId,
+    status: r.status,
+    code: r.errorCode,
+    durationMs: Date.parse(t.finished) - Date.parse(t.started),
+  };
+}
 
 export type LogFormat = "json" | "text";
 

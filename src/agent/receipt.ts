@@ -1,6 +1,13 @@
+import type { VerifiedBundle } from "../bundle/index.js";
 import { canonicalJson, type ErrorCode, SigrunError, utf8Decode, utf8Encode } from "../core/index.js";
 import type { PublicKeyInfo, Signer } from "../keys/index.js";
-import { parseReceiptEnvelope, type ReceiptEnvelope, signEnvelope, verifyEnvelope } from "./dsse.js";
+import {
+  encodeReceiptEnvelope,
+  parseReceiptEnvelope,
+  type ReceiptEnvelope,
+  signEnvelope,
+  verifyEnvelope,
+} from "./dsse.js";
 import type { JobStatus } from "./types.js";
 
 export const IN_TOTO_STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
@@ -58,9 +65,104 @@ export function receiptTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** What one receipt states about a job (run, rejected or interrupted); see `receiptStatement`. */
+export interface ReceiptFacts {
+  readonly job: ReceiptPredicate["job"];
+  /** The verified bundle, or null when the job never got that far. */
+  readonly bundle: VerifiedBundle | null;
+  readonly host: ReceiptPredicate["host"];
+  readonly subjects: readonly ReceiptSubject[];
+  /** Milliseconds since the epoch. */
+  readonly queued: number;
+  readonly started: number | null;
+  readonly finished: number;
+  readonly status: JobStatus;
+  readonly error: ReceiptPredicate["error"];
+  readonly result: ReceiptPredicate["result"];
+  /** The audit entry the receipt cites (finish or reject). */
+  readonly seq: number;
+}
+
+/** The in-toto statement of a receipt (docs/spec/receipt.md), ready for `signReceipt`. */
+export function receiptStatement(f: ReceiptFacts): ReceiptStatement {
+  const b = f.bundle;
+  return {
+    _type: IN_TOTO_STATEMENT_TYPE,
+    subject: [...f.subjects],
+    predicateType: RECEIPT_PREDICATE_TYPE,
+    predicate: {
+      job: f.job,
+      bundle: b
+        ? {
+            id: b.manifest.id,
+            form: b.form,
+            manifestDigest: b.manifestDigest,
+            signers: b.signers.map((s) => s.keyId),
+            notAfter: b.manifest.notAfter,
+          }
+        : null,
+      host: { id: f.host.id, keyId: f.host.keyId, groups: [...f.host.groups] },
+      times: {
+        queued: receiptTime(f.queued),
+        started: f.started === null ? null : receiptTime(f.started),
+        finished: receiptTime(f.finished),
+      },
+      status: f.status,
+      error: f.error,
+      result: f.result,
+      audit: { seq: f.seq },
+      attestation: { type: "none" },
+    },
+  };
+}
+
+/** Subjects of a run's receipt: the manifest (the archive for the openssl form), stdout, stderr, result, outputs. */
+export function runSubjects(
+  bundle: VerifiedBundle,
+  r: {
+    readonly stdoutSha256: string;
+    readonly stderrSha256: string;
+    readonly resultSha256: string | null;
+    readonly outputs: readonly { readonly name: string; readonly sha256: string }[];
+  },
+): ReceiptSubject[] {
+  const subjects: ReceiptSubject[] = [
+    {
+      name: bundle.form === "openssl" ? "bundle.tar.gz" : "manifest.json",
+      digest: { sha256: bundle.manifestDigest },
+    },
+    { name: "stdout", digest: { sha256: r.stdoutSha256 } },
+    { name: "stderr", digest: { sha256: r.stderrSha256 } },
+  ];
+  if (r.resultSha256 !== null) subjects.push({ name: "result", digest: { sha256: r.resultSha256 } });
+  for (const o of r.outputs) subjects.push({ name: `outputs/${o.name}`, digest: { sha256: o.sha256 } });
+  return subjects;
+}
+
+/** Subjects of a rejection's receipt: the submission (unless too large to hash) and the manifest if verified. */
+export function rejectionSubjects(
+  submissionSha256: string | null,
+  bundle: VerifiedBundle | null,
+): ReceiptSubject[] {
+  const subjects: ReceiptSubject[] = [];
+  if (submissionSha256) subjects.push({ name: "submission", digest: { sha256: submissionSha256 } });
+  if (bundle && bundle.form !== "openssl")
+    subjects.push({ name: "manifest.json", digest: { sha256: bundle.manifestDigest } });
+  return subjects;
+}
+
 /** Signs a statement into a DSSE envelope with the host key. */
 export function signReceipt(statement: ReceiptStatement, signer: Signer): Promise<ReceiptEnvelope> {
   return signEnvelope(IN_TOTO_PAYLOAD_TYPE, utf8Encode(canonicalJson(statement)), signer);
+}
+
+/** The statement of `facts`, signed with the host key: the receipt's bytes (DSSE envelope JSON + newline). */
+export async function sealReceipt(
+  facts: ReceiptFacts,
+  signer: Signer,
+): Promise<{ statement: ReceiptStatement; receipt: Uint8Array }> {
+  const statement = receiptStatement(facts);
+  return { statement, receipt: encodeReceiptEnvelope(await signReceipt(statement, signer)) };
 }
 
 function bad(why: string): SigrunError {

@@ -1,8 +1,11 @@
-// Worker-thread entry: receives one RunRequest per message, runs it with the runner module and posts the
-// result back. Imported only as a Worker script (no side effects when imported elsewhere: it checks
-// that it runs in a worker with a parent port).
+// Worker-thread entry: receives one RunRequest per message, runs its prepared bundle with the runner
+// module's `runBundle` (the function `sigrun run job.sgb` runs too) and posts Rex's output object back.
+// Imported only as a Worker script (no side effects when imported elsewhere: it checks that it runs in a
+// worker with a parent port).
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { type CompiledCedar, loadCedar } from "../policy/index.js";
+import type { BundleInvocation, RunBundleOptions } from "../runner/index.js";
+import type { RunRequest } from "./types.js";
 
 interface WorkerInput {
   readonly runnerModule: string;
@@ -12,24 +15,24 @@ interface WorkerInput {
 
 interface RunMessage {
   readonly id: number;
-  readonly req: {
-    readonly script: string;
-    readonly policy: string;
-    readonly user?: string;
-    readonly osUser?: string;
-    readonly limits: Record<string, number | undefined>;
-    readonly cwd: string;
-    readonly bundleId: string;
-    readonly args?: Record<string, unknown>;
-  };
+  readonly req: RunRequest;
 }
 
-type RunScript = (opts: Record<string, unknown>) => Promise<unknown>;
+type RunBundle = (inv: BundleInvocation, opts?: RunBundleOptions) => Promise<{ output: unknown }>;
+
+/** A trivial bundle run at warm-up, so lazily loaded parts (the Cedar wasm module) are ready too. */
+const WARM_UP: BundleInvocation = {
+  script: "0",
+  policy: "",
+  principal: "warm-up",
+  context: { bundleId: "0".repeat(32), osUser: "warm-up" },
+  limits: { wallClockMs: 10_000, memoryMb: 16 },
+};
 
 async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): Promise<void> {
-  let runScript: RunScript | undefined;
-  let loading: Promise<RunScript> | undefined;
-  const load = (): Promise<RunScript> => {
+  let runBundle: RunBundle | undefined;
+  let loading: Promise<RunBundle> | undefined;
+  const load = (): Promise<RunBundle> => {
     if (input.cedar && !loading) {
       try {
         loadCedar(input.cedar);
@@ -38,11 +41,11 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
       }
     }
     loading ??= import(input.runnerModule).then(
-      (mod: { runScript?: RunScript; createRunner?: () => RunScript }) => {
-        // createRunner (the sigrun runner) keeps parsed policy sets across this worker's runs
-        if (typeof mod.createRunner === "function") return mod.createRunner();
-        if (typeof mod.runScript !== "function") throw new Error("runner module has no runScript");
-        return mod.runScript;
+      (mod: { runBundle?: RunBundle; createBundleRunner?: () => RunBundle }) => {
+        // createBundleRunner (the sigrun runner) keeps parsed policy sets across this worker's runs
+        if (typeof mod.createBundleRunner === "function") return mod.createBundleRunner();
+        if (typeof mod.runBundle !== "function") throw new Error("runner module has no runBundle");
+        return mod.runBundle;
       },
     );
     return loading;
@@ -50,30 +53,16 @@ async function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): 
   port.on("message", async (msg: RunMessage | { warm: true }) => {
     if ("warm" in msg) {
       // pre-load the runner (and what it loads lazily) before the first job arrives
-      // and run a trivial script so lazily loaded parts (the Cedar wasm module) are ready too
       load()
-        .then((run) => run({ script: "0", policy: "", monitoring: false }))
+        .then((run) => run(WARM_UP, { monitoring: false }))
         .catch(() => undefined);
       return;
     }
     try {
-      runScript ??= await load();
-      const { script, policy, user, osUser, limits, cwd, bundleId, args } = msg.req;
-      const runnerLimits: Record<string, number> = {};
-      if (limits.maxOperations !== undefined) runnerLimits.maxOperations = limits.maxOperations;
-      if (limits.wallClockMs !== undefined) runnerLimits.maxWallMs = limits.wallClockMs;
-      if (limits.maxOutputBytes !== undefined) runnerLimits.maxOutputBytes = limits.maxOutputBytes;
-      const output = await runScript({
-        script,
-        policy,
-        user,
-        limits: runnerLimits,
-        cwd,
-        context: { bundleId, osUser },
-        args,
-        explain: true,
-        monitoring: false,
-      });
+      runBundle ??= await load();
+      const { invocation, cwd, args } = msg.req;
+      // the agent always records the explanation: the receipt's error code comes from it
+      const { output } = await runBundle(invocation, { cwd, args, explain: true, monitoring: false });
       port.postMessage({ id: msg.id, ok: true, output });
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown };

@@ -17,7 +17,7 @@ export interface RunningAgent {
 }
 
 export interface ServeExtras {
-  /** Module exporting runScript (tests). */
+  /** Module exporting runBundle (tests). */
   readonly runnerModule?: string;
   /** Job event lines on stderr: `text` (default) or `json` (`--log-format`); `none` for an embedded agent. */
   readonly logFormat?: LogFormat | "none";

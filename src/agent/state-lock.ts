@@ -22,6 +22,11 @@ export function takeLock(stateDir: string): string {
   throw new SigrunError("IO_ERROR", `state dir ${stateDir}: cannot take the lock`);
 }
 
+/** Gives the state dir up (the agent's close, or a failed start). */
+export function releaseLock(path: string): void {
+  rmSync(path, { force: true });
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

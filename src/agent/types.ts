@@ -1,4 +1,5 @@
 import type { ErrorCode } from "../core/index.js";
+import type { BundleInvocation } from "../runner/index.js";
 
 /** What a transport hands to the pipeline: the raw bytes (already capped) and where they came from. */
 export interface Submission {
@@ -30,24 +31,10 @@ export interface RexOutput {
   readonly sigrun_explain?: { readonly code?: string } & Record<string, unknown>;
 }
 
-/** Limits a run gets: the bundle's, lowered to the agent's maximums. */
-export interface RunLimits {
-  readonly maxOperations?: number;
-  readonly wallClockMs: number;
-  readonly maxOutputBytes?: number;
-  readonly memoryMb: number;
-}
-
-/** One run handed to a worker. */
+/** One run handed to a worker: a prepared bundle (`bundleInvocation`: script, policy, principal, limits). */
 export interface RunRequest {
-  readonly script: string;
-  readonly policy: string;
-  readonly user?: string;
-  /** The OS user the agent runs as (recorded as `sigrun_explain.os_user`, never the principal). */
-  readonly osUser?: string;
-  readonly limits: RunLimits;
+  readonly invocation: BundleInvocation;
   readonly cwd: string;
-  readonly bundleId: string;
   /** Script arguments in Rex's tagged JSON (sealed jobs pass inputs_dir and outputs_dir). */
   readonly args?: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import type { RexOutput, RunOutcome, RunRequest } from "./types.js";
 export interface WorkerPoolOptions {
   /** Most runs at the same time (default 2). */
   readonly size?: number;
-  /** URL of the module exporting `runScript` (default: the sigrun runner). */
+  /** URL of the module exporting `createBundleRunner` or `runBundle` (default: the sigrun runner). */
   readonly runnerModule?: string;
   /** A worker is replaced after this many runs (default 1000; 1 = a fresh worker per run). */
   readonly maxRunsPerWorker?: number;
@@ -62,7 +62,7 @@ export class WorkerPool {
     if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
     try {
-      return await this.runOn(this.take(req.limits.memoryMb), req);
+      return await this.runOn(this.take(req.invocation.limits.memoryMb), req);
     } finally {
       this.active--;
       this.waiting.shift()?.();
@@ -163,11 +163,11 @@ export class WorkerPool {
             {
               kind: "error",
               code: "TIMEOUT",
-              message: `wall clock limit of ${req.limits.wallClockMs} ms exceeded`,
+              message: `wall clock limit of ${req.invocation.limits.wallClockMs} ms exceeded`,
             },
             false,
           ),
-        req.limits.wallClockMs,
+        req.invocation.limits.wallClockMs,
       );
       worker.on("message", onMessage);
       worker.on("error", onError);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { createBundle, signBundle } from "../bundle/index.js";
+import { createBundle, type ManifestLimits, signBundle } from "../bundle/index.js";
 import { fileSigner, generateKey, rawSign } from "../keys/index.js";
 
 const MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
@@ -31,8 +31,9 @@ writeFileSync(join(dir, "data", "in.txt"), "from the host");
 const SCRIPT = `let s = cat("${dir}/data/in.txt"); let d = ""; try { cat("/etc/hostname") } catch (e) { d = e.kind } \`\${s}|\${d}\``;
 const POLICY = `permit(principal, action, resource in file_system::Dir::"${dir}/data");`;
 
-function sgb(script = SCRIPT): Uint8Array {
+function sgb(script = SCRIPT, limits?: ManifestLimits): Uint8Array {
   return createBundle({
+    ...(limits ? { limits } : {}),
     files: new Map([
       ["script.rhai", enc(script)],
       ["policy.cedar", enc(POLICY)],
@@ -105,6 +106,58 @@ test("classic tar.gz + openssl signature", () => {
 test("bundle mode refuses -s/-p and needs --trust (usage, exit 2)", () => {
   assert.equal(run(join(dir, "job.sgb"), "-s", "x.rhai", "-p", "y.cedar", "--trust", dir).code, 2);
   assert.equal(run(join(dir, "job.sgb")).code, 2);
+});
+
+// docs/spec/runner.md §10: a --max-… flag is a ceiling over the manifest's limits, never a replacement.
+test("bundle limits: a flag lowers the manifest's limit and never raises it; --explain shows the effective ones", async () => {
+  const loop = "let n = 0; for i in 0..100000 { n += 1 } n";
+  const asks = join(dir, "asks-little.sgb");
+  writeFileSync(asks, await signBundle(sgb(loop, { maxOperations: 2000 }), fileSigner(key.privateKey)));
+  // the signer asked for 2,000 operations: a larger flag does not raise it (the old rule let it replace)
+  let r = run(asks, "--trust", join(dir, "trust"), "--max-operations", "100000000", "--explain");
+  assert.equal(r.code, 0, r.stderr);
+  let o = JSON.parse(r.stdout);
+  assert.equal(o.status, "ERROR");
+  assert.equal(o.sigrun_explain.code, "LIMIT_EXCEEDED");
+  assert.deepEqual(o.sigrun_explain.limits, { wallClockMs: 60_000, memoryMb: 256, maxOperations: 2000 });
+
+  const asksMuch = join(dir, "asks-much.sgb");
+  writeFileSync(
+    asksMuch,
+    await signBundle(
+      sgb(loop, { maxOperations: 100_000_000, wallClockMs: 30_000 }),
+      fileSigner(key.privateKey),
+    ),
+  );
+  r = run(asksMuch, "--trust", join(dir, "trust"), "--explain");
+  o = JSON.parse(r.stdout);
+  assert.equal(o.status, "SUCCESS", r.stdout);
+  assert.equal(o.output, "100000");
+  // a smaller flag lowers it
+  r = run(
+    asksMuch,
+    "--trust",
+    join(dir, "trust"),
+    "--max-operations",
+    "2000",
+    "--max-wall-ms",
+    "90000",
+    "--max-memory-mb",
+    "64",
+    "--explain",
+  );
+  o = JSON.parse(r.stdout);
+  assert.equal(o.sigrun_explain.code, "LIMIT_EXCEEDED");
+  assert.deepEqual(o.sigrun_explain.limits, { wallClockMs: 30_000, memoryMb: 64, maxOperations: 2000 });
+});
+
+test("bundle limits: a flag of 0 (the interpreter's 'unlimited') is refused as a ceiling (usage, exit 2)", async () => {
+  const p = join(dir, "zero.sgb");
+  writeFileSync(p, await signBundle(sgb("1", { maxOperations: 2000 }), fileSigner(key.privateKey)));
+  const r = run(p, "--trust", join(dir, "trust"), "--max-operations", "0");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--max-operations: .*positive integer/);
+  assert.equal(r.stdout, "");
 });
 
 /** A minimal ustar archive of regular files. */

@@ -34,7 +34,7 @@ export interface Explain {
   policy?: { sha256: string; ids: string[]; warnings: string[] };
   /** A sigrun error code when the run stopped on one (limit hit, engine failure …). */
   code?: string;
-  /** Limits in force. */
+  /** Bundle mode: the effective limits (docs/spec/runner.md §10). */
   limits?: Record<string, number>;
   /** The bundle this run came from (agent runs). */
   bundle_id?: string;

@@ -1,6 +1,8 @@
 import { Worker } from "node:worker_threads";
+import type { BundleInvocation } from "./bundle-invocation.js";
 import { Monitoring } from "./monitoring.js";
 import { normalizeOutput, rexError } from "./output.js";
+import type { RunBundleOptions } from "./run-bundle.js";
 import type { RunResult, RunScriptOptions } from "./run-script.js";
 
 /** Default heap for one `sigrun run` script (the agent's workers default to 256 MiB). */
@@ -28,15 +30,40 @@ const WORKER_URL = new URL("./rex-worker.js", import.meta.url);
  */
 export function runRexIsolated(opts: IsolatedRunOptions): Promise<RunResult> {
   const { memoryMb = DEFAULT_RUN_MEMORY_MB, ...run } = opts;
+  const wallMs = opts.limits?.maxWallMs ?? opts.limits?.wallClockMs;
+  return isolate({ sigrunRexWorker: true, opts: run }, memoryMb, wallMs, opts.explain === true);
+}
+
+/**
+ * `runBundle` in a worker thread whose heap is the invocation's `limits.memoryMb`, with the same
+ * wall-clock backstop as runRexIsolated (`sigrun run job.sgb --trust …`).
+ */
+export function runBundleIsolated(
+  inv: BundleInvocation,
+  opts: Omit<RunBundleOptions, "prepared"> = {},
+): Promise<RunResult> {
+  return isolate(
+    { sigrunRexWorker: true, bundle: inv, opts },
+    inv.limits.memoryMb,
+    inv.limits.wallClockMs,
+    opts.explain === true,
+  );
+}
+
+function isolate(
+  workerData: Record<string, unknown>,
+  memoryMb: number,
+  wallMs: number | undefined,
+  explain: boolean,
+): Promise<RunResult> {
   const worker = new Worker(WORKER_URL, {
-    workerData: { sigrunRexWorker: true, opts: run },
+    workerData,
     resourceLimits: {
       maxOldGenerationSizeMb: memoryMb,
       maxYoungGenerationSizeMb: Math.min(32, memoryMb),
       stackSizeMb: 4,
     },
   });
-  const wallMs = opts.limits?.maxWallMs ?? opts.limits?.wallClockMs;
   return new Promise<RunResult>((resolve) => {
     let done = false;
     const finish = (r: RunResult): void => {
@@ -46,7 +73,7 @@ export function runRexIsolated(opts: IsolatedRunOptions): Promise<RunResult> {
       void worker.terminate();
       resolve(r);
     };
-    const limit = (message: string): RunResult => limitResult(message, opts.explain === true);
+    const limit = (message: string): RunResult => limitResult(message, explain);
     let timer: ReturnType<typeof setTimeout> | undefined;
     worker.on("message", (m: { started?: true; ok?: boolean; result?: RunResult; message?: string }) => {
       if (m.started) {
@@ -59,16 +86,14 @@ export function runRexIsolated(opts: IsolatedRunOptions): Promise<RunResult> {
         return;
       }
       if (m.ok) finish(m.result!);
-      else finish(failure(`Runner failed: ${m.message ?? "unknown error"}`, opts.explain === true));
+      else finish(failure(`Runner failed: ${m.message ?? "unknown error"}`, explain));
     });
     worker.on("error", (err: Error & { code?: string }) => {
       if (err.code === "ERR_WORKER_OUT_OF_MEMORY")
         finish(limit(`Out of memory: the script used more than its memory limit of ${memoryMb} MiB`));
-      else finish(failure(`Runner failed: ${err.message}`, opts.explain === true));
+      else finish(failure(`Runner failed: ${err.message}`, explain));
     });
-    worker.on("exit", (code) =>
-      finish(failure(`Runner failed: script thread exited with ${code}`, opts.explain === true)),
-    );
+    worker.on("exit", (code) => finish(failure(`Runner failed: script thread exited with ${code}`, explain)));
   });
 }
 

@@ -34,8 +34,8 @@ export interface RunScriptOptions {
   logLevel?: LogLevel;
   /** Cedar schema text; default Rex's schema shipped in `schema/`. */
   schema?: string;
-  /** Caller context (bundle mode: the bundle id and the OS user); recorded under `sigrun_explain`. */
-  context?: { bundleId?: string; osUser?: string };
+  /** Caller context (bundle mode: the bundle id, the OS user, the effective limits); recorded under `sigrun_explain`. */
+  context?: { bundleId?: string; osUser?: string; limits?: Readonly<Record<string, number | undefined>> };
   /** Process monitoring metrics (Rex: on unless REX_RUNNER_DISABLE_MONITORING). Default true. */
   monitoring?: boolean;
   /** Policy sets and schemas this thread already parsed and validated (a warm worker's; see createRunner). */
@@ -95,6 +95,7 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
     explain.principal = opts.user ?? defaultUser();
   }
   if (opts.context?.osUser !== undefined) explain.os_user = opts.context.osUser;
+  if (opts.context?.limits !== undefined) explain.limits = definedOnly(opts.context.limits);
   const finish = (o: RexOutput, exitCode: 0 | 1): RunResult => {
     runner.addMetric("RexRunnerTotalExecutionTime", nsSince(t0), "TIME", { MetricInfo: "Duration" });
     const out = normalizeOutput({ ...o, metrics: [...(o.metrics ?? []), ...runner.metricList()] });
@@ -272,4 +273,10 @@ export function createRunner(): (opts: RunScriptOptions) => Promise<RexOutput> {
 
 function codeOf(err: unknown): string {
   return isSigrunError(err) ? err.code : err instanceof SigrunError ? err.code : "INTERNAL";
+}
+
+function definedOnly(r: Readonly<Record<string, number | undefined>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r)) if (v !== undefined) out[k] = v;
+  return out;
 }

@@ -9,8 +9,16 @@ interface StubScript {
   readonly ms?: number;
 }
 
-export async function runScript(opts: { script: string; cwd: string }): Promise<unknown> {
-  const s = JSON.parse(opts.script) as StubScript;
+/** The runner module's `runBundle` (src/runner/run-bundle.ts), as the agent's workers call it. */
+export async function runBundle(
+  inv: { script: string },
+  opts: { cwd: string },
+): Promise<{ output: unknown }> {
+  return { output: await stubRun(inv.script, opts.cwd) };
+}
+
+async function stubRun(script: string, cwd: string): Promise<unknown> {
+  const s = JSON.parse(script) as StubScript;
   switch (s.op) {
     case "echo":
       return { output: s.value ?? "", status: "SUCCESS", alarms: [], metrics: [], logs: [] };
@@ -34,7 +42,7 @@ export async function runScript(opts: { script: string; cwd: string }): Promise<
       process.exit(3);
       break;
     case "write":
-      writeFileSync(join(opts.cwd, "out.txt"), s.value ?? "");
+      writeFileSync(join(cwd, "out.txt"), s.value ?? "");
       return { output: "written", status: "SUCCESS" };
     case "sleep":
       await new Promise((r) => setTimeout(r, s.ms ?? 100));

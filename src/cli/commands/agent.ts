@@ -75,7 +75,7 @@ export function register(program: Command): void {
       "job event lines on stderr (received, rejected, started, finished): text | json",
       "text",
     )
-    .addOption(new Option("--runner-module <url>", "module exporting runScript (tests)").hideHelp())
+    .addOption(new Option("--runner-module <url>", "module exporting runBundle (tests)").hideHelp())
     .action(async (o: AgentFlags) => {
       const { SigrunError } = await import("../../core/index.js");
       const { parseAgentConfig } = await import("../../agent/index.js");

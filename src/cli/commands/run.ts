@@ -81,11 +81,14 @@ export function register(program: Command): void {
     .option("--max-map-size <n>", "map size")
     .option("--max-output-bytes <n>", "size of the script's final value")
     .hook("preAction", (_root, cmd) => shortOnlyInRexMode(cmd))
-    .option("--max-memory-mb <n>", "heap of the script's thread in MiB (default 512); past it: a limit error")
+    .option(
+      "--max-memory-mb <n>",
+      "heap of the script's thread in MiB (default 512; with a bundle 256, as the agent); past it: a limit error",
+    )
     .action(async (bundle: string | undefined, o: RunFlags) => {
-      const { SigrunError, utf8Decode } = await import("../../core/index.js");
+      const { SigrunError } = await import("../../core/index.js");
       // only what the main thread needs: the script runs in a worker that loads the runner itself
-      const { runRexIsolated } = await import("../../runner/run-isolated.js");
+      const { runBundleIsolated, runRexIsolated } = await import("../../runner/run-isolated.js");
       const { renderOutput } = await import("../../runner/output.js");
       if (!FORMATS.has(o.outputFormat)) {
         throw new SigrunError(
@@ -99,21 +102,30 @@ export function register(program: Command): void {
       if (bundle !== undefined && (o.scriptFile !== undefined || o.policyFile !== undefined)) {
         throw new SigrunError("USAGE", "give either a bundle or --script-file/--policy-file, not both");
       }
+      // Limit flags: Rex mode, the interpreter's limits as given (0 = unlimited); bundle mode, the
+      // machine's ceilings over the manifest's limits (effectiveLimits, docs/spec/runner.md §10).
+      const flags: [string | undefined, string, string][] = [
+        [o.maxOperations, "--max-operations", "maxOperations"],
+        [o.maxWallMs, "--max-wall-ms", "maxWallMs"],
+        [o.maxHostCalls, "--max-host-calls", "maxHostCalls"],
+        [o.maxCallLevels, "--max-call-levels", "maxCallLevels"],
+        [o.maxStringSize, "--max-string-size", "maxStringSize"],
+        [o.maxArraySize, "--max-array-size", "maxArraySize"],
+        [o.maxMapSize, "--max-map-size", "maxMapSize"],
+        [o.maxOutputBytes, "--max-output-bytes", "maxOutputBytes"],
+      ];
       const limits: Record<string, number> = {};
-      const int = (v: string | undefined, flag: string, key: string): void => {
-        if (v === undefined) return;
+      for (const [v, flag, key] of flags) {
+        if (v === undefined) continue;
         if (!/^\d{1,15}$/.test(v))
           throw new SigrunError("USAGE", `${flag}: expected a non-negative integer, got ${v}`);
+        if (bundle !== undefined && Number(v) === 0)
+          throw new SigrunError(
+            "USAGE",
+            `${flag}: with a bundle a limit flag is a ceiling: expected a positive integer (0 would mean unlimited)`,
+          );
         limits[key] = Number(v);
-      };
-      int(o.maxOperations, "--max-operations", "maxOperations");
-      int(o.maxWallMs, "--max-wall-ms", "maxWallMs");
-      int(o.maxHostCalls, "--max-host-calls", "maxHostCalls");
-      int(o.maxCallLevels, "--max-call-levels", "maxCallLevels");
-      int(o.maxStringSize, "--max-string-size", "maxStringSize");
-      int(o.maxArraySize, "--max-array-size", "maxArraySize");
-      int(o.maxMapSize, "--max-map-size", "maxMapSize");
-      int(o.maxOutputBytes, "--max-output-bytes", "maxOutputBytes");
+      }
       let memoryMb: number | undefined;
       if (o.maxMemoryMb !== undefined) {
         if (!/^\d{1,6}$/.test(o.maxMemoryMb) || Number(o.maxMemoryMb) < 16)
@@ -121,12 +133,7 @@ export function register(program: Command): void {
         memoryMb = Number(o.maxMemoryMb);
       }
 
-      let script: string;
-      let policy: string;
       let args: string | undefined;
-      let bundleId: string | undefined;
-      let principal: string | undefined;
-      let osUser: string | undefined;
       const communication = (message: string): void => {
         // Rex: unreadable inputs print compact JSON and exit 1, whatever the output format.
         process.stdout.write(
@@ -141,6 +148,7 @@ export function register(program: Command): void {
         );
         process.exitCode = 1;
       };
+      let result: Awaited<ReturnType<typeof runRexIsolated>>;
       if (bundle !== undefined) {
         // Nothing runs unless the bundle verifies; verification errors keep their own exit codes.
         const { loadTrustStore, localHostId, verifySubmission } = await import("../../bundle/index.js");
@@ -152,21 +160,13 @@ export function register(program: Command): void {
         const sig = o.opensslSig === undefined ? undefined : readInput(o.opensslSig, "signature");
         const host = o.anyHost ? undefined : (o.host ?? localHostId());
         const v = verifySubmission(bytes, sig, { trust, host, groups: o.group });
-        // the same script, policy and principal as the agent (docs/spec/runner.md §9)
-        const { bundleInvocation } = await import("../../runner/index.js");
-        const inv = bundleInvocation(v);
-        script = inv.script;
-        policy = inv.policy;
-        bundleId = v.manifest.id;
-        principal = inv.principal;
-        osUser = inv.context.osUser;
-        const ml = inv.limits;
-        if (ml?.maxOperations !== undefined && limits.maxOperations === undefined)
-          limits.maxOperations = ml.maxOperations;
-        if (ml?.wallClockMs !== undefined && limits.maxWallMs === undefined)
-          limits.maxWallMs = ml.wallClockMs;
-        if (ml?.maxOutputBytes !== undefined && limits.maxOutputBytes === undefined)
-          limits.maxOutputBytes = ml.maxOutputBytes;
+        // the same script, policy, principal and limits as the agent (docs/spec/runner.md §9–10)
+        // (bundle-invocation.js, not the runner's index: the main thread does not load the interpreter)
+        const { bundleInvocation } = await import("../../runner/bundle-invocation.js");
+        const { maxWallMs, ...rest } = limits;
+        const inv = bundleInvocation(v, {
+          ceilings: { ...rest, wallClockMs: maxWallMs, memoryMb },
+        });
         if (o.scriptArgumentsFile !== undefined) {
           try {
             args = readText(o.scriptArgumentsFile);
@@ -177,7 +177,14 @@ export function register(program: Command): void {
             return;
           }
         }
+        result = await runBundleIsolated(inv, {
+          args,
+          strictPolicy: o.strictPolicy === true,
+          explain: o.explain === true,
+        });
       } else {
+        let script: string;
+        let policy: string;
         try {
           script = readText(o.scriptFile!);
           policy = readText(o.policyFile!);
@@ -187,18 +194,16 @@ export function register(program: Command): void {
           communication(`${e.path ?? ""}: ${e.code ?? "cannot read"}`);
           return;
         }
+        result = await runRexIsolated({
+          memoryMb,
+          script,
+          policy,
+          args,
+          limits,
+          strictPolicy: o.strictPolicy === true,
+          explain: o.explain === true,
+        });
       }
-      const result = await runRexIsolated({
-        memoryMb,
-        script,
-        policy,
-        args,
-        limits,
-        strictPolicy: o.strictPolicy === true,
-        explain: o.explain === true,
-        user: principal,
-        context: bundleId === undefined ? undefined : { bundleId, osUser },
-      });
       // Rex's early exits print compact JSON whatever the format.
       const format = result.exitCode === 1 ? "json" : (o.outputFormat as "json" | "pretty-json" | "human");
       const { stdout, stderr } = renderOutput(result.output, format, o.verbose === true);
