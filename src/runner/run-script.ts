@@ -167,6 +167,7 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
   const host: HostContext = {
     user: opts.user ?? defaultUser(),
     authorize: recorder,
+    log: (level, message) => log.add(level, message),
     fds,
     procFd: procFdAvailable(),
   };
