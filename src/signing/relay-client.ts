@@ -1,68 +1,23 @@
-import WebSocket from "ws";
-import { type ErrorCode, fromBase64Url, isErrorCode, SigrunError, toBase64Url } from "../core/index.js";
+import type WebSocket from "ws";
+import { fromBase64Url, SigrunError, toBase64Url } from "../core/index.js";
 import {
   type ClientMessage,
   encodeMessage,
   parseServerMessage,
   RELAY_PROTOCOL_VERSION,
-  type RelayLimitsInfo,
-  type RelayRole,
   type ServerMessage,
-} from "./messages.js";
-import { sanitizeRelayText } from "./sanitize.js";
+  sanitizeRelayText,
+} from "../protocol/index.js";
+import { errorFromWire, oneReply, openSocket, type Raw } from "./relay-socket.js";
+import type { RelayClientOptions, RelayEvent, RelaySessionInfo, RelayWelcome } from "./relay-types.js";
 
-/** Options of {@link connectRelay}. Every wait is bounded; nothing hangs forever. */
-export interface RelayClientOptions {
-  /** Access token of a private relay (read it from a file or env var, never argv). */
-  token?: string;
-  /** Timeout of the connection and of every request (hello, create, join, resume, close). Default 10 s. */
-  timeoutMs?: number;
-  /** Reconnect and resume after a dropped socket, within the relay's grace window. Default true. */
-  autoResume?: boolean;
-  /** Events kept for {@link RelayClient.next} / async iteration before the client fails. Default 4096. */
-  maxQueuedEvents?: number;
-  /** Bytes of `send` calls kept while reconnecting. Default 1 MiB. */
-  maxPendingBytes?: number;
-  /** Protocol version announced in `hello` (tests only). Default 1. */
-  version?: number;
-  /** PEM CA certificate(s) to trust for a `wss://` relay with a private CA (default: system roots). */
-  ca?: string | Uint8Array;
-}
-
-/** What the relay announced in `welcome`; `motd` is already stripped of control characters. */
-export interface RelayWelcome {
-  version: number;
-  limits: RelayLimitsInfo;
-  motd: string | null;
-}
-
-/** The session this client belongs to. Keep `resumeToken` secret: it lets a socket take over the role. */
-export interface RelaySessionInfo {
-  session: string;
-  role: RelayRole;
-  /** Unix milliseconds: the join deadline while waiting for the peer, then the session's end. */
-  expiresAt: number;
-  resumeToken: string;
-  /** The other peer's `context` bytes (for the joiner: the creator's; for the creator: set on peer_joined). */
-  peerContext: Uint8Array | null;
-}
-
-/** Events of a relay connection, in arrival order. `closed` is always the last one. */
-export type RelayEvent =
-  | { type: "peer_joined"; context: Uint8Array | null; expiresAt: number }
-  | { type: "data"; data: Uint8Array }
-  | { type: "peer_left"; graceSeconds: number }
-  | { type: "peer_back" }
-  | { type: "resumed" }
-  | { type: "closed"; reason: string; by: "self" | "peer" | "relay" }
-  | { type: "error"; error: SigrunError; retryable: boolean };
+export type { RelayClientOptions, RelayEvent, RelaySessionInfo, RelayWelcome } from "./relay-types.js";
 
 type Listener = (event: RelayEvent) => void;
 type ResolvedOptions = Required<Omit<RelayClientOptions, "token" | "ca">> & {
   token?: string;
   ca?: string | Uint8Array;
 };
-type Raw = [WebSocket.RawData, boolean];
 type Pending = {
   resolve: (m: ServerMessage) => void;
   reject: (e: SigrunError) => void;
@@ -70,56 +25,6 @@ type Pending = {
 };
 
 const DEFAULTS = { timeoutMs: 10_000, maxQueuedEvents: 4096, maxPendingBytes: 1 << 20 };
-
-function errorFromWire(code: string, message: string): SigrunError {
-  const c: ErrorCode = isErrorCode(code) ? code : "RELAY_REJECTED";
-  return new SigrunError(c, `relay: ${sanitizeRelayText(message)}`, { details: { relayCode: code } });
-}
-
-function openSocket(
-  url: string,
-  timeoutMs: number,
-  maxPayload: number,
-  ca: string | Uint8Array | undefined,
-): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(url, {
-        maxPayload,
-        handshakeTimeout: timeoutMs,
-        perMessageDeflate: false,
-        ...(ca === undefined ? {} : { ca: typeof ca === "string" ? ca : Buffer.from(ca) }),
-      });
-    } catch (err) {
-      reject(new SigrunError("RELAY_UNAVAILABLE", `relay url ${url}: invalid`, { cause: err }));
-      return;
-    }
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new SigrunError("TIMEOUT", `relay ${url}: no connection within ${timeoutMs} ms`));
-    }, timeoutMs);
-    ws.once("open", () => {
-      clearTimeout(timer);
-      resolve(ws);
-    });
-    ws.once("error", (err) => {
-      clearTimeout(timer);
-      reject(new SigrunError("RELAY_UNAVAILABLE", `relay ${url}: ${(err as Error).message}`, { cause: err }));
-    });
-    ws.once("unexpected-response", (_req, res) => {
-      clearTimeout(timer);
-      const code: ErrorCode =
-        res.statusCode === 401 || res.statusCode === 403
-          ? "UNAUTHORIZED"
-          : res.statusCode === 429
-            ? "RATE_LIMITED"
-            : "RELAY_UNAVAILABLE";
-      ws.terminate();
-      reject(new SigrunError(code, `relay ${url}: http status ${res.statusCode}`));
-    });
-  });
-}
 
 /**
  * A connection to a sigrun relay (protocol v1, docs/spec/relay-protocol.md). Create one with
@@ -576,59 +481,6 @@ export class RelayClient {
     const ws = this.#ws;
     setTimeout(() => ws.terminate(), 1000).unref();
   }
-}
-
-/**
- * Sends one text frame and waits for the first text reply (hello, resume). Frames that arrive after the
- * reply are kept until `release()` so that none is lost before the caller attaches its own handler.
- */
-function oneReply(
-  ws: WebSocket,
-  text: string,
-  timeoutMs: number,
-  what: string,
-): Promise<{ msg: ServerMessage; release: () => Raw[] }> {
-  return new Promise((resolve, reject) => {
-    const stash: Raw[] = [];
-    let replied = false;
-    const release = () => {
-      ws.off("message", onMessage);
-      return stash;
-    };
-    const fail = (err: unknown) => {
-      clearTimeout(timer);
-      ws.off("close", onClose);
-      release();
-      reject(err);
-    };
-    const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
-      if (replied) {
-        stash.push([data, isBinary]);
-        return;
-      }
-      if (isBinary) return fail(new SigrunError("PROTOCOL_ERROR", `${what}: unexpected binary frame`));
-      let m: ServerMessage;
-      try {
-        m = parseServerMessage((data as Buffer).toString("utf8"));
-      } catch (err) {
-        return fail(err);
-      }
-      if (m.type === "error" && what === "hello") return fail(errorFromWire(m.code, m.message));
-      replied = true;
-      clearTimeout(timer);
-      ws.off("close", onClose);
-      resolve({ msg: m, release });
-    };
-    const onClose = () => fail(new SigrunError("RELAY_UNAVAILABLE", `${what}: relay closed the connection`));
-    const timer = setTimeout(
-      () => fail(new SigrunError("TIMEOUT", `${what}: no reply from the relay within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    ws.on("message", onMessage);
-    ws.on("close", onClose);
-    ws.on("error", () => {});
-    ws.send(text);
-  });
 }
 
 /** Connects to a relay (`ws://` or `wss://` URL of the v1 endpoint) and completes `hello`/`welcome`. */
