@@ -8,12 +8,12 @@ import {
   type ServerMessage,
   sanitizeRelayText,
 } from "../protocol/index.js";
+import { type Listener, RelayEventQueue } from "./relay-events.js";
 import { errorFromWire, oneReply, openSocket, type Raw } from "./relay-socket.js";
 import type { RelayClientOptions, RelayEvent, RelaySessionInfo, RelayWelcome } from "./relay-types.js";
 
 export type { RelayClientOptions, RelayEvent, RelaySessionInfo, RelayWelcome } from "./relay-types.js";
 
-type Listener = (event: RelayEvent) => void;
 type ResolvedOptions = Required<Omit<RelayClientOptions, "token" | "ca">> & {
   token?: string;
   ca?: string | Uint8Array;
@@ -47,9 +47,7 @@ export class RelayClient {
   #session: RelaySessionInfo | undefined;
   #pending = new Map<string, Pending>();
   #nextId = 1;
-  #queue: RelayEvent[] = [];
-  #waiters: Array<(ev: RelayEvent | undefined) => void> = [];
-  #listeners = new Set<Listener>();
+  #events: RelayEventQueue;
   #pendingSends: Uint8Array[] = [];
   #pendingBytes = 0;
   #lastSeen = Date.now();
@@ -68,6 +66,7 @@ export class RelayClient {
     this.#ws = ws;
     this.welcome = welcome;
     this.#opts = opts;
+    this.#events = new RelayEventQueue(opts.maxQueuedEvents);
     this.#attach(ws, stash);
     const every = Math.max(1000, welcome.limits.pingIntervalSeconds * 1000);
     this.#liveness = setInterval(() => {
@@ -196,25 +195,11 @@ export class RelayClient {
 
   /** Waits for the next event; TIMEOUT after `timeoutMs` (default: wait as long as the connection lives). */
   next(opts: { timeoutMs?: number } = {}): Promise<RelayEvent> {
-    const queued = this.#queue.shift();
+    const queued = this.#events.shift();
     if (queued) return Promise.resolve(queued);
     if (this.#state === "closed")
       return Promise.reject(new SigrunError("RELAY_UNAVAILABLE", "next: connection is closed"));
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter = (ev: RelayEvent | undefined) => {
-        if (timer) clearTimeout(timer);
-        if (ev) resolve(ev);
-        else reject(new SigrunError("RELAY_UNAVAILABLE", "next: connection is closed"));
-      };
-      if (opts.timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(new SigrunError("TIMEOUT", `next: no relay event within ${opts.timeoutMs} ms`));
-        }, opts.timeoutMs);
-      }
-      this.#waiters.push(waiter);
-    });
+    return this.#events.wait(opts.timeoutMs);
   }
 
   /**
@@ -226,11 +211,8 @@ export class RelayClient {
     const s = this.#session;
     if (!s) throw new SigrunError("USAGE", "waitForPeer: create or join a session first");
     if (s.role === "b") return s.peerContext;
-    const i = this.#queue.findIndex((e) => e.type === "peer_joined");
-    if (i >= 0) {
-      const [ev] = this.#queue.splice(i, 1);
-      return (ev as { context: Uint8Array | null }).context;
-    }
+    const joined = this.#events.takePeerJoined();
+    if (joined) return joined.context;
     if (this.#peerSeen) return s.peerContext;
     const deadline = Date.now() + opts.timeoutMs;
     const held: RelayEvent[] = [];
@@ -248,14 +230,13 @@ export class RelayClient {
         held.push(ev);
       }
     } finally {
-      this.#queue.unshift(...held);
+      this.#events.unshift(held);
     }
   }
 
   /** Registers a listener for every event; returns a function that removes it. */
   on(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#events.on(listener);
   }
 
   /** Iterates events until (and including) `closed`. */
@@ -442,24 +423,8 @@ export class RelayClient {
   }
 
   #emit(ev: RelayEvent): void {
-    for (const l of this.#listeners) {
-      try {
-        l(ev);
-      } catch {
-        // a listener's failure must not break the connection
-      }
-    }
-    const w = this.#waiters.shift();
-    if (w) {
-      w(ev);
-      return;
-    }
-    if (this.#queue.length >= this.#opts.maxQueuedEvents) {
-      this.#queue.length = 0;
+    if (!this.#events.push(ev))
       this.#finish({ type: "closed", reason: "event queue overflow: events not consumed", by: "self" });
-      return;
-    }
-    this.#queue.push(ev);
   }
 
   #finish(ev: Extract<RelayEvent, { type: "closed" }>): void {
@@ -472,7 +437,7 @@ export class RelayClient {
     }
     this.#pending.clear();
     this.#emit(ev);
-    for (const w of this.#waiters.splice(0)) w(undefined);
+    this.#events.release();
     try {
       this.#ws.close(1000);
     } catch {
