@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { connectRelay, type RelayClient } from "../src/protocol/index.js";
+import { connectRelay, type RelayClient } from "../src/signing/relay-client.js";
 import { redisAvailable, startTestRedis } from "../test/kit/redis.js";
 
 const RELAY_MOD = fileURLToPath(new URL("../src/relay/index.js", import.meta.url));

@@ -25,6 +25,8 @@ export const IO_ERROR_KINDS = [
   "TryFromIntError",
   "RustixError",
   "Utf8Error",
+  "CallbackError",
+  "ProcessNamespaceFatalError",
   "Other",
 ] as const;
 

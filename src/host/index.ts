@@ -4,6 +4,7 @@ export type { DateTime, DateTimeFormat } from "./datetime.js";
 export * as datetime from "./datetime.js";
 export type { Filesystem, FilesystemOptions, Unit } from "./disk/df.js";
 export { filesystems, formatBytes } from "./disk/df.js";
+export { FALLOCATE_BINARY, fallocateFile } from "./disk/fallocate.js";
 export type { CpuStats, DeviceStats, IoStatSnapshot } from "./disk/iostat.js";
 export { iostat, iostatText } from "./disk/iostat.js";
 export type { BlockDevice } from "./disk/lsblk.js";
@@ -85,7 +86,9 @@ export { connect, ipAddresses } from "./sys/connect.js";
 export type { DmesgEntry } from "./sys/dmesg.js";
 export { dmesg } from "./sys/dmesg.js";
 export type { ExecArg, ExecuteOptions, ExecuteResult } from "./sys/execute.js";
-export { argumentsEntity, environmentEntity, execute } from "./sys/execute.js";
+export { argumentsEntity, CAPABILITY_NAMES, environmentEntity, execute } from "./sys/execute.js";
+export type { CpuTime, KernelStats } from "./sys/kernel-stats.js";
+export { kernelStats, parseKernelStats } from "./sys/kernel-stats.js";
 export type { InternetConnection, NetworkStats, SocketProcess, UnixSocket } from "./sys/netstat.js";
 export { hexAddr, networkStats, TCP_STATES, UNIX_STATES } from "./sys/netstat.js";
 export type { HttpResponse } from "./sys/network.js";
@@ -97,8 +100,23 @@ export type { ProcessInfo } from "./sys/process.js";
 export { kill, ps } from "./sys/process.js";
 export type { KillOptions, KillSignal, MonitorOptions } from "./sys/process-manager.js";
 export { MAX_MONITOR_MS, ProcessManager } from "./sys/process-manager.js";
+export type { NamespaceOptions } from "./sys/process-refused.js";
+export { nsenter, traceProcess } from "./sys/process-refused.js";
+export type { ResolveOptions } from "./sys/resolve-hostname.js";
+export { MAX_RESOLVE_TIMEOUT_SECONDS, resolveHostname } from "./sys/resolve-hostname.js";
+export type { SlabEntry, SlabInfo, SlabSummary } from "./sys/slabinfo.js";
+export {
+  parseSlabinfo,
+  slabActiveSizeKb,
+  slabCacheSizeKb,
+  slabInfo,
+  slabObjSizeKb,
+  slabSummaryText,
+  slabUsePercent,
+} from "./sys/slabinfo.js";
 export type { SysctlEntry } from "./sys/sysctl.js";
 export { sysctlFind, sysctlRead, sysctlWrite } from "./sys/sysctl.js";
+export { sysctlLoadSystem } from "./sys/sysctl-load.js";
 export type { UnameInfo } from "./sys/sysinfo.js";
 export { free, hostname, nproc, resolve, uname } from "./sys/sysinfo.js";
 export type { Meminfo, Swapinfo } from "./sys/system-info.js";

@@ -8,6 +8,4 @@ export {
   RESUME_TOKEN_RE,
   SESSION_ID_RE,
 } from "./messages.js";
-export type { RelayClientOptions, RelayEvent, RelaySessionInfo, RelayWelcome } from "./relay-client.js";
-export { connectRelay, RelayClient } from "./relay-client.js";
 export { sanitizeRelayText } from "./sanitize.js";

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { redisAvailable, startTestRedis, type TestRedis } from "../../test/kit/redis.js";
 import { RawRelaySocket } from "../../test/kit/relay.js";
-import { connectRelay } from "../protocol/index.js";
+import { connectRelay } from "../signing/relay-client.js";
 
 const MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 const skip = redisAvailable() ? false : "redis-server not installed and SIGRUN_TEST_REDIS_URL not set";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTcpProxy } from "../../test/kit/relay.js";
-import { connectRelay, type RelayClient } from "../protocol/index.js";
+import { connectRelay, type RelayClient } from "../signing/relay-client.js";
 import { type RunningRelay, startRelay } from "./index.js";
 
 let relay: RunningRelay;

@@ -12,6 +12,8 @@ export type { RemoteFormat, SignRequest } from "./messages.js";
 export { REMOTE_FORMATS } from "./messages.js";
 export type { ProvenanceClaims, VerifyProvenanceOptions } from "./provenance.js";
 export { githubActionsToken, provenanceAudience, verifyProvenance } from "./provenance.js";
+export type { RelayClientOptions, RelayEvent, RelaySessionInfo, RelayWelcome } from "./relay-client.js";
+export { connectRelay, RelayClient } from "./relay-client.js";
 export type { Approver, Decision, RequestReview, SessionReview } from "./review.js";
 export { describeRequest, describeSession, provenanceLine, safeText } from "./review.js";
 export { describeCountersign } from "./review-countersign.js";

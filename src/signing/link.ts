@@ -1,7 +1,7 @@
 import { SigrunError } from "../core/index.js";
-import type { RelayEvent } from "../protocol/index.js";
 import { sanitizeRelayText } from "../protocol/index.js";
 import type { Channel, FrameType, OpenedFrame } from "../session/index.js";
+import type { RelayEvent } from "./relay-types.js";
 
 /** The part of the relay client the signing flows use (a test harness can stand in for it). */
 export interface RelayLike {

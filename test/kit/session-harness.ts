@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { SigrunError, toBase64Url } from "../../src/core/index.js";
 import { fileSigner, generateKey, publicKeyInfo, type Signer } from "../../src/keys/index.js";
-import type { RelayEvent } from "../../src/protocol/index.js";
 import { x25519Generate } from "../../src/session/index.js";
 import type { Decision, RelayLike, RequestReview } from "../../src/signing/index.js";
+import type { RelayEvent } from "../../src/signing/relay-client.js";
 
 /**
  * An in-memory relay for session/signing tests, with hooks that let a test act as a malicious relay:

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { connectRelay } from "../../src/protocol/index.js";
 import { startRelay } from "../../src/relay/index.js";
+import { connectRelay } from "../../src/signing/relay-client.js";
 import { RawRelaySocket } from "../kit/relay.js";
 
 // Attack: use a private relay without (or with a wrong) access token.

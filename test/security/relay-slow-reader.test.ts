@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { connectRelay } from "../../src/protocol/index.js";
 import { startRelay } from "../../src/relay/index.js";
+import { connectRelay } from "../../src/signing/relay-client.js";
 import { createV1, openV1 } from "../kit/relay.js";
 
 // Attack: a peer that never reads, so the relay would queue its frames forever (memory exhaustion).

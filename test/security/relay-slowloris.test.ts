@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { test } from "node:test";
 import WebSocket from "ws";
-import { connectRelay } from "../../src/protocol/index.js";
 import { startRelay } from "../../src/relay/index.js";
+import { connectRelay } from "../../src/signing/relay-client.js";
 import { openV1, RawRelaySocket } from "../kit/relay.js";
 
 // Attack: idle sockets that never say hello, never join a session, or stop answering pings.

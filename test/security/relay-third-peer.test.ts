@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { connectRelay } from "../../src/protocol/index.js";
 import { type RunningRelay, startRelay } from "../../src/relay/index.js";
+import { connectRelay } from "../../src/signing/relay-client.js";
 import { createV1, openV1 } from "../kit/relay.js";
 
 // Attacks: a third peer joins a paired session; a peer "joins first" a session nobody created.

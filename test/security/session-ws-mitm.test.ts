@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import WebSocket, { WebSocketServer } from "ws";
-import { connectRelay } from "../../src/protocol/index.js";
 import { type RunningRelay, startRelay } from "../../src/relay/server.js";
 import { cborEncode } from "../../src/session/index.js";
 import { runInitiator, runSigner } from "../../src/signing/index.js";
+import { connectRelay } from "../../src/signing/relay-client.js";
 import { approveAll, codeOf, fixture } from "../kit/session-harness.js";
 
 /**

@@ -11,7 +11,7 @@ import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
  * connection failures mapped to RELAY_UNAVAILABLE so scripts can branch on the exit code).
  */
 export async function connectRelayCli(url: string, tokenEnv?: string, tokenFile?: string) {
-  const { connectRelay } = await import("../../protocol/index.js");
+  const { connectRelay } = await import("../../signing/relay-client.js");
   const token = readSecret({ env: tokenEnv, file: tokenFile }, "relay token");
   try {
     return await connectRelay(url, { timeoutMs: 10_000, ...(token !== undefined ? { token } : {}) });

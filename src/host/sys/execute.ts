@@ -16,6 +16,10 @@ export interface ExecuteOptions {
   env?: Record<string, string>;
   user?: string;
   group?: string;
+  /** Capabilities to pass on (`CAP_NET_ADMIN`, …): Cedar-checked, then refused (see `execute`). */
+  capabilities?: string[];
+  /** `ChildNamespaceOptions().target_process(pid)`: enter that process's PID namespace (refused). */
+  namespace?: { target_process: number };
   /** Wall-clock limit for the child (default 60 s); it is killed with SIGKILL after. */
   timeoutMs?: number;
   /** Cap on stdout and on stderr each (default 16 MiB). */
@@ -29,6 +33,19 @@ export interface ExecuteResult {
 }
 
 export const MAX_EXEC_ARGS = 4096;
+
+/** Linux capability names (the `caps` crate's `Capability::from_str`, which Rex's `capabilities([...])` uses). */
+export const CAPABILITY_NAMES: ReadonlySet<string> = new Set(
+  (
+    "CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE " +
+    "NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT " +
+    "SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE " +
+    "AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ " +
+    "PERFMON BPF CHECKPOINT_RESTORE"
+  )
+    .split(" ")
+    .map((c) => `CAP_${c}`),
+);
 
 /** Generated positional tags (`$ARG0`, `$ARG1`, …): a namespace no argument may write into. */
 const GENERATED_TAG = /^\$ARG/;
@@ -114,6 +131,27 @@ function validate(opts: ExecuteOptions): void {
 }
 
 /**
+ * After the Cedar request, in Rex's order: entering the target's PID namespace (setns before fork), then
+ * ambient capabilities for the child. Node can do neither, so both are refused with Rex's error kinds.
+ */
+function refuseUnsupported(opts: ExecuteOptions): void {
+  if (opts.namespace) {
+    const pid = opts.namespace.target_process;
+    if (!existsSync(`/proc/${pid}`))
+      throw new HostError("Other", `File descriptor operation failed: Failed to open pidfd for PID ${pid}`);
+    throw new HostError(
+      "ProcessNamespaceFatalError",
+      "Process namespace fatal error: Failed to switch to namespace using pidfd: not supported by this runner (setns needs CAP_SYS_ADMIN)",
+    );
+  }
+  if ((opts.capabilities ?? []).length > 0)
+    throw new HostError(
+      "UnsupportedOperationError",
+      "Unsupported Operation error: passing capabilities to the child (ambient capabilities) is not supported by this runner",
+    );
+}
+
+/**
  * `file.execute(ExecuteOptions)`: execute F with context `{arguments, environment, user, group}` (the
  * argument and environment entities referenced from the context). The child runs the very file that
  * was opened and checked (through its descriptor), gets exactly `env` (empty by default), and its
@@ -163,9 +201,11 @@ export function execute(file: FileHandle, opts: ExecuteOptions = {}): ExecuteRes
       environment: { __entity: envEntity.uid },
       user: { username: opts.user ?? passwdName(curUid), uid },
       group: { groupname: opts.group ?? groupName(curGid), gid },
+      ...(opts.namespace ? { namespace: { target_process_id: opts.namespace.target_process } } : {}),
     },
     [argsEntity, envEntity],
   );
+  refuseUnsupported(opts);
   const viaFd = `/proc/${process.pid}/fd/${file.fd}`;
   const program = existsSync(viaFd) ? viaFd : file.fullPath();
   const argv = args.flatMap((a) => (Array.isArray(a) ? [a[0], a[1]] : [a]));

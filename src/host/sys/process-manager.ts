@@ -77,6 +77,11 @@ export class ProcessManager {
   private readonly handles = new Map<number, Handle>();
   constructor(private readonly ctx: HostContext) {}
 
+  /** The process `processes()` listed (and remembered) under this pid, if any. */
+  cached(pid: number): ManagedProcess | undefined {
+    return this.handles.get(pid)?.info;
+  }
+
   remember(info: ManagedProcess): void {
     this.handles.set(info.pid, { info, start: startTime(info.pid) });
   }

@@ -33,7 +33,7 @@ function monitorOptions(d: BuiltData): h.MonitorOptions {
   };
 }
 
-/** Rex's `ProcessManager()` object API (`rhai-safe-process-mgmt`); trace and nsenter are not provided. */
+/** Rex's `ProcessManager()` object API (`rhai-safe-process-mgmt`); trace and nsenter: bind/process-refused.ts. */
 export function bindProcessManager(b: Binder, ctx: HostContext): void {
   bindEnum(b, "Signal", "Signal", {
     SIGTERM: "SIGTERM",

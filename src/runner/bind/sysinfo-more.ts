@@ -8,7 +8,7 @@ import { builder, built } from "./builders.js";
 import { getters, toValue } from "./system.js";
 
 /** Rex's command-style calls fail with the error's text; its object API with a SysteminfoErrorKind map. */
-function styled<T>(plain: boolean, f: () => T): T {
+export function styled<T>(plain: boolean, f: () => T): T {
   try {
     return f();
   } catch (err) {

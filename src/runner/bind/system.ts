@@ -6,6 +6,33 @@ import { RFloat, V } from "../../script/index.js";
 import { type Binder, data, str } from "./binder.js";
 import { builder, built } from "./builders.js";
 
+/** `ExecuteOptions.capabilities([...])` / `.namespace(ChildNamespaceOptions)`, checked as Rex's setters (plain errors). */
+function capabilityOptions(d: Record<string, unknown>): Pick<h.ExecuteOptions, "capabilities" | "namespace"> {
+  const out: Pick<h.ExecuteOptions, "capabilities" | "namespace"> = {};
+  if (d.capabilities !== undefined) {
+    out.capabilities = (d.capabilities as Value[]).map((c, i) => {
+      if (typeof c !== "string")
+        throw new HostError("Other", `Capability at index ${i} must be a string`, "IoErrorKind", true);
+      if (!h.CAPABILITY_NAMES.has(c))
+        throw new HostError("Other", `Invalid capability format: '${c}'`, "IoErrorKind", true);
+      return c;
+    });
+  }
+  if (d.namespace !== undefined) {
+    const t = data<Record<string, unknown>>(d.namespace as Value, "ChildNamespaceOptions")
+      .target_process as bigint;
+    if (t < 0n || t > 0xffffffffn)
+      throw new HostError(
+        "Other",
+        "Parameter conversion failed for target_process: out of range integral type conversion attempted",
+        "IoErrorKind",
+        true,
+      );
+    out.namespace = { target_process: Number(t) };
+  }
+  return out;
+}
+
 export function toValue(x: unknown): Value {
   if (typeof x === "number") return Number.isInteger(x) ? V.int(x) : V.float(x);
   if (typeof x === "string") return V.str(x);
@@ -91,7 +118,15 @@ export function bindSystem(b: Binder, ctx: HostContext): void {
     V.array(h.kill(ctx, Number(V.asBigInt(pid))).map(([n, p]) => V.array([V.str(n), V.int(p)]))),
   );
 
-  builder(b, "ExecuteOptions", { args: "array", env: "map", user: "string", group: "string" });
+  builder(b, "ExecuteOptions", {
+    args: "array",
+    env: "map",
+    user: "string",
+    group: "string",
+    capabilities: "array",
+    namespace: "any",
+  });
+  builder(b, "ChildNamespaceOptions", { target_process: "i64" }, { required: ["target_process"] });
   b.type("ExecuteResult", { getters: getters(["exit_code", "stdout", "stderr"], "ExecuteResult") });
   b.type("FileHandle", {
     methods: {
@@ -118,6 +153,7 @@ export function bindSystem(b: Binder, ctx: HostContext): void {
               env,
               user: d.user as string | undefined,
               group: d.group as string | undefined,
+              ...capabilityOptions(d),
             });
             return V.custom("ExecuteResult", r);
           },

@@ -7,7 +7,9 @@ import { FILE_CASES, isFileUngated } from "./files.js";
 import { FILE_EXTRA_CASES, isFileExtraUngated } from "./files-extra.js";
 import { isNetworkUngated, NETWORK_CASES } from "./network.js";
 import { isProcessUngated, PROCESS_CASES } from "./process.js";
+import { REFUSED_CASES } from "./refused.js";
 import { isSysinfoUngated, SYSINFO_CASES } from "./sysinfo.js";
+import { isSysinfoKernelUngated, SYSINFO_KERNEL_CASES } from "./sysinfo-kernel.js";
 import { isSystemdUngated, SYSTEMD_CASES } from "./systemd.js";
 
 export interface HostCase {
@@ -27,6 +29,8 @@ export interface HostCase {
   /** Denied runs that succeed with a filtered result instead (ps). */
   deniedOutput?: string | RegExp;
   skip?: (env: CaseEnv) => string | false;
+  /** Skips only the permitted run (the denied run still runs). */
+  skipAllowed?: (env: CaseEnv) => string | false;
 }
 
 export interface CaseEnv {
@@ -356,6 +360,8 @@ permit(principal, action == file_system::Action::"execute", resource == file_sys
   ...PROCESS_CASES,
   ...FILE_CASES,
   ...FILE_EXTRA_CASES,
+  ...SYSINFO_KERNEL_CASES,
+  ...REFUSED_CASES,
 ];
 
 /** Registry names that make no Cedar request (pure helpers, builders, values, logging, flags). */
@@ -367,7 +373,8 @@ export function isUngated(name: string): boolean {
     isNetworkUngated(name) ||
     isProcessUngated(name) ||
     isFileUngated(name) ||
-    isFileExtraUngated(name)
+    isFileExtraUngated(name) ||
+    isSysinfoKernelUngated(name)
   )
     return true;
   if (name.includes("::")) return true; // flag modules and constant modules

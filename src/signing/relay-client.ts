@@ -1,68 +1,23 @@
-import WebSocket from "ws";
-import { type ErrorCode, fromBase64Url, isErrorCode, SigrunError, toBase64Url } from "../core/index.js";
+import type WebSocket from "ws";
+import { fromBase64Url, SigrunError, toBase64Url } from "../core/index.js";
 import {
   type ClientMessage,
   encodeMessage,
   parseServerMessage,
   RELAY_PROTOCOL_VERSION,
-  type RelayLimitsInfo,
-  type RelayRole,
   type ServerMessage,
-} from "./messages.js";
-import { sanitizeRelayText } from "./sanitize.js";
+  sanitizeRelayText,
+} from "../protocol/index.js";
+import { type Listener, RelayEventQueue } from "./relay-events.js";
+import { errorFromWire, oneReply, openSocket, type Raw } from "./relay-socket.js";
+import type { RelayClientOptions, RelayEvent, RelaySessionInfo, RelayWelcome } from "./relay-types.js";
 
-/** Options of {@link connectRelay}. Every wait is bounded; nothing hangs forever. */
-export interface RelayClientOptions {
-  /** Access token of a private relay (read it from a file or env var, never argv). */
-  token?: string;
-  /** Timeout of the connection and of every request (hello, create, join, resume, close). Default 10 s. */
-  timeoutMs?: number;
-  /** Reconnect and resume after a dropped socket, within the relay's grace window. Default true. */
-  autoResume?: boolean;
-  /** Events kept for {@link RelayClient.next} / async iteration before the client fails. Default 4096. */
-  maxQueuedEvents?: number;
-  /** Bytes of `send` calls kept while reconnecting. Default 1 MiB. */
-  maxPendingBytes?: number;
-  /** Protocol version announced in `hello` (tests only). Default 1. */
-  version?: number;
-  /** PEM CA certificate(s) to trust for a `wss://` relay with a private CA (default: system roots). */
-  ca?: string | Uint8Array;
-}
+export type { RelayClientOptions, RelayEvent, RelaySessionInfo, RelayWelcome } from "./relay-types.js";
 
-/** What the relay announced in `welcome`; `motd` is already stripped of control characters. */
-export interface RelayWelcome {
-  version: number;
-  limits: RelayLimitsInfo;
-  motd: string | null;
-}
-
-/** The session this client belongs to. Keep `resumeToken` secret: it lets a socket take over the role. */
-export interface RelaySessionInfo {
-  session: string;
-  role: RelayRole;
-  /** Unix milliseconds: the join deadline while waiting for the peer, then the session's end. */
-  expiresAt: number;
-  resumeToken: string;
-  /** The other peer's `context` bytes (for the joiner: the creator's; for the creator: set on peer_joined). */
-  peerContext: Uint8Array | null;
-}
-
-/** Events of a relay connection, in arrival order. `closed` is always the last one. */
-export type RelayEvent =
-  | { type: "peer_joined"; context: Uint8Array | null; expiresAt: number }
-  | { type: "data"; data: Uint8Array }
-  | { type: "peer_left"; graceSeconds: number }
-  | { type: "peer_back" }
-  | { type: "resumed" }
-  | { type: "closed"; reason: string; by: "self" | "peer" | "relay" }
-  | { type: "error"; error: SigrunError; retryable: boolean };
-
-type Listener = (event: RelayEvent) => void;
 type ResolvedOptions = Required<Omit<RelayClientOptions, "token" | "ca">> & {
   token?: string;
   ca?: string | Uint8Array;
 };
-type Raw = [WebSocket.RawData, boolean];
 type Pending = {
   resolve: (m: ServerMessage) => void;
   reject: (e: SigrunError) => void;
@@ -70,56 +25,6 @@ type Pending = {
 };
 
 const DEFAULTS = { timeoutMs: 10_000, maxQueuedEvents: 4096, maxPendingBytes: 1 << 20 };
-
-function errorFromWire(code: string, message: string): SigrunError {
-  const c: ErrorCode = isErrorCode(code) ? code : "RELAY_REJECTED";
-  return new SigrunError(c, `relay: ${sanitizeRelayText(message)}`, { details: { relayCode: code } });
-}
-
-function openSocket(
-  url: string,
-  timeoutMs: number,
-  maxPayload: number,
-  ca: string | Uint8Array | undefined,
-): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(url, {
-        maxPayload,
-        handshakeTimeout: timeoutMs,
-        perMessageDeflate: false,
-        ...(ca === undefined ? {} : { ca: typeof ca === "string" ? ca : Buffer.from(ca) }),
-      });
-    } catch (err) {
-      reject(new SigrunError("RELAY_UNAVAILABLE", `relay url ${url}: invalid`, { cause: err }));
-      return;
-    }
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new SigrunError("TIMEOUT", `relay ${url}: no connection within ${timeoutMs} ms`));
-    }, timeoutMs);
-    ws.once("open", () => {
-      clearTimeout(timer);
-      resolve(ws);
-    });
-    ws.once("error", (err) => {
-      clearTimeout(timer);
-      reject(new SigrunError("RELAY_UNAVAILABLE", `relay ${url}: ${(err as Error).message}`, { cause: err }));
-    });
-    ws.once("unexpected-response", (_req, res) => {
-      clearTimeout(timer);
-      const code: ErrorCode =
-        res.statusCode === 401 || res.statusCode === 403
-          ? "UNAUTHORIZED"
-          : res.statusCode === 429
-            ? "RATE_LIMITED"
-            : "RELAY_UNAVAILABLE";
-      ws.terminate();
-      reject(new SigrunError(code, `relay ${url}: http status ${res.statusCode}`));
-    });
-  });
-}
 
 /**
  * A connection to a sigrun relay (protocol v1, docs/spec/relay-protocol.md). Create one with
@@ -142,9 +47,7 @@ export class RelayClient {
   #session: RelaySessionInfo | undefined;
   #pending = new Map<string, Pending>();
   #nextId = 1;
-  #queue: RelayEvent[] = [];
-  #waiters: Array<(ev: RelayEvent | undefined) => void> = [];
-  #listeners = new Set<Listener>();
+  #events: RelayEventQueue;
   #pendingSends: Uint8Array[] = [];
   #pendingBytes = 0;
   #lastSeen = Date.now();
@@ -163,6 +66,7 @@ export class RelayClient {
     this.#ws = ws;
     this.welcome = welcome;
     this.#opts = opts;
+    this.#events = new RelayEventQueue(opts.maxQueuedEvents);
     this.#attach(ws, stash);
     const every = Math.max(1000, welcome.limits.pingIntervalSeconds * 1000);
     this.#liveness = setInterval(() => {
@@ -291,25 +195,11 @@ export class RelayClient {
 
   /** Waits for the next event; TIMEOUT after `timeoutMs` (default: wait as long as the connection lives). */
   next(opts: { timeoutMs?: number } = {}): Promise<RelayEvent> {
-    const queued = this.#queue.shift();
+    const queued = this.#events.shift();
     if (queued) return Promise.resolve(queued);
     if (this.#state === "closed")
       return Promise.reject(new SigrunError("RELAY_UNAVAILABLE", "next: connection is closed"));
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter = (ev: RelayEvent | undefined) => {
-        if (timer) clearTimeout(timer);
-        if (ev) resolve(ev);
-        else reject(new SigrunError("RELAY_UNAVAILABLE", "next: connection is closed"));
-      };
-      if (opts.timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(new SigrunError("TIMEOUT", `next: no relay event within ${opts.timeoutMs} ms`));
-        }, opts.timeoutMs);
-      }
-      this.#waiters.push(waiter);
-    });
+    return this.#events.wait(opts.timeoutMs);
   }
 
   /**
@@ -321,11 +211,8 @@ export class RelayClient {
     const s = this.#session;
     if (!s) throw new SigrunError("USAGE", "waitForPeer: create or join a session first");
     if (s.role === "b") return s.peerContext;
-    const i = this.#queue.findIndex((e) => e.type === "peer_joined");
-    if (i >= 0) {
-      const [ev] = this.#queue.splice(i, 1);
-      return (ev as { context: Uint8Array | null }).context;
-    }
+    const joined = this.#events.takePeerJoined();
+    if (joined) return joined.context;
     if (this.#peerSeen) return s.peerContext;
     const deadline = Date.now() + opts.timeoutMs;
     const held: RelayEvent[] = [];
@@ -343,14 +230,13 @@ export class RelayClient {
         held.push(ev);
       }
     } finally {
-      this.#queue.unshift(...held);
+      this.#events.unshift(held);
     }
   }
 
   /** Registers a listener for every event; returns a function that removes it. */
   on(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#events.on(listener);
   }
 
   /** Iterates events until (and including) `closed`. */
@@ -537,24 +423,8 @@ export class RelayClient {
   }
 
   #emit(ev: RelayEvent): void {
-    for (const l of this.#listeners) {
-      try {
-        l(ev);
-      } catch {
-        // a listener's failure must not break the connection
-      }
-    }
-    const w = this.#waiters.shift();
-    if (w) {
-      w(ev);
-      return;
-    }
-    if (this.#queue.length >= this.#opts.maxQueuedEvents) {
-      this.#queue.length = 0;
+    if (!this.#events.push(ev))
       this.#finish({ type: "closed", reason: "event queue overflow: events not consumed", by: "self" });
-      return;
-    }
-    this.#queue.push(ev);
   }
 
   #finish(ev: Extract<RelayEvent, { type: "closed" }>): void {
@@ -567,7 +437,7 @@ export class RelayClient {
     }
     this.#pending.clear();
     this.#emit(ev);
-    for (const w of this.#waiters.splice(0)) w(undefined);
+    this.#events.release();
     try {
       this.#ws.close(1000);
     } catch {
@@ -576,59 +446,6 @@ export class RelayClient {
     const ws = this.#ws;
     setTimeout(() => ws.terminate(), 1000).unref();
   }
-}
-
-/**
- * Sends one text frame and waits for the first text reply (hello, resume). Frames that arrive after the
- * reply are kept until `release()` so that none is lost before the caller attaches its own handler.
- */
-function oneReply(
-  ws: WebSocket,
-  text: string,
-  timeoutMs: number,
-  what: string,
-): Promise<{ msg: ServerMessage; release: () => Raw[] }> {
-  return new Promise((resolve, reject) => {
-    const stash: Raw[] = [];
-    let replied = false;
-    const release = () => {
-      ws.off("message", onMessage);
-      return stash;
-    };
-    const fail = (err: unknown) => {
-      clearTimeout(timer);
-      ws.off("close", onClose);
-      release();
-      reject(err);
-    };
-    const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
-      if (replied) {
-        stash.push([data, isBinary]);
-        return;
-      }
-      if (isBinary) return fail(new SigrunError("PROTOCOL_ERROR", `${what}: unexpected binary frame`));
-      let m: ServerMessage;
-      try {
-        m = parseServerMessage((data as Buffer).toString("utf8"));
-      } catch (err) {
-        return fail(err);
-      }
-      if (m.type === "error" && what === "hello") return fail(errorFromWire(m.code, m.message));
-      replied = true;
-      clearTimeout(timer);
-      ws.off("close", onClose);
-      resolve({ msg: m, release });
-    };
-    const onClose = () => fail(new SigrunError("RELAY_UNAVAILABLE", `${what}: relay closed the connection`));
-    const timer = setTimeout(
-      () => fail(new SigrunError("TIMEOUT", `${what}: no reply from the relay within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    ws.on("message", onMessage);
-    ws.on("close", onClose);
-    ws.on("error", () => {});
-    ws.send(text);
-  });
 }
 
 /** Connects to a relay (`ws://` or `wss://` URL of the v1 endpoint) and completes `hello`/`welcome`. */
