@@ -26,3 +26,4 @@ export { fdWriter, stdoutSink } from "./fd-writer.js";
 export { type ListenAddress, parseListenAddress } from "./listen.js";
 export type { Progress, ProgressOptions } from "./progress.js";
 export { createProgress, formatBytes, progressWanted, renderProgress } from "./progress.js";
+export { readTokenFile } from "./token-file.js";

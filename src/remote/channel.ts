@@ -1,10 +1,10 @@
 // The client's end of a sealed-job session: over the pinned SSH channel (one duplex `ssh` process) or the
 // agent's HTTP API (an offer request, then a streamed release). Both carry the frames of
 // docs/spec/sealed-execution.md §3.
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingMessage } from "node:http";
 import { isSigrunError, SigrunError } from "../core/index.js";
 import { FrameReader, FrameWriter, type Message } from "../jobwire/index.js";
+import { type AgentEndpoint, agentRequest } from "./agent-http.js";
 import { type HostRecord, hostDir } from "./host-record.js";
 import { spawnSsh, sshArgv, sshFailure } from "./ssh.js";
 
@@ -74,39 +74,43 @@ export function sshChannel(configDir: string, host: HostRecord): Channel {
   };
 }
 
-function post(url: URL, body: (w: FrameWriter) => Promise<void>): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/vnd.sigrun.sealed-frames" },
-    });
-    req.on("response", (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new SigrunError("TRANSPORT_ERROR", `agent ${url.pathname}: HTTP ${res.statusCode}`));
-      } else resolve(res);
-    });
-    req.on("error", (err) =>
-      reject(new SigrunError("TRANSPORT_ERROR", `agent: ${err.message}`, { cause: err })),
-    );
-    const w = new FrameWriter(req);
-    body(w)
-      .then(() => w.end())
-      .catch((err) => {
-        req.destroy();
-        reject(err);
-      });
+async function post(
+  agent: AgentEndpoint,
+  path: string,
+  body: (w: FrameWriter) => Promise<void>,
+): Promise<IncomingMessage> {
+  let failed: unknown;
+  const res = await agentRequest(
+    agent,
+    path,
+    { method: "POST", headers: { "Content-Type": "application/vnd.sigrun.sealed-frames" } },
+    (req) => {
+      const w = new FrameWriter(req);
+      body(w)
+        .then(() => w.end())
+        .catch((err) => {
+          failed = err;
+          req.destroy();
+        });
+    },
+  ).catch((err) => {
+    throw failed ?? err;
   });
+  if (res.statusCode !== 200) {
+    res.resume();
+    throw new SigrunError("TRANSPORT_ERROR", `agent ${path}: HTTP ${res.statusCode}`);
+  }
+  return res;
 }
 
 /** The agent's HTTP API: POST /sealed/v1/offer, then POST /sealed/v1/jobs/:session. */
 export function httpChannel(host: HostRecord): Channel {
   if (!host.agent) throw new SigrunError("USAGE", `host ${host.name}: not an agent host`);
-  const base = host.agent.url.replace(/\/+$/, "");
+  const agent = host.agent;
   let session: string | undefined;
   return {
     async hello(msg) {
-      const res = await post(new URL(`${base}/sealed/v1/offer`), async (w) => {
+      const res = await post(agent, "/sealed/v1/offer", async (w) => {
         await w.magic();
         await w.message(msg);
       });
@@ -118,7 +122,7 @@ export function httpChannel(host: HostRecord): Channel {
     },
     async release(send) {
       if (!session) throw new SigrunError("INTERNAL", "release before hello");
-      const res = await post(new URL(`${base}/sealed/v1/jobs/${session}`), async (w) => {
+      const res = await post(agent, `/sealed/v1/jobs/${session}`, async (w) => {
         await w.magic();
         await send(w);
       });
@@ -129,16 +133,25 @@ export function httpChannel(host: HostRecord): Channel {
 }
 
 /** GET /sealed/v1/keys: the keys message of an HTTP agent. */
-export async function fetchAgentKeys(url: string): Promise<Message> {
-  const res = await fetch(`${url.replace(/\/+$/, "")}/sealed/v1/keys`).catch((err: Error) => {
-    throw new SigrunError("TRANSPORT_ERROR", `agent ${url}: ${err.message}`, { cause: err });
-  });
-  if (res.status !== 200)
-    throw new SigrunError("TRANSPORT_ERROR", `agent ${url}: HTTP ${res.status} for /sealed/v1/keys`);
-  const text = await res.text();
-  if (text.length > 64 * 1024) throw new SigrunError("PROTOCOL_ERROR", "agent keys: too large");
+export async function fetchAgentKeys(agent: AgentEndpoint): Promise<Message> {
+  const res = await agentRequest(agent, "/sealed/v1/keys", { method: "GET" });
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of res as AsyncIterable<Buffer>) {
+    size += c.byteLength;
+    if (size > 64 * 1024) {
+      res.destroy();
+      throw new SigrunError("PROTOCOL_ERROR", "agent keys: too large");
+    }
+    parts.push(c);
+  }
+  if (res.statusCode !== 200)
+    throw new SigrunError(
+      "TRANSPORT_ERROR",
+      `agent ${agent.url}: HTTP ${res.statusCode} for /sealed/v1/keys`,
+    );
   try {
-    return JSON.parse(text) as Message;
+    return JSON.parse(Buffer.concat(parts).toString("utf8")) as Message;
   } catch {
     throw new SigrunError("PROTOCOL_ERROR", "agent keys: not json");
   }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { isSigrunError, SigrunError, utf8Encode } from "../core/index.js";
 import { isX25519Recipient, type Message } from "../jobwire/index.js";
 import { parsePublicKey } from "../keys/index.js";
+import { type AgentAuthFiles, agentAuthFiles } from "./agent-http.js";
 import { authorizedKeysLine, DEFAULT_REMOTE, installCommand, type RemoteCommand } from "./authorized-keys.js";
 import { fetchAgentKeys, sshChannel } from "./channel.js";
 import { checkHostName } from "./config-dir.js";
@@ -23,6 +24,8 @@ export interface HostAddOptions {
   readonly name: string;
   readonly ssh?: string;
   readonly agent?: string;
+  /** With `agent`: the credential files the agent requires (token file, TLS CA, client certificate). */
+  readonly agentAuth?: AgentAuthFiles;
   /** SSH: the expected `SHA256:…` host-key fingerprint; agent: the expected receipt key id `sha256:…`. */
   readonly hostKeyFingerprint?: string;
   readonly replace?: boolean;
@@ -178,7 +181,8 @@ async function addAgent(o: HostAddOptions, added: string): Promise<HostAddResult
     url.username
   )
     throw new SigrunError("USAGE", `--agent: expected http(s)://HOST:PORT, got ${o.agent}`);
-  const k = pinnedKeys(await fetchAgentKeys(url.origin));
+  const endpoint = { url: url.origin, ...agentAuthFiles(o.agentAuth ?? {}, url.protocol === "https:") };
+  const k = pinnedKeys(await fetchAgentKeys(endpoint));
   o.log(`receipt key ${k.receiptKey.keyId}, job key ${k.jobKey}`);
   if (o.hostKeyFingerprint !== undefined) {
     if (o.hostKeyFingerprint !== k.receiptKey.keyId)
@@ -191,7 +195,7 @@ async function addAgent(o: HostAddOptions, added: string): Promise<HostAddResult
     v: 1,
     name: o.name,
     transport: "http",
-    agent: { url: url.origin },
+    agent: endpoint,
     ...k,
     added,
     pinned: new Date().toISOString(),

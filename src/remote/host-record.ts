@@ -15,6 +15,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { SigrunError } from "../core/index.js";
+import type { AgentEndpoint } from "./agent-http.js";
 import { checkHostName } from "./config-dir.js";
 
 export interface SshTarget {
@@ -33,7 +34,7 @@ export interface HostRecord {
     /** The forced command on the host (authorized_keys). */
     readonly remote: { readonly sigrun: string; readonly state: string; readonly trust: string };
   };
-  readonly agent?: { readonly url: string };
+  readonly agent?: AgentEndpoint;
   /** Pinned over the channel once the host answered; absent while `pending`. */
   readonly hostId?: string;
   readonly receiptKey?: { readonly keyId: string; readonly pem: string };

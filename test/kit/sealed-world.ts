@@ -66,8 +66,13 @@ export interface SealedWorld {
 }
 
 /** A temp dir with an owner key, a trust store, an HTTP agent (real runner) and a client config adding it as `local`. */
-export async function sealedWorld(hostName = "local"): Promise<SealedWorld> {
+export async function sealedWorld(
+  hostName = "local",
+  o: { readonly submitToken?: string } = {},
+): Promise<SealedWorld> {
   const dir = mkdtempSync(join(tmpdir(), "sigrun-sealed-"));
+  const tokenFile = join(dir, "submit.token");
+  if (o.submitToken !== undefined) writeFileSync(tokenFile, `${o.submitToken}\n`, { mode: 0o600 });
   const owner = fileSigner(generateKey("ed25519").privateKey);
   mkdirSync(join(dir, "trusted"));
   writeFileSync(join(dir, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
@@ -84,11 +89,19 @@ export async function sealedWorld(hostName = "local"): Promise<SealedWorld> {
       "127.0.0.1:0",
       "--workers",
       "1",
+      ...(o.submitToken !== undefined ? ["--submit-token-file", tokenFile] : []),
     ],
     { stub: false, timeoutMs: 30_000 },
   );
   const configDir = join(dir, "config", "sigrun");
-  await hostAdd({ configDir, name: hostName, agent: agent.url!, yes: true, log: () => {} });
+  await hostAdd({
+    configDir,
+    name: hostName,
+    agent: agent.url!,
+    agentAuth: o.submitToken !== undefined ? { tokenFile } : undefined,
+    yes: true,
+    log: () => {},
+  });
   let n = 0;
   return {
     dir,

@@ -1,23 +1,7 @@
-import { readFileSync } from "node:fs";
 import { SigrunError } from "../../core/index.js";
 import { httpGet } from "./http-submit.js";
 
-/** Reads a bearer token file (trimmed); undefined when no file is given. */
-export function readTokenFile(file: string | undefined): string | undefined {
-  if (file === undefined) return undefined;
-  let t: string;
-  try {
-    t = readFileSync(file, "utf8").trim();
-  } catch (err) {
-    throw new SigrunError(
-      "IO_ERROR",
-      `--token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`,
-    );
-  }
-  if (t === "" || /\s/.test(t))
-    throw new SigrunError("INPUT_INVALID", `--token-file ${file}: expected one token`);
-  return t;
-}
+export { readTokenFile } from "../../core/index.js";
 
 export interface RemoteApi {
   readonly to: string;

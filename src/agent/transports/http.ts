@@ -160,13 +160,12 @@ export class HttpTransport implements Transport {
       if (agent.isPending(jm[1]!)) return sendJson(res, 202, { job: jm[1], state: "running" });
       return sendJson(res, 404, { error: "NOT_FOUND" });
     }
-    // with client certificates, a sealed job is a submission like POST /execute (`sigrun execute` sends no
-    // bearer token, so without a client CA the sealed routes stay as open as before: the release's
-    // signature is their gate)
+    // a sealed job is a submission like POST /execute: when the API has roles (token files or client
+    // certificates), the offer and the release need the submit role (`sigrun host add --agent … --token-file`)
     if (
       req.method === "POST" &&
       url.pathname.startsWith("/sealed/") &&
-      this.api?.clientCertsOn &&
+      this.api &&
       !this.api.maySubmit(req)
     ) {
       res.setHeader("Connection", "close");

@@ -12,6 +12,10 @@ interface AddFlags {
   remoteSigrun?: string;
   remoteState?: string;
   remoteTrust?: string;
+  tokenFile?: string;
+  ca?: string;
+  clientCert?: string;
+  clientKey?: string;
   json?: boolean;
 }
 
@@ -70,6 +74,16 @@ export function register(program: Command): void {
       "--host-key-fingerprint <fp>",
       "expected SSH host key (SHA256:…) — or, with --agent, receipt key id (sha256:…)",
     )
+    .option(
+      "--token-file <file>",
+      "with --agent: the agent's submit-role bearer token, read from this file at each use",
+    )
+    .option("--ca <file>", "with an https:// --agent: PEM CA that issued the agent's certificate")
+    .option(
+      "--client-cert <file>",
+      "with an https:// --agent: PEM client certificate (an agent with a client CA)",
+    )
+    .option("--client-key <file>", "the client certificate's PEM key")
     .option("--replace", "re-pin a host whose keys changed")
     .option("--yes", "pin the shown key without asking (trust on first use)")
     .option("--remote-sigrun <path>", "sigrun on the host, in the forced command", "sigrun")
@@ -88,12 +102,24 @@ export function register(program: Command): void {
       const hn = o.hostname;
       const ssh =
         o.ssh ?? (hn === undefined ? undefined : hn.includes("@") ? hn : `${userInfo().username}@${hn}`);
+      const agentAuth = {
+        tokenFile: o.tokenFile,
+        ca: o.ca,
+        clientCert: o.clientCert,
+        clientKey: o.clientKey,
+      };
+      if (!o.agent && Object.values(agentAuth).some((v) => v !== undefined))
+        throw new SigrunError(
+          "USAGE",
+          "host add: --token-file, --ca, --client-cert and --client-key need --agent",
+        );
       const tty = process.stdin.isTTY && process.stderr.isTTY;
       const r = await hostAdd({
         configDir: await configDir(),
         name,
         ssh,
         agent: o.agent,
+        agentAuth,
         hostKeyFingerprint: o.hostKeyFingerprint,
         replace: o.replace,
         yes: o.yes,
