@@ -85,6 +85,9 @@ export function register(program: Command): void {
       if (o.to !== undefined && !o.to.startsWith("s3://")) checkUrl(o.to, "--to", ["http", "https"]);
       if (o.nats !== undefined) checkUrl(o.nats, "--nats", ["nats", "tls"]);
       if (o.redis !== undefined) checkUrl(o.redis, "--redis", ["redis", "rediss"]);
+      // a queue URL holding a secret is refused before anything else is read
+      const { queueTarget } = await import("../../agent/client/queue-target.js");
+      const target = o.to === undefined ? queueTarget(o) : undefined;
       const bundle = readInput(path, "bundle");
       const sig = o.sig ? readInput(o.sig, "signature") : undefined;
       const timeoutMs = parseDuration(o.timeout, "--timeout");
@@ -127,12 +130,11 @@ export function register(program: Command): void {
           }
         }
       } else {
-        const { queueTarget } = await import("../../agent/client/queue-target.js");
         const { queueFanout } = await import("../../agent/client/queue-fanout.js");
         const { readReceiptUnverified } = await import("../../agent/index.js");
         if (o.count !== undefined && !/^[1-9]\d{0,4}$/.test(o.count))
           throw new SigrunError("USAGE", "--count: expected a positive integer");
-        const target = queueTarget(o);
+        if (target === undefined) throw new SigrunError("INTERNAL", "submit: no queue target");
         const progress = (line: string): void => {
           if (!o.json) process.stderr.write(`${line}\n`);
         };
