@@ -1,4 +1,4 @@
-import { fromBase64 } from "../../core/index.js";
+import { fromBase64, SigrunError } from "../../core/index.js";
 import type { Agent, JobResult } from "../agent.js";
 import { DEFAULT_HEARTBEAT_MS, HEARTBEAT_KEEP_SECONDS, HeartbeatLoop } from "../heartbeat.js";
 import { natsConnectOptions, redactUrl } from "./queue-auth.js";
@@ -125,13 +125,17 @@ export class NatsTransport implements Transport {
     const nats = await import("@nats-io/transport-node");
     const jsmod = await import("@nats-io/jetstream");
     const o = this.opts;
-    const nc = await nats.connect(
-      await natsConnectOptions(
-        o.url,
-        { credsFile: o.credsFile, tls: { ca: o.tlsCa, cert: o.tlsCert, key: o.tlsKey } },
-        { name: `sigrun-agent-${agent.hostId}`, maxReconnectAttempts: -1 },
-      ),
-    );
+    const nc = await nats
+      .connect(
+        await natsConnectOptions(
+          o.url,
+          { credsFile: o.credsFile, tls: { ca: o.tlsCa, cert: o.tlsCert, key: o.tlsKey } },
+          { name: `sigrun-agent-${agent.hostId}`, maxReconnectAttempts: -1 },
+        ),
+      )
+      .catch((err: Error) => {
+        throw new SigrunError("TRANSPORT_ERROR", `nats ${redactUrl(o.url)}: ${err.message}`, { cause: err });
+      });
     this.nc = nc;
     const jsm = await jsmod.jetstreamManager(nc);
     const stream = this.opts.stream ?? NATS_JOBS_STREAM;

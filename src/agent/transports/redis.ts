@@ -1,3 +1,4 @@
+import { SigrunError } from "../../core/index.js";
 import type { Agent } from "../agent.js";
 import { DEFAULT_HEARTBEAT_MS, HEARTBEAT_KEEP_SECONDS, HeartbeatLoop } from "../heartbeat.js";
 import { redactUrl, redisTlsOptions, resolveRedisUrl } from "./queue-auth.js";
@@ -72,8 +73,12 @@ export class RedisTransport implements Transport {
     this.client = new Redis(url, ro);
     this.reader = new Redis(url, ro);
     for (const c of [this.client, this.reader]) c.on("error", (err: Error) => this.warn(err));
-    await this.client.connect();
-    await this.reader.connect();
+    for (const c of [this.client, this.reader])
+      await c.connect().catch((err: Error) => {
+        throw new SigrunError("TRANSPORT_ERROR", `redis ${this.describe().slice(6)}: ${err.message}`, {
+          cause: err,
+        });
+      });
     const k = redisKeys(this.opts.prefix);
     const group = k.consumerGroup(agent.hostId);
     const streams = [k.host(agent.hostId), ...agent.groups.map((g) => k.group(g))];
