@@ -188,9 +188,10 @@ export class HeartbeatLoop {
     },
   ) {}
 
-  /** Publishes the first heartbeat (awaited: a queue that refuses it fails the start) and starts the timer. */
+  /** Publishes the first heartbeat and starts the timer. A queue that refuses heartbeats (e.g. no publish
+   * permission on the fleet subject) costs the listing, not the jobs: it is reported, the agent runs on. */
   async start(): Promise<void> {
-    await this.beat("running");
+    await this.beat("running").catch((err) => this.o.warn(`heartbeat: ${(err as Error).message}`));
     this.timer = setInterval(() => {
       this.last = this.beat("running").catch((err) => this.o.warn(`heartbeat: ${(err as Error).message}`));
     }, this.o.intervalMs);
