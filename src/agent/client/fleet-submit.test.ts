@@ -164,6 +164,10 @@ test("fleet over NATS: heartbeats listed and verified, submit --group --wait wit
         "the earlier receipt itself",
       );
 
+    const text2 = cli(["submit", job, "--nats", nats.url, "--group", group, "--wait", "--host-keys", keys]);
+    assert.equal(text2.status, 50, text2.stderr);
+    assert.match(text2.stderr, /already submitted \(JetStream stored it at \S+Z\): 2 earlier receipt\(s\)\n/);
+
     // 4. without --host-keys nothing can be verified: the forged a3 and a4 are expected too and never
     //    answer → partial, naming them
     const job2 = join(d.path, "job2.sgb");

@@ -42,7 +42,7 @@ export async function readStream(
 /**
  * The receipts agents published for a bundle JetStream stored earlier as message `seq` of the jobs stream:
  * the receipt stream read from that message's time (the duplicate window, at most 10 minutes, when the
- * message is gone).
+ * message is gone). Returns the time the reading started from.
  */
 export async function earlierNatsReceipts(o: {
   jsm: Manager;
@@ -52,7 +52,7 @@ export async function earlierNatsReceipts(o: {
   prefix?: string;
   seq: number;
   offer: (receipt: Uint8Array) => void;
-}): Promise<void> {
+}): Promise<Date> {
   const { natsSubjects } = await import("../transports/nats.js");
   let start = new Date(Date.now() - 11 * 60_000);
   try {
@@ -69,4 +69,5 @@ export async function earlierNatsReceipts(o: {
     { startTime: start },
     (d) => o.offer(d),
   );
+  return start;
 }

@@ -23,6 +23,8 @@ export interface QueueFanoutRequest {
   /** Called once before publishing with the hosts expected (undefined: a count) and how many. */
   readonly onExpected?: (hosts: readonly string[] | undefined, n: number) => void;
   readonly onReceipt?: OnReceipt;
+  /** NATS: the bundle was already in JetStream (see NatsSubmitOptions.onDuplicate). */
+  readonly onDuplicate?: (storedAt: Date, found: number, missing: readonly string[]) => void;
 }
 
 export interface QueueFanoutResult {
@@ -92,6 +94,7 @@ export async function queueFanout(r: QueueFanoutRequest): Promise<QueueFanoutRes
       subject,
       waitFor: count,
       expectHosts: hosts,
+      onDuplicate: r.onDuplicate,
     });
     ({ receipts, timedOut, duplicate } = res);
     summary.subject = subject;

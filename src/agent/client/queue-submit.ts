@@ -41,6 +41,9 @@ export interface NatsSubmitOptions {
   readonly onReceipt?: OnReceipt;
   /** On timeout, return the receipts that arrived (with `timedOut`) instead of throwing TIMEOUT. */
   readonly partialOnTimeout?: boolean;
+  /** JetStream already held the bundle (first stored at `storedAt`): `found` earlier receipts were read,
+   * `missing` expected hosts have not answered yet (the wait goes on for them). */
+  readonly onDuplicate?: (storedAt: Date, found: number, missing: readonly string[]) => void;
 }
 
 export interface QueueSubmitResult {
@@ -118,7 +121,7 @@ export async function natsSubmit(o: NatsSubmitOptions): Promise<QueueSubmitResul
     if (ack.duplicate) {
       // JetStream dropped it (msgID seen in its window): no agent gets it again. What they answered the
       // first time is in the receipt stream, from the time the first copy was stored.
-      await earlierNatsReceipts({
+      const storedAt = await earlierNatsReceipts({
         jsm,
         js,
         jsmod,
@@ -127,6 +130,11 @@ export async function natsSubmit(o: NatsSubmitOptions): Promise<QueueSubmitResul
         seq: ack.seq,
         offer: col.offer,
       });
+      try {
+        o.onDuplicate?.(storedAt, col.c.receipts.length, col.c.missing());
+      } catch {
+        // progress display never stops collection
+      }
     }
     if (!col.c.done()) {
       const timer = setTimeout(col.done, o.timeoutMs);

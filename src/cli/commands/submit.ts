@@ -157,6 +157,11 @@ export function register(program: Command): void {
                 `waiting for ${n} live member${n === 1 ? "" : "s"} of group ${o.group}: ${hosts.join(", ")}`,
               );
           },
+          onDuplicate: (at, found, missing) =>
+            progress(
+              `already submitted (JetStream stored it at ${at.toISOString()}): ${found} earlier receipt(s)` +
+                (missing.length > 0 ? `; waiting up to ${o.timeout} for ${missing.join(", ")}` : ""),
+            ),
           onReceipt: (rc, k, _host, missing) => {
             const p = readReceiptUnverified(rc).predicate;
             const rest = missing.length > 0 ? ` (waiting for ${missing.join(", ")})` : "";
