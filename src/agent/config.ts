@@ -28,8 +28,26 @@ export interface AgentConfig {
     clientRoles?: ClientRoleRule[];
   };
   stdin?: boolean;
-  nats?: { url: string; stream?: string; subjectPrefix?: string };
-  redis?: { url: string; prefix?: string };
+  nats?: {
+    url: string;
+    stream?: string;
+    subjectPrefix?: string;
+    credsFile?: string;
+    tlsCa?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    heartbeatMs?: number;
+  };
+  /** `url` or `urlEnv` (the environment variable holding a URL with a password). */
+  redis?: {
+    url?: string;
+    urlEnv?: string;
+    prefix?: string;
+    tlsCa?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    heartbeatMs?: number;
+  };
   s3?: { url: string; endpoint?: string; pollMs?: number };
 }
 
@@ -64,8 +82,8 @@ const SUB: Record<string, Set<string>> = {
     "tokens",
     "clientRoles",
   ]),
-  nats: new Set(["url", "stream", "subjectPrefix"]),
-  redis: new Set(["url", "prefix"]),
+  nats: new Set(["url", "stream", "subjectPrefix", "credsFile", "tlsCa", "tlsCert", "tlsKey", "heartbeatMs"]),
+  redis: new Set(["url", "urlEnv", "prefix", "tlsCa", "tlsCert", "tlsKey", "heartbeatMs"]),
   s3: new Set(["url", "endpoint", "pollMs"]),
 };
 const MAX_CONFIG = 64 * 1024;
@@ -136,8 +154,18 @@ export function parseAgentConfig(text: string): AgentConfig {
   for (const k of ["nats", "redis"]) {
     const t = o[k] as Record<string, unknown> | undefined;
     if (!t) continue;
-    if (typeof t.url !== "string") throw bad(`${k}.url`, "expected a URL");
-    for (const sk of Object.keys(t)) str(t[sk], `${k}.${sk}`);
+    if (k === "redis" && t.urlEnv !== undefined) {
+      if (t.url !== undefined) throw bad("redis.urlEnv", "give url or urlEnv, not both");
+    } else if (typeof t.url !== "string") throw bad(`${k}.url`, "expected a URL");
+    for (const sk of Object.keys(t)) if (sk !== "heartbeatMs") str(t[sk], `${k}.${sk}`);
+    const hb = t.heartbeatMs;
+    if (
+      hb !== undefined &&
+      (!Number.isSafeInteger(hb) || (hb as number) < 1000 || (hb as number) > 86_400_000)
+    )
+      throw bad(`${k}.heartbeatMs`, "expected 1000 to 86400000");
+    if ((t.tlsCert === undefined) !== (t.tlsKey === undefined))
+      throw bad(`${k}.tlsCert`, "tlsCert and tlsKey go together");
   }
   const s3 = o.s3 as Record<string, unknown> | undefined;
   if (s3) {
@@ -214,6 +242,9 @@ export function sampleConfig(opts: SampleConfigOptions): string {
 ${httpHints.join("\n")}
   // "nats": { "url": "nats://127.0.0.1:4222" },
   // "redis": { "url": "redis://127.0.0.1:6379" }
+  // queue credentials from files or the environment (never in a URL on a command line):
+  // "nats": { "url": "tls://nats.internal:4222", "credsFile": "/etc/sigrun/nats.creds", "tlsCa": "/etc/sigrun/nats-ca.pem" },
+  // "redis": { "urlEnv": "SIGRUN_REDIS_URL", "tlsCa": "/etc/sigrun/redis-ca.pem" }
 }
 `;
 }

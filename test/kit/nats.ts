@@ -19,13 +19,14 @@ export function natsUnavailable(): string | undefined {
     : "nats-server not installed (Debian package nats-server; CI installs it)";
 }
 
-export async function startNats(): Promise<TestNats> {
+export async function startNats(opts: { args?: readonly string[] } = {}): Promise<TestNats> {
   const given = process.env.SIGRUN_TEST_NATS_URL;
-  if (given) return { url: given, stop: async () => undefined };
+  // extra server arguments (e.g. --auth) always get a private server
+  if (given && !opts.args) return { url: given, stop: async () => undefined };
   const dir = mkdtempSync(join(tmpdir(), "sigrun-nats-"));
   const proc: ChildProcess = spawn(
     "nats-server",
-    ["-js", "-a", "127.0.0.1", "-p", "-1", "-sd", dir, "--http_port", "0"],
+    ["-js", "-a", "127.0.0.1", "-p", "-1", "-sd", dir, "--http_port", "0", ...(opts.args ?? [])],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },

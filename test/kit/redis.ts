@@ -11,7 +11,7 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
@@ -32,15 +32,28 @@ export function redisAvailable(): boolean {
  * Uses $SIGRUN_TEST_REDIS_URL when set; otherwise starts `redis-server` on 127.0.0.1 with a random port
  * in a temp dir (no persistence) and waits until it answers. Keys are namespaced by a random prefix.
  */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(opts: { args?: readonly string[] } = {}): Promise<TestRedis> {
   const prefix = `sigrun-test:${process.pid}:${Math.random().toString(36).slice(2)}:`;
   const fromEnv = process.env.SIGRUN_TEST_REDIS_URL;
-  if (fromEnv) return { url: fromEnv, prefix, stop: async () => {} };
+  // extra server arguments (e.g. --requirepass) always get a private server
+  if (fromEnv && !opts.args) return { url: fromEnv, prefix, stop: async () => {} };
   const dir = mkdtempSync(join(tmpdir(), "sigrun-redis-"));
   const port = await freePort();
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      ...(opts.args ?? []),
+    ],
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${port}`;
@@ -53,7 +66,7 @@ export async function startTestRedis(): Promise<TestRedis> {
         s.write("PING\r\n");
         s.once("data", (d: Buffer) => {
           s.destroy();
-          resolve(d.toString().startsWith("+PONG"));
+          resolve(d.toString().startsWith("+PONG") || d.toString().startsWith("-NOAUTH"));
         });
       });
     });

@@ -1,8 +1,16 @@
 import { bundleCaps, parseBundle } from "../../bundle/index.js";
 import { SigrunError, sha256Hex } from "../../core/index.js";
-import { readReceiptUnverified } from "../receipt.js";
-import { ensureNatsStreams, NATS_JOBS_STREAM, NATS_SIG_HEADER, natsSubjects } from "../transports/nats.js";
+import { ensureNatsStreams, NATS_SIG_HEADER, natsStreams, natsSubjects } from "../transports/nats.js";
+import {
+  type NatsAuth,
+  natsConnectOptions,
+  type RedisAuth,
+  redactUrl,
+  redisTlsOptions,
+} from "../transports/queue-auth.js";
 import { redisKeys } from "../transports/redis.js";
+import { earlierNatsReceipts } from "./nats-history.js";
+import { type Expectation, expectedCount, ReceiptCollector } from "./receipt-collector.js";
 
 /** The id a queue publisher uses for de-duplication: the manifest id, or the classic form's digest prefix. */
 export function submissionId(bundle: Uint8Array): string {
@@ -13,91 +21,129 @@ export function submissionId(bundle: Uint8Array): string {
   }
 }
 
-function digestOf(b: Uint8Array): string {
-  return sha256Hex(b);
-}
+/** Progress: a receipt `k` of the expected ones arrived from `host`; `missing` = expected hosts still silent. */
+export type OnReceipt = (receipt: Uint8Array, k: number, host: string, missing: readonly string[]) => void;
 
 export interface NatsSubmitOptions {
   readonly url: string;
+  readonly auth?: NatsAuth;
   readonly subject: string;
   readonly bundle: Uint8Array;
   readonly sig?: Uint8Array;
   /** Wait for this many receipts (fan-out to a group: one per member); 0 = do not wait. */
   readonly waitFor: number;
+  /** Wait for one receipt from each of these hosts instead of a count. */
+  readonly expectHosts?: readonly string[];
   readonly timeoutMs: number;
   readonly prefix?: string;
   readonly stream?: string;
   /** Called for each matching receipt as it arrives (progress). */
-  readonly onReceipt?: (receipt: Uint8Array, count: number) => void;
+  readonly onReceipt?: OnReceipt;
   /** On timeout, return the receipts that arrived (with `timedOut`) instead of throwing TIMEOUT. */
   readonly partialOnTimeout?: boolean;
+  /** JetStream already held the bundle (first stored at `storedAt`): `found` earlier receipts were read,
+   * `missing` expected hosts have not answered yet (the wait goes on for them). */
+  readonly onDuplicate?: (storedAt: Date, found: number, missing: readonly string[]) => void;
 }
 
-/** Publishes a bundle to JetStream with msgID = bundle id; optionally collects receipts. */
-export async function natsSubmit(
-  o: NatsSubmitOptions,
-): Promise<{ duplicate: boolean; receipts: Uint8Array[]; timedOut: boolean }> {
+export interface QueueSubmitResult {
+  /** NATS: JetStream already held this bundle (same msgID within its window); `receipts` then holds the
+   * receipts the agents issued for it earlier, read back from the receipt stream. */
+  readonly duplicate: boolean;
+  readonly receipts: Uint8Array[];
+  readonly timedOut: boolean;
+}
+
+/** Feeds a collector and reports progress; resolves `finished` once the expectation is met. */
+function collecting(o: { bundle: Uint8Array; onReceipt?: OnReceipt }, expect: Expectation) {
+  const c = new ReceiptCollector(sha256Hex(o.bundle), expect);
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
+  const offer = (data: Uint8Array): void => {
+    const host = c.offer(data);
+    if (host === undefined) return;
+    try {
+      o.onReceipt?.(data, c.receipts.length, host, c.missing());
+    } catch {
+      // progress display never stops collection
+    }
+    if (c.done()) done();
+  };
+  return { c, offer, finished, done: () => done() };
+}
+
+function timeoutOrPartial(
+  c: ReceiptCollector,
+  expect: Expectation,
+  o: { partialOnTimeout?: boolean; timeoutMs: number },
+  what: string,
+): void {
+  if (c.done() || o.partialOnTimeout) return;
+  const missing = c.missing();
+  throw new SigrunError(
+    "TIMEOUT",
+    `${what}: ${c.receipts.length} of ${expectedCount(expect)} receipts within ${o.timeoutMs} ms` +
+      (missing.length > 0 ? ` (no answer from ${missing.join(", ")})` : ""),
+  );
+}
+
+/**
+ * Publishes a bundle to JetStream with msgID = bundle id; optionally collects receipts. A bundle JetStream
+ * already holds is not delivered again: its earlier receipts are read back from the receipt stream, and
+ * the wait goes on only for expected hosts that have not answered yet.
+ */
+export async function natsSubmit(o: NatsSubmitOptions): Promise<QueueSubmitResult> {
   const nats = await import("@nats-io/transport-node");
   const jsmod = await import("@nats-io/jetstream");
-  const nc = await nats.connect({ servers: o.url, timeout: 5000 }).catch((err: Error) => {
-    throw new SigrunError("TRANSPORT_ERROR", `nats ${o.url}: ${err.message}`, { cause: err });
-  });
+  const nc = await nats
+    .connect(await natsConnectOptions(o.url, o.auth, { timeout: 5000 }))
+    .catch((err: Error) => {
+      throw new SigrunError("TRANSPORT_ERROR", `nats ${redactUrl(o.url)}: ${err.message}`, { cause: err });
+    });
   try {
-    await ensureNatsStreams(await jsmod.jetstreamManager(nc), jsmod, {
-      stream: o.stream ?? NATS_JOBS_STREAM,
-      prefix: o.prefix,
-    });
-    const receipts: Uint8Array[] = [];
-    const want = digestOf(o.bundle);
-    let done: () => void = () => undefined;
-    const finished = new Promise<void>((r) => {
-      done = r;
-    });
-    const sub =
-      o.waitFor > 0
-        ? nc.subscribe(natsSubjects(o.prefix).receipts, {
-            callback: (_err, m) => {
-              try {
-                if (readReceiptUnverified(m.data).predicate.job.submissionSha256 !== want) return;
-              } catch {
-                return;
-              }
-              receipts.push(m.data);
-              try {
-                o.onReceipt?.(m.data, receipts.length);
-              } catch {
-                // progress display never stops collection
-              }
-              if (receipts.length >= o.waitFor) done();
-            },
-          })
-        : undefined;
+    const jsm = await jsmod.jetstreamManager(nc);
+    const streams = natsStreams(o.stream);
+    await ensureNatsStreams(jsm, jsmod, { stream: streams.jobs, prefix: o.prefix });
+    const expect: Expectation = { count: o.waitFor, hosts: o.expectHosts };
+    const wait = expectedCount(expect) > 0;
+    const col = collecting(o, expect);
+    const sub = wait
+      ? nc.subscribe(natsSubjects(o.prefix).receipts, { callback: (_err, m) => col.offer(m.data) })
+      : undefined;
     await nc.flush();
     const headers = nats.headers();
     if (o.sig) headers.set(NATS_SIG_HEADER, Buffer.from(o.sig).toString("base64"));
-    const ack = await jsmod
-      .jetstream(nc)
-      .publish(o.subject, o.bundle, { msgID: submissionId(o.bundle), headers });
-    if (sub && ack.duplicate) {
-      // JetStream dropped it (msgID = bundle id seen in its window): no agent gets it again, so no receipt
-      // will come; say so at once instead of waiting for the timeout
-      sub.unsubscribe();
-      return { duplicate: true, receipts, timedOut: false };
+    const js = jsmod.jetstream(nc);
+    const ack = await js.publish(o.subject, o.bundle, { msgID: submissionId(o.bundle), headers });
+    if (!sub) return { duplicate: ack.duplicate, receipts: [], timedOut: false };
+    if (ack.duplicate) {
+      // JetStream dropped it (msgID seen in its window): no agent gets it again. What they answered the
+      // first time is in the receipt stream, from the time the first copy was stored.
+      const storedAt = await earlierNatsReceipts({
+        jsm,
+        js,
+        jsmod,
+        streams,
+        prefix: o.prefix,
+        seq: ack.seq,
+        offer: col.offer,
+      });
+      try {
+        o.onDuplicate?.(storedAt, col.c.receipts.length, col.c.missing());
+      } catch {
+        // progress display never stops collection
+      }
     }
-    if (sub) {
-      const timer = setTimeout(done, o.timeoutMs);
-      await finished;
+    if (!col.c.done()) {
+      const timer = setTimeout(col.done, o.timeoutMs);
+      await col.finished;
       clearTimeout(timer);
-      sub.unsubscribe();
-      if (receipts.length < o.waitFor && o.partialOnTimeout)
-        return { duplicate: ack.duplicate, receipts, timedOut: true };
-      if (receipts.length < o.waitFor)
-        throw new SigrunError(
-          "TIMEOUT",
-          `nats: ${receipts.length} of ${o.waitFor} receipts within ${o.timeoutMs} ms`,
-        );
     }
-    return { duplicate: ack.duplicate, receipts, timedOut: false };
+    sub.unsubscribe();
+    timeoutOrPartial(col.c, expect, o, "nats");
+    return { duplicate: ack.duplicate, receipts: col.c.receipts, timedOut: !col.c.done() };
   } finally {
     await nc.close();
   }
@@ -105,26 +151,43 @@ export async function natsSubmit(
 
 export interface RedisSubmitOptions {
   readonly url: string;
+  readonly auth?: RedisAuth;
   /** Stream key, e.g. from redisKeys().host("web-1"). */
   readonly stream: string;
   readonly bundle: Uint8Array;
   readonly sig?: Uint8Array;
-  /** Host whose receipt stream to watch; undefined = do not wait. */
+  /** Host whose receipt stream to watch (one receipt); undefined = see `receiptStream`, else do not wait. */
   readonly waitHost?: string;
+  /** Receipt stream to watch (e.g. redisKeys().groupReceipts("web")) with `waitFor`/`expectHosts`. */
+  readonly receiptStream?: string;
+  readonly waitFor?: number;
+  readonly expectHosts?: readonly string[];
   readonly timeoutMs: number;
   readonly prefix?: string;
+  readonly onReceipt?: OnReceipt;
+  readonly partialOnTimeout?: boolean;
 }
 
-/** XADDs a bundle to a job stream; optionally waits for the host's receipt. */
-export async function redisSubmit(o: RedisSubmitOptions): Promise<{ entryId: string; receipt?: Uint8Array }> {
+/** XADDs a bundle to a job stream; optionally waits for the receipt(s) on a receipt stream. */
+export async function redisSubmit(
+  o: RedisSubmitOptions,
+): Promise<{ entryId: string; receipt?: Uint8Array; receipts: Uint8Array[]; timedOut: boolean }> {
   const { Redis } = await import("ioredis");
-  const r = new Redis(o.url, { lazyConnect: true, maxRetriesPerRequest: 1, protocol: 2 });
+  const r = new Redis(o.url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    protocol: 2,
+    ...redisTlsOptions(o.auth),
+  });
   r.on("error", () => undefined); // failures surface through the awaited commands
   try {
     await r.connect().catch((err: Error) => {
-      throw new SigrunError("TRANSPORT_ERROR", `redis: ${err.message}`, { cause: err });
+      throw new SigrunError("TRANSPORT_ERROR", `redis ${redactUrl(o.url)}: ${err.message}`, { cause: err });
     });
-    const rk = o.waitHost ? redisKeys(o.prefix).receipts(o.waitHost) : undefined;
+    const rk = o.waitHost ? redisKeys(o.prefix).receipts(o.waitHost) : o.receiptStream;
+    const expect: Expectation = o.waitHost
+      ? { count: 1, hosts: o.expectHosts ?? [o.waitHost] }
+      : { count: rk ? (o.waitFor ?? 1) : 0, hosts: o.expectHosts };
     let from = "0-0";
     if (rk) {
       const last = (await r.call("XREVRANGE", rk, "+", "-", "COUNT", "1")) as [string, string[]][];
@@ -133,10 +196,10 @@ export async function redisSubmit(o: RedisSubmitOptions): Promise<{ entryId: str
     const fields: (string | Buffer)[] = ["id", submissionId(o.bundle), "bundle", Buffer.from(o.bundle)];
     if (o.sig) fields.push("sig", Buffer.from(o.sig));
     const entryId = (await r.call("XADD", o.stream, "*", ...fields)) as string;
-    if (!rk) return { entryId };
-    const want = digestOf(o.bundle);
+    if (!rk || expectedCount(expect) === 0) return { entryId, receipts: [], timedOut: false };
+    const col = collecting(o, expect);
     const deadline = Date.now() + o.timeoutMs;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !col.c.done()) {
       const res = (await r.callBuffer(
         "XREAD",
         "COUNT",
@@ -151,19 +214,17 @@ export async function redisSubmit(o: RedisSubmitOptions): Promise<{ entryId: str
         for (const [id, f] of entries) {
           from = id.toString();
           for (let i = 0; i + 1 < f.length; i += 2) {
-            if (f[i]!.toString() !== "receipt") continue;
-            const receipt = new Uint8Array(f[i + 1]!);
-            try {
-              if (readReceiptUnverified(receipt).predicate.job.submissionSha256 === want)
-                return { entryId, receipt };
-            } catch {
-              // not a receipt: skip
-            }
+            const name = f[i];
+            const value = f[i + 1];
+            if (name?.toString() === "receipt" && value) col.offer(new Uint8Array(value));
           }
         }
       }
     }
-    throw new SigrunError("TIMEOUT", `redis: no receipt from ${o.waitHost} within ${o.timeoutMs} ms`);
+    if (o.waitHost && !col.c.done() && !o.partialOnTimeout)
+      throw new SigrunError("TIMEOUT", `redis: no receipt from ${o.waitHost} within ${o.timeoutMs} ms`);
+    timeoutOrPartial(col.c, expect, o, "redis");
+    return { entryId, receipt: col.c.receipts[0], receipts: col.c.receipts, timedOut: !col.c.done() };
   } finally {
     r.disconnect();
   }

@@ -1,5 +1,7 @@
-import { fromBase64 } from "../../core/index.js";
+import { fromBase64, SigrunError } from "../../core/index.js";
 import type { Agent, JobResult } from "../agent.js";
+import { DEFAULT_HEARTBEAT_MS, HEARTBEAT_KEEP_SECONDS, HeartbeatLoop } from "../heartbeat.js";
+import { natsConnectOptions, redactUrl } from "./queue-auth.js";
 import { belowInflight, type Transport } from "./transport.js";
 
 export interface NatsOptions {
@@ -8,6 +10,14 @@ export interface NatsOptions {
   readonly stream?: string;
   /** Subject prefix (default `sigrun`). */
   readonly subjectPrefix?: string;
+  /** A NATS `.creds` file or a token file (docs/cli.md#agent). */
+  readonly credsFile?: string;
+  /** TLS: CA file, client certificate and key files (PEM). */
+  readonly tlsCa?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  /** Heartbeat interval (default 30 s; docs/spec/fleet-heartbeat.md). */
+  readonly heartbeatMs?: number;
 }
 
 /** Subject names shared by the agent and `sigrun submit --nats`. */
@@ -18,11 +28,17 @@ export function natsSubjects(prefix = "sigrun") {
     group: (g: string) => `${prefix}.jobs.group.${g}`,
     receipts: `${prefix}.receipts.>`,
     receiptFor: (hostId: string) => `${prefix}.receipts.${hostId}`,
+    fleet: `${prefix}.fleet.>`,
+    fleetHost: (hostId: string) => `${prefix}.fleet.${hostId}`,
   };
 }
 
+/** The stream names for a jobs stream (default SIGRUN_JOBS → SIGRUN_JOBS_RECEIPTS, SIGRUN_JOBS_FLEET). */
+export function natsStreams(stream = NATS_JOBS_STREAM): { jobs: string; receipts: string; fleet: string } {
+  return { jobs: stream, receipts: `${stream}_RECEIPTS`, fleet: `${stream}_FLEET` };
+}
+
 export const NATS_JOBS_STREAM = "SIGRUN_JOBS";
-export const NATS_RECEIPTS_STREAM = "SIGRUN_RECEIPTS";
 /** Header carrying the classic form's detached signature (base64). */
 export const NATS_SIG_HEADER = "Sigrun-Sig";
 
@@ -39,16 +55,24 @@ function decodeSigHeader(text: string): Uint8Array {
 type Nats = typeof import("@nats-io/transport-node");
 type Js = typeof import("@nats-io/jetstream");
 
-/** Creates the job and receipt streams if missing (idempotent). */
+/** Creates the job, receipt and fleet streams if missing (idempotent). */
 export async function ensureNatsStreams(
   jsm: Awaited<ReturnType<Js["jetstreamManager"]>>,
   js: Js,
   opts: { stream?: string; prefix?: string },
 ): Promise<void> {
   const s = natsSubjects(opts.prefix);
+  const names = natsStreams(opts.stream);
+  const week = 7 * 24 * 3600 * 1e9;
   const want = [
-    { name: opts.stream ?? NATS_JOBS_STREAM, subjects: [s.jobs] },
-    { name: opts.stream ? `${opts.stream}_RECEIPTS` : NATS_RECEIPTS_STREAM, subjects: [s.receipts] },
+    { name: names.jobs, subjects: [s.jobs], max_age: week, extra: {} },
+    { name: names.receipts, subjects: [s.receipts], max_age: week, extra: {} },
+    {
+      name: names.fleet,
+      subjects: [s.fleet],
+      max_age: HEARTBEAT_KEEP_SECONDS * 1e9,
+      extra: { max_msgs_per_subject: 1 },
+    },
   ];
   for (const w of want) {
     try {
@@ -60,8 +84,9 @@ export async function ensureNatsStreams(
           subjects: w.subjects,
           retention: js.RetentionPolicy.Limits,
           storage: js.StorageType.File,
-          max_age: 7 * 24 * 3600 * 1e9,
+          max_age: w.max_age,
           duplicate_window: 10 * 60 * 1e9,
+          ...w.extra,
         });
       } catch (err) {
         // another process may have created it meanwhile
@@ -78,7 +103,8 @@ export async function ensureNatsStreams(
  * group, so a bundle sent to `group:web` runs once on every member), explicit ack sent only after the
  * receipt is durable on disk and published to `<prefix>.receipts.<hostId>`. Publishers set msgID = bundle id
  * so JetStream drops duplicates inside its window; the agent's replay store catches the rest. A message
- * that was being run when the agent died is redelivered and answered INTERRUPTED.
+ * that was being run when the agent died is redelivered and answered INTERRUPTED. Every `heartbeatMs` the
+ * agent publishes a signed heartbeat to `<prefix>.fleet.<hostId>` (docs/spec/fleet-heartbeat.md).
  */
 export class NatsTransport implements Transport {
   readonly name = "nats";
@@ -87,21 +113,29 @@ export class NatsTransport implements Transport {
   private readonly jobs = new Set<Promise<unknown>>();
   private readonly stops: (() => void)[] = [];
   private stopped = false;
+  private heartbeat: HeartbeatLoop | undefined;
 
   constructor(private readonly opts: NatsOptions) {}
 
   describe(): string {
-    return `nats ${this.opts.url}`;
+    return `nats ${redactUrl(this.opts.url)}`;
   }
 
   async start(agent: Agent): Promise<void> {
     const nats = await import("@nats-io/transport-node");
     const jsmod = await import("@nats-io/jetstream");
-    const nc = await nats.connect({
-      servers: this.opts.url,
-      name: `sigrun-agent-${agent.hostId}`,
-      maxReconnectAttempts: -1,
-    });
+    const o = this.opts;
+    const nc = await nats
+      .connect(
+        await natsConnectOptions(
+          o.url,
+          { credsFile: o.credsFile, tls: { ca: o.tlsCa, cert: o.tlsCert, key: o.tlsKey } },
+          { name: `sigrun-agent-${agent.hostId}`, maxReconnectAttempts: -1 },
+        ),
+      )
+      .catch((err: Error) => {
+        throw new SigrunError("TRANSPORT_ERROR", `nats ${redactUrl(o.url)}: ${err.message}`, { cause: err });
+      });
     this.nc = nc;
     const jsm = await jsmod.jetstreamManager(nc);
     const stream = this.opts.stream ?? NATS_JOBS_STREAM;
@@ -147,6 +181,16 @@ export class NatsTransport implements Transport {
         })(),
       );
     }
+    this.heartbeat = new HeartbeatLoop({
+      hostId: agent.hostId,
+      groups: agent.groups,
+      signer: agent.identity.signer,
+      transport: "nats",
+      intervalMs: o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      publish: async (id, env) => void (await js.publish(s.fleetHost(id), env)),
+      warn: (m) => process.stderr.write(`sigrun agent: nats: ${m}\n`),
+    });
+    await this.heartbeat.start();
   }
 
   private async handle(
@@ -176,6 +220,7 @@ export class NatsTransport implements Transport {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.heartbeat?.stop();
     for (const s of this.stops) s();
     await Promise.allSettled([...this.jobs]);
     await Promise.allSettled(this.loops);

@@ -1,8 +1,19 @@
+import { SigrunError } from "../../core/index.js";
 import type { Agent } from "../agent.js";
+import { DEFAULT_HEARTBEAT_MS, HEARTBEAT_KEEP_SECONDS, HeartbeatLoop } from "../heartbeat.js";
+import { redactUrl, redisTlsOptions, resolveRedisUrl } from "./queue-auth.js";
 import { belowInflight, MAX_INFLIGHT, type Transport } from "./transport.js";
 
 export interface RedisOptions {
-  readonly url: string;
+  /** redis:// or rediss:// URL; or `urlEnv`, the environment variable holding it (with a password). */
+  readonly url?: string;
+  readonly urlEnv?: string;
+  /** TLS: CA file, client certificate and key files (PEM). */
+  readonly tlsCa?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  /** Heartbeat interval (default 30 s; docs/spec/fleet-heartbeat.md). */
+  readonly heartbeatMs?: number;
   /** Key prefix (default `sigrun`). */
   readonly prefix?: string;
   /** Pending entries idle longer than this are claimed from other consumers of the group (default 60 s). */
@@ -17,7 +28,13 @@ export function redisKeys(prefix = "sigrun") {
     host: (id: string) => `${prefix}:jobs:host:${id}`,
     group: (g: string) => `${prefix}:jobs:group:${g}`,
     receipts: (hostId: string) => `${prefix}:receipts:${hostId}`,
+    /** Receipts of jobs taken from a group stream (every member's), besides each host's own stream. */
+    groupReceipts: (g: string) => `${prefix}:receipts:group:${g}`,
     consumerGroup: (hostId: string) => `host:${hostId}`,
+    /** The host's last heartbeat (a string key with an expiry). */
+    fleetHost: (hostId: string) => `${prefix}:fleet:${hostId}`,
+    /** SCAN pattern of every heartbeat key (glob characters of the prefix escaped). */
+    fleetPattern: `${prefix.replace(/[*?[\]\\]/g, "\\$&")}:fleet:*`,
   };
 }
 
@@ -27,8 +44,9 @@ type Entry = [id: Buffer, fields: Buffer[] | null];
  * Redis Streams transport: a consumer group per host on its host stream and each group stream (every
  * member of `group:web` has its own consumer group, so each runs the bundle once). Entries carry `bundle`
  * (and `sig` for the classic form). After the receipt is durable it is XADDed to `<prefix>:receipts:<host>`
- * and the entry XACKed. At start the host first re-reads its own pending entries (delivered before a
- * crash, not acked) and claims entries other consumers of its group left pending.
+ * (and, for an entry of a group stream, to `<prefix>:receipts:group:<g>`) and the entry XACKed. At start the
+ * host first re-reads its own pending entries (delivered before a crash, not acked) and claims entries other
+ * consumers of its group left pending. Every `heartbeatMs` it SETs a signed heartbeat at `<prefix>:fleet:<host>`.
  */
 export class RedisTransport implements Transport {
   readonly name = "redis";
@@ -37,21 +55,30 @@ export class RedisTransport implements Transport {
   private loop: Promise<void> | undefined;
   private readonly jobs = new Set<Promise<unknown>>();
   private stopped = false;
+  private heartbeat: HeartbeatLoop | undefined;
 
   constructor(private readonly opts: RedisOptions) {}
 
   describe(): string {
-    return `redis ${this.opts.url.replace(/\/\/[^@]*@/, "//***@")}`;
+    return `redis ${this.opts.url ? redactUrl(this.opts.url) : `$${this.opts.urlEnv}`}`;
   }
 
   async start(agent: Agent): Promise<void> {
     const { Redis } = await import("ioredis");
+    const o = this.opts;
+    const url = resolveRedisUrl(o);
+    const tls = redisTlsOptions({ tls: { ca: o.tlsCa, cert: o.tlsCert, key: o.tlsKey } });
     // RESP2 replies: stream reads come back as [[key, [[id, fields]]]] (RESP3 flattens maps).
-    this.client = new Redis(this.opts.url, { maxRetriesPerRequest: null, lazyConnect: true, protocol: 2 });
-    this.reader = new Redis(this.opts.url, { maxRetriesPerRequest: null, lazyConnect: true, protocol: 2 });
+    const ro = { maxRetriesPerRequest: null, lazyConnect: true, protocol: 2 as const, ...tls };
+    this.client = new Redis(url, ro);
+    this.reader = new Redis(url, ro);
     for (const c of [this.client, this.reader]) c.on("error", (err: Error) => this.warn(err));
-    await this.client.connect();
-    await this.reader.connect();
+    for (const c of [this.client, this.reader])
+      await c.connect().catch((err: Error) => {
+        throw new SigrunError("TRANSPORT_ERROR", `redis ${this.describe().slice(6)}: ${err.message}`, {
+          cause: err,
+        });
+      });
     const k = redisKeys(this.opts.prefix);
     const group = k.consumerGroup(agent.hostId);
     const streams = [k.host(agent.hostId), ...agent.groups.map((g) => k.group(g))];
@@ -63,6 +90,24 @@ export class RedisTransport implements Transport {
       }
     }
     this.loop = this.run(agent, streams, group);
+    const client = this.client;
+    this.heartbeat = new HeartbeatLoop({
+      hostId: agent.hostId,
+      groups: agent.groups,
+      signer: agent.identity.signer,
+      transport: "redis",
+      intervalMs: o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      publish: async (id, env) =>
+        void (await client.call(
+          "SET",
+          k.fleetHost(id),
+          Buffer.from(env),
+          "EX",
+          String(HEARTBEAT_KEEP_SECONDS),
+        )),
+      warn: (m) => this.warn(new Error(m)),
+    });
+    await this.heartbeat.start();
   }
 
   private async run(agent: Agent, streams: string[], group: string): Promise<void> {
@@ -170,24 +215,31 @@ export class RedisTransport implements Transport {
         tooLarge,
         transport: "redis",
       });
-      await this.client!.call(
-        "XADD",
-        redisKeys(this.opts.prefix).receipts(agent.hostId),
-        "MAXLEN",
-        "~",
-        "100000",
-        "*",
-        "job",
-        r.jobId,
-        "entry",
-        id.toString(),
-        "bundle",
-        r.bundleId ?? "",
-        "status",
-        r.status,
-        "receipt",
-        Buffer.from(r.receipt),
-      );
+      const k = redisKeys(this.opts.prefix);
+      const g = agent.groups.find((x) => k.group(x) === stream);
+      for (const key of g === undefined
+        ? [k.receipts(agent.hostId)]
+        : [k.receipts(agent.hostId), k.groupReceipts(g)])
+        await this.client!.call(
+          "XADD",
+          key,
+          "MAXLEN",
+          "~",
+          "100000",
+          "*",
+          "job",
+          r.jobId,
+          "entry",
+          id.toString(),
+          "bundle",
+          r.bundleId ?? "",
+          "status",
+          r.status,
+          "host",
+          agent.hostId,
+          "receipt",
+          Buffer.from(r.receipt),
+        );
     }
     await this.client!.call("XACK", stream, group, id.toString());
   }
@@ -202,6 +254,7 @@ export class RedisTransport implements Transport {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.heartbeat?.stop();
     await Promise.allSettled([this.loop]);
     await Promise.allSettled([...this.jobs]);
     this.reader?.disconnect();

@@ -21,6 +21,8 @@ interface AgentFlags {
   clientRole?: string[];
   nats?: string;
   redis?: string;
+  natsCreds?: string;
+  redisEnv?: string;
   s3?: string;
   s3Endpoint?: string;
   json?: boolean;
@@ -66,7 +68,9 @@ export function register(program: Command): void {
     .option("--stdin", "run one bundle read from stdin, print its receipt, exit")
     .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
     .option("--nats <url>", "NATS JetStream server (durable consumer per host)")
+    .option("--nats-creds <file>", "with --nats: a NATS .creds file or a token file (never in the URL)")
     .option("--redis <url>", "Redis server (stream consumer group per host)")
+    .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
     .option("--s3 <url>", "poll s3://bucket/prefix for *.sgb and *.tar.gz+*.sig; receipts go beside them")
     .option("--s3-endpoint <url>", "with --s3: S3-compatible endpoint (default AWS_ENDPOINT_URL_S3 or AWS)")
     .option("--json", "print events (ready, stopped) as JSON lines on stdout")
@@ -111,8 +115,22 @@ export function register(program: Command): void {
         const { parseClientRoleFlag } = await import("../../agent/api-roles.js");
         cfg.http = { ...cfg.http, clientRoles: o.clientRole.map(parseClientRoleFlag) };
       }
-      if (o.nats) cfg.nats = { url: o.nats };
-      if (o.redis) cfg.redis = { url: o.redis };
+      const { urlSecret } = await import("../../agent/transports/queue-auth.js");
+      for (const [flag, url, use] of [
+        ["--nats", o.nats, "--nats-creds FILE"],
+        ["--redis", o.redis, "--redis-env VAR"],
+      ] as const) {
+        const secret = url === undefined ? undefined : urlSecret(url);
+        if (secret)
+          throw new SigrunError(
+            "USAGE",
+            `${flag}: the URL holds ${secret}, which the process list would show; use ${use}`,
+          );
+      }
+      if (o.redis && o.redisEnv)
+        throw new SigrunError("USAGE", "agent: give --redis or --redis-env, not both");
+      if (o.nats) cfg.nats = { url: o.nats, ...(o.natsCreds ? { credsFile: o.natsCreds } : {}) };
+      if (o.redis || o.redisEnv) cfg.redis = o.redisEnv ? { urlEnv: o.redisEnv } : { url: o.redis };
       if (o.s3) cfg.s3 = { url: o.s3, ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}) };
       if (o.stdin) cfg.stdin = true;
       if (cfg.stdin) return runStdin(cfg, o);

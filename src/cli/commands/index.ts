@@ -9,6 +9,7 @@ import { register as config } from "./config.js";
 import { register as countersign } from "./countersign.js";
 import { register as demo } from "./demo.js";
 import { register as execute } from "./execute.js";
+import { register as fleet } from "./fleet.js";
 import { register as host } from "./host.js";
 import { register as jobs } from "./jobs.js";
 import { register as key } from "./key.js";
@@ -41,6 +42,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   countersign,
   demo,
   execute,
+  fleet,
   host,
   jobs,
   key,

@@ -18,6 +18,7 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   countersign: async () => (await import("./countersign.js")).register,
   demo: async () => (await import("./demo.js")).register,
   execute: async () => (await import("./execute.js")).register,
+  fleet: async () => (await import("./fleet.js")).register,
   host: async () => (await import("./host.js")).register,
   jobs: async () => (await import("./jobs.js")).register,
   key: async () => (await import("./key.js")).register,

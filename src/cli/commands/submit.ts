@@ -13,6 +13,12 @@ interface SubmitFlags {
   sig?: string;
   wait?: boolean;
   count?: string;
+  natsCreds?: string;
+  redisEnv?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  hostKeys?: string;
   timeout: string;
   hostPub?: string;
   out?: string;
@@ -40,13 +46,25 @@ export function register(program: Command): void {
     )
     .option("--nats <url>", "NATS server (JetStream)")
     .option("--subject <subject>", "NATS subject (default from --host/--group)")
-    .option("--redis <url>", "Redis server")
+    .option("--nats-creds <file>", "NATS credentials: a .creds file or a token file (never in the URL)")
+    .option("--redis <url>", "Redis server (no password in it: see --redis-env)")
+    .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
+    .option("--tls-ca <file>", "NATS/Redis: CA certificate(s) to trust (PEM)")
+    .option("--tls-cert <file>", "NATS/Redis: client certificate (PEM)")
+    .option("--tls-key <file>", "NATS/Redis: client certificate key (PEM file)")
     .option("--stream <key>", "Redis stream key (default from --host/--group)")
     .option("--host <id>", "target one agent host (queue transports)")
     .option("--group <name>", "target every agent of a group (queue transports)")
     .option("--sig <file>", "detached openssl signature: the bundle is the classic tar.gz form")
     .option("--wait", "wait for the receipt(s)")
-    .option("--count <n>", "with --nats --group --wait: receipts to wait for (one per member)", "1")
+    .option(
+      "--count <n>",
+      "with --group --wait: receipts to wait for (default: the group's live members, from their heartbeats)",
+    )
+    .option(
+      "--host-keys <dir>",
+      "with --group --wait: only wait for members whose heartbeat verifies with <dir>/<host>.pub",
+    )
     .option("--timeout <duration>", "how long to wait", "2m")
     .option("--host-pub <file>", "verify the receipt with this host public key")
     .option(
@@ -61,17 +79,22 @@ export function register(program: Command): void {
     .option("--json", 'print the outcome as JSON ({"version": 1, …, "receipts": [...]})')
     .action(async (path: string, o: SubmitFlags) => {
       const { SigrunError, parseDuration } = await import("../../core/index.js");
-      const modes = [o.to, o.nats, o.redis].filter((x) => x !== undefined).length;
-      if (modes !== 1) throw new SigrunError("USAGE", "submit: give exactly one of --to, --nats, --redis");
+      const modes = [o.to, o.nats, o.redis ?? o.redisEnv].filter((x) => x !== undefined).length;
+      if (modes !== 1)
+        throw new SigrunError("USAGE", "submit: give exactly one of --to, --nats, --redis, --redis-env");
       if (o.to !== undefined && !o.to.startsWith("s3://")) checkUrl(o.to, "--to", ["http", "https"]);
       if (o.nats !== undefined) checkUrl(o.nats, "--nats", ["nats", "tls"]);
       if (o.redis !== undefined) checkUrl(o.redis, "--redis", ["redis", "rediss"]);
+      // a queue URL holding a secret is refused before anything else is read
+      const { queueTarget } = await import("../../agent/client/queue-target.js");
+      const target = o.to === undefined ? queueTarget(o) : undefined;
       const bundle = readInput(path, "bundle");
       const sig = o.sig ? readInput(o.sig, "signature") : undefined;
       const timeoutMs = parseDuration(o.timeout, "--timeout");
       const receipts: Uint8Array[] = [];
       const summary: Record<string, unknown> = {};
-      let partial: { got: number; want: number } | undefined;
+      let partial: { got: number; want: number; missing: readonly string[] } | undefined;
+      let replay: number | undefined;
       if (o.to?.startsWith("s3://")) {
         const { basename } = await import("node:path");
         const { s3Submit } = await import("../../agent/client/s3-submit.js");
@@ -107,76 +130,73 @@ export function register(program: Command): void {
           }
         }
       } else {
-        const { natsSubjects } = await import("../../agent/transports/nats.js");
-        const { redisKeys } = await import("../../agent/transports/redis.js");
-        const { natsSubmit, redisSubmit } = await import("../../agent/client/queue-submit.js");
-        if (o.nats) {
-          const s = natsSubjects();
-          const subject = o.subject ?? (o.host ? s.host(o.host) : o.group ? s.group(o.group) : undefined);
-          if (!subject) throw new SigrunError("USAGE", "submit --nats: give --subject, --host or --group");
-          if (!/^[1-9]\d{0,4}$/.test(o.count ?? "1"))
-            throw new SigrunError("USAGE", "--count: expected a positive integer");
-          const waitFor = o.wait ? Number(o.count) : 0;
-          const { readReceiptUnverified } = await import("../../agent/index.js");
-          const r = await natsSubmit({
-            url: o.nats,
-            subject,
-            bundle,
-            sig,
-            waitFor,
-            timeoutMs,
-            partialOnTimeout: true,
-            onReceipt: (rc, k) => {
-              if (o.json) return;
-              const p = readReceiptUnverified(rc).predicate;
-              process.stderr.write(
-                `receipt ${k} of ${waitFor}: ${p.host.id} ${p.status}${p.error ? ` ${p.error.code}` : ""}\n`,
+        const { queueFanout } = await import("../../agent/client/queue-fanout.js");
+        const { readReceiptUnverified } = await import("../../agent/index.js");
+        if (o.count !== undefined && !/^[1-9]\d{0,4}$/.test(o.count))
+          throw new SigrunError("USAGE", "--count: expected a positive integer");
+        if (target === undefined) throw new SigrunError("INTERNAL", "submit: no queue target");
+        const progress = (line: string): void => {
+          if (!o.json) process.stderr.write(`${line}\n`);
+        };
+        let want = 0;
+        const r = await queueFanout({
+          target,
+          subject: target.kind === "nats" ? o.subject : o.stream,
+          host: o.host,
+          group: o.group,
+          bundle,
+          sig,
+          wait: !!o.wait,
+          count: o.count === undefined ? undefined : Number(o.count),
+          timeoutMs,
+          hostKeys: o.hostKeys,
+          onExpected: (hosts, n) => {
+            want = n;
+            if (hosts && o.group !== undefined && o.host === undefined)
+              progress(
+                `waiting for ${n} live member${n === 1 ? "" : "s"} of group ${o.group}: ${hosts.join(", ")}`,
               );
-            },
-          });
-          summary.subject = subject;
-          summary.duplicate = r.duplicate;
-          summary.expected = waitFor;
-          summary.timedOut = r.timedOut;
-          receipts.push(...r.receipts);
-          partial = r.timedOut ? { got: r.receipts.length, want: waitFor } : undefined;
-          if (r.duplicate && waitFor > 0)
-            throw new SigrunError(
-              "REPLAY",
-              `nats: JetStream already holds this bundle (msgID = bundle id): the agents received it before and ` +
-                "will not run it again; see their receipts with `sigrun jobs list --status … --to URL|--state DIR`",
+          },
+          onDuplicate: (at, found, missing) =>
+            progress(
+              `already submitted (JetStream stored it at ${at.toISOString()}): ${found} earlier receipt(s)` +
+                (missing.length > 0 ? `; waiting up to ${o.timeout} for ${missing.join(", ")}` : ""),
+            ),
+          onReceipt: (rc, k, _host, missing) => {
+            const p = readReceiptUnverified(rc).predicate;
+            const rest = missing.length > 0 ? ` (waiting for ${missing.join(", ")})` : "";
+            progress(
+              `receipt ${k} of ${want}: ${p.host.id} ${p.status}${p.error ? ` ${p.error.code}` : ""}${rest}`,
             );
-        } else {
-          const k = redisKeys();
-          const stream = o.stream ?? (o.host ? k.host(o.host) : o.group ? k.group(o.group) : undefined);
-          if (!stream) throw new SigrunError("USAGE", "submit --redis: give --stream, --host or --group");
-          if (o.wait && !o.host)
-            throw new SigrunError(
-              "USAGE",
-              "submit --redis --wait: needs --host (whose receipt stream to read)",
-            );
-          const r = await redisSubmit({
-            url: o.redis!,
-            stream,
-            bundle,
-            sig,
-            waitHost: o.wait ? o.host : undefined,
-            timeoutMs,
-          });
-          summary.stream = stream;
-          summary.entry = r.entryId;
-          if (r.receipt) receipts.push(r.receipt);
-        }
+          },
+        });
+        Object.assign(summary, r.summary);
+        receipts.push(...r.receipts);
+        if (r.partial) partial = r.partial;
+        if (r.duplicate && o.wait) replay = r.receipts.length;
       }
       await report(receipts, o, summary);
       if (partial) {
         const code = partial.got === 0 ? "TIMEOUT" : "PARTIAL_RESULT";
         const { exitCodeFor } = await import("../exit-codes.js");
+        const notes = [
+          ...(partial.missing.length > 0 ? [`no answer from ${partial.missing.join(", ")}`] : []),
+          ...(partial.got > 0 ? ["every receipt received was written"] : []),
+        ];
         process.stderr.write(
           `sigrun: ${code}: ${partial.got} of ${partial.want} receipts within ${o.timeout}` +
-            `${partial.got > 0 ? " (every receipt received was written)" : ""}\n`,
+            `${notes.length > 0 ? ` (${notes.join("; ")})` : ""}\n`,
         );
         if (!process.exitCode) process.exitCode = exitCodeFor(code);
+      }
+      if (replay !== undefined) {
+        // JetStream de-duplicated the publish: nothing ran again; what was shown is what ran before
+        const { exitCodeFor } = await import("../exit-codes.js");
+        process.stderr.write(
+          "sigrun: REPLAY: nats: JetStream already holds this bundle (msgID = bundle id), so no agent runs it " +
+            `again; ${replay === 0 ? "no receipt for it is in the receipt stream" : `the ${replay} receipt(s) above were issued for it earlier`}\n`,
+        );
+        process.exitCode = exitCodeFor("REPLAY");
       }
     });
 }
