@@ -85,6 +85,16 @@ test("items from the missing/partial lists", () => {
   assert.equal(show("#{a: 1, b: 2}.filter(|k, v| v)"), "#{}");
 });
 
+test("string append adds the item's to_string, as `+` does", () => {
+  for (const item of ["2.5", "()", '[1, "b"]', "#{k: 1}", "'c'", '"de"', "true", "blob(1, 255)"]) {
+    const appended = show(`let x = "a"; x.append(${item}); x`);
+    assert.equal(appended, show(`"a" + ${item}`), item);
+    assert.equal(appended, show(`"a" + to_string(${item})`), item);
+  }
+  assert.equal(show('let x = "a"; x.append(2.5); x'), "a2.5");
+  assert.equal(show('let x = "a"; x.append(()); x'), "a");
+});
+
 test("sleep waits, but never past the wall-clock limit", () => {
   const t0 = Date.now();
   ev("sleep(0.05)");

@@ -2,6 +2,7 @@ import { RhaiError } from "../errors.js";
 import type { FnRegistry } from "../registry.js";
 import { charLen, charsOf, isSimple } from "../strings.js";
 import { RBlob, RChar } from "../values.js";
+import { displayOf } from "./display.js";
 import { def, int, RANGES, rwin, win } from "./util.js";
 
 /** The text of a string-or-char argument. */
@@ -189,8 +190,9 @@ export function registerString(r: FnRegistry): void {
     cs.splice(Math.min(k, cs.length), 0, a[2].c);
     a[0] = cs.join("");
   });
-  def(r, "append", ["string", "any"], (a) => {
-    a[0] = a[0] + (typeof a[1] === "string" ? a[1] : a[1] instanceof RChar ? a[1].c : String(a[1]));
+  // Rhai appends the item's `to_string` (as `+` does): `()` adds nothing, an array its display form
+  def(r, "append", ["string", "any"], (a, rt) => {
+    a[0] = a[0] + displayOf(rt, a[1]);
   });
   def(r, "contains", ["string", "string"], ([s, x]) => s.includes(x));
 }
