@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type ArgTypes, FnRegistry } from "./registry.js";
+import { def } from "./stdlib/util.js";
 import { type FnPtr, type RBlob, RChar, RCustom, RFloat, type RRange, type Value } from "./values.js";
 
 // Type-level checks (they fail the build, not the run): parameter tags give the callback's argument types.
@@ -15,6 +16,13 @@ const typeChecks: [
 
 test("type-level checks compiled", () => {
   assert.deepEqual(typeChecks, [true, true, true, true, true]);
+  const r = new FnRegistry();
+  // @ts-expect-error a misspelt tag does not compile
+  def(r, "f", ["aray"], () => undefined);
+  // @ts-expect-error an "i64" argument is not a string
+  def(r, "g", ["i64"], ([n]) => n.toUpperCase());
+  def(r, "h", ["array", "i64"], ([a, i]) => a.length + Number(i));
+  assert.equal(r.has("h", 2), true);
 });
 
 test("overloads: type checks per argument, later registrations first, variadic and parent fallbacks", () => {
