@@ -57,7 +57,7 @@ export function registerMath(r: FnRegistry): void {
     return v > 0 ? 1 : v < 0 ? -1 : 0;
   });
   def(r, ["is_zero", "get$is_zero"], ["i64"], ([x]) => x === 0);
-  def(r, "is_zero", ["f64"], ([x]) => flt(x) === 0);
+  def(r, ["is_zero", "get$is_zero"], ["f64"], ([x]) => flt(x) === 0);
   def(r, ["is_odd", "get$is_odd"], ["i64"], ([x]) => BigInt(x) % 2n !== 0n);
   def(r, ["is_even", "get$is_even"], ["i64"], ([x]) => BigInt(x) % 2n === 0n);
   def(r, "max", ["i64", "i64"], ([x, y]) => imax(x, y));
@@ -99,7 +99,7 @@ export function registerMath(r: FnRegistry): void {
     def(r, name, ["f64"], ([x]) => F(fn(flt(x))));
     def(r, name, ["i64"], ([x]) => F(fn(flt(x))));
   }
-  const getters = new Set(["floor", "ceiling", "round", "int"]);
+  const getters = new Set(["floor", "ceiling", "round", "int", "fraction"]);
   for (const [name, fn] of f1) if (getters.has(name)) def(r, `get$${name}`, ["f64"], ([x]) => F(fn(flt(x))));
   def(r, "log", ["f64", "f64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));
   def(r, "log", ["i64", "i64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));

@@ -58,7 +58,8 @@ test("float functions, getters and classification", () => {
   assert.equal(run("[2.5.round(), (-2.5).round(), 2.4.round()]"), "[3.0, -3.0, 2.0]");
   assert.equal(run("[(-2.7).floor(), (-2.7).ceiling(), (-2.7).int()]"), "[-3.0, -2.0, -2.0]");
   assert.equal(run("let x = -2.7; [x.floor, x.ceiling, x.round, x.int]"), "[-3.0, -2.0, -3.0, -2.0]");
-  assert.equal(run("2.75.fraction()"), "0.75");
+  assert.equal(run("let x = 2.75; [x.fraction(), x.fraction, (-2.75).fraction]"), "[0.75, 0.75, -0.75]");
+  assert.equal(run("let x = 0.0; let y = -1.5; [x.is_zero, y.is_zero, is_zero(x)]"), "[true, false, true]");
   assert.equal(
     run("[sqrt(16), sqrt(2.25), log(100.0), exp(0), hypot(3.0, 4.0)]"),
     "[4.0, 1.5, 2.0, 1.0, 5.0]",
