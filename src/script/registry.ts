@@ -152,7 +152,11 @@ export function typeMatcher(t: ParamType): Matcher {
 
 /** Overloaded native functions by name and arity; later registrations take precedence. */
 export class FnRegistry {
-  private readonly byKey = new Map<string, NativeFn[]>();
+  /**
+   * Fixed-arity overloads: name → arity → overloads, latest first. (Keyed by the name string the caller
+   * already holds: building a "name/arity" key on every call cost more than the type checks.)
+   */
+  private readonly byName = new Map<string, NativeFn[][]>();
   private readonly variadic = new Map<string, NativeFn[]>();
 
   constructor(readonly parent: FnRegistry | null = null) {}
@@ -177,16 +181,22 @@ export class FnRegistry {
       fn,
       host,
     };
-    const map = params ? this.byKey : this.variadic;
-    const key = params ? `${name}/${params.length}` : name;
-    const list = map.get(key);
-    if (list) list.unshift(nf);
-    else map.set(key, [nf]);
+    if (params) {
+      let byArity = this.byName.get(name);
+      if (!byArity) this.byName.set(name, (byArity = []));
+      const list = byArity[params.length];
+      if (list) list.unshift(nf);
+      else byArity[params.length] = [nf];
+    } else {
+      const list = this.variadic.get(name);
+      if (list) list.unshift(nf);
+      else this.variadic.set(name, [nf]);
+    }
   }
 
   /** Finds the overload for these arguments (null when none). */
   resolve(name: string, args: readonly Value[]): NativeFn | null {
-    const list = this.byKey.get(`${name}/${args.length}`);
+    const list = this.byName.get(name)?.[args.length];
     if (list) for (const f of list) if (accepts(f.matchers, args)) return f;
     const vl = this.variadic.get(name);
     if (vl) for (const f of vl) if (args.length >= f.minArgs && accepts(f.matchers, args)) return f;
@@ -196,12 +206,12 @@ export class FnRegistry {
   /** Whether any overload has this name (and arity, when given). */
   has(name: string, arity?: number): boolean {
     if (arity !== undefined) {
-      if (this.byKey.has(`${name}/${arity}`)) return true;
+      if (this.byName.get(name)?.[arity]) return true;
       const vl = this.variadic.get(name);
       if (vl?.some((f) => arity >= f.minArgs)) return true;
     } else {
       if (this.variadic.has(name)) return true;
-      for (const k of this.byKey.keys()) if (k.startsWith(`${name}/`)) return true;
+      if (this.byName.has(name)) return true;
     }
     return this.parent ? this.parent.has(name, arity) : false;
   }
