@@ -1,28 +1,13 @@
 import { RhaiError } from "../errors.js";
 import type { FnRegistry } from "../registry.js";
 import { charLen, charsOf, isSimple } from "../strings.js";
-import { RBlob, RChar, type RRange, type Value } from "../values.js";
-import { def, int, mismatch } from "./util.js";
+import { RBlob, RChar } from "../values.js";
+import { displayOf } from "./display.js";
+import { def, int, RANGES, rwin, win } from "./util.js";
 
-function S(v: Value): string {
-  if (typeof v === "string") return v;
-  if (v instanceof RChar) return v.c;
-  throw mismatch("string", v);
-}
-
-/** Char window [start, start+len) with Rhai's clamping (negative start counts from the end). */
-function window(n: number, start: number, len: number): [number, number] {
-  if (start < 0) start = Math.max(0, n + start);
-  if (start >= n || len <= 0) return [n, n];
-  return [start, Math.min(n, start + len)];
-}
-
-function rangeWindow(n: number, r: RRange): [number, number] {
-  let s = Number(r.start);
-  let e = r.inclusive ? Number(r.end) + 1 : Number(r.end);
-  s = Math.max(0, s);
-  e = Math.max(s, e);
-  return window(n, s, e - s);
+/** The text of a string-or-char argument. */
+function S(v: string | RChar): string {
+  return typeof v === "string" ? v : v.c;
 }
 
 function sub(s: string, a: number, b: number): string {
@@ -53,72 +38,70 @@ function pad(s: string, len: number, fill: string, max: number): string {
   return out;
 }
 
+/** The tags of a pattern/fill argument that may be a string or a char. */
+const TEXT = ["string", "char"] as const;
+
 export function registerString(r: FnRegistry): void {
-  def(r, ["len", "get$len"], ["string"], ([s]) => charLen(s as string));
-  def(r, ["bytes", "get$bytes"], ["string"], ([s]) => Buffer.byteLength(s as string, "utf8"));
+  def(r, ["len", "get$len"], ["string"], ([s]) => charLen(s));
+  def(r, ["bytes", "get$bytes"], ["string"], ([s]) => Buffer.byteLength(s, "utf8"));
   def(r, ["is_empty", "get$is_empty"], ["string"], ([s]) => s === "");
   def(r, "to_string", ["string"], ([s]) => s);
-  def(r, "to_string", ["char"], ([c]) => (c as RChar).c);
-  def(r, ["to_upper"], ["string"], ([s]) => (s as string).toUpperCase());
-  def(r, ["to_lower"], ["string"], ([s]) => (s as string).toLowerCase());
-  def(r, ["to_upper"], ["char"], ([c]) => new RChar((c as RChar).c.toUpperCase()));
-  def(r, ["to_lower"], ["char"], ([c]) => new RChar((c as RChar).c.toLowerCase()));
+  def(r, "to_string", ["char"], ([c]) => c.c);
+  def(r, ["to_upper"], ["string"], ([s]) => s.toUpperCase());
+  def(r, ["to_lower"], ["string"], ([s]) => s.toLowerCase());
+  def(r, ["to_upper"], ["char"], ([c]) => new RChar(c.c.toUpperCase()));
+  def(r, ["to_lower"], ["char"], ([c]) => new RChar(c.c.toLowerCase()));
   def(r, "make_upper", ["string"], (a) => {
-    a[0] = (a[0] as string).toUpperCase();
+    a[0] = a[0].toUpperCase();
   });
   def(r, "make_lower", ["string"], (a) => {
-    a[0] = (a[0] as string).toLowerCase();
+    a[0] = a[0].toLowerCase();
   });
   def(r, "trim", ["string"], (a) => {
-    a[0] = (a[0] as string).trim();
+    a[0] = a[0].trim();
   });
   def(r, "clear", ["string"], (a) => {
     a[0] = "";
   });
   def(r, "truncate", ["string", "i64"], (a) => {
-    a[0] = sub(a[0] as string, 0, Math.max(0, int(a[1])));
+    a[0] = sub(a[0], 0, Math.max(0, int(a[1])));
   });
   def(r, "pop", ["string"], (a) => {
-    const cs = charsOf(a[0] as string);
-    if (cs.length === 0) return undefined;
-    const c = cs.pop() as string;
+    const cs = charsOf(a[0]);
+    const c = cs.pop();
+    if (c === undefined) return undefined;
     a[0] = cs.join("");
     return new RChar(c);
   });
   def(r, "pop", ["string", "i64"], (a) => {
-    const cs = charsOf(a[0] as string);
+    const cs = charsOf(a[0]);
     const n = Math.max(0, Math.min(int(a[1]), cs.length));
     const tail = cs.splice(cs.length - n, n);
     a[0] = cs.join("");
     return tail.join("");
   });
-  for (const t of ["string", "char"]) {
-    def(r, "pad", ["string", "i64", t], (a, ctx) => {
-      a[0] = pad(
-        a[0] as string,
-        int(a[1]),
-        S(a[2]),
-        (ctx as unknown as { limits: { maxStringSize: number } }).limits.maxStringSize,
-      );
+  for (const t of TEXT) {
+    def(r, "pad", ["string", "i64", t], (a, rt) => {
+      a[0] = pad(a[0], int(a[1]), S(a[2]), rt.limits.maxStringSize);
     });
-    def(r, "contains", ["string", t], ([s, x]) => (s as string).includes(S(x)));
-    def(r, "starts_with", ["string", t], ([s, x]) => (s as string).startsWith(S(x)));
-    def(r, "ends_with", ["string", t], ([s, x]) => (s as string).endsWith(S(x)));
-    def(r, "index_of", ["string", t], ([s, x]) => indexOf(s as string, S(x), 0));
-    def(r, "index_of", ["string", t, "i64"], ([s, x, st]) => indexOf(s as string, S(x), int(st)));
+    def(r, "contains", ["string", t], ([s, x]) => s.includes(S(x)));
+    def(r, "starts_with", ["string", t], ([s, x]) => s.startsWith(S(x)));
+    def(r, "ends_with", ["string", t], ([s, x]) => s.endsWith(S(x)));
+    def(r, "index_of", ["string", t], ([s, x]) => indexOf(s, S(x), 0));
+    def(r, "index_of", ["string", t, "i64"], ([s, x, st]) => indexOf(s, S(x), int(st)));
     def(r, "remove", ["string", t], (a) => {
-      a[0] = (a[0] as string).split(S(a[1])).join("");
+      a[0] = a[0].split(S(a[1])).join("");
     });
-    def(r, "split", ["string", t], ([s, x]) => (s as string).split(S(x)));
+    def(r, "split", ["string", t], ([s, x]) => s.split(S(x)));
     def(r, "split", ["string", t, "i64"], ([s, x, n]) => {
-      const parts = (s as string).split(S(x));
+      const parts = s.split(S(x));
       const k = Math.max(1, int(n));
       if (parts.length <= k) return parts;
       return [...parts.slice(0, k - 1), parts.slice(k - 1).join(S(x))];
     });
-    def(r, "split_rev", ["string", t], ([s, x]) => (s as string).split(S(x)).reverse());
+    def(r, "split_rev", ["string", t], ([s, x]) => s.split(S(x)).reverse());
     def(r, "split_rev", ["string", t, "i64"], ([s, x, n]) => {
-      const parts = (s as string).split(S(x)).reverse();
+      const parts = s.split(S(x)).reverse();
       const k = Math.max(1, int(n));
       if (parts.length <= k) return parts;
       return [
@@ -129,88 +112,87 @@ export function registerString(r: FnRegistry): void {
           .join(S(x)),
       ];
     });
-    for (const u of ["string", "char"]) {
+    for (const u of TEXT) {
       def(r, "replace", ["string", t, u], (a) => {
         const f = S(a[1]);
-        a[0] = f === "" ? a[0] : (a[0] as string).split(f).join(S(a[2]));
+        a[0] = f === "" ? a[0] : a[0].split(f).join(S(a[2]));
       });
     }
   }
-  def(r, "split", ["string"], ([s]) => (s as string).split(/\s+/).filter((x) => x !== ""));
+  def(r, "split", ["string"], ([s]) => s.split(/\s+/).filter((x) => x !== ""));
   def(r, "split", ["string", "i64"], ([s, i]) => {
-    const cs = charsOf(s as string);
+    const cs = charsOf(s);
     let k = int(i);
     if (k < 0) k = Math.max(0, cs.length + k);
     k = Math.min(k, cs.length);
     return [cs.slice(0, k).join(""), cs.slice(k).join("")];
   });
   def(r, "sub_string", ["string", "i64", "i64"], ([s, a, n]) => {
-    const [x, y] = window(charLen(s as string), int(a), int(n));
-    return sub(s as string, x, y);
+    const [x, y] = win(charLen(s), int(a), int(n));
+    return sub(s, x, y);
   });
   def(r, "sub_string", ["string", "i64"], ([s, a]) => {
-    const len = charLen(s as string);
-    const [x, y] = window(len, int(a), len);
-    return sub(s as string, x, y);
+    const len = charLen(s);
+    const [x, y] = win(len, int(a), len);
+    return sub(s, x, y);
   });
-  for (const rt of ["range", "range="]) {
-    def(r, "sub_string", ["string", rt], ([s, rg]) => {
-      const [x, y] = rangeWindow(charLen(s as string), rg as RRange);
-      return sub(s as string, x, y);
+  for (const t of RANGES) {
+    def(r, "sub_string", ["string", t], ([s, rg]) => {
+      const [x, y] = rwin(charLen(s), rg);
+      return sub(s, x, y);
     });
-    def(r, "crop", ["string", rt], (a) => {
-      const [x, y] = rangeWindow(charLen(a[0] as string), a[1] as RRange);
-      a[0] = sub(a[0] as string, x, y);
+    def(r, "crop", ["string", t], (a) => {
+      const [x, y] = rwin(charLen(a[0]), a[1]);
+      a[0] = sub(a[0], x, y);
     });
   }
   def(r, "crop", ["string", "i64", "i64"], (a) => {
-    const [x, y] = window(charLen(a[0] as string), int(a[1]), int(a[2]));
-    a[0] = sub(a[0] as string, x, y);
+    const [x, y] = win(charLen(a[0]), int(a[1]), int(a[2]));
+    a[0] = sub(a[0], x, y);
   });
   def(r, "crop", ["string", "i64"], (a) => {
-    const len = charLen(a[0] as string);
-    const [x, y] = window(len, int(a[1]), len);
-    a[0] = sub(a[0] as string, x, y);
+    const len = charLen(a[0]);
+    const [x, y] = win(len, int(a[1]), len);
+    a[0] = sub(a[0], x, y);
   });
-  def(r, ["chars", "to_chars"], ["string"], ([s]) => charsOf(s as string).map((c) => new RChar(c)));
+  def(r, ["chars", "to_chars"], ["string"], ([s]) => charsOf(s).map((c) => new RChar(c)));
   def(r, "chars", ["string", "i64"], ([s, a]) => {
-    const cs = charsOf(s as string);
-    const [x, y] = window(cs.length, int(a), cs.length);
+    const cs = charsOf(s);
+    const [x, y] = win(cs.length, int(a), cs.length);
     return cs.slice(x, y).map((c) => new RChar(c));
   });
   def(r, "chars", ["string", "i64", "i64"], ([s, a, n]) => {
-    const cs = charsOf(s as string);
-    const [x, y] = window(cs.length, int(a), int(n));
+    const cs = charsOf(s);
+    const [x, y] = win(cs.length, int(a), int(n));
     return cs.slice(x, y).map((c) => new RChar(c));
   });
-  for (const t of ["range", "range="])
+  for (const t of RANGES)
     def(r, "chars", ["string", t], ([s, g]) => {
-      const cs = charsOf(s as string);
-      const [x, y] = rangeWindow(cs.length, g as RRange);
+      const cs = charsOf(s);
+      const [x, y] = rwin(cs.length, g);
       return cs.slice(x, y).map((c) => new RChar(c));
     });
-  def(r, "to_blob", ["string"], ([s]) => new RBlob(Array.from(Buffer.from(s as string, "utf8"))));
+  def(r, "to_blob", ["string"], ([s]) => new RBlob(Array.from(Buffer.from(s, "utf8"))));
   def(r, "get", ["string", "i64"], ([s, i]) => {
-    const cs = charsOf(s as string);
+    const cs = charsOf(s);
     let k = int(i);
     if (k < 0) k += cs.length;
-    return k >= 0 && k < cs.length ? new RChar(cs[k]) : undefined;
+    const c = cs[k]; // undefined when k is out of range
+    return c === undefined ? undefined : new RChar(c);
   });
   def(r, "reverse", ["string"], (a) => {
-    a[0] = charsOf(a[0] as string)
-      .reverse()
-      .join("");
+    a[0] = charsOf(a[0]).reverse().join("");
   });
   def(r, "insert", ["string", "i64", "char"], (a) => {
-    const cs = charsOf(a[0] as string);
+    const cs = charsOf(a[0]);
     let k = int(a[1]);
     if (k < 0) k = Math.max(0, cs.length + k);
-    cs.splice(Math.min(k, cs.length), 0, (a[2] as RChar).c);
+    cs.splice(Math.min(k, cs.length), 0, a[2].c);
     a[0] = cs.join("");
   });
-  def(r, "append", ["string", "any"], (a) => {
-    a[0] =
-      (a[0] as string) + (typeof a[1] === "string" ? a[1] : a[1] instanceof RChar ? a[1].c : String(a[1]));
+  // Rhai appends the item's `to_string` (as `+` does): `()` adds nothing, an array its display form
+  def(r, "append", ["string", "any"], (a, rt) => {
+    a[0] = a[0] + displayOf(rt, a[1]);
   });
-  def(r, "contains", ["string", "string"], ([s, x]) => (s as string).includes(x as string));
+  def(r, "contains", ["string", "string"], ([s, x]) => s.includes(x));
 }
