@@ -141,6 +141,8 @@ export function registerLangMore(r: FnRegistry): void {
     def(r, "retain", ["array", t], ([a, g]) => {
       const arr = a as Value[];
       const [x, y] = rwin(arr.length, g as RRange);
+      // retain_range: an empty window leaves the array alone (array_basic.rs)
+      if (x >= y) return [];
       const kept = arr.slice(x, y);
       const removed = [...arr.slice(0, x), ...arr.slice(y)];
       arr.length = 0;
