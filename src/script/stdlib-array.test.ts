@@ -220,7 +220,7 @@ test("array: reduce and reduce_rev (with and without an initial value, with the 
   assert.equal(dbg('["a", "b", "c"].reduce(|r, v| r + v, "")'), '"abc"');
   assert.equal(dbg('["a", "b", "c"].reduce_rev(|r, v| r + v, "")'), '"cba"');
   assert.equal(dbg("[1, 2, 3].reduce_rev(|r, v| (r ?? 0) + v)"), "6");
-  assert.equal(dbg('[1, 2, 3].reduce_rev(|r, v, i| r + `${i}`, "")'), '"210"');
+  assert.equal(dbg('[1, 2, 3].reduce_rev(|r, v, i| r + i.to_string(), "")'), '"210"');
   assert.equal(dbg("[1, 2, 3].reduce(|r| r + this, 0)"), "6");
 });
 
