@@ -99,6 +99,9 @@ test("array: extract, split", () => {
   assert.equal(mut(a, "x.extract(1..3)"), "[[1, 2, 3, 4, 5], [2, 3]]");
   assert.equal(mut(a, "x.extract(1..=3)"), "[[1, 2, 3, 4, 5], [2, 3, 4]]");
   assert.equal(mut(a, "x.extract(3..1)"), "[[1, 2, 3, 4, 5], []]");
+  // end = max(end, start), so a reversed inclusive range still covers its start (3..=1 → [3])
+  assert.equal(mut(a, "x.extract(3..=1)"), "[[1, 2, 3, 4, 5], [4]]");
+  assert.equal(mut(a, "x.drain(3..=0)"), "[[1, 2, 3, 5], [4]]");
   assert.equal(mut(a, "x.extract(-3..2)"), "[[1, 2, 3, 4, 5], [1, 2]]");
   assert.equal(mut(a, "x.extract(4..=99)"), "[[1, 2, 3, 4, 5], [5]]");
   assert.equal(mut(a, "x.split(2)"), "[[1, 2], [3, 4, 5]]");

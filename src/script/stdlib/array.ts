@@ -18,8 +18,9 @@ function win(n: number, start: number, len: number): [number, number] {
 }
 function rwin(n: number, r: RRange): [number, number] {
   const s = Math.max(0, Number(r.start));
-  const e = r.inclusive ? Number(r.end) + 1 : Number(r.end);
-  return win(n, s, Math.max(0, e - s));
+  // Rhai: end = max(end, start); an inclusive range then covers end itself (3..=1 is [3])
+  const e = Math.max(s, Number(r.end)) + (r.inclusive ? 1 : 0);
+  return win(n, s, e - s);
 }
 
 function idx(n: number, i: number): number {
@@ -159,7 +160,7 @@ export function registerArray(r: FnRegistry): void {
       const arr = a as Arr;
       const g = rg as RRange;
       const s = Math.max(0, Number(g.start));
-      const e = Math.max(s, g.inclusive ? Number(g.end) + 1 : Number(g.end));
+      const e = Math.max(s, Number(g.end)) + (g.inclusive ? 1 : 0);
       const [x, y] = spliceWin(arr.length, s, e - s);
       arr.splice(x, y - x, ...(b as Arr));
     });

@@ -8,10 +8,15 @@ function win(n: number, start: number, len: number): [number, number] {
   if (start >= n || len <= 0) return [n, n];
   return [start, Math.min(n, start + len)];
 }
-function rwin(n: number, r: RRange): [number, number] {
+/** Rhai's range → (start, end): start clamped at 0, end at start; an inclusive range adds one. */
+function rangeBounds(r: RRange): [number, number] {
   const s = Math.max(0, Number(r.start));
-  const e = r.inclusive ? Number(r.end) + 1 : Number(r.end);
-  return win(n, s, Math.max(0, e - s));
+  const e = Math.max(s, Number(r.end));
+  return [s, r.inclusive ? e + 1 : e];
+}
+function rwin(n: number, r: RRange): [number, number] {
+  const [s, e] = rangeBounds(r);
+  return win(n, s, e - s);
 }
 
 /** Registers `f` for (blob, start, len) and (blob, range) / (blob, range=) plus `extra` trailing params. */
@@ -62,13 +67,21 @@ export function registerBlobMore(r: FnRegistry): void {
     return undefined;
   });
   windowed(r, "drain", [], (by, s, e) => new RBlob(by.splice(s, e - s)));
-  windowed(r, "retain", [], (by, s, e) => {
-    const kept = by.slice(s, e);
+  // blob_basic.rs retain: len <= 0 keeps the blob; a start past the end takes all of it (mem::take)
+  const retain = (by: number[], start: number, len: number): Value => {
+    if (by.length === 0 || len <= 0) return new RBlob();
+    const [s, e] = win(by.length, start, len);
     const removed = [...by.slice(0, s), ...by.slice(e)];
-    by.length = 0;
-    by.push(...kept);
+    by.splice(e);
+    by.splice(0, s);
     return new RBlob(removed);
-  });
+  };
+  def(r, "retain", ["blob", "i64", "i64"], ([b, s, n]) => retain((b as RBlob).bytes, int(s), int(n)));
+  for (const t of ["range", "range="])
+    def(r, "retain", ["blob", t], ([b, g]) => {
+      const [s, e] = rangeBounds(g as RRange);
+      return retain((b as RBlob).bytes, s, e - s);
+    });
   for (const [name, le] of [
     ["parse_le_float", true],
     ["parse_be_float", false],

@@ -1,4 +1,7 @@
+import { RhaiError } from "../errors.js";
+import { toDebug } from "../format.js";
 import type { FnRegistry } from "../registry.js";
+import type { Runtime } from "../runtime.js";
 import { normInt, RBlob, RFloat, type RRange, type Value } from "../values.js";
 import { def, int } from "./util.js";
 
@@ -9,14 +12,16 @@ function win(n: number, start: number, len: number): [number, number] {
 }
 function rwin(n: number, r: RRange): [number, number] {
   const s = Math.max(0, Number(r.start));
-  const e = r.inclusive ? Number(r.end) + 1 : Number(r.end);
-  return win(n, s, Math.max(0, e - s));
+  // Rhai: end = max(end, start); an inclusive range then covers end itself (3..=1 is [3])
+  const e = Math.max(s, Number(r.end)) + (r.inclusive ? 1 : 0);
+  return win(n, s, e - s);
 }
 
+/** blob_basic.rs parse_int: up to 8 bytes copied to the front of a zeroed buffer, then decoded. */
 function readInt(b: number[], s: number, e: number, le: boolean): Value {
   const bytes = b.slice(s, Math.min(e, s + 8));
   const buf = new Array(8).fill(0);
-  for (let i = 0; i < bytes.length; i++) buf[le ? i : 8 - bytes.length + i] = bytes[i];
+  for (let i = 0; i < bytes.length; i++) buf[i] = bytes[i];
   let v = 0n;
   if (le) for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(buf[i]);
   else for (let i = 0; i < 8; i++) v = (v << 8n) | BigInt(buf[i]);
@@ -28,8 +33,9 @@ function writeInt(b: number[], s: number, e: number, v: Value, le: boolean): voi
   const bytes: number[] = [];
   for (let i = 0; i < 8; i++) bytes.push(Number((x >> BigInt(8 * i)) & 0xffn));
   if (!le) bytes.reverse();
+  // blob_basic.rs write_int: the first `len` bytes of the 8-byte encoding
   const n = Math.min(e - s, 8);
-  for (let i = 0; i < n; i++) b[s + i] = le ? bytes[i] : bytes[8 - n + i];
+  for (let i = 0; i < n; i++) b[s + i] = bytes[i];
 }
 
 function writeStr(b: number[], s: number, e: number, text: string, ascii: boolean): void {
@@ -114,11 +120,13 @@ export function registerBlob(r: FnRegistry): void {
   def(r, "set", ["blob", "i64", "i64"], ([b, i, v]) => {
     const by = (b as RBlob).bytes;
     let k = int(i);
-    if (k < 0) k += by.length;
+    if (k < 0) k = Math.max(0, k + by.length);
     if (k >= 0 && k < by.length) by[k] = int(v) & 0xff;
   });
-  def(r, "pad", ["blob", "i64", "i64"], ([b, n, v]) => {
+  def(r, "pad", ["blob", "i64", "i64"], ([b, n, v], ctx) => {
     const by = (b as RBlob).bytes;
+    const max = (ctx as Runtime).limits.maxArraySize;
+    if (max > 0 && int(n) > max) throw new RhaiError("ErrorDataTooLarge", "size of blob exceeds the limit");
     while (by.length < int(n)) by.push(int(v) & 0xff);
   });
   def(r, "chop", ["blob", "i64"], ([b, n]) => {
@@ -132,11 +140,7 @@ export function registerBlob(r: FnRegistry): void {
     if (k < 0) k = Math.max(0, by.length + k);
     return new RBlob(by.splice(Math.min(k, by.length)));
   });
-  def(
-    r,
-    "to_string",
-    ["blob"],
-    ([b]) => `[${(b as RBlob).bytes.map((x) => x.toString(16).padStart(2, "0")).join("")}]`,
-  );
+  // Rhai's Display of a blob is its Debug form (a space after every 8 bytes)
+  def(r, "to_string", ["blob"], ([b]) => toDebug(b));
   void RFloat;
 }

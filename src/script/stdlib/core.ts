@@ -130,25 +130,27 @@ export function registerCore(r: FnRegistry): void {
   });
   def(r, ["len", "get$len"], ["blob"], ([b]) => (b as RBlob).bytes.length);
   def(r, ["is_empty", "get$is_empty"], ["blob"], ([b]) => (b as RBlob).bytes.length === 0);
-  def(r, "push", ["blob", "i64"], ([b, v]) => {
+  def(r, ["push", "append"], ["blob", "i64"], ([b, v]) => {
     (b as RBlob).bytes.push(int(v) & 0xff);
   });
   def(r, "append", ["blob", "blob"], ([b, o]) => {
     (b as RBlob).bytes.push(...(o as RBlob).bytes);
   });
-  def(r, "pop", ["blob"], ([b]) => (b as RBlob).bytes.pop());
-  def(r, "shift", ["blob"], ([b]) => (b as RBlob).bytes.shift());
+  // blob_basic.rs: popping or shifting an empty blob gives 0
+  def(r, "pop", ["blob"], ([b]) => (b as RBlob).bytes.pop() ?? 0);
+  def(r, "shift", ["blob"], ([b]) => (b as RBlob).bytes.shift() ?? 0);
   def(r, "clear", ["blob"], ([b]) => {
     (b as RBlob).bytes.length = 0;
   });
-  def(r, "contains", ["blob", "i64"], ([b, v]) => (b as RBlob).bytes.includes(int(v)));
+  def(r, "contains", ["blob", "i64"], ([b, v]) => (b as RBlob).bytes.includes(int(v) & 0xff));
   def(r, "to_array", ["blob"], ([b]) => [...(b as RBlob).bytes]);
   def(r, "as_string", ["blob"], ([b]) => Buffer.from((b as RBlob).bytes).toString("utf8"));
   def(r, "to_blob", ["array"], ([a]) => new RBlob((a as Value[]).map((x) => int(x) & 0xff)));
   def(r, "get", ["blob", "i64"], ([b, i]) => {
     const by = (b as RBlob).bytes;
-    const k = int(i) < 0 ? by.length + int(i) : int(i);
-    return k >= 0 && k < by.length ? by[k] : 0;
+    // calc_offset_len: a negative index counts from the end, clamped at 0
+    const k = int(i) < 0 ? Math.max(0, by.length + int(i)) : int(i);
+    return k < by.length ? by[k] : 0;
   });
   def(r, "reverse", ["blob"], ([b]) => {
     (b as RBlob).bytes.reverse();

@@ -129,7 +129,7 @@ export function registerLangMore(r: FnRegistry): void {
   // array drain/retain with a range (the callback forms take (array, any) and must not shadow these)
   const rwin = (n: number, g: RRange): [number, number] => {
     const st = Math.max(0, Number(g.start));
-    const e = Math.min(n, Math.max(st, Number(g.end) + (g.inclusive ? 1 : 0)));
+    const e = Math.min(n, Math.max(st, Number(g.end)) + (g.inclusive ? 1 : 0));
     return st >= n ? [n, n] : [st, e];
   };
   for (const t of ["range", "range="]) {
