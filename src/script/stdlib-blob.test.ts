@@ -30,6 +30,7 @@ test("blob: constructors, len, is_empty, Debug and to_string forms", () => {
   assert.equal(dbg("blob(0, 1)"), "[]");
   assert.equal(dbg("blob(9, 1)"), "[0101010101010101 01]");
   assert.equal(dbg("blob(9, 1).to_string()"), '"[0101010101010101 01]"');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Rhai interpolated string
   assert.equal(dbg("`${blob(2, 10)}`"), '"[0a0a]"');
   assert.equal(dbg("type_of(blob())"), '"blob"');
   assert.equal(
