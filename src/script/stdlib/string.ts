@@ -1,4 +1,5 @@
 import { RhaiError } from "../errors.js";
+import { toDisplay } from "../format.js";
 import type { FnRegistry } from "../registry.js";
 import { charLen, charsOf, isSimple } from "../strings.js";
 import { RBlob, RChar, type RRange, type Value } from "../values.js";
@@ -18,11 +19,15 @@ function window(n: number, start: number, len: number): [number, number] {
 }
 
 function rangeWindow(n: number, r: RRange): [number, number] {
-  let s = Number(r.start);
-  let e = r.inclusive ? Number(r.end) + 1 : Number(r.end);
-  s = Math.max(0, s);
-  e = Math.max(s, e);
+  // Rhai: start = max(start, 0), end = max(end, start); an inclusive range then covers end (3..=1 → [3])
+  const s = Math.max(0, Number(r.start));
+  const e = Math.max(s, Number(r.end)) + (r.inclusive ? 1 : 0);
   return window(n, s, e - s);
+}
+
+/** Rust's `str::split`: an empty delimiter matches at every char boundary ("ab" → ["", "a", "b", ""]). */
+function rustSplit(s: string, d: string): string[] {
+  return d === "" ? ["", ...charsOf(s), ""] : s.split(d);
 }
 
 function sub(s: string, a: number, b: number): string {
@@ -30,9 +35,11 @@ function sub(s: string, a: number, b: number): string {
 }
 
 function indexOf(s: string, find: string, start: number): number {
+  // string_more.rs index_of: an empty string, or a start at/after the end, finds nothing
+  if (s === "") return -1;
   const cs = charsOf(s);
   if (start < 0) start = Math.max(0, cs.length + start);
-  if (start > cs.length) return -1;
+  if (start > 0 && start >= cs.length) return -1;
   const prefix = cs.slice(0, start).join("");
   const i = s.indexOf(find, prefix.length);
   if (i < 0) return -1;
@@ -61,8 +68,10 @@ export function registerString(r: FnRegistry): void {
   def(r, "to_string", ["char"], ([c]) => (c as RChar).c);
   def(r, ["to_upper"], ["string"], ([s]) => (s as string).toUpperCase());
   def(r, ["to_lower"], ["string"], ([s]) => (s as string).toLowerCase());
-  def(r, ["to_upper"], ["char"], ([c]) => new RChar((c as RChar).c.toUpperCase()));
-  def(r, ["to_lower"], ["char"], ([c]) => new RChar((c as RChar).c.toLowerCase()));
+  // a char whose case mapping is several chars ('ß' → "SS") stays as it is (string_more.rs to_upper_char)
+  const oneChar = (c: string, m: string) => new RChar(charLen(m) === 1 ? m : c);
+  def(r, ["to_upper"], ["char"], ([c]) => oneChar((c as RChar).c, (c as RChar).c.toUpperCase()));
+  def(r, ["to_lower"], ["char"], ([c]) => oneChar((c as RChar).c, (c as RChar).c.toLowerCase()));
   def(r, "make_upper", ["string"], (a) => {
     a[0] = (a[0] as string).toUpperCase();
   });
@@ -109,16 +118,20 @@ export function registerString(r: FnRegistry): void {
     def(r, "remove", ["string", t], (a) => {
       a[0] = (a[0] as string).split(S(a[1])).join("");
     });
-    def(r, "split", ["string", t], ([s, x]) => (s as string).split(S(x)));
+    def(r, "split", ["string", t], ([s, x]) => (s === "" ? [""] : rustSplit(s as string, S(x))));
     def(r, "split", ["string", t, "i64"], ([s, x, n]) => {
-      const parts = (s as string).split(S(x));
+      if (s === "") return [""];
+      const parts = rustSplit(s as string, S(x));
       const k = Math.max(1, int(n));
       if (parts.length <= k) return parts;
       return [...parts.slice(0, k - 1), parts.slice(k - 1).join(S(x))];
     });
-    def(r, "split_rev", ["string", t], ([s, x]) => (s as string).split(S(x)).reverse());
+    def(r, "split_rev", ["string", t], ([s, x]) =>
+      s === "" ? [""] : rustSplit(s as string, S(x)).reverse(),
+    );
     def(r, "split_rev", ["string", t, "i64"], ([s, x, n]) => {
-      const parts = (s as string).split(S(x)).reverse();
+      if (s === "") return [""];
+      const parts = rustSplit(s as string, S(x)).reverse();
       const k = Math.max(1, int(n));
       if (parts.length <= k) return parts;
       return [
@@ -131,16 +144,23 @@ export function registerString(r: FnRegistry): void {
     });
     for (const u of ["string", "char"]) {
       def(r, "replace", ["string", t, u], (a) => {
+        // Rust's str::replace: an empty pattern matches at every char boundary ("ab" → "-a-b-")
         const f = S(a[1]);
-        a[0] = f === "" ? a[0] : (a[0] as string).split(f).join(S(a[2]));
+        const str = a[0] as string;
+        if (str === "") return;
+        a[0] = f === "" ? `${S(a[2])}${charsOf(str).join(S(a[2]))}${S(a[2])}` : str.split(f).join(S(a[2]));
       });
     }
   }
-  def(r, "split", ["string"], ([s]) => (s as string).split(/\s+/).filter((x) => x !== ""));
+  // split_whitespace; an empty string gives [""] (string_more.rs)
+  def(r, "split", ["string"], ([s]) =>
+    s === "" ? [""] : (s as string).split(/\s+/).filter((x) => x !== ""),
+  );
   def(r, "split", ["string", "i64"], ([s, i]) => {
     const cs = charsOf(s as string);
     let k = int(i);
-    if (k < 0) k = Math.max(0, cs.length + k);
+    // split_at: index <= 0 counts from the end, so split(0) keeps the whole string in front
+    if (k <= 0) k = Math.max(0, cs.length + k);
     k = Math.min(k, cs.length);
     return [cs.slice(0, k).join(""), cs.slice(k).join("")];
   });
@@ -208,9 +228,10 @@ export function registerString(r: FnRegistry): void {
     cs.splice(Math.min(k, cs.length), 0, (a[2] as RChar).c);
     a[0] = cs.join("");
   });
+  // append(item): the item's to_string (Display) form; a blob is read as lossy UTF-8
   def(r, "append", ["string", "any"], (a) => {
-    a[0] =
-      (a[0] as string) + (typeof a[1] === "string" ? a[1] : a[1] instanceof RChar ? a[1].c : String(a[1]));
+    const x = a[1];
+    a[0] = (a[0] as string) + (x instanceof RBlob ? Buffer.from(x.bytes).toString("utf8") : toDisplay(x));
   });
   def(r, "contains", ["string", "string"], ([s, x]) => (s as string).includes(x as string));
 }
