@@ -6,7 +6,11 @@ import { I64_MAX, I64_MIN, normInt, type RChar, RFloat } from "../values.js";
 import { arith, def, F, flt, int } from "./util.js";
 
 function checkedInt(x: number): number | bigint {
-  if (!Number.isFinite(x) || x >= 2 ** 63 || x < -(2 ** 63)) throw arith(`cannot convert ${x} to an integer`);
+  // math_basic.rs f64_to_int: only x > INT::MAX as f64 (2^63) or x < INT::MIN overflows; then
+  // `x.trunc() as INT` saturates (2^63 → i64::MAX) and maps NaN to 0
+  if (Number.isNaN(x)) return 0;
+  if (x > 2 ** 63 || x < -(2 ** 63)) throw arith(`cannot convert ${x} to an integer`);
+  if (x === 2 ** 63) return I64_MAX;
   const t = Math.trunc(x);
   if (Number.isSafeInteger(t)) return t === 0 ? 0 : t;
   const b = BigInt(t);
@@ -56,7 +60,7 @@ export function registerMath(r: FnRegistry): void {
     return v > 0 ? 1 : v < 0 ? -1 : 0;
   });
   def(r, ["is_zero", "get$is_zero"], ["i64"], ([x]) => x === 0);
-  def(r, "is_zero", ["f64"], ([x]) => flt(x) === 0);
+  def(r, ["is_zero", "get$is_zero"], ["f64"], ([x]) => flt(x) === 0);
   def(r, ["is_odd", "get$is_odd"], ["i64"], ([x]) => BigInt(x as number) % 2n !== 0n);
   def(r, ["is_even", "get$is_even"], ["i64"], ([x]) => BigInt(x as number) % 2n === 0n);
   for (const [a, b] of [
@@ -98,7 +102,7 @@ export function registerMath(r: FnRegistry): void {
     def(r, name, ["f64"], ([x]) => F(fn(flt(x))));
     def(r, name, ["i64"], ([x]) => F(fn(flt(x))));
   }
-  for (const name of ["floor", "ceiling", "round", "int"]) {
+  for (const name of ["floor", "ceiling", "round", "int", "fraction"]) {
     def(r, `get$${name}`, ["f64"], ([x]) =>
       F((f1.find((e) => e[0] === name) as [string, (x: number) => number])[1](flt(x))),
     );
