@@ -11,8 +11,11 @@ export function stepRange(from: Value, to: Value, step: Value): RCustom {
   const isNum = (v: Value) => typeof v === "number" || typeof v === "bigint" || v instanceof RFloat;
   if (!isNum(from) || !isNum(to) || !isNum(step))
     throw new RhaiError("ErrorMismatchDataType", "range expects numbers");
+  // iter_basic.rs StepRange::new wraps the error: ErrorInFunctionCall("range", ErrorArithmetic)
   if ((step instanceof RFloat && step.v === 0) || step === 0)
-    throw new RhaiError("ErrorArithmetic", "step value cannot be zero");
+    throw new RhaiError("ErrorInFunctionCall", "error in call to range", {
+      inner: new RhaiError("ErrorArithmetic", "step value cannot be zero"),
+    });
   return new RCustom("StepRange", { from, to, step } as StepRange);
 }
 
@@ -75,6 +78,8 @@ export function registerCore(r: FnRegistry): void {
     let st = int(s);
     if (st < 0) st += 64;
     const len = int(n);
+    // bit_field.rs: bits <= 0 gives 0 before the start is checked
+    if (len <= 0) return 0;
     if (st < 0 || st >= 64 || len < 0) throw new RhaiError("ErrorBitFieldBounds", "bit range out of bounds");
     const w = Math.min(len, 64 - st);
     const y = (BigInt.asUintN(64, BigInt(x as number)) >> BigInt(st)) & ((1n << BigInt(w)) - 1n);
@@ -84,7 +89,9 @@ export function registerCore(r: FnRegistry): void {
     let st = int(a[1]);
     if (st < 0) st += 64;
     const len = int(a[2]);
-    if (st < 0 || st >= 64 || len < 0) throw new RhaiError("ErrorBitFieldBounds", "bit range out of bounds");
+    // bit_field.rs: bits <= 0 leaves the value alone before the start is checked
+    if (len <= 0) return;
+    if (st < 0 || st >= 64) throw new RhaiError("ErrorBitFieldBounds", "bit range out of bounds");
     const w = BigInt(Math.min(len, 64 - st));
     const mask = ((1n << w) - 1n) << BigInt(st);
     const x = BigInt(a[0] as number);
@@ -101,6 +108,8 @@ export function registerCore(r: FnRegistry): void {
     const b = BigInt.asUintN(64, BigInt(x as number));
     let st = int(s);
     if (st < 0) st += 64;
+    // iter_basic.rs BitRange::new: the start must be a bit index (calc_index)
+    if (st < 0 || st >= 64) throw new RhaiError("ErrorBitFieldBounds", `bit ${s} out of bounds`);
     const out: Value[] = [];
     for (let i = st; i < Math.min(64, st + int(n)); i++) out.push(((b >> BigInt(i)) & 1n) === 1n);
     return out;
