@@ -1,5 +1,5 @@
 import type { Position } from "./errors.js";
-import { FnPtr, RBlob, RChar, RCustom, RFloat, RRange, RTimestamp, type Value } from "./values.js";
+import { FnPtr, RBlob, RChar, RCustom, RFloat, type RMap, RRange, RTimestamp, type Value } from "./values.js";
 
 /**
  * A parameter type for host functions: `"any"`, a `type_of` name (`"i64"`, `"f64"`, `"bool"`, `"string"`,
@@ -7,6 +7,61 @@ import { FnPtr, RBlob, RChar, RCustom, RFloat, RRange, RTimestamp, type Value } 
  * `"int"` / `"float"` / `"str"`, or the name of a type registered with `registerType`.
  */
 export type ParamType = string;
+
+/** The TypeScript type of the argument that each built-in parameter tag admits (see {@link typeMatcher}). */
+export interface ParamTypes {
+  any: Value;
+  Dynamic: Value;
+  i64: number | bigint;
+  int: number | bigint;
+  INT: number | bigint;
+  f64: RFloat;
+  float: RFloat;
+  FLOAT: RFloat;
+  bool: boolean;
+  string: string;
+  str: string;
+  ImmutableString: string;
+  char: RChar;
+  array: Value[];
+  Array: Value[];
+  map: RMap;
+  Map: RMap;
+  blob: RBlob;
+  Blob: RBlob;
+  Fn: FnPtr;
+  FnPtr: FnPtr;
+  "()": undefined;
+  unit: undefined;
+  timestamp: RTimestamp;
+  range: RRange;
+  "range=": RRange;
+}
+
+/** A built-in parameter tag. */
+export type BuiltinParamType = keyof ParamTypes;
+
+/**
+ * The argument type admitted by the parameter tag `P`: the built-in's type, {@link RCustom} for the name of a
+ * registered type, and any {@link Value} when `P` is only known as `string`.
+ */
+export type ArgType<P extends string> = string extends P
+  ? Value
+  : P extends BuiltinParamType
+    ? ParamTypes[P]
+    : RCustom;
+
+/** The (mutable) argument tuple for the tags `Ps`: `["array", "i64"]` → `[Value[], number | bigint]`. */
+export type ArgTypes<Ps extends readonly string[]> = { -readonly [K in keyof Ps]: ArgType<Ps[K]> };
+
+/**
+ * A host function whose arguments are typed by its parameter tags. Like {@link HostFn}, it may replace
+ * `args[0]` (with a value of the same type) to mutate a receiver held in a variable.
+ */
+export type TypedHostFn<Ps extends readonly string[], C = CallContext> = (
+  args: ArgTypes<Ps>,
+  ctx: C,
+) => Value;
 
 /** What a host function receives besides its arguments. */
 export interface CallContext {
@@ -25,11 +80,14 @@ export interface CallContext {
  */
 export type HostFn = (args: Value[], ctx: CallContext) => Value;
 
+type Matcher = (v: Value) => boolean;
+
 export interface NativeFn {
   readonly name: string;
   /** Null = variadic (any arity ≥ minArgs, each "any"). */
   readonly params: readonly ParamType[] | null;
-  readonly matchers: ((v: Value) => boolean)[] | null;
+  /** One per parameter; for a variadic function, none or one for the receiver (the first argument). */
+  readonly matchers: readonly Matcher[];
   readonly minArgs: number;
   readonly fn: HostFn;
   /** Counts toward the host-call budget. */
@@ -38,7 +96,14 @@ export interface NativeFn {
 
 const ANY = (_: Value) => true;
 
-export function typeMatcher(t: ParamType): (v: Value) => boolean {
+/** Whether each argument passes the matcher at its position (arguments beyond the matchers pass). */
+function accepts(matchers: readonly Matcher[], args: readonly Value[]): boolean {
+  let j = 0;
+  for (const m of matchers) if (!m(args[j++])) return false;
+  return true;
+}
+
+export function typeMatcher(t: ParamType): Matcher {
   switch (t) {
     case "any":
     case "Dynamic":
@@ -107,7 +172,7 @@ export class FnRegistry {
     const nf: NativeFn = {
       name,
       params,
-      matchers: params ? params.map(typeMatcher) : receiver ? [typeMatcher(receiver)] : null,
+      matchers: params ? params.map(typeMatcher) : receiver ? [typeMatcher(receiver)] : [],
       minArgs,
       fn,
       host,
@@ -122,17 +187,9 @@ export class FnRegistry {
   /** Finds the overload for these arguments (null when none). */
   resolve(name: string, args: readonly Value[]): NativeFn | null {
     const list = this.byKey.get(`${name}/${args.length}`);
-    if (list) {
-      outer: for (let i = 0; i < list.length; i++) {
-        const m = list[i].matchers as ((v: Value) => boolean)[];
-        for (let j = 0; j < m.length; j++) if (!m[j](args[j])) continue outer;
-        return list[i];
-      }
-    }
+    if (list) for (const f of list) if (accepts(f.matchers, args)) return f;
     const vl = this.variadic.get(name);
-    if (vl)
-      for (const f of vl)
-        if (args.length >= f.minArgs && (f.matchers === null || f.matchers[0](args[0]))) return f;
+    if (vl) for (const f of vl) if (args.length >= f.minArgs && accepts(f.matchers, args)) return f;
     return this.parent ? this.parent.resolve(name, args) : null;
   }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine, V, type Value } from "./index.js";
+import { buildStdlib } from "./stdlib/index.js";
 
 function ev(src: string, e = new Engine()): Value {
   const r = e.eval(src);
@@ -14,21 +15,35 @@ function errKind(src: string, e = new Engine()): string {
   return (r as { error: { kind: string } }).error.kind;
 }
 
+/** The extension package's functions (name/arity), each with a call that works once it is on. */
+const EXTRAS: [string, number, string, string][] = [
+  ["parse_bool", 1, 'parse_bool("true")', "true"],
+  ["float", 1, "float(1.5)", "1.5"],
+  ["to_char", 1, "to_char(65)", "A"],
+  ["merge", 2, "#{a: 1}.merge(#{b: 2})", '#{"a": 1, "b": 2}'],
+  ["round", 2, "round(1.25, 1)", "1.3"],
+  ["is_alphabetic", 1, "'a'.is_alphabetic()", "true"],
+  ["is_numeric", 1, "is_numeric('5')", "true"],
+  ["is_digit", 1, "'7'.is_digit()", "true"],
+  ["is_whitespace", 1, "' '.is_whitespace()", "true"],
+  ["is_uppercase", 1, "'A'.is_uppercase()", "true"],
+  ["is_lowercase", 1, "is_lowercase('a')", "true"],
+];
+
 test("functions Rhai's Engine::new() lacks are only in the opt-in extension package", () => {
-  for (const src of [
-    'parse_bool("true")',
-    "float(1.5)",
-    "to_char(65)",
-    "#{a: 1}.merge(#{b: 2})",
-    "round(1.25, 1)",
-    "'a'.is_digit()",
-  ]) {
-    assert.equal(errKind(src), "ErrorFunctionNotFound", src);
-  }
+  const std = buildStdlib();
+  const withExtras = buildStdlib({ extras: true });
   const x = new Engine({ extras: true });
-  assert.equal(show('parse_bool("true")', x), "true");
-  assert.equal(show("to_char(65)", x), "A");
-  assert.equal(show("'7'.is_digit()", x), "true");
+  for (const [name, arity, src, out] of EXTRAS) {
+    assert.equal(std.has(name, arity), false, `${name}/${arity} is in the default registry`);
+    assert.equal(withExtras.has(name, arity), true, `${name}/${arity} is not in the extension package`);
+    assert.equal(errKind(src), "ErrorFunctionNotFound", src);
+    assert.equal(show(src, x), out, src);
+  }
+  // the same names keep Rhai's own overloads (round/1) and reject other argument types
+  assert.equal(show("round(1.5)"), "2.0");
+  assert.equal(errKind("float(1)"), "ErrorFunctionNotFound");
+  assert.equal(errKind('"a".is_digit()'), "ErrorFunctionNotFound");
 });
 
 test("shifts and unit comparisons behave as in Rhai", () => {
@@ -68,6 +83,16 @@ test("items from the missing/partial lists", () => {
   assert.equal(show("let s = []; for n in range(8..18, 3) { s.push(n) } s"), "[8, 11, 14, 17]");
   assert.equal(show("let t = \"hello!!!\"; t.pad(5, '*'); t"), "hello!!!");
   assert.equal(show("#{a: 1, b: 2}.filter(|k, v| v)"), "#{}");
+});
+
+test("string append adds the item's to_string, as `+` does", () => {
+  for (const item of ["2.5", "()", '[1, "b"]', "#{k: 1}", "'c'", '"de"', "true", "blob(1, 255)"]) {
+    const appended = show(`let x = "a"; x.append(${item}); x`);
+    assert.equal(appended, show(`"a" + ${item}`), item);
+    assert.equal(appended, show(`"a" + to_string(${item})`), item);
+  }
+  assert.equal(show('let x = "a"; x.append(2.5); x'), "a2.5");
+  assert.equal(show('let x = "a"; x.append(()); x'), "a");
 });
 
 test("sleep waits, but never past the wall-clock limit", () => {

@@ -1,6 +1,6 @@
 import { RhaiError } from "../errors.js";
 import type { FnRegistry } from "../registry.js";
-import { RChar, type RMap, type Value } from "../values.js";
+import { RChar } from "../values.js";
 import { arith, def, F, flt, int } from "./util.js";
 
 /**
@@ -19,21 +19,21 @@ export function registerExtras(r: FnRegistry): void {
     return new RChar(String.fromCodePoint(n));
   });
   def(r, "parse_bool", ["string"], ([s]) => {
-    const t = (s as string).trim();
+    const t = s.trim();
     if (t === "true") return true;
     if (t === "false") return false;
     throw new RhaiError("ErrorMismatchDataType", `error parsing bool: '${s}'`);
   });
-  def(r, "float", ["f64"], ([x]) => x as Value);
+  def(r, "float", ["f64"], ([x]) => x);
   def(r, "merge", ["map", "map"], ([m, o]) => {
-    const out = new Map(m as RMap);
-    for (const [k, v] of o as RMap) out.set(k, v);
+    const out = new Map(m);
+    for (const [k, v] of o) out.set(k, v);
     return out;
   });
-  def(r, "is_alphabetic", ["char"], ([c]) => /^\p{Alphabetic}$/u.test((c as RChar).c));
-  def(r, "is_numeric", ["char"], ([c]) => /^\p{N}$/u.test((c as RChar).c));
-  def(r, "is_digit", ["char"], ([c]) => /^[0-9]$/.test((c as RChar).c));
-  def(r, "is_whitespace", ["char"], ([c]) => /^\s$/u.test((c as RChar).c));
-  def(r, "is_uppercase", ["char"], ([c]) => /^\p{Lu}$/u.test((c as RChar).c));
-  def(r, "is_lowercase", ["char"], ([c]) => /^\p{Ll}$/u.test((c as RChar).c));
+  def(r, "is_alphabetic", ["char"], ([c]) => /^\p{Alphabetic}$/u.test(c.c));
+  def(r, "is_numeric", ["char"], ([c]) => /^\p{N}$/u.test(c.c));
+  def(r, "is_digit", ["char"], ([c]) => /^[0-9]$/.test(c.c));
+  def(r, "is_whitespace", ["char"], ([c]) => /^\s$/u.test(c.c));
+  def(r, "is_uppercase", ["char"], ([c]) => /^\p{Lu}$/u.test(c.c));
+  def(r, "is_lowercase", ["char"], ([c]) => /^\p{Ll}$/u.test(c.c));
 }

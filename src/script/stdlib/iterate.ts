@@ -3,11 +3,16 @@ import type { Runtime } from "../runtime.js";
 import { charsOf } from "../strings.js";
 import { RBlob, RChar, RCustom, RFloat, RRange, sortedKeys, typeName, type Value } from "../values.js";
 
+/** A number argument of `range(from, to, step)`. */
+export type Num = number | bigint | RFloat;
+
 /** Data of a `range(from, to, step)` value (an RCustom "StepRange"). */
-export interface StepRange {
-  from: number | bigint | RFloat;
-  to: number | bigint | RFloat;
-  step: number | bigint | RFloat;
+export class StepRange {
+  constructor(
+    readonly from: Num,
+    readonly to: Num,
+    readonly step: Num,
+  ) {}
 }
 
 function* intRange(a: number | bigint, b: number | bigint, inclusive: boolean): Generator<Value> {
@@ -21,24 +26,34 @@ function* intRange(a: number | bigint, b: number | bigint, inclusive: boolean): 
   for (; inclusive ? i <= e : i < e; i++) yield Number.isSafeInteger(Number(i)) ? Number(i) : i;
 }
 
-function* stepRange(s: StepRange): Generator<Value> {
-  if (s.from instanceof RFloat || s.to instanceof RFloat || s.step instanceof RFloat) {
-    const f = (x: number | bigint | RFloat) => (x instanceof RFloat ? x.v : Number(x));
-    const a = f(s.from);
-    const b = f(s.to);
-    const st = f(s.step);
+function* stepRange({ from, to, step }: StepRange): Generator<Value> {
+  if (from instanceof RFloat || to instanceof RFloat || step instanceof RFloat) {
+    const f = (x: Num) => (x instanceof RFloat ? x.v : Number(x));
+    const a = f(from);
+    const b = f(to);
+    const st = f(step);
     if (st === 0) return;
     if (st > 0) for (let x = a; x < b; x += st) yield new RFloat(x);
     else for (let x = a; x > b; x += st) yield new RFloat(x);
     return;
   }
-  const a = BigInt(s.from as number | bigint);
-  const b = BigInt(s.to as number | bigint);
-  const st = BigInt(s.step as number | bigint);
+  const a = BigInt(from);
+  const b = BigInt(to);
+  const st = BigInt(step);
   if (st === 0n) return;
   const norm = (x: bigint) => (x >= -9007199254740991n && x <= 9007199254740991n ? Number(x) : x);
   if (st > 0n) for (let x = a; x < b; x += st) yield norm(x);
   else for (let x = a; x > b; x += st) yield norm(x);
+}
+
+/**
+ * Whether a host object's data is iterable. Its items are taken as values: the host that registered the type
+ * made them.
+ */
+function isIterable(d: unknown): d is Iterable<Value> {
+  return (
+    typeof d === "object" && d !== null && Symbol.iterator in d && typeof d[Symbol.iterator] === "function"
+  );
 }
 
 /** The iteration sequence of a value in `for … in`. */
@@ -49,14 +64,13 @@ export function iterate(rt: Runtime, v: Value, pos: Position | null): Iterable<V
   if (v instanceof RBlob) return v.bytes.slice();
   if (v instanceof Map) return sortedKeys(v);
   if (v instanceof RCustom) {
-    if (v.typeName === "StepRange") return stepRange(v.data as StepRange);
+    if (v.data instanceof StepRange) return stepRange(v.data);
     const nf = rt.core.registry.resolve("iter$", [v]);
     if (nf) {
       const r = rt.callNative(nf, [v], pos);
       if (Array.isArray(r)) return r;
     }
-    const d = v.data as { [Symbol.iterator]?: () => Iterator<Value> } | null;
-    if (d && typeof d === "object" && typeof d[Symbol.iterator] === "function") return d as Iterable<Value>;
+    if (isIterable(v.data)) return v.data;
   }
   throw new RhaiError("ErrorFor", `type '${typeName(v)}' is not iterable`, { position: pos });
 }

@@ -1,17 +1,10 @@
-import { RhaiError } from "../errors.js";
 import { debugString, toDebug } from "../format.js";
 import { checkSize } from "../limits-check.js";
 import type { FnRegistry } from "../registry.js";
 import type { Runtime } from "../runtime.js";
 import { callFnPtr, fnPtrArity } from "../runtime.js";
-import { FnPtr, RBlob, RChar, type RMap, sortedKeys, type Value } from "../values.js";
+import { FnPtr, RBlob, type RMap, sortedKeys, type Value } from "../values.js";
 import { def, fnArg, truthy } from "./util.js";
-
-function key(v: Value): string {
-  if (typeof v === "string") return v;
-  if (v instanceof RChar) return v.c;
-  throw new RhaiError("ErrorMismatchDataType", "map key must be a string");
-}
 
 /**
  * Text of a value as Rhai's `to_json` writes it (`format_map_as_json` in src/api/json.rs): keys and
@@ -36,73 +29,70 @@ export function toJson(v: Value): string {
 }
 
 export function registerMap(r: FnRegistry): void {
-  def(r, ["len", "get$len"], ["map"], ([m]) => (m as RMap).size);
-  def(r, ["is_empty", "get$is_empty"], ["map"], ([m]) => (m as RMap).size === 0);
-  def(r, "keys", ["map"], ([m]) => sortedKeys(m as RMap));
-  def(r, "values", ["map"], ([m]) => sortedKeys(m as RMap).map((k) => (m as RMap).get(k)));
-  def(r, "contains", ["map", "string"], ([m, k]) => (m as RMap).has(k as string));
-  def(r, "contains", ["map", "char"], ([m, k]) => (m as RMap).has(key(k)));
-  def(r, "get", ["map", "string"], ([m, k]) => (m as RMap).get(k as string));
-  def(r, "set", ["map", "string", "any"], ([m, k, v], ctx) => {
-    (m as RMap).set(k as string, v);
-    checkSize(ctx as Runtime, m, ctx.position);
+  def(r, ["len", "get$len"], ["map"], ([m]) => m.size);
+  def(r, ["is_empty", "get$is_empty"], ["map"], ([m]) => m.size === 0);
+  def(r, "keys", ["map"], ([m]) => sortedKeys(m));
+  def(r, "values", ["map"], ([m]) => sortedKeys(m).map((k) => m.get(k)));
+  def(r, "contains", ["map", "string"], ([m, k]) => m.has(k));
+  def(r, "contains", ["map", "char"], ([m, k]) => m.has(k.c));
+  def(r, "get", ["map", "string"], ([m, k]) => m.get(k));
+  def(r, "set", ["map", "string", "any"], ([m, k, v], rt) => {
+    m.set(k, v);
+    checkSize(rt, m, rt.position);
   });
   def(r, "remove", ["map", "string"], ([m, k]) => {
-    const mm = m as RMap;
-    const v = mm.get(k as string);
-    mm.delete(k as string);
+    const v = m.get(k);
+    m.delete(k);
     return v;
   });
   def(r, "clear", ["map"], ([m]) => {
-    (m as RMap).clear();
+    m.clear();
   });
-  def(r, "mixin", ["map", "map"], ([m, o], ctx) => {
-    for (const [k, v] of o as RMap) (m as RMap).set(k, v);
-    checkSize(ctx as Runtime, m, ctx.position);
+  def(r, "mixin", ["map", "map"], ([m, o], rt) => {
+    for (const [k, v] of o) m.set(k, v);
+    checkSize(rt, m, rt.position);
   });
-  def(r, "fill_with", ["map", "map"], ([m, o], ctx) => {
-    for (const [k, v] of o as RMap) if (!(m as RMap).has(k)) (m as RMap).set(k, v);
-    checkSize(ctx as Runtime, m, ctx.position);
+  def(r, "fill_with", ["map", "map"], ([m, o], rt) => {
+    for (const [k, v] of o) if (!m.has(k)) m.set(k, v);
+    checkSize(rt, m, rt.position);
   });
-  const cb = (ctx: unknown, fp: FnPtr, k: string, v: Value): Value => {
-    const rt = ctx as Runtime;
+  const cb = (rt: Runtime, fp: FnPtr, k: string, v: Value): Value => {
     // one parameter: the key, with the value as `this`; otherwise (key, value)
     const ar = fnPtrArity(rt, fp);
     return callFnPtr(rt, fp, ar === 1 ? [k] : [k, v], { v }, rt.position);
   };
-  def(r, "filter", ["map", "any"], ([m, f], ctx) => {
+  def(r, "filter", ["map", "any"], ([m, f], rt) => {
     const fp = fnArg(f);
     const out: RMap = new Map();
-    for (const k of sortedKeys(m as RMap)) {
-      const v = (m as RMap).get(k);
-      if (truthy(cb(ctx, fp, k, v), "filter")) out.set(k, v);
+    for (const k of sortedKeys(m)) {
+      const v = m.get(k);
+      if (truthy(cb(rt, fp, k, v), "filter")) out.set(k, v);
     }
     return out;
   });
-  def(r, "map", ["map", "any"], ([m, f], ctx) => {
+  def(r, "map", ["map", "any"], ([m, f], rt) => {
     const fp = fnArg(f);
     const out: RMap = new Map();
-    for (const k of sortedKeys(m as RMap)) out.set(k, cb(ctx, fp, k, (m as RMap).get(k)));
+    for (const k of sortedKeys(m)) out.set(k, cb(rt, fp, k, m.get(k)));
     return out;
   });
   for (const name of ["retain", "drain"]) {
-    def(r, name, ["map", "any"], ([m, f], ctx) => {
+    def(r, name, ["map", "any"], ([m, f], rt) => {
       const fp = fnArg(f);
-      const mm = m as RMap;
       const removed: RMap = new Map();
-      for (const k of sortedKeys(mm)) {
-        const v = mm.get(k);
+      for (const k of sortedKeys(m)) {
+        const v = m.get(k);
         let hit: boolean;
         try {
-          hit = truthy(cb(ctx, fp, k, v), name);
+          hit = truthy(cb(rt, fp, k, v), name);
         } catch (err) {
           // as in Rhai, the entry whose callback failed is dropped along with those already removed
-          mm.delete(k);
+          m.delete(k);
           throw err;
         }
         if (hit === (name === "drain")) {
           removed.set(k, v);
-          mm.delete(k);
+          m.delete(k);
         }
       }
       return removed;

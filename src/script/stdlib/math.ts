@@ -2,7 +2,7 @@ import { RhaiError } from "../errors.js";
 import { floatToString } from "../format.js";
 import { intNeg } from "../ops.js";
 import type { FnRegistry } from "../registry.js";
-import { I64_MAX, I64_MIN, normInt, type RChar, RFloat } from "../values.js";
+import { I64_MAX, I64_MIN, normInt } from "../values.js";
 import { arith, def, F, flt, int } from "./util.js";
 
 function checkedInt(x: number): number | bigint {
@@ -34,14 +34,15 @@ function parseIntRadix(s: string, radix: number): number | bigint {
   const m = /^([+-]?)([0-9a-zA-Z]+)$/.exec(t);
   const bad = () => new RhaiError("ErrorArithmetic", `error parsing integer: '${s}'`);
   if (!m) throw bad();
+  const [, sign, digits = ""] = m;
   let acc = 0n;
   const R = BigInt(radix);
-  for (const ch of m[2].toLowerCase()) {
+  for (const ch of digits.toLowerCase()) {
     const d = Number.parseInt(ch, 36);
     if (Number.isNaN(d) || d >= radix) throw bad();
     acc = acc * R + BigInt(d);
   }
-  if (m[1] === "-") acc = -acc;
+  if (sign === "-") acc = -acc;
   if (acc > I64_MAX || acc < I64_MIN) throw bad();
   return normInt(acc);
 }
@@ -51,9 +52,9 @@ function radixText(v: number | bigint, radix: number): string {
 }
 
 export function registerMath(r: FnRegistry): void {
-  def(r, "abs", ["i64"], ([x]) => ((x as number | bigint) < 0 ? intNeg(x as number | bigint) : x));
+  def(r, "abs", ["i64"], ([x]) => (x < 0 ? intNeg(x) : x));
   def(r, "abs", ["f64"], ([x]) => F(Math.abs(flt(x))));
-  def(r, "sign", ["i64"], ([x]) => ((x as number) > 0 ? 1 : (x as number) < 0 ? -1 : 0));
+  def(r, "sign", ["i64"], ([x]) => (x > 0 ? 1 : x < 0 ? -1 : 0));
   def(r, "sign", ["f64"], ([x]) => {
     const v = flt(x);
     if (Number.isNaN(v)) throw arith("sign of NaN");
@@ -61,17 +62,17 @@ export function registerMath(r: FnRegistry): void {
   });
   def(r, ["is_zero", "get$is_zero"], ["i64"], ([x]) => x === 0);
   def(r, ["is_zero", "get$is_zero"], ["f64"], ([x]) => flt(x) === 0);
-  def(r, ["is_odd", "get$is_odd"], ["i64"], ([x]) => BigInt(x as number) % 2n !== 0n);
-  def(r, ["is_even", "get$is_even"], ["i64"], ([x]) => BigInt(x as number) % 2n === 0n);
+  def(r, ["is_odd", "get$is_odd"], ["i64"], ([x]) => BigInt(x) % 2n !== 0n);
+  def(r, ["is_even", "get$is_even"], ["i64"], ([x]) => BigInt(x) % 2n === 0n);
+  def(r, "max", ["i64", "i64"], ([x, y]) => imax(x, y));
+  def(r, "min", ["i64", "i64"], ([x, y]) => imin(x, y));
   for (const [a, b] of [
-    ["i64", "i64"],
     ["f64", "f64"],
     ["i64", "f64"],
     ["f64", "i64"],
-  ]) {
-    const both = a === "i64" && b === "i64";
-    def(r, "max", [a, b], ([x, y]) => (both ? imax(x as number, y as number) : F(Math.max(flt(x), flt(y)))));
-    def(r, "min", [a, b], ([x, y]) => (both ? imin(x as number, y as number) : F(Math.min(flt(x), flt(y)))));
+  ] as const) {
+    def(r, "max", [a, b], ([x, y]) => F(Math.max(flt(x), flt(y))));
+    def(r, "min", [a, b], ([x, y]) => F(Math.min(flt(x), flt(y))));
   }
   const f1: [string, (x: number) => number][] = [
     ["sqrt", Math.sqrt],
@@ -102,11 +103,8 @@ export function registerMath(r: FnRegistry): void {
     def(r, name, ["f64"], ([x]) => F(fn(flt(x))));
     def(r, name, ["i64"], ([x]) => F(fn(flt(x))));
   }
-  for (const name of ["floor", "ceiling", "round", "int", "fraction"]) {
-    def(r, `get$${name}`, ["f64"], ([x]) =>
-      F((f1.find((e) => e[0] === name) as [string, (x: number) => number])[1](flt(x))),
-    );
-  }
+  const getters = new Set(["floor", "ceiling", "round", "int", "fraction"]);
+  for (const [name, fn] of f1) if (getters.has(name)) def(r, `get$${name}`, ["f64"], ([x]) => F(fn(flt(x))));
   def(r, "log", ["f64", "f64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));
   def(r, "log", ["i64", "i64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));
   def(r, "atan", ["f64", "f64"], ([x, y]) => F(Math.atan2(flt(x), flt(y))));
@@ -121,14 +119,14 @@ export function registerMath(r: FnRegistry): void {
   def(r, "E", [], () => F(Math.E));
   def(r, "to_int", ["i64"], ([x]) => x);
   def(r, "to_int", ["f64"], ([x]) => checkedInt(flt(x)));
-  def(r, "to_int", ["char"], ([c]) => (c as RChar).c.codePointAt(0) as number);
+  def(r, "to_int", ["char"], ([c]) => c.c.codePointAt(0) ?? 0); // a char is never empty
   def(r, "to_int", ["bool"], ([b]) => (b ? 1 : 0));
   def(r, "to_float", ["i64"], ([x]) => F(Number(x)));
   def(r, "to_float", ["f64"], ([x]) => x);
-  def(r, "parse_int", ["string"], ([s]) => parseIntRadix(s as string, 10));
-  def(r, "parse_int", ["string", "i64"], ([s, radix]) => parseIntRadix(s as string, int(radix)));
+  def(r, "parse_int", ["string"], ([s]) => parseIntRadix(s, 10));
+  def(r, "parse_int", ["string", "i64"], ([s, radix]) => parseIntRadix(s, int(radix)));
   def(r, "parse_float", ["string"], ([s]) => {
-    const t = (s as string).trim();
+    const t = s.trim();
     if (!/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|NaN|infinity)$/i.test(t))
       throw new RhaiError("ErrorArithmetic", `error parsing float: '${s}'`);
     const low = t.toLowerCase().replace(/^\+/, "");
@@ -136,11 +134,12 @@ export function registerMath(r: FnRegistry): void {
     if (low === "-inf" || low === "-infinity") return F(Number.NEGATIVE_INFINITY);
     return F(Number.parseFloat(t));
   });
-  def(r, "to_hex", ["i64"], ([x]) => radixText(x as number, 16));
-  def(r, "to_octal", ["i64"], ([x]) => radixText(x as number, 8));
-  def(r, "to_binary", ["i64"], ([x]) => radixText(x as number, 2));
+  def(r, "to_hex", ["i64"], ([x]) => radixText(x, 16));
+  def(r, "to_octal", ["i64"], ([x]) => radixText(x, 8));
+  def(r, "to_binary", ["i64"], ([x]) => radixText(x, 2));
   def(r, "to_string", ["f64"], ([x]) => floatToString(flt(x)));
-  def(r, "max", ["string", "string"], ([a, b]) => ((a as string) >= (b as string) ? a : b));
-  def(r, "min", ["string", "string"], ([a, b]) => ((a as string) <= (b as string) ? a : b));
-  void RFloat;
+  // biome-ignore lint/complexity/useMathMinMax: strings (Math.max would give NaN)
+  def(r, "max", ["string", "string"], ([a, b]) => (a >= b ? a : b));
+  // biome-ignore lint/complexity/useMathMinMax: strings (Math.min would give NaN)
+  def(r, "min", ["string", "string"], ([a, b]) => (a <= b ? a : b));
 }

@@ -1,4 +1,3 @@
-import type { CallContext } from "../registry.js";
 import type { Runtime } from "../runtime.js";
 import { callFnPtr, fnPtrArity } from "../runtime.js";
 import type { FnPtr, Value } from "../values.js";
@@ -9,7 +8,7 @@ import type { FnPtr, Value } from "../values.js";
  * and the index as an extra trailing argument. Changes to `this` are written to `holder[i]`.
  */
 export function callWithItem(
-  ctx: CallContext,
+  rt: Runtime,
   fp: FnPtr,
   holder: Value[] | null,
   i: number,
@@ -17,10 +16,9 @@ export function callWithItem(
   args: Value[],
   move: number | null,
 ): Value {
-  const rt = ctx as Runtime;
   const P = fnPtrArity(rt, fp);
   const N = args.length;
-  const pos = ctx.position;
+  const pos = rt.position;
   if (P >= 0) {
     if (P === N) {
       const ref = { v: item };
