@@ -29,7 +29,10 @@ const MAX = 1 << 20;
 function toks(src: string): string[] {
   return lex(src)
     .filter((t) => t.k !== "eof")
-    .map((t) => `${t.k}:${typeof val(t) === "object" && val(t) !== null ? "…" : String(val(t))}@${t.line}:${t.col}`);
+    .map(
+      (t) =>
+        `${t.k}:${typeof val(t) === "object" && val(t) !== null ? "…" : String(val(t))}@${t.line}:${t.col}`,
+    );
 }
 function one(src: string): Tok & { v: unknown } {
   const ts = lex(src).filter((t) => t.k !== "eof");
