@@ -13,12 +13,24 @@ type Arr = Value[];
 function idx(n: number, i: number): number {
   return i < 0 ? n + i : i;
 }
+/** Rhai's `calc_offset_len` start for get/set: a negative index counts from the end, clamped at 0. */
+function clampIdx(n: number, i: number): number {
+  return i < 0 ? Math.max(0, n + i) : i;
+}
+/** splice's window: like `win`, but len <= 0 inside the array is an empty window at start (an insert). */
+function spliceWin(n: number, start: number, len: number): [number, number] {
+  if (start < 0) start = Math.max(0, n + start);
+  if (start >= n) return [n, n];
+  return [start, Math.min(n, start + Math.max(0, len))];
+}
 
 function cmpFn(rt: Runtime, fp: FnPtr): (a: Value, b: Value) => number {
   return (a, b) => {
     const r = callFnPtr(rt, fp, [a, b], null, rt.position);
     if (typeof r === "number") return r;
     if (typeof r === "bigint") return r > 0n ? 1 : -1;
+    // array_basic.rs sort_by: a bool result reads as true → Less, false → Greater
+    if (typeof r === "boolean") return r ? -1 : 1;
     throw new RhaiError("ErrorMismatchDataType", `sort comparer must return an integer, not ${typeName(r)}`);
   };
 }
@@ -80,11 +92,11 @@ export function registerArray(r: FnRegistry): void {
     return k >= 0 && k < arr.length ? arr.splice(k, 1)[0] : undefined;
   });
   def(r, "get", ["array", "i64"], ([arr, i]) => {
-    const k = idx(arr.length, int(i));
+    const k = clampIdx(arr.length, int(i));
     return k >= 0 && k < arr.length ? arr[k] : undefined;
   });
   def(r, "set", ["array", "i64", "any"], ([arr, i, x]) => {
-    const k = idx(arr.length, int(i));
+    const k = clampIdx(arr.length, int(i));
     if (k >= 0 && k < arr.length) arr[k] = x;
   });
   def(r, "clear", ["array"], ([a]) => {
@@ -114,6 +126,8 @@ export function registerArray(r: FnRegistry): void {
   rangeOps(r, "extract", (a, s, e) => a.slice(s, e));
   rangeOps(r, "drain", (a, s, e) => a.splice(s, e - s));
   rangeOps(r, "retain", (a, s, e) => {
+    // retain_range: an empty window (len <= 0 or a start past the end) leaves the array alone
+    if (s >= e) return [];
     const kept = a.slice(s, e);
     const removed = [...a.slice(0, s), ...a.slice(e)];
     a.length = 0;
@@ -121,12 +135,14 @@ export function registerArray(r: FnRegistry): void {
     return removed;
   });
   def(r, "splice", ["array", "i64", "i64", "array"], ([arr, s, n, b]) => {
-    const [x, y] = win(arr.length, int(s), int(n));
+    const [x, y] = spliceWin(arr.length, int(s), int(n));
     arr.splice(x, y - x, ...b);
   });
   for (const t of RANGES)
     def(r, "splice", ["array", t, "array"], ([arr, rg, b]) => {
-      const [x, y] = rwin(arr.length, rg);
+      const s = Math.max(0, Number(rg.start));
+      const e = Math.max(s, Number(rg.end)) + (rg.inclusive ? 1 : 0);
+      const [x, y] = spliceWin(arr.length, s, e - s);
       arr.splice(x, y - x, ...b);
     });
   def(r, "split", ["array", "i64"], ([arr, i]) => {

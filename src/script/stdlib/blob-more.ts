@@ -1,6 +1,6 @@
 import type { ArgType, FnRegistry } from "../registry.js";
 import { RBlob, RFloat, type Value } from "../values.js";
-import { def, int, overwrite, RANGES, rwin, type StdParam, win } from "./util.js";
+import { def, int, overwrite, RANGES, rangeBounds, rwin, type StdParam, win } from "./util.js";
 
 /** Registers `f` for (blob, start, len) and (blob, range) / (blob, range=). */
 function windowed(r: FnRegistry, name: string, f: (by: number[], s: number, e: number) => Value): void {
@@ -61,13 +61,21 @@ export function registerBlobMore(r: FnRegistry): void {
     return undefined;
   });
   windowed(r, "drain", (by, s, e) => new RBlob(by.splice(s, e - s)));
-  windowed(r, "retain", (by, s, e) => {
-    const kept = by.slice(s, e);
+  // blob_basic.rs retain: len <= 0 keeps the blob; a start past the end takes all of it (mem::take)
+  const retain = (by: number[], start: number, len: number): Value => {
+    if (by.length === 0 || len <= 0) return new RBlob();
+    const [s, e] = win(by.length, start, len);
     const removed = [...by.slice(0, s), ...by.slice(e)];
-    by.length = 0;
-    by.push(...kept);
+    by.splice(e);
+    by.splice(0, s);
     return new RBlob(removed);
-  });
+  };
+  def(r, "retain", ["blob", "i64", "i64"], ([b, s, n]) => retain(b.bytes, int(s), int(n)));
+  for (const t of RANGES)
+    def(r, "retain", ["blob", t], ([b, g]) => {
+      const [s, e] = rangeBounds(g);
+      return retain(b.bytes, s, e - s);
+    });
   for (const [name, le] of [
     ["parse_le_float", true],
     ["parse_be_float", false],

@@ -1,23 +1,26 @@
+import { RhaiError } from "../errors.js";
+import { toDebug } from "../format.js";
 import type { FnRegistry } from "../registry.js";
 import { normInt, RBlob, type Value } from "../values.js";
 import { def, int, overwrite, RANGES, rwin, win } from "./util.js";
 
-/** The INT in bytes [s, e) (at most 8; fewer are the low-order bytes, zero-extended). */
+/** blob_basic.rs parse_int: up to 8 bytes copied to the front of a zeroed buffer, then decoded
+ * (so fewer than 8 big-endian bytes land in the high-order bytes). */
 function readInt(b: number[], s: number, e: number, le: boolean): Value {
   const bytes = b.slice(s, Math.min(e, s + 8));
   const buf = Buffer.alloc(8);
-  buf.set(bytes, le ? 0 : 8 - bytes.length);
+  buf.set(bytes, 0);
   return normInt(le ? buf.readBigInt64LE(0) : buf.readBigInt64BE(0));
 }
 
-/** Overwrites bytes [s, e) (at most 8) with the low-order bytes of `v`. */
+/** blob_basic.rs write_int: overwrites bytes [s, e) (at most 8) with the first bytes of the 8-byte encoding. */
 function writeInt(b: number[], s: number, e: number, v: number | bigint, le: boolean): void {
   const buf = Buffer.alloc(8);
   const x = BigInt.asUintN(64, BigInt(v));
   if (le) buf.writeBigUInt64LE(x);
   else buf.writeBigUInt64BE(x);
   const n = Math.max(0, Math.min(e - s, 8));
-  b.splice(s, n, ...(le ? buf.subarray(0, n) : buf.subarray(8 - n)));
+  b.splice(s, n, ...buf.subarray(0, n));
 }
 
 function writeStr(b: number[], s: number, e: number, text: string, ascii: boolean): void {
@@ -102,11 +105,13 @@ export function registerBlob(r: FnRegistry): void {
   def(r, "set", ["blob", "i64", "i64"], ([b, i, v]) => {
     const by = b.bytes;
     let k = int(i);
-    if (k < 0) k += by.length;
+    if (k < 0) k = Math.max(0, k + by.length);
     if (k >= 0 && k < by.length) by[k] = int(v) & 0xff;
   });
-  def(r, "pad", ["blob", "i64", "i64"], ([b, n, v]) => {
+  def(r, "pad", ["blob", "i64", "i64"], ([b, n, v], rt) => {
     const by = b.bytes;
+    const max = rt.limits.maxArraySize;
+    if (max > 0 && int(n) > max) throw new RhaiError("ErrorDataTooLarge", "size of blob exceeds the limit");
     while (by.length < int(n)) by.push(int(v) & 0xff);
   });
   def(r, "chop", ["blob", "i64"], ([b, n]) => {
@@ -120,5 +125,6 @@ export function registerBlob(r: FnRegistry): void {
     if (k < 0) k = Math.max(0, by.length + k);
     return new RBlob(by.splice(Math.min(k, by.length)));
   });
-  def(r, "to_string", ["blob"], ([b]) => `[${b.bytes.map((x) => x.toString(16).padStart(2, "0")).join("")}]`);
+  // Rhai's Display of a blob is its Debug form (a space after every 8 bytes)
+  def(r, "to_string", ["blob"], ([b]) => toDebug(b));
 }

@@ -8,8 +8,11 @@ import { def, F, int, RANGES } from "./util.js";
 
 /** `range(from, to, step)`: an iterable "StepRange" value. */
 export function stepRange(from: Num, to: Num, step: Num): RCustom {
+  // iter_basic.rs StepRange::new wraps the error: ErrorInFunctionCall("range", ErrorArithmetic)
   if ((step instanceof RFloat && step.v === 0) || step === 0)
-    throw new RhaiError("ErrorArithmetic", "step value cannot be zero");
+    throw new RhaiError("ErrorInFunctionCall", "error in call to range", {
+      inner: new RhaiError("ErrorArithmetic", "step value cannot be zero"),
+    });
   return new RCustom("StepRange", new StepRange(from, to, step));
 }
 
@@ -63,6 +66,8 @@ export function registerCore(r: FnRegistry): void {
     let st = int(s);
     if (st < 0) st += 64;
     const len = int(n);
+    // bit_field.rs: bits <= 0 gives 0 before the start is checked
+    if (len <= 0) return 0;
     if (st < 0 || st >= 64 || len < 0) throw new RhaiError("ErrorBitFieldBounds", "bit range out of bounds");
     const w = Math.min(len, 64 - st);
     const y = (BigInt.asUintN(64, BigInt(x)) >> BigInt(st)) & ((1n << BigInt(w)) - 1n);
@@ -72,7 +77,9 @@ export function registerCore(r: FnRegistry): void {
     let st = int(a[1]);
     if (st < 0) st += 64;
     const len = int(a[2]);
-    if (st < 0 || st >= 64 || len < 0) throw new RhaiError("ErrorBitFieldBounds", "bit range out of bounds");
+    // bit_field.rs: bits <= 0 leaves the value alone before the start is checked
+    if (len <= 0) return;
+    if (st < 0 || st >= 64) throw new RhaiError("ErrorBitFieldBounds", "bit range out of bounds");
     const w = BigInt(Math.min(len, 64 - st));
     const mask = ((1n << w) - 1n) << BigInt(st);
     const x = BigInt(a[0]);
@@ -89,6 +96,8 @@ export function registerCore(r: FnRegistry): void {
     const b = BigInt.asUintN(64, BigInt(x));
     let st = int(s);
     if (st < 0) st += 64;
+    // iter_basic.rs BitRange::new: the start must be a bit index (calc_index)
+    if (st < 0 || st >= 64) throw new RhaiError("ErrorBitFieldBounds", `bit ${s} out of bounds`);
     const out: Value[] = [];
     for (let i = st; i < Math.min(64, st + int(n)); i++) out.push(((b >> BigInt(i)) & 1n) === 1n);
     return out;
@@ -117,25 +126,27 @@ export function registerCore(r: FnRegistry): void {
   });
   def(r, ["len", "get$len"], ["blob"], ([b]) => b.bytes.length);
   def(r, ["is_empty", "get$is_empty"], ["blob"], ([b]) => b.bytes.length === 0);
-  def(r, "push", ["blob", "i64"], ([b, v]) => {
+  def(r, ["push", "append"], ["blob", "i64"], ([b, v]) => {
     b.bytes.push(int(v) & 0xff);
   });
   def(r, "append", ["blob", "blob"], ([b, o]) => {
     b.bytes.push(...o.bytes);
   });
-  def(r, "pop", ["blob"], ([b]) => b.bytes.pop());
-  def(r, "shift", ["blob"], ([b]) => b.bytes.shift());
+  // blob_basic.rs: popping or shifting an empty blob gives 0
+  def(r, "pop", ["blob"], ([b]) => b.bytes.pop() ?? 0);
+  def(r, "shift", ["blob"], ([b]) => b.bytes.shift() ?? 0);
   def(r, "clear", ["blob"], ([b]) => {
     b.bytes.length = 0;
   });
-  def(r, "contains", ["blob", "i64"], ([b, v]) => b.bytes.includes(int(v)));
+  def(r, "contains", ["blob", "i64"], ([b, v]) => b.bytes.includes(int(v) & 0xff));
   def(r, "to_array", ["blob"], ([b]) => [...b.bytes]);
   def(r, "as_string", ["blob"], ([b]) => Buffer.from(b.bytes).toString("utf8"));
   def(r, "to_blob", ["array"], ([a]) => new RBlob(a.map((x) => int(x) & 0xff)));
   def(r, "get", ["blob", "i64"], ([b, i]) => {
     const by = b.bytes;
-    const k = int(i) < 0 ? by.length + int(i) : int(i);
-    return k >= 0 && k < by.length ? by[k] : 0;
+    // calc_offset_len: a negative index counts from the end, clamped at 0
+    const k = int(i) < 0 ? Math.max(0, by.length + int(i)) : int(i);
+    return k < by.length ? by[k] : 0;
   });
   def(r, "reverse", ["blob"], ([b]) => {
     b.bytes.reverse();

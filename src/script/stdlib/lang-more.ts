@@ -122,7 +122,7 @@ export function registerLangMore(r: FnRegistry): void {
   // array drain/retain with a range (the callback forms take (array, any) and must not shadow these)
   const rwin = (n: number, g: RRange): [number, number] => {
     const st = Math.max(0, Number(g.start));
-    const e = Math.min(n, Math.max(st, Number(g.end) + (g.inclusive ? 1 : 0)));
+    const e = Math.min(n, Math.max(st, Number(g.end)) + (g.inclusive ? 1 : 0));
     return st >= n ? [n, n] : [st, e];
   };
   for (const t of RANGES) {
@@ -132,6 +132,8 @@ export function registerLangMore(r: FnRegistry): void {
     });
     def(r, "retain", ["array", t], ([arr, g]) => {
       const [x, y] = rwin(arr.length, g);
+      // retain_range: an empty window leaves the array alone (array_basic.rs)
+      if (x >= y) return [];
       const kept = arr.slice(x, y);
       const removed = [...arr.slice(0, x), ...arr.slice(y)];
       arr.length = 0;

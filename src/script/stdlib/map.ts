@@ -1,26 +1,31 @@
-import { toDebug } from "../format.js";
+import { debugString, toDebug } from "../format.js";
 import { checkSize } from "../limits-check.js";
 import type { FnRegistry } from "../registry.js";
 import type { Runtime } from "../runtime.js";
-import { callFnPtr } from "../runtime.js";
-import { FnPtr, RBlob, RChar, RFloat, type RMap, sortedKeys, type Value } from "../values.js";
+import { callFnPtr, fnPtrArity } from "../runtime.js";
+import { FnPtr, RBlob, type RMap, sortedKeys, type Value } from "../values.js";
 import { def, fnArg, truthy } from "./util.js";
 
-/** JSON text of a value (Rhai's `to_json`). */
+/**
+ * Text of a value as Rhai's `to_json` writes it (`format_map_as_json` in src/api/json.rs): keys and
+ * strings in Rust's Debug form, `()` as null, a curried function pointer as `[name, curry…]`, and every
+ * other value (chars, floats incl. inf/NaN) in its Debug form — so a char gives `'x'`, as in Rhai.
+ */
 export function toJson(v: Value): string {
   if (v === undefined) return "null";
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return debugString(v);
   if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return String(v);
-  if (v instanceof RFloat) return Number.isFinite(v.v) ? toDebug(v) : "null";
-  if (v instanceof RChar) return JSON.stringify(v.c);
   if (Array.isArray(v)) return `[${v.map(toJson).join(",")}]`;
   if (v instanceof Map)
     return `{${sortedKeys(v)
-      .map((k) => `${JSON.stringify(k)}:${toJson(v.get(k))}`)
+      .map((k) => `${debugString(k)}:${toJson(v.get(k))}`)
       .join(",")}}`;
   if (v instanceof RBlob) return `[${v.bytes.join(",")}]`;
-  if (v instanceof FnPtr) return JSON.stringify(v.name);
-  return JSON.stringify(String(v));
+  if (v instanceof FnPtr)
+    return v.curry.length === 0
+      ? debugString(v.name)
+      : `[${[debugString(v.name), ...v.curry.map((c) => toJson(c as Value))].join(",")}]`;
+  return toDebug(v);
 }
 
 export function registerMap(r: FnRegistry): void {
@@ -52,7 +57,8 @@ export function registerMap(r: FnRegistry): void {
     checkSize(rt, m, rt.position);
   });
   const cb = (rt: Runtime, fp: FnPtr, k: string, v: Value): Value => {
-    const ar = fp.closure ? fp.closure.params.length - fp.curry.length : 2;
+    // one parameter: the key, with the value as `this`; otherwise (key, value)
+    const ar = fnPtrArity(rt, fp);
     return callFnPtr(rt, fp, ar === 1 ? [k] : [k, v], { v }, rt.position);
   };
   def(r, "filter", ["map", "any"], ([m, f], rt) => {
@@ -76,7 +82,14 @@ export function registerMap(r: FnRegistry): void {
       const removed: RMap = new Map();
       for (const k of sortedKeys(m)) {
         const v = m.get(k);
-        const hit = truthy(cb(rt, fp, k, v), name);
+        let hit: boolean;
+        try {
+          hit = truthy(cb(rt, fp, k, v), name);
+        } catch (err) {
+          // as in Rhai, the entry whose callback failed is dropped along with those already removed
+          m.delete(k);
+          throw err;
+        }
         if (hit === (name === "drain")) {
           removed.set(k, v);
           m.delete(k);

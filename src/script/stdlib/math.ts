@@ -6,7 +6,11 @@ import { I64_MAX, I64_MIN, normInt } from "../values.js";
 import { arith, def, F, flt, int } from "./util.js";
 
 function checkedInt(x: number): number | bigint {
-  if (!Number.isFinite(x) || x >= 2 ** 63 || x < -(2 ** 63)) throw arith(`cannot convert ${x} to an integer`);
+  // math_basic.rs f64_to_int: only x > INT::MAX as f64 (2^63) or x < INT::MIN overflows; then
+  // `x.trunc() as INT` saturates (2^63 → i64::MAX) and maps NaN to 0
+  if (Number.isNaN(x)) return 0;
+  if (x > 2 ** 63 || x < -(2 ** 63)) throw arith(`cannot convert ${x} to an integer`);
+  if (x === 2 ** 63) return I64_MAX;
   const t = Math.trunc(x);
   if (Number.isSafeInteger(t)) return t === 0 ? 0 : t;
   const b = BigInt(t);

@@ -10,14 +10,21 @@ function S(v: string | RChar): string {
   return typeof v === "string" ? v : v.c;
 }
 
+/** Rust's `str::split`: an empty delimiter matches at every char boundary ("ab" → ["", "a", "b", ""]). */
+function rustSplit(s: string, d: string): string[] {
+  return d === "" ? ["", ...charsOf(s), ""] : s.split(d);
+}
+
 function sub(s: string, a: number, b: number): string {
   return isSimple(s) ? s.slice(a, b) : Array.from(s).slice(a, b).join("");
 }
 
 function indexOf(s: string, find: string, start: number): number {
+  // string_more.rs index_of: an empty string, or a start at/after the end, finds nothing
+  if (s === "") return -1;
   const cs = charsOf(s);
   if (start < 0) start = Math.max(0, cs.length + start);
-  if (start > cs.length) return -1;
+  if (start > 0 && start >= cs.length) return -1;
   const prefix = cs.slice(0, start).join("");
   const i = s.indexOf(find, prefix.length);
   if (i < 0) return -1;
@@ -49,8 +56,10 @@ export function registerString(r: FnRegistry): void {
   def(r, "to_string", ["char"], ([c]) => c.c);
   def(r, ["to_upper"], ["string"], ([s]) => s.toUpperCase());
   def(r, ["to_lower"], ["string"], ([s]) => s.toLowerCase());
-  def(r, ["to_upper"], ["char"], ([c]) => new RChar(c.c.toUpperCase()));
-  def(r, ["to_lower"], ["char"], ([c]) => new RChar(c.c.toLowerCase()));
+  // a char whose case mapping is several chars ('ß' → "SS") stays as it is (string_more.rs to_upper_char)
+  const oneChar = (c: string, m: string) => new RChar(charLen(m) === 1 ? m : c);
+  def(r, ["to_upper"], ["char"], ([c]) => oneChar(c.c, c.c.toUpperCase()));
+  def(r, ["to_lower"], ["char"], ([c]) => oneChar(c.c, c.c.toLowerCase()));
   def(r, "make_upper", ["string"], (a) => {
     a[0] = a[0].toUpperCase();
   });
@@ -92,16 +101,18 @@ export function registerString(r: FnRegistry): void {
     def(r, "remove", ["string", t], (a) => {
       a[0] = a[0].split(S(a[1])).join("");
     });
-    def(r, "split", ["string", t], ([s, x]) => s.split(S(x)));
+    def(r, "split", ["string", t], ([s, x]) => (s === "" ? [""] : rustSplit(s, S(x))));
     def(r, "split", ["string", t, "i64"], ([s, x, n]) => {
-      const parts = s.split(S(x));
+      if (s === "") return [""];
+      const parts = rustSplit(s, S(x));
       const k = Math.max(1, int(n));
       if (parts.length <= k) return parts;
       return [...parts.slice(0, k - 1), parts.slice(k - 1).join(S(x))];
     });
-    def(r, "split_rev", ["string", t], ([s, x]) => s.split(S(x)).reverse());
+    def(r, "split_rev", ["string", t], ([s, x]) => (s === "" ? [""] : rustSplit(s, S(x)).reverse()));
     def(r, "split_rev", ["string", t, "i64"], ([s, x, n]) => {
-      const parts = s.split(S(x)).reverse();
+      if (s === "") return [""];
+      const parts = rustSplit(s, S(x)).reverse();
       const k = Math.max(1, int(n));
       if (parts.length <= k) return parts;
       return [
@@ -114,16 +125,21 @@ export function registerString(r: FnRegistry): void {
     });
     for (const u of TEXT) {
       def(r, "replace", ["string", t, u], (a) => {
+        // Rust's str::replace: an empty pattern matches at every char boundary ("ab" → "-a-b-")
         const f = S(a[1]);
-        a[0] = f === "" ? a[0] : a[0].split(f).join(S(a[2]));
+        const str = a[0];
+        if (str === "") return;
+        a[0] = f === "" ? `${S(a[2])}${charsOf(str).join(S(a[2]))}${S(a[2])}` : str.split(f).join(S(a[2]));
       });
     }
   }
-  def(r, "split", ["string"], ([s]) => s.split(/\s+/).filter((x) => x !== ""));
+  // split_whitespace; an empty string gives [""] (string_more.rs)
+  def(r, "split", ["string"], ([s]) => (s === "" ? [""] : s.split(/\s+/).filter((x) => x !== "")));
   def(r, "split", ["string", "i64"], ([s, i]) => {
     const cs = charsOf(s);
     let k = int(i);
-    if (k < 0) k = Math.max(0, cs.length + k);
+    // split_at: index <= 0 counts from the end, so split(0) keeps the whole string in front
+    if (k <= 0) k = Math.max(0, cs.length + k);
     k = Math.min(k, cs.length);
     return [cs.slice(0, k).join(""), cs.slice(k).join("")];
   });
@@ -190,9 +206,11 @@ export function registerString(r: FnRegistry): void {
     cs.splice(Math.min(k, cs.length), 0, a[2].c);
     a[0] = cs.join("");
   });
-  // Rhai appends the item's `to_string` (as `+` does): `()` adds nothing, an array its display form
+  // Rhai appends the item's `to_string` (as `+` does): `()` adds nothing, an array its display form;
+  // a blob is read as lossy UTF-8 (string_more.rs append(blob))
   def(r, "append", ["string", "any"], (a, rt) => {
-    a[0] = a[0] + displayOf(rt, a[1]);
+    const x = a[1];
+    a[0] = a[0] + (x instanceof RBlob ? Buffer.from(x.bytes).toString("utf8") : displayOf(rt, x));
   });
   def(r, "contains", ["string", "string"], ([s, x]) => s.includes(x));
 }

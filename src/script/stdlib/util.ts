@@ -54,9 +54,16 @@ export function win(n: number, start: number, len: number): [number, number] {
 
 /** The window [start, end) of a range over `n` items, as Rhai's `calc_index_range` (see {@link win}). */
 export function rwin(n: number, r: RRange): [number, number] {
+  const [s, e] = rangeBounds(r);
+  return win(n, s, e - s);
+}
+
+/** Rhai's range → (start, end): start = max(start, 0), end = max(end, start); an inclusive range then
+ * covers end itself (3..=1 is [3]). */
+export function rangeBounds(r: RRange): [number, number] {
   const s = Math.max(0, Number(r.start));
-  const e = r.inclusive ? Number(r.end) + 1 : Number(r.end);
-  return win(n, s, Math.max(0, e - s));
+  const e = Math.max(s, Number(r.end));
+  return [s, r.inclusive ? e + 1 : e];
 }
 
 /** Overwrites items [s, e) of `to` with the first items of `src` (as many as both have). */
