@@ -1,5 +1,5 @@
 import { getIndex, getProp, setIndex, setProp } from "./access.js";
-import type { Node } from "./ast.js";
+import type { AccessExpr, Assign, At, Expr, GVar } from "./ast.js";
 import { binaryOp } from "./compile-ops.js";
 import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
@@ -16,17 +16,17 @@ export interface LV {
   update: (rt: Runtime, f: Frame, fn: (cur: Value) => Value) => void;
 }
 
-function pos(n: Node): Position {
+function pos(n: At): Position {
   return { line: n.line, column: n.col };
 }
 
-function constErr(name: string, n: Node): RhaiError {
+function constErr(name: string, n: At): RhaiError {
   return new RhaiError("ErrorAssignmentToConstant", `cannot assign to constant '${name}'`, {
     position: pos(n),
   });
 }
 
-function gvarGet(c: Compiler, n: Node): Ev {
+function gvarGet(c: Compiler, n: GVar): Ev {
   const name: string = n.name;
   const isFn = c.fnNames.has(name);
   if (n.strict && !c.scopeNames.has(name) && !isFn)
@@ -52,7 +52,7 @@ function gvarGet(c: Compiler, n: Node): Ev {
 }
 
 /** Compiles a place (variable, `this`, property or index chain). */
-export function compileLV(c: Compiler, n: Node): LV {
+export function compileLV(c: Compiler, n: Expr): LV {
   switch (n.t) {
     case "var": {
       const s = n.decl.slot + 1;
@@ -186,7 +186,7 @@ export function compileLV(c: Compiler, n: Node): LV {
 }
 
 /** Compiles a read of a variable, `this`, a namespaced constant, a property or an index. */
-export function compileGet(c: Compiler, n: Node): Ev {
+export function compileGet(c: Compiler, n: AccessExpr): Ev {
   switch (n.t) {
     case "var": {
       const s = n.decl.slot + 1;
@@ -222,7 +222,7 @@ export function compileGet(c: Compiler, n: Node): Ev {
 }
 
 /** `+=` and friends, with in-place array/map/blob growth. */
-function compound(rt: Runtime, op: string, cur: Value, v: Value, n: Node): Value {
+function compound(rt: Runtime, op: string, cur: Value, v: Value, n: At): Value {
   if (op === "+") {
     if (typeof cur === "number" && typeof v === "number") {
       const s = cur + v;
@@ -253,11 +253,11 @@ function compound(rt: Runtime, op: string, cur: Value, v: Value, n: Node): Value
   return r;
 }
 
-export function compileAssign(c: Compiler, n: Node): Ev {
+export function compileAssign(c: Compiler, n: Assign): Ev {
   const lv = compileLV(c, n.target);
   const val = c.valueExpr(n.value);
-  const op: string | null = n.op;
-  const t: Node = n.target;
+  const op = n.op;
+  const t = n.target;
   if (op === null) {
     if (t.t === "var" && !t.decl.captured && !t.decl.isConst) {
       const s = t.decl.slot + 1;

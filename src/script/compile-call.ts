@@ -1,4 +1,4 @@
-import type { Decl, Node } from "./ast.js";
+import type { At, Call, Closure, Decl, Method } from "./ast.js";
 import { compileLV } from "./compile-access.js";
 import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
@@ -8,11 +8,11 @@ import { callFnPtr, type DynScope, RETURN, UNBOUND, wrapInFunction } from "./run
 import { displayOf } from "./stdlib/display.js";
 import { Cell, type ClosureImpl, FnPtr, typeName, type Value } from "./values.js";
 
-function pos(n: Node): Position {
+function pos(n: At): Position {
   return { line: n.line, column: n.col };
 }
 
-function notFound(name: string, args: Value[], n: Node, method = false): RhaiError {
+function notFound(name: string, args: Value[], n: At, method = false): RhaiError {
   const sig = args.map(typeName).join(", ");
   return new RhaiError(
     "ErrorFunctionNotFound",
@@ -23,7 +23,7 @@ function notFound(name: string, args: Value[], n: Node, method = false): RhaiErr
   );
 }
 
-function mismatch(what: string, v: Value, n: Node): RhaiError {
+function mismatch(what: string, v: Value, n: At): RhaiError {
   return new RhaiError("ErrorMismatchDataType", `expecting ${what} but got ${typeName(v)}`, {
     position: pos(n),
   });
@@ -36,7 +36,7 @@ function evalArgs(evs: Ev[], rt: Runtime, f: Frame): Value[] {
   return out;
 }
 
-function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
+function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
   const p = pos(n);
   const k = args.length;
   switch (n.name) {
@@ -77,7 +77,7 @@ function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
       };
     case "is_def_var": {
       if (k !== 1) return null;
-      const visible: Map<string, unknown> = n.visible ?? new Map();
+      const visible: ReadonlyMap<string, Decl> = n.visible ?? new Map();
       const inFn = c.inScriptFn;
       return (rt, f) => {
         const name = args[0](rt, f);
@@ -87,8 +87,11 @@ function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
     }
     case "is_shared":
       if (k !== 1) return null;
-      if (n.args[0].t === "var" && n.args[0].decl.captured) return () => true;
-      return () => false;
+      {
+        const a = n.args[0];
+        const shared = a !== undefined && a.t === "var" && a.decl.captured;
+        return () => shared;
+      }
     case "type_of":
       if (k !== 1) return null;
       return (rt, f) => typeName(args[0](rt, f));
@@ -107,8 +110,8 @@ function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
       };
     case "eval": {
       if (k !== 1) return null;
-      const visible: Map<string, Decl> = n.visible ?? new Map();
-      const blockNames: Set<string> = n.blockNames ?? new Set();
+      const visible: ReadonlyMap<string, Decl> = n.visible ?? new Map();
+      const blockNames: ReadonlySet<string> = n.blockNames ?? new Set();
       return (rt, f) => {
         const compileEval = rt.core.compileEval;
         if (!rt.core.options.allowEval || !compileEval)
@@ -167,7 +170,7 @@ function displayOfDebug(rt: Runtime, v: Value): string {
 function frameScope(
   rt: Runtime,
   f: Frame,
-  visible: Map<string, Decl>,
+  visible: ReadonlyMap<string, Decl>,
   saved: DynScope | null,
   depth: number,
 ): DynScope {
@@ -197,12 +200,12 @@ function frameScope(
   };
 }
 
-export function compileCall(c: Compiler, n: Node): Ev {
-  const name: string = n.name;
+export function compileCall(c: Compiler, n: Call): Ev {
+  const name = n.name;
   const p = pos(n);
-  const nargs: Node[] = n.args;
+  const nargs = n.args;
   if (n.ns !== null && n.ns !== "global") {
-    const ns: string = n.ns;
+    const ns = n.ns;
     const args = nargs.map((a) => c.valueExpr(a));
     return (rt, f) => {
       const m = rt.core.modules.get(ns);
@@ -222,7 +225,7 @@ export function compileCall(c: Compiler, n: Node): Ev {
   const sf: CompiledFn | undefined = c.fns.get(key);
   if (sf && n.bang) {
     // `foo!(…)`: the function body sees the caller's variables
-    const visible: Map<string, Decl> = n.visible ?? new Map();
+    const visible: ReadonlyMap<string, Decl> = n.visible ?? new Map();
     return (rt, f) => {
       const fr: Frame = new Array(sf.frameSize);
       fr[0] = UNBOUND;
@@ -268,7 +271,7 @@ export function compileCall(c: Compiler, n: Node): Ev {
   const isPlace = nargs.length > 0 && ["var", "gvar", "prop", "index", "this"].includes(nargs[0].t);
   if (first && !isPlace) argEvs[0] = c.expr(nargs[0]);
   else if (first) argEvs[0] = first.get;
-  const fallbackVar = c.expr({ t: "gvar", line: n.line, col: n.col, name });
+  const fallbackVar = c.expr({ t: "gvar", line: n.line, col: n.col, name, strict: false });
   return (rt, f) => {
     const vals = evalArgs(argEvs, rt, f);
     const v0 = vals[0];
@@ -289,16 +292,16 @@ export function compileCall(c: Compiler, n: Node): Ev {
   };
 }
 
-export function compileMethod(c: Compiler, n: Node): Ev {
-  const name: string = n.name;
+export function compileMethod(c: Compiler, n: Method): Ev {
+  const name = n.name;
   const p = pos(n);
   const lv = compileLV(c, n.obj);
   const isPlace = ["var", "gvar", "prop", "index", "this"].includes(n.obj.t);
-  const argEvs: Ev[] = n.args.map((a: Node) => c.valueExpr(a));
+  const argEvs: Ev[] = n.args.map((a) => c.valueExpr(a));
   const k = argEvs.length;
   const sf = c.fns.get(`${name}/${k}`);
-  const safe: boolean = n.safe;
-  const thisCellSlot: number = n.obj.t === "var" && n.obj.decl.captured ? n.obj.decl.slot + 1 : 0;
+  const safe = n.safe;
+  const thisCellSlot = n.obj.t === "var" && n.obj.decl.captured ? n.obj.decl.slot + 1 : 0;
   if (name === "is_shared" && k === 0) {
     const shared = n.obj.t === "var" && n.obj.decl.captured;
     return () => shared;
@@ -347,17 +350,17 @@ export function compileMethod(c: Compiler, n: Node): Ev {
   };
 }
 
-export function compileClosure(c: Compiler, n: Node): Ev {
+export function compileClosure(c: Compiler, n: Closure): Ev {
   const def = n.def;
   const info = def.info;
   const body = c.withInfo(info, () => c.stmt(def.body));
   const frameSize = info.decls.length + 1;
-  const paramSlots: number[] = def.paramDecls.map((d: { slot: number }) => d.slot + 1);
-  const paramCells: boolean[] = def.paramDecls.map((d: { captured: boolean }) => d.captured);
-  const outerSlots: number[] = info.captures.map((cp: { outer: { slot: number } }) => cp.outer.slot + 1);
-  const innerSlots: number[] = info.captures.map((cp: { inner: { slot: number } }) => cp.inner.slot + 1);
-  const params: string[] = def.params;
-  const fnName: string = def.name;
+  const paramSlots = def.paramDecls.map((d) => d.slot + 1);
+  const paramCells = def.paramDecls.map((d) => d.captured);
+  const outerSlots = info.captures.map((cp) => cp.outer.slot + 1);
+  const innerSlots = info.captures.map((cp) => cp.inner.slot + 1);
+  const params = def.params;
+  const fnName = def.name;
   const p = pos(n);
   return (_rt, f) => {
     const cells = outerSlots.map((s) => f[s] as unknown as Cell);

@@ -1,4 +1,14 @@
-import type { FnDef, FnInfo, Node, ParsedScript } from "./ast.js";
+import {
+  type At,
+  type Block,
+  type Expr,
+  type FnInfo,
+  type If,
+  type Let,
+  type Node,
+  type ParsedScript,
+  unknownNode,
+} from "./ast.js";
 import { compileAssign, compileGet } from "./compile-access.js";
 import { compileCall, compileClosure, compileMethod } from "./compile-call.js";
 import { compileFlow } from "./compile-flow.js";
@@ -31,7 +41,7 @@ export class Compiler {
     this.info = { decls: [], captures: [], hasThis: false };
   }
 
-  err(kind: string, msg: string, n: Node): RhaiError {
+  err(kind: string, msg: string, n: At): RhaiError {
     return new RhaiError(kind, msg, { position: { line: n.line, column: n.col } });
   }
 
@@ -78,7 +88,7 @@ export class Compiler {
   }
 
   private compileFnBody(cf: CompiledFn): void {
-    const def: FnDef = cf.def;
+    const def = cf.def;
     this.info = def.info;
     this.inFn = true;
     this.inScriptFn = true;
@@ -109,10 +119,11 @@ export class Compiler {
   }
 
   /** An `if` branch: a one-expression block is compiled without its block wrapper. */
-  branch(n: Node): Ev {
-    if (n.t === "block" && n.body.length === 1 && n.body[0].t !== "let") {
-      const e = this.stmt(n.body[0]);
-      const w = stmtWeight(n.body[0]);
+  branch(n: Block | If): Ev {
+    const only = n.t === "block" && n.body.length === 1 ? n.body[0] : undefined;
+    if (only !== undefined && only.t !== "let") {
+      const e = this.stmt(only);
+      const w = stmtWeight(only);
       return (rt, f) => {
         if ((rt.ops += w) > rt.opsCheck) rt.tick();
         return e(rt, f);
@@ -135,21 +146,19 @@ export class Compiler {
   }
 
   private blockInner(stmts: Node[]): Ev {
-    const evs = stmts.map((s) => this.stmt(s));
-    const ws = stmts.map((s) => stmtWeight(s));
-    const n = evs.length;
-    if (n === 0) return () => undefined;
-    if (n === 1) {
-      const a = evs[0];
-      const wa = ws[0];
+    // each statement with its weight, counted before it runs
+    const steps = stmts.map((st) => ({ ev: this.stmt(st), w: stmtWeight(st) }));
+    const [s0, s1] = steps;
+    if (s0 === undefined) return () => undefined;
+    const { ev: a, w: wa } = s0;
+    if (s1 === undefined) {
       return (rt, f) => {
         if ((rt.ops += wa) > rt.opsCheck) rt.tick();
         return a(rt, f);
       };
     }
-    if (n === 2) {
-      const [a, b] = evs;
-      const [wa, wb] = ws;
+    const { ev: b, w: wb } = s1;
+    if (steps.length === 2) {
       return (rt, f) => {
         if ((rt.ops += wa) > rt.opsCheck) rt.tick();
         const v = a(rt, f);
@@ -160,9 +169,9 @@ export class Compiler {
     }
     return (rt, f) => {
       let v: Value;
-      for (let i = 0; i < n; i++) {
-        if ((rt.ops += ws[i]) > rt.opsCheck) rt.tick();
-        v = evs[i](rt, f);
+      for (const st of steps) {
+        if ((rt.ops += st.w) > rt.opsCheck) rt.tick();
+        v = st.ev(rt, f);
         if (rt.flow !== 0) return v;
       }
       return v;
@@ -176,6 +185,7 @@ export class Compiler {
       case "assign":
         return compileAssign(this, n);
       case "noop":
+      case "fndef":
         return () => undefined;
       case "import": {
         const e = this.err("ErrorModuleNotFound", "modules are not enabled: import is refused", n);
@@ -183,12 +193,18 @@ export class Compiler {
           throw e;
         };
       }
+      case "try":
+      case "return":
+      case "throw":
+      case "break":
+      case "continue":
+        return compileFlow(this, n);
       default:
         return this.expr(n);
     }
   }
 
-  private letStmt(n: Node): Ev {
+  private letStmt(n: Let): Ev {
     const slot = n.decl.slot + 1;
     const init = n.init ? this.valueExpr(n.init) : () => undefined;
     const top = n.top && n.isConst;
@@ -218,7 +234,7 @@ export class Compiler {
   }
 
   /** An expression whose value is stored: copies containers read from places (value semantics). */
-  valueExpr(n: Node): Ev {
+  valueExpr(n: Expr): Ev {
     const e = this.expr(n);
     if (
       n.t === "var" ||
@@ -235,17 +251,15 @@ export class Compiler {
     return e;
   }
 
-  expr(n: Node): Ev {
+  expr(n: Expr): Ev {
     switch (n.t) {
       case "lit": {
-        const v = n.v as Value;
+        const v: Value = n.v;
         return () => v;
       }
       case "interp": {
         const at = { line: n.line, column: n.col };
-        const parts: (string | Ev)[] = n.parts.map((p: string | Node) =>
-          typeof p === "string" ? p : this.expr(p),
-        );
+        const parts: (string | Ev)[] = n.parts.map((p) => (typeof p === "string" ? p : this.expr(p)));
         return (rt, f) => {
           let s = "";
           for (const p of parts) {
@@ -265,30 +279,28 @@ export class Compiler {
         return compileGet(this, n);
       case "arr": {
         const p = { line: n.line, column: n.col };
-        const items: Ev[] = n.items.map((x: Node) => this.valueExpr(x));
+        const items: Ev[] = n.items.map((x) => this.valueExpr(x));
         const k = items.length;
         return (rt, f) => {
           const out = new Array<Value>(k);
-          for (let i = 0; i < k; i++) out[i] = items[i](rt, f);
+          let i = 0;
+          for (const item of items) out[i++] = item(rt, f);
           if (rt.sizeLimited) checkSize(rt, out, p);
           return out;
         };
       }
       case "map": {
         const p = { line: n.line, column: n.col };
-        const keys: string[] = n.entries.map((e: [string, Node]) => e[0]);
-        const vals: Ev[] = n.entries.map((e: [string, Node]) => this.valueExpr(e[1]));
+        const entries = n.entries.map(([k, e]): [string, Ev] => [k, this.valueExpr(e)]);
         return (rt, f) => {
           const m = new Map<string, Value>();
-          for (let i = 0; i < keys.length; i++) m.set(keys[i], vals[i](rt, f));
+          for (const [k, e] of entries) m.set(k, e(rt, f));
           if (rt.sizeLimited) checkSize(rt, m, p);
           return m;
         };
       }
-      case "block": {
-        const b = this.block(n.body, true);
-        return b;
-      }
+      case "block":
+        return this.block(n.body, true);
       case "call":
         return compileCall(this, n);
       case "method":
@@ -302,8 +314,14 @@ export class Compiler {
       case "coalesce":
       case "range":
         return compileOp(this, n);
-      default:
+      case "if":
+      case "while":
+      case "do":
+      case "for":
+      case "switch":
         return compileFlow(this, n);
+      default:
+        return unknownNode(n);
     }
   }
 }

@@ -177,3 +177,10 @@ test("custom-type methods only apply to their type (no hijacking of built-ins)",
   assert.equal(ok(e.eval("[1, 2].len()")), 2);
   assert.equal(ok(e.eval("T().len()")), 99);
 });
+
+test("a switch case body may be a statement (assignment), as in Rhai's parse_switch", () => {
+  const e = new Engine();
+  assert.equal(ok(e.eval("let x = 1; let y = 0; switch x { 1 => y = 5, _ => y = 7 } y")), 5);
+  assert.equal(ok(e.eval("let x = 2; let y = 0; switch x { 1 => y = 5, _ => y += 7 } y")), 7);
+  assert.equal(ok(e.eval("let y = 0; switch 3 { 1..5 => y = 9 } y")), 9);
+});

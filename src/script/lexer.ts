@@ -7,8 +7,12 @@ import { normInt } from "./values.js";
  */
 export interface Token {
   k: string;
-  // biome-ignore lint/suspicious/noExplicitAny: literal payload depends on kind
-  v: any;
+  /** The text: the word or symbol, the content of a string or char, the digits of a number. */
+  v: string;
+  /** The value of an "int" or "float" token (0 otherwise). */
+  num: number | bigint;
+  /** The parts of an "interp" token (null otherwise). */
+  parts: InterpPart[] | null;
   line: number;
   col: number;
   /** Offset just after the token (for interpolation ends and `!in`). */
@@ -165,8 +169,13 @@ function lexErr(kind: string, msg: string, line: number, col: number): RhaiError
 }
 
 /** Builds a token (one shape for every token, so property access stays monomorphic). */
-function mk(k: string, v: unknown, line: number, col: number, end: number, nl = false): Token {
-  return { k, v, line, col, end, nl };
+function mk(k: string, v: string, line: number, col: number, end: number, nl = false): Token {
+  return { k, v, num: 0, parts: null, line, col, end, nl };
+}
+
+/** An "int" or "float" token. */
+function mkNum(k: "int" | "float", num: number | bigint, line: number, col: number, end: number): Token {
+  return { k, v: String(num), num, parts: null, line, col, end, nl: false };
 }
 
 function isDigitOr_(c: number): boolean {
@@ -240,7 +249,7 @@ export class Lexer {
     const nl = this.skip();
     const line = this.line;
     const col = this.col();
-    if (this.i >= this.src.length) return mk("eof", null, line, col, this.i, nl);
+    if (this.i >= this.src.length) return mk("eof", "", line, col, this.i, nl);
     const tok = this.one(line, col);
     if (nl) tok.nl = true;
     return tok;
@@ -255,7 +264,7 @@ export class Lexer {
       const col = this.col();
       if (this.i >= s.length) {
         if (stopAtBrace) throw lexErr("UnexpectedEOF", "unterminated string interpolation", line, col);
-        out.push(mk("eof", null, line, col, this.i, nl));
+        out.push(mk("eof", "", line, col, this.i, nl));
         return out;
       }
       const tok = this.one(line, col);
@@ -264,7 +273,7 @@ export class Lexer {
         if (tok.k === "{" || tok.k === "#{") depth++;
         else if (tok.k === "}") {
           if (depth === 0) {
-            out.push(mk("eof", null, line, col, this.i));
+            out.push(mk("eof", "", line, col, this.i));
             return out;
           }
           depth--;
@@ -331,7 +340,7 @@ export class Lexer {
       if (b > 0xffffffffffffffffn) throw bad();
       if (b > 0x7fffffffffffffffn) b -= 0x10000000000000000n;
       this.i = j;
-      return mk("int", normInt(b), line, col, j);
+      return mkNum("int", normInt(b), line, col, j);
     }
     while (j < s.length && isDigitOr_(s.charCodeAt(j))) j++;
     let isFloat = false;
@@ -356,13 +365,13 @@ export class Lexer {
     let text = s.slice(this.i, j);
     if (text.includes("_")) text = text.replace(/_/g, "");
     this.i = j;
-    if (isFloat) return mk("float", Number.parseFloat(text), line, col, j);
-    if (text.length < 16) return mk("int", Number(text), line, col, j);
+    if (isFloat) return mkNum("float", Number.parseFloat(text), line, col, j);
+    if (text.length < 16) return mkNum("int", Number(text), line, col, j);
     const b = BigInt(text);
     // 2^63 is only valid right after a unary minus (i64::MIN); the parser checks that
-    if (b === 0x8000000000000000n) return mk("int", b, line, col, j);
+    if (b === 0x8000000000000000n) return mkNum("int", b, line, col, j);
     if (b > 0x7fffffffffffffffn) throw lexErr("MalformedNumber", `integer too large '${text}'`, line, col);
-    return mk("int", normInt(b), line, col, j);
+    return mkNum("int", normInt(b), line, col, j);
   }
 
   private checkSize(str: string, line: number, col: number): void {
@@ -470,6 +479,7 @@ export class Lexer {
 
   private backtick(line: number, col: number): Token {
     const s = this.src;
+    const start = this.i;
     this.i++;
     if (s[this.i] === "\n") {
       this.newline(this.i);
@@ -515,7 +525,9 @@ export class Lexer {
       return mk("str", parts[0], line, col, this.i);
     }
     for (const p of parts) if (typeof p === "string") this.checkSize(p, line, col);
-    return mk("interp", parts, line, col, this.i);
+    const tok = mk("interp", s.slice(start, this.i), line, col, this.i);
+    tok.parts = parts;
+    return tok;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Decl, FnDef, FnInfo, Node, ParsedScript } from "./ast.js";
+import type { At, Decl, FnInfo, Node, NodeOf, ParsedScript, ScriptFnDef } from "./ast.js";
 import { RhaiError } from "./errors.js";
 import type { Lexer, Token } from "./lexer.js";
 import { HARD_MAX_EXPR_DEPTH } from "./limits.js";
@@ -35,7 +35,7 @@ export class Parser {
   i = 0;
   /** Inside switch case values: `|` separates alternatives. */
   noPipe = false;
-  fns: FnDef[] = [];
+  fns: ScriptFnDef[] = [];
   /** `name/arity` of every script function defined so far. */
   fnKeys = new Set<string>();
   /** Aliases of `import … as name` seen so far (known module names for strict variables). */
@@ -117,7 +117,7 @@ export class Parser {
         throw this.err("MissingToken", `expecting '${k}'${what ? ` ${what}` : ""}`, t);
       throw this.err(
         "MissingToken",
-        `expecting '${k}'${what ? ` ${what}` : ""} but found '${t.v ?? t.k}'`,
+        `expecting '${k}'${what ? ` ${what}` : ""} but found '${t.k === "eof" ? t.k : t.v}'`,
         t,
       );
     }
@@ -140,12 +140,10 @@ export class Parser {
     return d > 0 ? Math.min(d, HARD_MAX_EXPR_DEPTH) : HARD_MAX_EXPR_DEPTH;
   }
 
-  node(t: string, at: { line: number; col: number }, fields?: Record<string, unknown>): Node {
-    const n = (fields ?? {}) as Node;
-    n.t = t;
-    n.line = at.line;
-    n.col = at.col;
-    return n;
+  /** Builds the node with tag `t` at a position. */
+  node<K extends Node["t"]>(t: K, at: At, fields: Omit<NodeOf<K>, "t" | "line" | "col">): NodeOf<K> {
+    // the spread keeps `fields`' keys; `t` and the position complete the node of kind K
+    return { ...fields, t, line: at.line, col: at.col } as NodeOf<K>;
   }
 
   // ---- scopes ----

@@ -1,4 +1,4 @@
-import type { FnDef } from "./ast.js";
+import type { ScriptFnDef } from "./ast.js";
 import { type Position, RhaiError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import { HARD_MAX_CALL_LEVELS } from "./limits.js";
@@ -26,7 +26,7 @@ export interface DynScope {
 }
 
 export interface CompiledFn {
-  readonly def: FnDef;
+  readonly def: ScriptFnDef;
   readonly name: string;
   readonly arity: number;
   frameSize: number;
