@@ -5,8 +5,8 @@ import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
 import { checkLen, checkSize } from "./limits-check.js";
 import type { Ev, Frame, Runtime } from "./runtime.js";
-import { UNBOUND } from "./runtime.js";
-import { type Cell, FnPtr, RBlob, type Value } from "./values.js";
+import { cellAt, UNBOUND, valueAt } from "./runtime.js";
+import { FnPtr, RBlob, type Value } from "./values.js";
 
 /** An assignable place. */
 export interface LV {
@@ -60,13 +60,13 @@ export function compileLV(c: Compiler, n: Expr): LV {
       const name: string = n.decl.name;
       if (n.decl.captured) {
         return {
-          get: (_rt, f) => (f[s] as unknown as Cell).v,
+          get: (_rt, f) => cellAt(f, s).v,
           set: (_rt, f, v) => {
             if (isConst) throw constErr(name, n);
-            (f[s] as unknown as Cell).v = v;
+            cellAt(f, s).v = v;
           },
           update: (_rt, f, fn) => {
-            const cell = f[s] as unknown as Cell;
+            const cell = cellAt(f, s);
             const v = fn(cell.v);
             if (isConst) throw constErr(name, n);
             cell.v = v;
@@ -74,13 +74,13 @@ export function compileLV(c: Compiler, n: Expr): LV {
         };
       }
       return {
-        get: (_rt, f) => f[s],
+        get: (_rt, f) => valueAt(f, s),
         set: (_rt, f, v) => {
           if (isConst) throw constErr(name, n);
           f[s] = v;
         },
         update: (_rt, f, fn) => {
-          const v = fn(f[s]);
+          const v = fn(valueAt(f, s));
           if (isConst) throw constErr(name, n);
           f[s] = v;
         },
@@ -113,7 +113,7 @@ export function compileLV(c: Compiler, n: Expr): LV {
     }
     case "this": {
       const get: Ev = (_rt, f) => {
-        const v = f[0];
+        const v = valueAt(f, 0);
         if (v === UNBOUND)
           throw new RhaiError("ErrorUnboundThis", "'this' is not bound", { position: pos(n) });
         return v;
@@ -190,8 +190,8 @@ export function compileGet(c: Compiler, n: AccessExpr): Ev {
   switch (n.t) {
     case "var": {
       const s = n.decl.slot + 1;
-      if (n.decl.captured) return (_rt, f) => (f[s] as unknown as Cell).v;
-      return (_rt, f) => f[s];
+      if (n.decl.captured) return (_rt, f) => cellAt(f, s).v;
+      return (_rt, f) => valueAt(f, s);
     }
     case "gvar":
       return gvarGet(c, n);
@@ -276,7 +276,7 @@ export function compileAssign(c: Compiler, n: Assign): Ev {
     if (op === "+" || op === "-")
       return (rt, f) => {
         const v = val(rt, f);
-        const cur = f[s];
+        const cur = valueAt(f, s);
         if (typeof cur === "number" && typeof v === "number") {
           const r = op === "+" ? cur + v : cur - v;
           if (r <= 9007199254740991 && r >= -9007199254740991) {
@@ -289,7 +289,7 @@ export function compileAssign(c: Compiler, n: Assign): Ev {
       };
     return (rt, f) => {
       const v = val(rt, f);
-      f[s] = compound(rt, op, f[s], v, n);
+      f[s] = compound(rt, op, valueAt(f, s), v, n);
       return undefined;
     };
   }

@@ -4,7 +4,7 @@ import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
 import { toDebug } from "./format.js";
 import type { CompiledFn, Ev, Frame, Runtime } from "./runtime.js";
-import { callFnPtr, type DynScope, RETURN, UNBOUND, wrapInFunction } from "./runtime.js";
+import { callFnPtr, cellAt, type DynScope, RETURN, UNBOUND, valueAt, wrapInFunction } from "./runtime.js";
 import { displayOf } from "./stdlib/display.js";
 import { Cell, type ClosureImpl, FnPtr, typeName, type Value } from "./values.js";
 
@@ -134,10 +134,10 @@ function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
           }
           // the evaluated script's top-level variables live on in the caller's scope
           for (const tv of code.topVars) {
-            const val = tv.captured ? (fr[tv.slot] as unknown as Cell | undefined)?.v : fr[tv.slot];
+            const val = valueAt(fr, tv.slot);
             const d = blockNames.has(tv.name) ? visible.get(tv.name) : undefined;
             if (d && !d.isConst) {
-              if (d.captured) (f[d.slot + 1] as unknown as Cell).v = val;
+              if (d.captured) cellAt(f, d.slot + 1).v = val;
               else f[d.slot + 1] = val;
             } else {
               if (rt.evalVars === null) rt.evalVars = new WeakMap();
@@ -181,11 +181,11 @@ function frameScope(
       if (d) {
         const s = d.slot + 1;
         if (d.captured) {
-          const cell = f[s] as unknown as Cell;
+          const cell = cellAt(f, s);
           return { get: () => cell.v, set: (v) => void (cell.v = v) };
         }
         return {
-          get: () => f[s],
+          get: () => valueAt(f, s),
           set: (v) => {
             if (d.isConst)
               throw new RhaiError("ErrorAssignmentToConstant", `cannot assign to constant '${nm}'`);
@@ -232,7 +232,7 @@ export function compileCall(c: Compiler, n: Call): Ev {
       const ps = sf.paramSlots;
       for (let i = 0; i < argEvs.length; i++) {
         const v = argEvs[i](rt, f);
-        fr[ps[i]] = sf.paramCells[i] ? (new Cell(v) as unknown as Value) : v;
+        fr[ps[i]] = sf.paramCells[i] ? new Cell(v) : v;
       }
       const saved = rt.dyn;
       rt.dyn = frameScope(rt, f, visible, saved, rt.depth + 1);
@@ -251,7 +251,7 @@ export function compileCall(c: Compiler, n: Call): Ev {
         const v0 = a0(rt, f);
         const fr: Frame = new Array(sf.frameSize);
         fr[0] = UNBOUND;
-        fr[sf.paramSlots[0]] = sf.paramCells[0] ? (new Cell(v0) as unknown as Value) : v0;
+        fr[sf.paramSlots[0]] = sf.paramCells[0] ? new Cell(v0) : v0;
         return rt.enter(sf, fr, p);
       };
     }
@@ -261,7 +261,7 @@ export function compileCall(c: Compiler, n: Call): Ev {
       const ps = sf.paramSlots;
       for (let i = 0; i < k; i++) {
         const v = argEvs[i](rt, f);
-        fr[ps[i]] = sf.paramCells[i] ? (new Cell(v) as unknown as Value) : v;
+        fr[ps[i]] = sf.paramCells[i] ? new Cell(v) : v;
       }
       return rt.enter(sf, fr, p);
     };
@@ -329,7 +329,7 @@ export function compileMethod(c: Compiler, n: Method): Ev {
     }
     if (name === "call" && args.length >= 1 && args[0] instanceof FnPtr) {
       // x.call(f, args…) binds `this` to x; a closure that captured x itself would alias it
-      if (thisCellSlot > 0 && args[0].closure?.cells?.includes(f[thisCellSlot] as unknown as Cell))
+      if (thisCellSlot > 0 && args[0].closure?.cells?.includes(cellAt(f, thisCellSlot)))
         throw new RhaiError("ErrorDataRace", "data race: 'this' is a variable captured by the closure", {
           position: p,
         });
@@ -363,7 +363,7 @@ export function compileClosure(c: Compiler, n: Closure): Ev {
   const fnName = def.name;
   const p = pos(n);
   return (_rt, f) => {
-    const cells = outerSlots.map((s) => f[s] as unknown as Cell);
+    const cells = outerSlots.map((s) => cellAt(f, s));
     const impl: ClosureImpl = {
       params,
       fnName,
@@ -385,8 +385,8 @@ export function compileClosure(c: Compiler, n: Closure): Ev {
         const fr: Frame = new Array(frameSize);
         fr[0] = thisRef ? thisRef.v : UNBOUND;
         for (let i = 0; i < paramSlots.length; i++)
-          fr[paramSlots[i]] = paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
-        for (let i = 0; i < innerSlots.length; i++) fr[innerSlots[i]] = cells[i] as unknown as Value;
+          fr[paramSlots[i]] = paramCells[i] ? new Cell(args[i]) : args[i];
+        for (let i = 0; i < innerSlots.length; i++) fr[innerSlots[i]] = cells[i];
         let v: Value;
         try {
           v = body(rt, fr);
@@ -400,7 +400,7 @@ export function compileClosure(c: Compiler, n: Closure): Ev {
         } finally {
           rt.depth--;
         }
-        if (thisRef) thisRef.v = fr[0];
+        if (thisRef) thisRef.v = valueAt(fr, 0);
         return v;
       },
     };

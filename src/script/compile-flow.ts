@@ -127,7 +127,7 @@ export function compileFlow(c: Compiler, n: FlowExpr | FlowStmt): Ev {
           rt.flow = 0;
           if (slot) {
             const v = caughtValue(e);
-            f[slot] = captured ? (new Cell(v) as unknown as Value) : v;
+            f[slot] = captured ? new Cell(v) : v;
           }
           try {
             handler(rt, f);
@@ -195,8 +195,8 @@ function compileFor(c: Compiler, n: For): Ev {
     // captured loop variables are one shared variable for the whole loop (as in Rhai)
     const cell = cap ? new Cell(undefined) : null;
     const ccell = ccap ? new Cell(0) : null;
-    if (cell) f[slot] = cell as unknown as Value;
-    if (ccell) f[cslot] = ccell as unknown as Value;
+    if (cell) f[slot] = cell;
+    if (ccell) f[cslot] = ccell;
     const step = (v: Value): number => {
       if (++rt.ops > rt.opsCheck) rt.tick();
       if (cell) cell.v = v;

@@ -213,7 +213,7 @@ export class Compiler {
       return (rt, f) => {
         const v = init(rt, f);
         if (rt.maxVars !== 0) rt.countVar();
-        f[slot] = new Cell(v) as unknown as Value;
+        f[slot] = new Cell(v);
         if (top) rt.globals.set(name, v);
         return undefined;
       };

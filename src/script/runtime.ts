@@ -11,13 +11,33 @@ export const BREAK = 1;
 export const CONTINUE = 2;
 export const RETURN = 3;
 
+/**
+ * One frame slot: a variable's value, or the {@link Cell} shared with closures when the parser marked
+ * the variable captured (`Decl.captured`).
+ */
+export type Slot = Value | Cell;
 /** A function frame: slot 0 holds `this` (or UNBOUND), then one slot per declared variable. */
-export type Frame = Value[];
+export type Frame = Slot[];
 /** A compiled node. */
 export type Ev = (rt: Runtime, f: Frame) => Value;
 
-/** Marker for an unbound `this`. */
-export const UNBOUND = Object.freeze([]) as unknown as Value;
+const unbound: Value[] = [];
+Object.freeze(unbound);
+/** Marker for an unbound `this` (a frozen array no script value is identical to). */
+export const UNBOUND: Value = unbound;
+
+/** The value in a slot (read through the cell of a captured variable). */
+export function valueAt(f: Frame, s: number): Value {
+  const v = f[s];
+  return v instanceof Cell ? v.v : v;
+}
+
+/** The cell of a captured variable. */
+export function cellAt(f: Frame, s: number): Cell {
+  const c = f[s];
+  if (c instanceof Cell) return c;
+  throw new RhaiError("ErrorSystem", "internal error: a captured variable has no cell");
+}
 
 /** Access to a caller's variables by name (for `foo!(…)`). */
 export interface DynScope {
@@ -150,10 +170,9 @@ export class Runtime implements CallContext {
     const f: Frame = new Array(fn.frameSize);
     f[0] = thisRef ? thisRef.v : UNBOUND;
     const ps = fn.paramSlots;
-    for (let i = 0; i < ps.length; i++)
-      f[ps[i]] = fn.paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
+    for (let i = 0; i < ps.length; i++) f[ps[i]] = fn.paramCells[i] ? new Cell(args[i]) : args[i];
     const v = this.enter(fn, f, pos);
-    if (thisRef) thisRef.v = f[0];
+    if (thisRef) thisRef.v = valueAt(f, 0);
     return v;
   }
 
