@@ -1,5 +1,4 @@
 import type { Block, Expr, Node } from "./ast.js";
-import type { Token } from "./lexer.js";
 import { parseClosure, parseSwitch } from "./parse-more.js";
 import {
   parseBlock,
@@ -11,6 +10,7 @@ import {
   parseWhile,
 } from "./parse-stmt.js";
 import type { Parser } from "./parser.js";
+import type { Token } from "./tokens.js";
 import { RChar, RFloat } from "./values.js";
 
 /** Binary operator precedences (Rhai's `Token::precedence`). */

@@ -1,9 +1,10 @@
 import type { At, Decl, FnInfo, Node, NodeOf, ParsedScript, ScriptFnDef } from "./ast.js";
 import { RhaiError } from "./errors.js";
-import type { Lexer, Token } from "./lexer.js";
+import type { Lexer } from "./lexer.js";
 import { HARD_MAX_EXPR_DEPTH } from "./limits.js";
 import type { EngineOptions } from "./options.js";
 import { parseStatements } from "./parse-stmt.js";
+import type { Token } from "./tokens.js";
 
 /** Per-function parse context: block scopes for name resolution, loop nesting. */
 export interface FnCtx {
