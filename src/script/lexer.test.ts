@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the sources lexed here are Rhai code, where ${…} is interpolation
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RhaiError } from "./errors.js";
