@@ -30,27 +30,49 @@ function mismatch(what: string, v: Value, n: At): RhaiError {
 }
 
 function evalArgs(evs: Ev[], rt: Runtime, f: Frame): Value[] {
-  const k = evs.length;
-  const out = new Array<Value>(k);
-  for (let i = 0; i < k; i++) out[i] = evs[i](rt, f);
+  const out = new Array<Value>(evs.length);
+  let i = 0;
+  for (const e of evs) out[i++] = e(rt, f);
   return out;
 }
 
+/** An argument of a script function call and where it goes in the callee's frame. */
+interface ArgBinding {
+  ev: Ev;
+  slot: number;
+  /** The parameter is captured by a closure: bound in a Cell. */
+  cell: boolean;
+}
+
+/** Pairs each argument with its parameter (the call was resolved by arity, so the counts match). */
+function bindArgs(sf: CompiledFn, argEvs: Ev[], n: At): ArgBinding[] {
+  return argEvs.map((ev, i) => {
+    const slot = sf.paramSlots[i];
+    if (slot === undefined)
+      throw new RhaiError("ErrorSystem", `internal error: '${sf.name}' has no parameter ${i + 1}`, {
+        position: pos(n),
+      });
+    return { ev, slot, cell: sf.paramCells[i] === true };
+  });
+}
+
+/** Keyword functions (`Fn`, `call`, `eval`, `is_def_fn`…); null when `n` is an ordinary call. */
 function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
   const p = pos(n);
   const k = args.length;
+  const [a0, a1] = args;
+  if (a0 === undefined) return null;
   switch (n.name) {
     case "Fn":
       if (k !== 1) return null;
       return (rt, f) => {
-        const s = args[0](rt, f);
+        const s = a0(rt, f);
         if (typeof s !== "string") throw mismatch("string", s, n);
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s))
           throw new RhaiError("ErrorFunctionNotFound", `invalid function name: '${s}'`, { position: p });
         return new FnPtr(s);
       };
     case "call":
-      if (k < 1) return null;
       return (rt, f) => {
         const all = evalArgs(args, rt, f);
         const fp = all[0];
@@ -58,7 +80,6 @@ function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
         return callFnPtr(rt, fp, all.slice(1), null, p);
       };
     case "curry":
-      if (k < 1) return null;
       return (rt, f) => {
         const all = evalArgs(args, rt, f);
         const fp = all[0];
@@ -66,12 +87,17 @@ function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
         return new FnPtr(fp.name, [...fp.curry, ...all.slice(1)], fp.closure);
       };
     case "is_def_fn":
-      if (k !== 2 && k !== 1) return null;
+      if (k === 1)
+        return (rt, f) => {
+          const name = a0(rt, f);
+          if (typeof name !== "string") throw mismatch("string", name, n);
+          return rt.code.fnNames.has(name);
+        };
+      if (k !== 2 || a1 === undefined) return null;
       return (rt, f) => {
-        const name = args[0](rt, f);
+        const name = a0(rt, f);
         if (typeof name !== "string") throw mismatch("string", name, n);
-        if (k === 1) return rt.code.fnNames.has(name);
-        const ar = args[1](rt, f);
+        const ar = a1(rt, f);
         if (typeof ar !== "number") throw mismatch("i64", ar, n);
         return rt.code.fns.has(`${name}/${ar}`);
       };
@@ -80,7 +106,7 @@ function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
       const visible: ReadonlyMap<string, Decl> = n.visible ?? new Map();
       const inFn = c.inScriptFn;
       return (rt, f) => {
-        const name = args[0](rt, f);
+        const name = a0(rt, f);
         if (typeof name !== "string") throw mismatch("string", name, n);
         return visible.has(name) || (!inFn && (rt.scope?.has(name) ?? false));
       };
@@ -94,17 +120,17 @@ function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
       }
     case "type_of":
       if (k !== 1) return null;
-      return (rt, f) => typeName(args[0](rt, f));
+      return (rt, f) => typeName(a0(rt, f));
     case "print":
       if (k !== 1) return null;
       return (rt, f) => {
-        rt.core.print(displayOf(rt, args[0](rt, f)));
+        rt.core.print(displayOf(rt, a0(rt, f)));
         return undefined;
       };
     case "debug":
       if (k !== 1) return null;
       return (rt, f) => {
-        const v = args[0](rt, f);
+        const v = a0(rt, f);
         rt.core.debug(typeof v === "string" ? toDebug(v) : displayOfDebug(rt, v), p);
         return undefined;
       };
@@ -116,7 +142,7 @@ function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
         const compileEval = rt.core.compileEval;
         if (!rt.core.options.allowEval || !compileEval)
           throw new RhaiError("ErrorFunctionNotFound", "eval is disabled in this engine", { position: p });
-        const src = args[0](rt, f);
+        const src = a0(rt, f);
         if (typeof src !== "string") throw mismatch("string", src, n);
         const code = compileEval(src, rt.code);
         if (rt.depth + 1 > rt.maxCallLevels)
@@ -226,13 +252,13 @@ export function compileCall(c: Compiler, n: Call): Ev {
   if (sf && n.bang) {
     // `foo!(…)`: the function body sees the caller's variables
     const visible: ReadonlyMap<string, Decl> = n.visible ?? new Map();
+    const binds = bindArgs(sf, argEvs, n);
     return (rt, f) => {
       const fr: Frame = new Array(sf.frameSize);
       fr[0] = UNBOUND;
-      const ps = sf.paramSlots;
-      for (let i = 0; i < argEvs.length; i++) {
-        const v = argEvs[i](rt, f);
-        fr[ps[i]] = sf.paramCells[i] ? new Cell(v) : v;
+      for (const b of binds) {
+        const v = b.ev(rt, f);
+        fr[b.slot] = b.cell ? new Cell(v) : v;
       }
       const saved = rt.dyn;
       rt.dyn = frameScope(rt, f, visible, saved, rt.depth + 1);
@@ -244,32 +270,33 @@ export function compileCall(c: Compiler, n: Call): Ev {
     };
   }
   if (sf) {
-    const k = argEvs.length;
-    if (k === 1) {
-      const a0 = argEvs[0];
+    const binds = bindArgs(sf, argEvs, n);
+    const [b0] = binds;
+    if (b0 !== undefined && binds.length === 1) {
+      const { ev: a0, slot: s0, cell: c0 } = b0;
       return (rt, f) => {
         const v0 = a0(rt, f);
         const fr: Frame = new Array(sf.frameSize);
         fr[0] = UNBOUND;
-        fr[sf.paramSlots[0]] = sf.paramCells[0] ? new Cell(v0) : v0;
+        fr[s0] = c0 ? new Cell(v0) : v0;
         return rt.enter(sf, fr, p);
       };
     }
     return (rt, f) => {
       const fr: Frame = new Array(sf.frameSize);
       fr[0] = UNBOUND;
-      const ps = sf.paramSlots;
-      for (let i = 0; i < k; i++) {
-        const v = argEvs[i](rt, f);
-        fr[ps[i]] = sf.paramCells[i] ? new Cell(v) : v;
+      for (const b of binds) {
+        const v = b.ev(rt, f);
+        fr[b.slot] = b.cell ? new Cell(v) : v;
       }
       return rt.enter(sf, fr, p);
     };
   }
   // native: the first argument is passed by reference (mutating built-ins like push)
-  const first = nargs.length > 0 ? compileLV(c, nargs[0]) : null;
-  const isPlace = nargs.length > 0 && ["var", "gvar", "prop", "index", "this"].includes(nargs[0].t);
-  if (first && !isPlace) argEvs[0] = c.expr(nargs[0]);
+  const arg0 = nargs[0];
+  const first = arg0 === undefined ? null : compileLV(c, arg0);
+  const isPlace = arg0 !== undefined && ["var", "gvar", "prop", "index", "this"].includes(arg0.t);
+  if (first && arg0 && !isPlace) argEvs[0] = c.expr(arg0);
   else if (first) argEvs[0] = first.get;
   const fallbackVar = c.expr({ t: "gvar", line: n.line, col: n.col, name, strict: false });
   return (rt, f) => {
@@ -384,9 +411,13 @@ export function compileClosure(c: Compiler, n: Closure): Ev {
         }
         const fr: Frame = new Array(frameSize);
         fr[0] = thisRef ? thisRef.v : UNBOUND;
-        for (let i = 0; i < paramSlots.length; i++)
-          fr[paramSlots[i]] = paramCells[i] ? new Cell(args[i]) : args[i];
-        for (let i = 0; i < innerSlots.length; i++) fr[innerSlots[i]] = cells[i];
+        let i = 0;
+        for (const s of paramSlots) {
+          const a = args[i];
+          fr[s] = paramCells[i++] ? new Cell(a) : a;
+        }
+        let j = 0;
+        for (const s of innerSlots) fr[s] = cells[j++];
         let v: Value;
         try {
           v = body(rt, fr);

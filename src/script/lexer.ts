@@ -173,12 +173,13 @@ export class Lexer {
     const s = this.src;
     let j = this.i;
     const bad = () => lexErr("MalformedNumber", `malformed number '${s.slice(this.i, j)}'`, line, col);
-    if (s[j] === "0" && /[xXoObB]/.test(s[j + 1] ?? "")) {
-      const p = s[j + 1].toLowerCase();
+    const radix = s[j] === "0" ? s[j + 1]?.toLowerCase() : undefined;
+    if (radix === "x" || radix === "o" || radix === "b") {
+      const p = radix;
       const re = p === "x" ? /[0-9a-fA-F_]/ : p === "o" ? /[0-7_]/ : /[01_]/;
       j += 2;
       const ds = j;
-      while (j < s.length && (re.test(s[j]) || isIdChar(s.charCodeAt(j)))) j++;
+      while (j < s.length && (re.test(s.charAt(j)) || isIdChar(s.charCodeAt(j)))) j++;
       const digits = s.slice(ds, j).replace(/_/g, "");
       if (digits === "" || !new RegExp(`^${re.source.replace("_", "")}+$`).test(digits)) throw bad();
       if (s[j] === "." && /[0-9a-zA-Z_]/.test(s[j + 1] ?? "")) {
@@ -204,7 +205,7 @@ export class Lexer {
       if (/[0-9]/.test(s[k] ?? "")) {
         isFloat = true;
         j = k;
-        while (j < s.length && /[0-9_]/.test(s[j])) j++;
+        while (j < s.length && /[0-9_]/.test(s.charAt(j))) j++;
       }
     }
     if (j < s.length && isIdChar(s.charCodeAt(j))) {

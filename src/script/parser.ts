@@ -4,16 +4,22 @@ import type { Lexer } from "./lexer.js";
 import { HARD_MAX_EXPR_DEPTH } from "./limits.js";
 import type { EngineOptions } from "./options.js";
 import { parseStatements } from "./parse-stmt.js";
-import type { Token } from "./tokens.js";
+import { mk, type Token } from "./tokens.js";
 
 /** Per-function parse context: block scopes for name resolution, loop nesting. */
 export interface FnCtx {
   info: FnInfo;
+  /** The function's outermost block scope (`blocks[0]`). */
+  root: Map<string, Decl>;
+  /** Block scopes, innermost last. */
   blocks: Map<string, Decl>[];
   parent: FnCtx | null;
   kind: "top" | "fn" | "closure";
   loops: number;
 }
+
+/** What the parser reads when it has no tokens at all (a token list always ends with EOF). */
+const NO_TOKENS: Token = Object.freeze(mk("eof", "", 1, 1, 0));
 
 export interface ParserConfig {
   options: EngineOptions;
@@ -57,7 +63,15 @@ export class Parser {
   }
 
   newFn(kind: FnCtx["kind"], parent: FnCtx | null): FnCtx {
-    return { info: { decls: [], captures: [], hasThis: false }, blocks: [new Map()], parent, kind, loops: 0 };
+    const root = new Map<string, Decl>();
+    return {
+      info: { decls: [], captures: [], hasThis: false },
+      root,
+      blocks: [root],
+      parent,
+      kind,
+      loops: 0,
+    };
   }
 
   get opts(): EngineOptions {
@@ -73,18 +87,18 @@ export class Parser {
     const lx = this.lexer;
     if (!lx) {
       const toks = this.toks;
-      return toks[j] ?? toks[toks.length - 1];
+      return toks[j] ?? toks[toks.length - 1] ?? NO_TOKENS;
     }
     const ring = this.ring;
     while (this.filled <= j) {
       if (this.filled > 0) {
         const last = ring[(this.filled - 1) & 15];
-        if (last.k === "eof") return last;
+        if (last?.k === "eof") return last;
       }
       ring[this.filled & 15] = lx.nextToken();
       this.filled++;
     }
-    return ring[j & 15];
+    return ring[j & 15] ?? NO_TOKENS;
   }
   peek(): Token {
     return this.at(this.i);
@@ -163,12 +177,12 @@ export class Parser {
     }
     const d: Decl = { name, slot: this.fn.info.decls.length, isConst, captured: false };
     this.fn.info.decls.push(d);
-    blocks[blocks.length - 1].set(name, d);
+    (blocks[blocks.length - 1] ?? this.fn.root).set(name, d);
     return d;
   }
   private lookupLocal(fn: FnCtx, name: string): Decl | null {
     for (let b = fn.blocks.length - 1; b >= 0; b--) {
-      const d = fn.blocks[b].get(name);
+      const d = fn.blocks[b]?.get(name);
       if (d) return d;
     }
     return null;
@@ -184,7 +198,7 @@ export class Parser {
       const inner: Decl = { name, slot: fn.info.decls.length, isConst: outer.isConst, captured: true };
       fn.info.decls.push(inner);
       fn.info.captures.push({ outer, inner });
-      fn.blocks[0].set(name, inner);
+      fn.root.set(name, inner);
       return inner;
     }
     return null;
@@ -194,8 +208,11 @@ export class Parser {
     const out = new Map<string, Decl>();
     let fn: FnCtx | null = this.fn;
     while (fn) {
-      for (let b = fn.blocks.length - 1; b >= 0; b--) {
-        for (const [k] of fn.blocks[b]) if (!out.has(k)) out.set(k, this.resolve(k) as Decl);
+      for (const block of [...fn.blocks].reverse()) {
+        for (const k of block.keys()) {
+          const d = out.has(k) ? null : this.resolve(k);
+          if (d) out.set(k, d);
+        }
       }
       fn = fn.kind === "closure" ? fn.parent : null;
     }

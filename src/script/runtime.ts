@@ -169,8 +169,11 @@ export class Runtime implements CallContext {
   callScript(fn: CompiledFn, args: Value[], thisRef: { v: Value } | null, pos: Position | null): Value {
     const f: Frame = new Array(fn.frameSize);
     f[0] = thisRef ? thisRef.v : UNBOUND;
-    const ps = fn.paramSlots;
-    for (let i = 0; i < ps.length; i++) f[ps[i]] = fn.paramCells[i] ? new Cell(args[i]) : args[i];
+    let i = 0;
+    for (const s of fn.paramSlots) {
+      const a = args[i];
+      f[s] = fn.paramCells[i++] ? new Cell(a) : a;
+    }
     const v = this.enter(fn, f, pos);
     if (thisRef) thisRef.v = valueAt(f, 0);
     return v;
