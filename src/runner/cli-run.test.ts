@@ -235,3 +235,15 @@ test("error messages are capped at 1024 characters ending in ...", () => {
   assert.ok(m.endsWith("..."));
   assert.equal(readFileSync(join(dir, "data.txt"), "utf8"), "hello");
 });
+
+test("exit(v) ends the script with output v (Rhai's exit: not an error)", () => {
+  const r = run("-s", f("exit.rhai", 'info("before"); exit("early"); info("after"); "late"'), "-p", EMPTY);
+  assert.equal(r.code, 0, r.stderr);
+  const o = json(r.stdout);
+  assert.equal(o.status, "SUCCESS");
+  assert.equal(o.output, "early");
+  assert.deepEqual(
+    o.logs.map((l) => l.attributes.message),
+    ["before"],
+  );
+});

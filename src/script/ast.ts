@@ -292,6 +292,8 @@ export interface ParsedScript {
   body: Node[];
   info: FnInfo;
   fns: ScriptFnDef[];
+  /** The script's closures (anonymous functions), in source order. */
+  closures: FnDef[];
   /** Variables declared at the top level of the script (what `eval` leaks into its caller). */
   topDecls: Decl[];
 }

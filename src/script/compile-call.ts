@@ -1,5 +1,6 @@
 import type { At, Call, Closure, Decl, Method } from "./ast.js";
 import { compileLV } from "./compile-access.js";
+import { compileBuiltin } from "./compile-builtins.js";
 import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
 import { toDebug } from "./format.js";
@@ -291,6 +292,10 @@ export function compileCall(c: Compiler, n: Call): Ev {
       }
       return rt.enter(sf, fr, p);
     };
+  }
+  if (n.ns === null) {
+    const builtin = compileBuiltin(n, argEvs);
+    if (builtin) return builtin;
   }
   // native: the first argument is passed by reference (mutating built-ins like push)
   const arg0 = nargs[0];

@@ -84,7 +84,15 @@ export class Compiler {
     this.inScriptFn = false;
     const main = this.block(ast.body, false);
     const topVars = ast.topDecls.map((d) => ({ name: d.name, slot: d.slot + 1, captured: d.captured }));
-    return { main, mainFrameSize: ast.info.decls.length + 1, fns: this.fns, fnNames: this.fnNames, topVars };
+    const fnDefs = [...(parent?.fnDefs ?? []), ...ast.fns, ...ast.closures];
+    return {
+      main,
+      mainFrameSize: ast.info.decls.length + 1,
+      fns: this.fns,
+      fnNames: this.fnNames,
+      topVars,
+      fnDefs,
+    };
   }
 
   private compileFnBody(cf: CompiledFn): void {

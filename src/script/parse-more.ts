@@ -249,6 +249,7 @@ export function parseClosure(p: Parser, lvl: number): Closure {
     line: t.line,
     col: t.col,
   };
+  p.closures.push(def);
   return p.node("closure", t, { def });
 }
 

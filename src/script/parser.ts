@@ -1,4 +1,4 @@
-import type { At, Decl, FnInfo, Node, NodeOf, ParsedScript, ScriptFnDef } from "./ast.js";
+import type { At, Decl, FnDef, FnInfo, Node, NodeOf, ParsedScript, ScriptFnDef } from "./ast.js";
 import { RhaiError } from "./errors.js";
 import type { Lexer } from "./lexer.js";
 import { HARD_MAX_EXPR_DEPTH } from "./limits.js";
@@ -43,6 +43,8 @@ export class Parser {
   /** Inside switch case values: `|` separates alternatives. */
   noPipe = false;
   fns: ScriptFnDef[] = [];
+  /** Closures parsed so far (for `get_fn_metadata_list`). */
+  closures: FnDef[] = [];
   /** `name/arity` of every script function defined so far. */
   fnKeys = new Set<string>();
   /** Aliases of `import … as name` seen so far (known module names for strict variables). */
@@ -226,5 +228,5 @@ export function parseScript(toks: Token[], cfg: ParserConfig, lexer: Lexer | nul
   p.lexer = lexer;
   const body = parseStatements(p, 0, true);
   if (!p.is("eof")) throw p.err("UnexpectedInput", `unexpected '${p.peek().v}'`);
-  return { body, info: p.fn.info, fns: p.fns, topDecls: p.topDecls };
+  return { body, info: p.fn.info, fns: p.fns, closures: p.closures, topDecls: p.topDecls };
 }

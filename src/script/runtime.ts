@@ -1,4 +1,4 @@
-import type { ScriptFnDef } from "./ast.js";
+import type { FnDef, ScriptFnDef } from "./ast.js";
 import { type Position, RhaiError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import { HARD_MAX_CALL_LEVELS } from "./limits.js";
@@ -79,6 +79,8 @@ export interface ProgramCode {
   mainFrameSize: number;
   fns: Map<string, CompiledFn>;
   fnNames: Set<string>;
+  /** Every function the script defines, closures included (for `get_fn_metadata_list`). */
+  fnDefs: readonly FnDef[];
 }
 
 /** Per-run evaluation state. Also the CallContext handed to host functions. */

@@ -77,7 +77,6 @@ const RESERVED_WORDS: readonly string[] = [
   "static",
   "shared",
   "goto",
-  "exit",
   "match",
   "case",
   "public",
