@@ -281,6 +281,8 @@ export interface FnDef<B extends Node = Node> {
   body: B;
   info: FnInfo;
   isPrivate: boolean;
+  /** `fn Type.name(…)`: a method only for values whose `type_of` is this (Rhai's typed methods). */
+  thisType: string | null;
   line: number;
   col: number;
 }
@@ -296,6 +298,11 @@ export interface ParsedScript {
   closures: FnDef[];
   /** Variables declared at the top level of the script (what `eval` leaks into its caller). */
   topDecls: Decl[];
+}
+
+/** The key of a script function: `name/arity`, or `Type.name/arity` for a typed method. */
+export function scriptFnKey(name: string, arity: number, thisType: string | null = null): string {
+  return thisType === null ? `${name}/${arity}` : `${thisType}.${name}/${arity}`;
 }
 
 /** Exhaustiveness guard: a node kind the compiler does not know (the type checker rules it out). */

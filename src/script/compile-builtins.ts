@@ -64,5 +64,6 @@ export function fnMetadata(def: FnDef): RMap {
   m.set("access", !anonymous && def.isPrivate ? "private" : "public");
   m.set("is_anonymous", anonymous);
   m.set("params", [...captured, ...def.params]);
+  if (def.thisType !== null) m.set("this_type", def.thisType);
   return m;
 }

@@ -1,4 +1,4 @@
-import type { At, Call, Closure, Decl, Method } from "./ast.js";
+import { type At, type Call, type Closure, type Decl, type Method, scriptFnKey } from "./ast.js";
 import { compileLV } from "./compile-access.js";
 import { compileBuiltin } from "./compile-builtins.js";
 import type { Compiler } from "./compiler.js";
@@ -61,7 +61,7 @@ function bindArgs(sf: CompiledFn, argEvs: Ev[], n: At): ArgBinding[] {
 function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
   const p = pos(n);
   const k = args.length;
-  const [a0, a1] = args;
+  const [a0, a1, a2] = args;
   if (a0 === undefined) return null;
   switch (n.name) {
     case "Fn":
@@ -94,14 +94,26 @@ function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
           if (typeof name !== "string") throw mismatch("string", name, n);
           return rt.code.fnNames.has(name);
         };
-      if (k !== 2 || a1 === undefined) return null;
-      return (rt, f) => {
-        const name = a0(rt, f);
-        if (typeof name !== "string") throw mismatch("string", name, n);
-        const ar = a1(rt, f);
-        if (typeof ar !== "number") throw mismatch("i64", ar, n);
-        return rt.code.fns.has(`${name}/${ar}`);
-      };
+      if (k === 2 && a1 !== undefined)
+        return (rt, f) => {
+          const name = a0(rt, f);
+          if (typeof name !== "string") throw mismatch("string", name, n);
+          const ar = a1(rt, f);
+          if (typeof ar !== "number") throw mismatch("i64", ar, n);
+          return rt.code.fns.has(scriptFnKey(name, ar));
+        };
+      // is_def_fn(this_type, name, arity): a typed method `fn Type.name(…)`
+      if (k === 3 && a1 !== undefined && a2 !== undefined)
+        return (rt, f) => {
+          const type = a0(rt, f);
+          if (typeof type !== "string") throw mismatch("string", type, n);
+          const name = a1(rt, f);
+          if (typeof name !== "string") throw mismatch("string", name, n);
+          const ar = a2(rt, f);
+          if (typeof ar !== "number") throw mismatch("i64", ar, n);
+          return rt.code.fns.has(scriptFnKey(name, ar, type));
+        };
+      return null;
     case "is_def_var": {
       if (k !== 1) return null;
       const visible: ReadonlyMap<string, Decl> = n.visible ?? new Map();
@@ -331,7 +343,9 @@ export function compileMethod(c: Compiler, n: Method): Ev {
   const isPlace = ["var", "gvar", "prop", "index", "this"].includes(n.obj.t);
   const argEvs: Ev[] = n.args.map((a) => c.valueExpr(a));
   const k = argEvs.length;
-  const sf = c.fns.get(`${name}/${k}`);
+  const sf = c.fns.get(scriptFnKey(name, k));
+  // typed methods (`fn Type.name`) of this name and arity, chosen by the type of `this` first
+  const typed = c.typed.get(scriptFnKey(name, k)) ?? null;
   const safe = n.safe;
   const thisCellSlot = n.obj.t === "var" && n.obj.decl.captured ? n.obj.decl.slot + 1 : 0;
   if (name === "is_shared" && k === 0) {
@@ -353,9 +367,10 @@ export function compileMethod(c: Compiler, n: Method): Ev {
         return callFnPtr(rt, prop, args, ref, p);
       }
     }
-    if (sf) {
+    const target = (typed === null ? undefined : typed.get(typeName(o))) ?? sf;
+    if (target) {
       const ref = { v: o };
-      const r = rt.callScript(sf, args, ref, p);
+      const r = rt.callScript(target, args, ref, p);
       if (isPlace && ref.v !== o) lv.set(rt, f, ref.v);
       return r;
     }

@@ -7,6 +7,7 @@ import {
   type Let,
   type Node,
   type ParsedScript,
+  scriptFnKey,
   unknownNode,
 } from "./ast.js";
 import { compileAssign, compileGet } from "./compile-access.js";
@@ -28,6 +29,8 @@ export class Compiler {
   /** Script functions by `name/arity`. */
   readonly fns = new Map<string, CompiledFn>();
   readonly fnNames = new Set<string>();
+  /** Typed methods (`fn Type.name`) by `name/arity`, then by the type of `this`. */
+  readonly typed = new Map<string, Map<string, CompiledFn>>();
   /** Counts control-flow statements compiled, to detect expressions that may set `rt.flow`. */
   flowCount = 0;
   inFn = false;
@@ -61,9 +64,17 @@ export class Compiler {
         paramSlots: [],
         paramCells: [],
       };
-      this.fns.set(`${def.name}/${def.params.length}`, cf);
-      this.fnNames.add(def.name);
+      this.fns.set(scriptFnKey(def.name, def.params.length, def.thisType), cf);
+      if (def.thisType === null) this.fnNames.add(def.name);
       own.push(cf);
+    }
+    for (const cf of this.fns.values()) {
+      const type = cf.def.thisType;
+      if (type === null) continue;
+      const key = scriptFnKey(cf.name, cf.arity);
+      const byType = this.typed.get(key) ?? new Map<string, CompiledFn>();
+      byType.set(type, cf);
+      this.typed.set(key, byType);
     }
     for (const cf of own) {
       const def = cf.def;

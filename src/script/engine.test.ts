@@ -230,3 +230,37 @@ test("get_fn_metadata_list lists the script's functions and closures (Rhai's ref
   assert.equal(ok(e.eval("get_fn_metadata_list().len()")), 0);
   assert.equal(kind(e.eval("get_fn_metadata_list(1)")), "ErrorFunctionNotFound");
 });
+
+test("typed methods fn Type.name(…) apply only to values of that type (Rhai's tests/method_call.rs)", () => {
+  const T = "Test-Struct#ABC";
+  const e = new Engine();
+  e.registerFn("new_ts", [], () => V.custom(T, { x: 1 }));
+  e.registerType(T, {
+    methods: {
+      update: ([self, n]) => {
+        V.asCustom<{ x: number }>(self, T).x += Number(V.asBigInt(n));
+        return undefined;
+      },
+    },
+    getters: { x: (self) => V.int(V.asCustom<{ x: number }>(self, T).x) },
+  });
+  const both = `fn "${T}".foo(x) { this.update(x); } fn foo(x) { this += x; }`;
+  assert.equal(ok(e.eval(`${both} let z = 1000; z.foo(1); let x = new_ts(); x.foo(z); x.x`)), 1002);
+  const typedOnly = `fn "${T}".foo(x) { this.update(x); }`;
+  assert.equal(ok(e.eval(`${typedOnly} is_def_fn("${T}", "foo", 1)`)), true);
+  assert.equal(ok(e.eval(`${typedOnly} is_def_fn("foo", 1)`)), false);
+  assert.equal(ok(e.eval(`${typedOnly} is_def_fn("${T}", "foo", 2)`)), false);
+  assert.equal(kind(e.eval(`${typedOnly} foo(1000);`)), "ErrorFunctionNotFound");
+  assert.equal(kind(e.eval(`${typedOnly} let x = 42; x.foo(1000);`)), "ErrorFunctionNotFound");
+  // `int` and `float` name i64 and f64; a typed and an untyped function may share name and arity
+  assert.equal(ok(e.eval("fn int.twice() { this * 2 } fn float.twice() { this * 3.0 } 21.twice()")), 42);
+  assert.equal(
+    ok(e.eval('fn int.f() { "int" } fn f() { "any" } let s = "x"; `${5.f()} ${s.f()}`')),
+    "int any",
+  );
+  assert.equal(ok(e.eval('fn int.f() {} is_def_fn("i64", "f", 0)')), true);
+  assert.equal(kind(e.eval("fn int.f() {} fn int.f() {}")), "ParseError:FnDuplicatedDefinition");
+  assert.equal(kind(e.eval('fn "T" f() {}')), "ParseError:MissingToken");
+  const meta = ok(e.eval("fn int.f(a) {} get_fn_metadata_list()[0].this_type"));
+  assert.equal(meta, "i64");
+});

@@ -1,15 +1,16 @@
-import type {
-  At,
-  Closure,
-  Decl,
-  Expr,
-  FnDef,
-  Node,
-  ScriptFnDef,
-  Switch,
-  SwitchCase,
-  SwitchRange,
-  Try,
+import {
+  type At,
+  type Closure,
+  type Decl,
+  type Expr,
+  type FnDef,
+  type Node,
+  type ScriptFnDef,
+  type Switch,
+  type SwitchCase,
+  type SwitchRange,
+  scriptFnKey,
+  type Try,
 } from "./ast.js";
 import { parseExpr } from "./parse-expr.js";
 import { parseBlock, parseStmt } from "./parse-stmt.js";
@@ -148,9 +149,25 @@ function paramName(p: Parser): ReturnType<Parser["next"]> {
   throw p.err("VariableExpected", "expecting a parameter name", t);
 }
 
+/**
+ * `fn Type.name` / `fn "Type".name`: the type `this` must have (Rhai's typed methods; `int` and `float`
+ * stand for `i64` and `f64`). Null for an ordinary function.
+ */
+function parseThisType(p: Parser): string | null {
+  const first = p.peek();
+  const dot = p.peekAt(1);
+  if (first.k === "str" && dot.k !== ".")
+    throw p.err("MissingToken", "expecting '.' after the type name for 'this'", dot);
+  if ((first.k !== "id" && first.k !== "str") || dot.k !== ".") return null;
+  p.next();
+  p.next();
+  return first.v === "int" ? "i64" : first.v === "float" ? "f64" : first.v;
+}
+
 export function parseFnDef(p: Parser, lvl: number): void {
   const isPrivate = p.eat("private");
   const t = p.expect("fn");
+  const thisType = parseThisType(p);
   const nameTok = p.next();
   if (nameTok.k !== "id") {
     if (
@@ -190,7 +207,7 @@ export function parseFnDef(p: Parser, lvl: number): void {
   if (!p.is("{")) throw p.err("FnMissingBody", `expecting a body for function '${nameTok.v}'`, p.peek());
   const body = parseBlock(p, 0);
   p.fn = outer;
-  const key = `${nameTok.v}/${params.length}`;
+  const key = scriptFnKey(nameTok.v, params.length, thisType);
   if (p.fnKeys.has(key))
     throw p.err(
       "FnDuplicatedDefinition",
@@ -206,6 +223,7 @@ export function parseFnDef(p: Parser, lvl: number): void {
     body,
     info: fn.info,
     isPrivate,
+    thisType,
     line: t.line,
     col: t.col,
   };
@@ -246,6 +264,7 @@ export function parseClosure(p: Parser, lvl: number): Closure {
     body,
     info: fn.info,
     isPrivate: true,
+    thisType: null,
     line: t.line,
     col: t.col,
   };
