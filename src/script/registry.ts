@@ -123,16 +123,15 @@ export class FnRegistry {
   resolve(name: string, args: readonly Value[]): NativeFn | null {
     const list = this.byKey.get(`${name}/${args.length}`);
     if (list) {
-      outer: for (let i = 0; i < list.length; i++) {
-        const m = list[i].matchers as ((v: Value) => boolean)[];
-        for (let j = 0; j < m.length; j++) if (!m[j](args[j])) continue outer;
-        return list[i];
+      outer: for (const nf of list) {
+        let j = 0;
+        for (const match of nf.matchers ?? []) if (!match(args[j++])) continue outer;
+        return nf;
       }
     }
     const vl = this.variadic.get(name);
     if (vl)
-      for (const f of vl)
-        if (args.length >= f.minArgs && (f.matchers === null || f.matchers[0](args[0]))) return f;
+      for (const f of vl) if (args.length >= f.minArgs && (f.matchers?.[0]?.(args[0]) ?? true)) return f;
     return this.parent ? this.parent.resolve(name, args) : null;
   }
 

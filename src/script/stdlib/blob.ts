@@ -29,14 +29,14 @@ function writeInt(b: number[], s: number, e: number, v: Value, le: boolean): voi
   for (let i = 0; i < 8; i++) bytes.push(Number((x >> BigInt(8 * i)) & 0xffn));
   if (!le) bytes.reverse();
   const n = Math.min(e - s, 8);
-  for (let i = 0; i < n; i++) b[s + i] = le ? bytes[i] : bytes[8 - n + i];
+  for (let i = 0; i < n; i++) b[s + i] = (le ? bytes[i] : bytes[8 - n + i]) ?? 0;
 }
 
 function writeStr(b: number[], s: number, e: number, text: string, ascii: boolean): void {
   const src = ascii
     ? [...text].filter((c) => c.charCodeAt(0) < 128).map((c) => c.charCodeAt(0))
     : Array.from(Buffer.from(text, "utf8"));
-  for (let i = 0; i < e - s && i < src.length; i++) b[s + i] = src[i];
+  for (let i = 0; i < e - s && i < src.length; i++) b[s + i] = src[i] ?? 0;
 }
 
 export function registerBlob(r: FnRegistry): void {

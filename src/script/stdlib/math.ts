@@ -32,7 +32,7 @@ function parseIntRadix(s: string, radix: number): number | bigint {
   if (!m) throw bad();
   let acc = 0n;
   const R = BigInt(radix);
-  for (const ch of m[2].toLowerCase()) {
+  for (const ch of (m[2] ?? "").toLowerCase()) {
     const d = Number.parseInt(ch, 36);
     if (Number.isNaN(d) || d >= radix) throw bad();
     acc = acc * R + BigInt(d);
@@ -64,7 +64,7 @@ export function registerMath(r: FnRegistry): void {
     ["f64", "f64"],
     ["i64", "f64"],
     ["f64", "i64"],
-  ]) {
+  ] as const) {
     const both = a === "i64" && b === "i64";
     def(r, "max", [a, b], ([x, y]) => (both ? imax(x as number, y as number) : F(Math.max(flt(x), flt(y)))));
     def(r, "min", [a, b], ([x, y]) => (both ? imin(x as number, y as number) : F(Math.min(flt(x), flt(y)))));

@@ -194,7 +194,8 @@ export function registerString(r: FnRegistry): void {
     const cs = charsOf(s as string);
     let k = int(i);
     if (k < 0) k += cs.length;
-    return k >= 0 && k < cs.length ? new RChar(cs[k]) : undefined;
+    const ch = k >= 0 ? cs[k] : undefined;
+    return ch === undefined ? undefined : new RChar(ch);
   });
   def(r, "reverse", ["string"], (a) => {
     a[0] = charsOf(a[0] as string)
