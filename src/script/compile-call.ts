@@ -173,7 +173,9 @@ function special(c: Compiler, n: Call, args: Ev[]): Ev | null {
           }
           // the evaluated script's top-level variables live on in the caller's scope
           for (const tv of code.topVars) {
-            const val = valueAt(fr, tv.slot);
+            // a captured top-level variable is in a Cell, unless its `let` never ran
+            const slot = fr[tv.slot];
+            const val = slot instanceof Cell ? slot.v : slot;
             const d = blockNames.has(tv.name) ? visible.get(tv.name) : undefined;
             if (d && !d.isConst) {
               if (d.captured) cellAt(f, d.slot + 1).v = val;

@@ -325,8 +325,10 @@ export class Lexer {
     // a line continuation skips indentation up to the column just after the opening quote
     const indent = this.col();
     this.i++;
-    const [text, ...more] = this.quoted('"', line, col, indent);
-    if (typeof text !== "string" || more.length > 0) throw lexErr("BadInput", "malformed string", line, col);
+    const parts = this.quoted('"', line, col, indent);
+    const text = parts[0];
+    if (typeof text !== "string" || parts.length !== 1)
+      throw lexErr("BadInput", "malformed string", line, col);
     this.checkSize(text, line, col);
     return mk("str", text, line, col, this.i);
   }
@@ -378,8 +380,8 @@ export class Lexer {
       this.i++;
     }
     const parts = this.quoted("`", line, col, 0);
-    const [only, ...more] = parts;
-    if (typeof only === "string" && more.length === 0) {
+    const only = parts[0];
+    if (typeof only === "string" && parts.length === 1) {
       this.checkSize(only, line, col);
       return mk("str", only, line, col, this.i);
     }

@@ -159,8 +159,12 @@ export class Parser {
 
   /** Builds the node with tag `t` at a position. */
   node<K extends Node["t"]>(t: K, at: At, fields: Omit<NodeOf<K>, "t" | "line" | "col">): NodeOf<K> {
-    // the spread keeps `fields`' keys; `t` and the position complete the node of kind K
-    return { ...fields, t, line: at.line, col: at.col } as NodeOf<K>;
+    // completed in place (no copy per node): with its tag and position, `fields` is the node of kind K
+    const n = fields as Omit<NodeOf<K>, "t" | "line" | "col"> & At & { t: K };
+    n.t = t;
+    n.line = at.line;
+    n.col = at.col;
+    return n as NodeOf<K>;
   }
 
   // ---- scopes ----
