@@ -122,7 +122,10 @@ export async function runDemo(opts: { keep: boolean; log: (line: string) => void
       outcome(() => verifyBundle(unsigned, { trust })),
     );
     const tampered = new Uint8Array(signed);
-    tampered[Buffer.from(tampered).indexOf("denied read")] ^= 0x20;
+    // a Buffer view of the copy: readUInt8 throws if the script text is not found (indexOf -1)
+    const view = Buffer.from(tampered.buffer, tampered.byteOffset, tampered.byteLength);
+    const at = view.indexOf("denied read");
+    view.writeUInt8(view.readUInt8(at) ^ 0x20, at);
     writeFileSync(d("tampered.sgb"), tampered);
     record(
       "tamper with one byte of the script",

@@ -94,7 +94,7 @@ test("classic tar.gz + openssl signature", () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).output, "from the host|PermissionDenied");
   // a flipped byte in the archive: refused
-  tgz[tgz.length - 5] ^= 1;
+  tgz.writeUInt8(tgz.readUInt8(tgz.length - 5) ^ 1, tgz.length - 5);
   writeFileSync(join(dir, "bundle.tar.gz"), tgz);
   assert.notEqual(
     run(join(dir, "bundle.tar.gz"), "--openssl-sig", join(dir, "bundle.sig"), "--trust", join(dir, "trust2"))

@@ -48,9 +48,11 @@ test("success: exit 0, one JSON line without newline, Rex's members in order", (
   assert.equal(o.status, "SUCCESS");
   assert.equal(o.output, "hello");
   assert.deepEqual(Object.keys(o), ["output", "status", "metrics", "logs"]);
-  assert.equal(o.logs[0].attributes.message, "hi");
-  assert.equal(o.logs[0].attributes.line_number, "1");
-  assert.match(o.logs[0].attributes.timestamp, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} UTC$/);
+  const [log] = o.logs;
+  assert.ok(log, "one log line");
+  assert.equal(log.attributes.message, "hi");
+  assert.equal(log.attributes.line_number, "1");
+  assert.match(log.attributes.timestamp ?? "", /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} UTC$/);
   assert.ok(o.metrics.some((m) => m.metric_name === "RexRunnerScriptExecutionSuccessCount"));
   assert.equal(o.sigrun_explain, undefined);
 });
@@ -183,9 +185,9 @@ test("--explain: every decision with its policies, under sigrun_explain only", (
   const o = json(r.stdout);
   const d = o.sigrun_explain.decisions;
   assert.equal(d.length, 5);
-  assert.deepEqual(d[0].policies, ["read-data"]);
-  assert.equal(d[4].decision, "deny");
-  assert.equal(d[4].resource, 'file_system::Dir::"/etc"');
+  assert.deepEqual(d[0]?.policies, ["read-data"]);
+  assert.equal(d[4]?.decision, "deny");
+  assert.equal(d[4]?.resource, 'file_system::Dir::"/etc"');
   assert.equal(Object.keys(o).at(-1), "sigrun_explain");
 });
 
@@ -232,4 +234,16 @@ test("error messages are capped at 1024 characters ending in ...", () => {
   assert.equal([...m].length, 1024);
   assert.ok(m.endsWith("..."));
   assert.equal(readFileSync(join(dir, "data.txt"), "utf8"), "hello");
+});
+
+test("exit(v) ends the script with output v (Rhai's exit: not an error)", () => {
+  const r = run("-s", f("exit.rhai", 'info("before"); exit("early"); info("after"); "late"'), "-p", EMPTY);
+  assert.equal(r.code, 0, r.stderr);
+  const o = json(r.stdout);
+  assert.equal(o.status, "SUCCESS");
+  assert.equal(o.output, "early");
+  assert.deepEqual(
+    o.logs.map((l) => l.attributes.message),
+    ["before"],
+  );
 });

@@ -134,7 +134,9 @@ export function getIndex(rt: Runtime, o: Value, i: Value, pos: Position): Value 
       const [s, e] = stringRange(i, cs.length, pos);
       return sliceChars(cs, s, e);
     }
-    return new RChar(cs[toIndex(i, cs.length, pos, "ErrorStringBounds")]);
+    const ch = cs[toIndex(i, cs.length, pos, "ErrorStringBounds")];
+    if (ch === undefined) throw err("ErrorStringBounds", `string index ${String(i)} out of bounds`, pos);
+    return new RChar(ch);
   }
   if (typeof o === "number" || typeof o === "bigint") {
     if (i instanceof RRange) {

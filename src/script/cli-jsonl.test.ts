@@ -31,20 +31,25 @@ test("sigrun rhai eval --jsonl: one output line per case, in order, never stoppi
     .split("\n")
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(out.length, 8);
-  assert.deepEqual(out[0], { id: "a", value: 42, type: "i64", prints: [] });
-  assert.equal((out[1].error as { kind: string }).kind, "InputInvalid");
-  assert.equal((out[2].error as { kind: string }).kind, "ParseError:BadInput");
-  assert.equal((out[2].error as { position: string }).position, "1:9");
-  assert.deepEqual(out[3].value, { $i64: "9223372036854775807" });
-  assert.equal((out[4].error as { kind: string }).kind, "ErrorVariableNotFound");
-  assert.deepEqual(out[5], {
+  const at = (i: number): Record<string, unknown> => {
+    const o = out[i];
+    assert.ok(o, `output line ${i}`);
+    return o;
+  };
+  assert.deepEqual(at(0), { id: "a", value: 42, type: "i64", prints: [] });
+  assert.equal((at(1).error as { kind: string }).kind, "InputInvalid");
+  assert.equal((at(2).error as { kind: string }).kind, "ParseError:BadInput");
+  assert.equal((at(2).error as { position: string }).position, "1:9");
+  assert.deepEqual(at(3).value, { $i64: "9223372036854775807" });
+  assert.equal((at(4).error as { kind: string }).kind, "ErrorVariableNotFound");
+  assert.deepEqual(at(5), {
     id: "e",
     value: [{ $f64: 1.5 }, { $char: "x" }, { $blob: [0, 0] }],
     type: "array",
     prints: ["hi"],
   });
-  assert.equal((out[6].error as { kind: string }).kind, "ErrorTooManyOperations");
-  assert.equal(out[7].value, 42);
+  assert.equal((at(6).error as { kind: string }).kind, "ErrorTooManyOperations");
+  assert.equal(at(7).value, 42);
 });
 
 test("sigrun rhai eval FILE prints the value for a person", () => {

@@ -1,12 +1,12 @@
 import { getIndex, getProp, setIndex, setProp } from "./access.js";
-import type { Node } from "./ast.js";
+import type { AccessExpr, Assign, At, Expr, GVar } from "./ast.js";
 import { binaryOp } from "./compile-ops.js";
 import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
 import { checkLen, checkSize } from "./limits-check.js";
 import type { Ev, Frame, Runtime } from "./runtime.js";
-import { UNBOUND } from "./runtime.js";
-import { type Cell, FnPtr, RBlob, type Value } from "./values.js";
+import { cellAt, UNBOUND, valueAt } from "./runtime.js";
+import { FnPtr, RBlob, type Value } from "./values.js";
 
 /** An assignable place. */
 export interface LV {
@@ -16,17 +16,17 @@ export interface LV {
   update: (rt: Runtime, f: Frame, fn: (cur: Value) => Value) => void;
 }
 
-function pos(n: Node): Position {
+function pos(n: At): Position {
   return { line: n.line, column: n.col };
 }
 
-function constErr(name: string, n: Node): RhaiError {
+function constErr(name: string, n: At): RhaiError {
   return new RhaiError("ErrorAssignmentToConstant", `cannot assign to constant '${name}'`, {
     position: pos(n),
   });
 }
 
-function gvarGet(c: Compiler, n: Node): Ev {
+function gvarGet(c: Compiler, n: GVar): Ev {
   const name: string = n.name;
   const isFn = c.fnNames.has(name);
   if (n.strict && !c.scopeNames.has(name) && !isFn)
@@ -52,7 +52,7 @@ function gvarGet(c: Compiler, n: Node): Ev {
 }
 
 /** Compiles a place (variable, `this`, property or index chain). */
-export function compileLV(c: Compiler, n: Node): LV {
+export function compileLV(c: Compiler, n: Expr): LV {
   switch (n.t) {
     case "var": {
       const s = n.decl.slot + 1;
@@ -60,13 +60,13 @@ export function compileLV(c: Compiler, n: Node): LV {
       const name: string = n.decl.name;
       if (n.decl.captured) {
         return {
-          get: (_rt, f) => (f[s] as unknown as Cell).v,
+          get: (_rt, f) => cellAt(f, s).v,
           set: (_rt, f, v) => {
             if (isConst) throw constErr(name, n);
-            (f[s] as unknown as Cell).v = v;
+            cellAt(f, s).v = v;
           },
           update: (_rt, f, fn) => {
-            const cell = f[s] as unknown as Cell;
+            const cell = cellAt(f, s);
             const v = fn(cell.v);
             if (isConst) throw constErr(name, n);
             cell.v = v;
@@ -74,13 +74,13 @@ export function compileLV(c: Compiler, n: Node): LV {
         };
       }
       return {
-        get: (_rt, f) => f[s],
+        get: (_rt, f) => valueAt(f, s),
         set: (_rt, f, v) => {
           if (isConst) throw constErr(name, n);
           f[s] = v;
         },
         update: (_rt, f, fn) => {
-          const v = fn(f[s]);
+          const v = fn(valueAt(f, s));
           if (isConst) throw constErr(name, n);
           f[s] = v;
         },
@@ -113,7 +113,7 @@ export function compileLV(c: Compiler, n: Node): LV {
     }
     case "this": {
       const get: Ev = (_rt, f) => {
-        const v = f[0];
+        const v = valueAt(f, 0);
         if (v === UNBOUND)
           throw new RhaiError("ErrorUnboundThis", "'this' is not bound", { position: pos(n) });
         return v;
@@ -186,12 +186,12 @@ export function compileLV(c: Compiler, n: Node): LV {
 }
 
 /** Compiles a read of a variable, `this`, a namespaced constant, a property or an index. */
-export function compileGet(c: Compiler, n: Node): Ev {
+export function compileGet(c: Compiler, n: AccessExpr): Ev {
   switch (n.t) {
     case "var": {
       const s = n.decl.slot + 1;
-      if (n.decl.captured) return (_rt, f) => (f[s] as unknown as Cell).v;
-      return (_rt, f) => f[s];
+      if (n.decl.captured) return (_rt, f) => cellAt(f, s).v;
+      return (_rt, f) => valueAt(f, s);
     }
     case "gvar":
       return gvarGet(c, n);
@@ -222,7 +222,7 @@ export function compileGet(c: Compiler, n: Node): Ev {
 }
 
 /** `+=` and friends, with in-place array/map/blob growth. */
-function compound(rt: Runtime, op: string, cur: Value, v: Value, n: Node): Value {
+function compound(rt: Runtime, op: string, cur: Value, v: Value, n: At): Value {
   if (op === "+") {
     if (typeof cur === "number" && typeof v === "number") {
       const s = cur + v;
@@ -253,11 +253,11 @@ function compound(rt: Runtime, op: string, cur: Value, v: Value, n: Node): Value
   return r;
 }
 
-export function compileAssign(c: Compiler, n: Node): Ev {
+export function compileAssign(c: Compiler, n: Assign): Ev {
   const lv = compileLV(c, n.target);
   const val = c.valueExpr(n.value);
-  const op: string | null = n.op;
-  const t: Node = n.target;
+  const op = n.op;
+  const t = n.target;
   if (op === null) {
     if (t.t === "var" && !t.decl.captured && !t.decl.isConst) {
       const s = t.decl.slot + 1;
@@ -276,7 +276,7 @@ export function compileAssign(c: Compiler, n: Node): Ev {
     if (op === "+" || op === "-")
       return (rt, f) => {
         const v = val(rt, f);
-        const cur = f[s];
+        const cur = valueAt(f, s);
         if (typeof cur === "number" && typeof v === "number") {
           const r = op === "+" ? cur + v : cur - v;
           if (r <= 9007199254740991 && r >= -9007199254740991) {
@@ -289,7 +289,7 @@ export function compileAssign(c: Compiler, n: Node): Ev {
       };
     return (rt, f) => {
       const v = val(rt, f);
-      f[s] = compound(rt, op, f[s], v, n);
+      f[s] = compound(rt, op, valueAt(f, s), v, n);
       return undefined;
     };
   }

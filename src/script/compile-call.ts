@@ -1,18 +1,18 @@
-import type { Decl, Node } from "./ast.js";
+import { type At, type Call, type Closure, type Decl, type Method, scriptFnKey } from "./ast.js";
 import { compileLV } from "./compile-access.js";
+import { compileBuiltin } from "./compile-builtins.js";
+import { compileKeyword, evalArgs, frameScope } from "./compile-keywords.js";
 import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
-import { toDebug } from "./format.js";
 import type { CompiledFn, Ev, Frame, Runtime } from "./runtime.js";
-import { callFnPtr, type DynScope, RETURN, UNBOUND, wrapInFunction } from "./runtime.js";
-import { displayOf } from "./stdlib/display.js";
+import { callFnPtr, cellAt, RETURN, UNBOUND, valueAt, wrapInFunction } from "./runtime.js";
 import { Cell, type ClosureImpl, FnPtr, typeName, type Value } from "./values.js";
 
-function pos(n: Node): Position {
+function pos(n: At): Position {
   return { line: n.line, column: n.col };
 }
 
-function notFound(name: string, args: Value[], n: Node, method = false): RhaiError {
+function notFound(name: string, args: Value[], n: At, method = false): RhaiError {
   const sig = args.map(typeName).join(", ");
   return new RhaiError(
     "ErrorFunctionNotFound",
@@ -23,186 +23,32 @@ function notFound(name: string, args: Value[], n: Node, method = false): RhaiErr
   );
 }
 
-function mismatch(what: string, v: Value, n: Node): RhaiError {
-  return new RhaiError("ErrorMismatchDataType", `expecting ${what} but got ${typeName(v)}`, {
-    position: pos(n),
+/** An argument of a script function call and where it goes in the callee's frame. */
+interface ArgBinding {
+  ev: Ev;
+  slot: number;
+  /** The parameter is captured by a closure: bound in a Cell. */
+  cell: boolean;
+}
+
+/** Pairs each argument with its parameter (the call was resolved by arity, so the counts match). */
+function bindArgs(sf: CompiledFn, argEvs: Ev[], n: At): ArgBinding[] {
+  return argEvs.map((ev, i) => {
+    const slot = sf.paramSlots[i];
+    if (slot === undefined)
+      throw new RhaiError("ErrorSystem", `internal error: '${sf.name}' has no parameter ${i + 1}`, {
+        position: pos(n),
+      });
+    return { ev, slot, cell: sf.paramCells[i] === true };
   });
 }
 
-function evalArgs(evs: Ev[], rt: Runtime, f: Frame): Value[] {
-  const k = evs.length;
-  const out = new Array<Value>(k);
-  for (let i = 0; i < k; i++) out[i] = evs[i](rt, f);
-  return out;
-}
-
-function special(c: Compiler, n: Node, args: Ev[]): Ev | null {
+export function compileCall(c: Compiler, n: Call): Ev {
+  const name = n.name;
   const p = pos(n);
-  const k = args.length;
-  switch (n.name) {
-    case "Fn":
-      if (k !== 1) return null;
-      return (rt, f) => {
-        const s = args[0](rt, f);
-        if (typeof s !== "string") throw mismatch("string", s, n);
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s))
-          throw new RhaiError("ErrorFunctionNotFound", `invalid function name: '${s}'`, { position: p });
-        return new FnPtr(s);
-      };
-    case "call":
-      if (k < 1) return null;
-      return (rt, f) => {
-        const all = evalArgs(args, rt, f);
-        const fp = all[0];
-        if (!(fp instanceof FnPtr)) throw mismatch("Fn", fp, n);
-        return callFnPtr(rt, fp, all.slice(1), null, p);
-      };
-    case "curry":
-      if (k < 1) return null;
-      return (rt, f) => {
-        const all = evalArgs(args, rt, f);
-        const fp = all[0];
-        if (!(fp instanceof FnPtr)) throw mismatch("Fn", fp, n);
-        return new FnPtr(fp.name, [...fp.curry, ...all.slice(1)], fp.closure);
-      };
-    case "is_def_fn":
-      if (k !== 2 && k !== 1) return null;
-      return (rt, f) => {
-        const name = args[0](rt, f);
-        if (typeof name !== "string") throw mismatch("string", name, n);
-        if (k === 1) return rt.code.fnNames.has(name);
-        const ar = args[1](rt, f);
-        if (typeof ar !== "number") throw mismatch("i64", ar, n);
-        return rt.code.fns.has(`${name}/${ar}`);
-      };
-    case "is_def_var": {
-      if (k !== 1) return null;
-      const visible: Map<string, unknown> = n.visible ?? new Map();
-      const inFn = c.inScriptFn;
-      return (rt, f) => {
-        const name = args[0](rt, f);
-        if (typeof name !== "string") throw mismatch("string", name, n);
-        return visible.has(name) || (!inFn && (rt.scope?.has(name) ?? false));
-      };
-    }
-    case "is_shared":
-      if (k !== 1) return null;
-      if (n.args[0].t === "var" && n.args[0].decl.captured) return () => true;
-      return () => false;
-    case "type_of":
-      if (k !== 1) return null;
-      return (rt, f) => typeName(args[0](rt, f));
-    case "print":
-      if (k !== 1) return null;
-      return (rt, f) => {
-        rt.core.print(displayOf(rt, args[0](rt, f)));
-        return undefined;
-      };
-    case "debug":
-      if (k !== 1) return null;
-      return (rt, f) => {
-        const v = args[0](rt, f);
-        rt.core.debug(typeof v === "string" ? toDebug(v) : displayOfDebug(rt, v), p);
-        return undefined;
-      };
-    case "eval": {
-      if (k !== 1) return null;
-      const visible: Map<string, Decl> = n.visible ?? new Map();
-      const blockNames: Set<string> = n.blockNames ?? new Set();
-      return (rt, f) => {
-        const compileEval = rt.core.compileEval;
-        if (!rt.core.options.allowEval || !compileEval)
-          throw new RhaiError("ErrorFunctionNotFound", "eval is disabled in this engine", { position: p });
-        const src = args[0](rt, f);
-        if (typeof src !== "string") throw mismatch("string", src, n);
-        const code = compileEval(src, rt.code);
-        if (rt.depth + 1 > rt.maxCallLevels)
-          throw new RhaiError("ErrorStackOverflow", "stack overflow in eval", { position: p });
-        const saved = rt.dyn;
-        rt.dyn = frameScope(rt, f, visible, saved, rt.depth + 1);
-        rt.depth++;
-        try {
-          const fr: Frame = new Array(code.mainFrameSize);
-          fr[0] = UNBOUND;
-          let v = code.main(rt, fr);
-          if (rt.flow === RETURN) {
-            v = rt.flowValue;
-            rt.flow = 0;
-          }
-          // the evaluated script's top-level variables live on in the caller's scope
-          for (const tv of code.topVars) {
-            const val = tv.captured ? (fr[tv.slot] as unknown as Cell | undefined)?.v : fr[tv.slot];
-            const d = blockNames.has(tv.name) ? visible.get(tv.name) : undefined;
-            if (d && !d.isConst) {
-              if (d.captured) (f[d.slot + 1] as unknown as Cell).v = val;
-              else f[d.slot + 1] = val;
-            } else {
-              if (rt.evalVars === null) rt.evalVars = new WeakMap();
-              let m = rt.evalVars.get(f);
-              if (!m) rt.evalVars.set(f, (m = new Map()));
-              m.set(tv.name, val);
-            }
-          }
-          return v;
-        } finally {
-          rt.depth--;
-          rt.dyn = saved;
-        }
-      };
-    }
-  }
-  return null;
-}
-
-function displayOfDebug(rt: Runtime, v: Value): string {
-  const nf = rt.core.registry.resolve("to_debug", [v]);
-  if (nf && typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Map)) {
-    const r = rt.callNative(nf, [v], null);
-    if (typeof r === "string") return r;
-  }
-  return toDebug(v);
-}
-
-/** Name-based access to a caller frame's visible variables (for `foo!(…)` and `eval`). */
-function frameScope(
-  rt: Runtime,
-  f: Frame,
-  visible: Map<string, Decl>,
-  saved: DynScope | null,
-  depth: number,
-): DynScope {
-  return {
-    depth,
-    lookup: (nm) => {
-      const d = visible.get(nm);
-      if (d) {
-        const s = d.slot + 1;
-        if (d.captured) {
-          const cell = f[s] as unknown as Cell;
-          return { get: () => cell.v, set: (v) => void (cell.v = v) };
-        }
-        return {
-          get: () => f[s],
-          set: (v) => {
-            if (d.isConst)
-              throw new RhaiError("ErrorAssignmentToConstant", `cannot assign to constant '${nm}'`);
-            f[s] = v;
-          },
-        };
-      }
-      const e = saved === null && rt.scope ? rt.scope.entry(nm) : undefined;
-      if (e) return { get: () => e.cell.v, set: (v) => void (e.cell.v = v) };
-      return saved ? saved.lookup(nm) : null;
-    },
-  };
-}
-
-export function compileCall(c: Compiler, n: Node): Ev {
-  const name: string = n.name;
-  const p = pos(n);
-  const nargs: Node[] = n.args;
+  const nargs = n.args;
   if (n.ns !== null && n.ns !== "global") {
-    const ns: string = n.ns;
+    const ns = n.ns;
     const args = nargs.map((a) => c.valueExpr(a));
     return (rt, f) => {
       const m = rt.core.modules.get(ns);
@@ -215,21 +61,21 @@ export function compileCall(c: Compiler, n: Node): Ev {
   }
   const argEvs = nargs.map((a) => c.valueExpr(a));
   if (n.ns === null) {
-    const sp = special(c, n, argEvs);
+    const sp = compileKeyword(c, n, argEvs);
     if (sp) return sp;
   }
   const key = `${name}/${nargs.length}`;
   const sf: CompiledFn | undefined = c.fns.get(key);
   if (sf && n.bang) {
     // `foo!(…)`: the function body sees the caller's variables
-    const visible: Map<string, Decl> = n.visible ?? new Map();
+    const visible: ReadonlyMap<string, Decl> = n.visible ?? new Map();
+    const binds = bindArgs(sf, argEvs, n);
     return (rt, f) => {
       const fr: Frame = new Array(sf.frameSize);
       fr[0] = UNBOUND;
-      const ps = sf.paramSlots;
-      for (let i = 0; i < argEvs.length; i++) {
-        const v = argEvs[i](rt, f);
-        fr[ps[i]] = sf.paramCells[i] ? (new Cell(v) as unknown as Value) : v;
+      for (const b of binds) {
+        const v = b.ev(rt, f);
+        fr[b.slot] = b.cell ? new Cell(v) : v;
       }
       const saved = rt.dyn;
       rt.dyn = frameScope(rt, f, visible, saved, rt.depth + 1);
@@ -241,34 +87,39 @@ export function compileCall(c: Compiler, n: Node): Ev {
     };
   }
   if (sf) {
-    const k = argEvs.length;
-    if (k === 1) {
-      const a0 = argEvs[0];
+    const binds = bindArgs(sf, argEvs, n);
+    const [b0] = binds;
+    if (b0 !== undefined && binds.length === 1) {
+      const { ev: a0, slot: s0, cell: c0 } = b0;
       return (rt, f) => {
         const v0 = a0(rt, f);
         const fr: Frame = new Array(sf.frameSize);
         fr[0] = UNBOUND;
-        fr[sf.paramSlots[0]] = sf.paramCells[0] ? (new Cell(v0) as unknown as Value) : v0;
+        fr[s0] = c0 ? new Cell(v0) : v0;
         return rt.enter(sf, fr, p);
       };
     }
     return (rt, f) => {
       const fr: Frame = new Array(sf.frameSize);
       fr[0] = UNBOUND;
-      const ps = sf.paramSlots;
-      for (let i = 0; i < k; i++) {
-        const v = argEvs[i](rt, f);
-        fr[ps[i]] = sf.paramCells[i] ? (new Cell(v) as unknown as Value) : v;
+      for (const b of binds) {
+        const v = b.ev(rt, f);
+        fr[b.slot] = b.cell ? new Cell(v) : v;
       }
       return rt.enter(sf, fr, p);
     };
   }
+  if (n.ns === null) {
+    const builtin = compileBuiltin(n, argEvs);
+    if (builtin) return builtin;
+  }
   // native: the first argument is passed by reference (mutating built-ins like push)
-  const first = nargs.length > 0 ? compileLV(c, nargs[0]) : null;
-  const isPlace = nargs.length > 0 && ["var", "gvar", "prop", "index", "this"].includes(nargs[0].t);
-  if (first && !isPlace) argEvs[0] = c.expr(nargs[0]);
+  const arg0 = nargs[0];
+  const first = arg0 === undefined ? null : compileLV(c, arg0);
+  const isPlace = arg0 !== undefined && ["var", "gvar", "prop", "index", "this"].includes(arg0.t);
+  if (first && arg0 && !isPlace) argEvs[0] = c.expr(arg0);
   else if (first) argEvs[0] = first.get;
-  const fallbackVar = c.expr({ t: "gvar", line: n.line, col: n.col, name });
+  const fallbackVar = c.expr({ t: "gvar", line: n.line, col: n.col, name, strict: false });
   return (rt, f) => {
     const vals = evalArgs(argEvs, rt, f);
     const v0 = vals[0];
@@ -289,16 +140,18 @@ export function compileCall(c: Compiler, n: Node): Ev {
   };
 }
 
-export function compileMethod(c: Compiler, n: Node): Ev {
-  const name: string = n.name;
+export function compileMethod(c: Compiler, n: Method): Ev {
+  const name = n.name;
   const p = pos(n);
   const lv = compileLV(c, n.obj);
   const isPlace = ["var", "gvar", "prop", "index", "this"].includes(n.obj.t);
-  const argEvs: Ev[] = n.args.map((a: Node) => c.valueExpr(a));
+  const argEvs: Ev[] = n.args.map((a) => c.valueExpr(a));
   const k = argEvs.length;
-  const sf = c.fns.get(`${name}/${k}`);
-  const safe: boolean = n.safe;
-  const thisCellSlot: number = n.obj.t === "var" && n.obj.decl.captured ? n.obj.decl.slot + 1 : 0;
+  const sf = c.fns.get(scriptFnKey(name, k));
+  // typed methods (`fn Type.name`) of this name and arity, chosen by the type of `this` first
+  const typed = c.typed.get(scriptFnKey(name, k)) ?? null;
+  const safe = n.safe;
+  const thisCellSlot = n.obj.t === "var" && n.obj.decl.captured ? n.obj.decl.slot + 1 : 0;
   if (name === "is_shared" && k === 0) {
     const shared = n.obj.t === "var" && n.obj.decl.captured;
     return () => shared;
@@ -318,15 +171,16 @@ export function compileMethod(c: Compiler, n: Node): Ev {
         return callFnPtr(rt, prop, args, ref, p);
       }
     }
-    if (sf) {
+    const target = (typed === null ? undefined : typed.get(typeName(o))) ?? sf;
+    if (target) {
       const ref = { v: o };
-      const r = rt.callScript(sf, args, ref, p);
+      const r = rt.callScript(target, args, ref, p);
       if (isPlace && ref.v !== o) lv.set(rt, f, ref.v);
       return r;
     }
     if (name === "call" && args.length >= 1 && args[0] instanceof FnPtr) {
       // x.call(f, args…) binds `this` to x; a closure that captured x itself would alias it
-      if (thisCellSlot > 0 && args[0].closure?.cells?.includes(f[thisCellSlot] as unknown as Cell))
+      if (thisCellSlot > 0 && args[0].closure?.cells?.includes(cellAt(f, thisCellSlot)))
         throw new RhaiError("ErrorDataRace", "data race: 'this' is a variable captured by the closure", {
           position: p,
         });
@@ -347,20 +201,20 @@ export function compileMethod(c: Compiler, n: Node): Ev {
   };
 }
 
-export function compileClosure(c: Compiler, n: Node): Ev {
+export function compileClosure(c: Compiler, n: Closure): Ev {
   const def = n.def;
   const info = def.info;
   const body = c.withInfo(info, () => c.stmt(def.body));
   const frameSize = info.decls.length + 1;
-  const paramSlots: number[] = def.paramDecls.map((d: { slot: number }) => d.slot + 1);
-  const paramCells: boolean[] = def.paramDecls.map((d: { captured: boolean }) => d.captured);
-  const outerSlots: number[] = info.captures.map((cp: { outer: { slot: number } }) => cp.outer.slot + 1);
-  const innerSlots: number[] = info.captures.map((cp: { inner: { slot: number } }) => cp.inner.slot + 1);
-  const params: string[] = def.params;
-  const fnName: string = def.name;
+  const paramSlots = def.paramDecls.map((d) => d.slot + 1);
+  const paramCells = def.paramDecls.map((d) => d.captured);
+  const outerSlots = info.captures.map((cp) => cp.outer.slot + 1);
+  const innerSlots = info.captures.map((cp) => cp.inner.slot + 1);
+  const params = def.params;
+  const fnName = def.name;
   const p = pos(n);
   return (_rt, f) => {
-    const cells = outerSlots.map((s) => f[s] as unknown as Cell);
+    const cells = outerSlots.map((s) => cellAt(f, s));
     const impl: ClosureImpl = {
       params,
       fnName,
@@ -381,9 +235,13 @@ export function compileClosure(c: Compiler, n: Node): Ev {
         }
         const fr: Frame = new Array(frameSize);
         fr[0] = thisRef ? thisRef.v : UNBOUND;
-        for (let i = 0; i < paramSlots.length; i++)
-          fr[paramSlots[i]] = paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
-        for (let i = 0; i < innerSlots.length; i++) fr[innerSlots[i]] = cells[i] as unknown as Value;
+        let i = 0;
+        for (const s of paramSlots) {
+          const a = args[i];
+          fr[s] = paramCells[i++] ? new Cell(a) : a;
+        }
+        let j = 0;
+        for (const s of innerSlots) fr[s] = cells[j++];
         let v: Value;
         try {
           v = body(rt, fr);
@@ -397,7 +255,7 @@ export function compileClosure(c: Compiler, n: Node): Ev {
         } finally {
           rt.depth--;
         }
-        if (thisRef) thisRef.v = fr[0];
+        if (thisRef) thisRef.v = valueAt(fr, 0);
         return v;
       },
     };

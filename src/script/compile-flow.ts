@@ -1,4 +1,4 @@
-import type { Node } from "./ast.js";
+import { type At, type FlowExpr, type FlowStmt, type For, type Switch, unknownNode } from "./ast.js";
 import type { Compiler } from "./compiler.js";
 import { type Position, RhaiError } from "./errors.js";
 import { weight } from "./op-weight.js";
@@ -8,11 +8,11 @@ import { BREAK, CONTINUE, RETURN } from "./runtime.js";
 import { iterate } from "./stdlib/iterate.js";
 import { Cell, cloneValue, type RRange, type Value } from "./values.js";
 
-function pos(n: Node): Position {
+function pos(n: At): Position {
   return { line: n.line, column: n.col };
 }
 
-function cond(v: Value, n: Node): boolean {
+function cond(v: Value, n: At): boolean {
   if (v === true) return true;
   if (v === false) return false;
   throw new RhaiError("ErrorMismatchDataType", "condition must be a bool", { position: pos(n) });
@@ -52,7 +52,7 @@ export function caughtValue(e: RhaiError): Value {
   return m;
 }
 
-export function compileFlow(c: Compiler, n: Node): Ev {
+export function compileFlow(c: Compiler, n: FlowExpr | FlowStmt): Ev {
   switch (n.t) {
     case "if": {
       const cn = c.expr(n.cond);
@@ -76,10 +76,11 @@ export function compileFlow(c: Compiler, n: Node): Ev {
       const cn = n.cond ? c.expr(n.cond) : null;
       const body = c.expr(n.body);
       const w = 1 + weight(n.cond);
+      const at = n.cond ?? n;
       return (rt, f) => {
         for (;;) {
           if ((rt.ops += w) > rt.opsCheck) rt.tick();
-          if (cn && !cond(cn(rt, f), n.cond)) return undefined;
+          if (cn && !cond(cn(rt, f), at)) return undefined;
           body(rt, f);
           if (rt.flow !== 0) {
             const r = loopFlow(rt);
@@ -126,7 +127,7 @@ export function compileFlow(c: Compiler, n: Node): Ev {
           rt.flow = 0;
           if (slot) {
             const v = caughtValue(e);
-            f[slot] = captured ? (new Cell(v) as unknown as Value) : v;
+            f[slot] = captured ? new Cell(v) : v;
           }
           try {
             handler(rt, f);
@@ -175,14 +176,12 @@ export function compileFlow(c: Compiler, n: Node): Ev {
         throw err;
       };
     }
-    case "fndef":
-    case "noop":
-      return () => undefined;
+    default:
+      return unknownNode(n);
   }
-  throw c.err("ParseError:BadInput", `cannot compile '${n.t}'`, n);
 }
 
-function compileFor(c: Compiler, n: Node): Ev {
+function compileFor(c: Compiler, n: For): Ev {
   const iter = c.expr(n.iter);
   const body = c.expr(n.body);
   const slot = n.decl.slot + 1;
@@ -196,8 +195,8 @@ function compileFor(c: Compiler, n: Node): Ev {
     // captured loop variables are one shared variable for the whole loop (as in Rhai)
     const cell = cap ? new Cell(undefined) : null;
     const ccell = ccap ? new Cell(0) : null;
-    if (cell) f[slot] = cell as unknown as Value;
-    if (ccell) f[cslot] = ccell as unknown as Value;
+    if (cell) f[slot] = cell;
+    if (ccell) f[cslot] = ccell;
     const step = (v: Value): number => {
       if (++rt.ops > rt.opsCheck) rt.tick();
       if (cell) cell.v = v;
@@ -236,21 +235,22 @@ function compileFor(c: Compiler, n: Node): Ev {
   };
 }
 
-function compileSwitch(c: Compiler, n: Node): Ev {
+function compileSwitch(c: Compiler, n: Switch): Ev {
   const item = c.expr(n.item);
-  const cases = n.cases.map((k: Node) => ({
-    values: k.values as Value[],
+  // a case body is a statement (an assignment, a `let`…) whose value is the switch's
+  const cases = n.cases.map((k) => ({
+    values: k.values,
     guard: k.guard ? c.expr(k.guard) : null,
-    guardNode: k.guard,
-    body: c.expr(k.body),
+    guardNode: k.guard ?? n,
+    body: c.stmt(k.body),
   }));
-  const ranges = n.ranges.map((k: Node) => ({
-    range: k.range as RRange,
+  const ranges = n.ranges.map((k) => ({
+    range: k.range,
     guard: k.guard ? c.expr(k.guard) : null,
-    guardNode: k.guard,
-    body: c.expr(k.body),
+    guardNode: k.guard ?? n,
+    body: c.stmt(k.body),
   }));
-  const def = n.def ? c.expr(n.def) : null;
+  const def = n.def ? c.stmt(n.def) : null;
   return (rt, f) => {
     const v = item(rt, f);
     for (const k of cases) {

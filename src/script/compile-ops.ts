@@ -1,4 +1,4 @@
-import type { Node } from "./ast.js";
+import { type At, type OpExpr, unknownNode } from "./ast.js";
 import type { Compiler } from "./compiler.js";
 import { RhaiError } from "./errors.js";
 import { toDisplay } from "./format.js";
@@ -10,7 +10,7 @@ import { RCustom, RFloat, RRange, typeName, type Value } from "./values.js";
 const MAXS = 9007199254740991;
 
 /** Generic binary operator: built-ins, then registered overloads, else ErrorFunctionNotFound. */
-export function binaryOp(rt: Runtime, op: string, a: Value, b: Value, n: Node): Value {
+export function binaryOp(rt: Runtime, op: string, a: Value, b: Value, n: At): Value {
   try {
     if (!(a instanceof RCustom) && !(b instanceof RCustom)) {
       const r = binaryBuiltin(op, a, b, toDisplay);
@@ -35,14 +35,14 @@ export function binaryOp(rt: Runtime, op: string, a: Value, b: Value, n: Node): 
   });
 }
 
-function boolOf(v: Value, n: Node, what: string): boolean {
+function boolOf(v: Value, n: At, what: string): boolean {
   if (typeof v === "boolean") return v;
   throw new RhaiError("ErrorMismatchDataType", `${what}: expecting bool but got ${typeName(v)}`, {
     position: { line: n.line, column: n.col },
   });
 }
 
-function fast(op: string, l: Ev, r: Ev, n: Node): Ev {
+function fast(op: string, l: Ev, r: Ev, n: At): Ev {
   switch (op) {
     case "+":
       return (rt, f) => {
@@ -131,7 +131,7 @@ function fast(op: string, l: Ev, r: Ev, n: Node): Ev {
   }
 }
 
-function negate(v: Value, rt: Runtime, n: Node): Value {
+function negate(v: Value, rt: Runtime, n: At): Value {
   if (typeof v === "number" || typeof v === "bigint") {
     try {
       return intNeg(v);
@@ -148,7 +148,7 @@ function negate(v: Value, rt: Runtime, n: Node): Value {
   });
 }
 
-function containsOp(rt: Runtime, item: Value, coll: Value, n: Node): boolean {
+function containsOp(rt: Runtime, item: Value, coll: Value, n: At): boolean {
   const nf = rt.core.registry.resolve("contains", [coll, item]);
   if (!nf)
     throw new RhaiError(
@@ -162,7 +162,7 @@ function containsOp(rt: Runtime, item: Value, coll: Value, n: Node): boolean {
   return r === true;
 }
 
-export function compileOp(c: Compiler, n: Node): Ev {
+export function compileOp(c: Compiler, n: OpExpr): Ev {
   switch (n.t) {
     case "unary": {
       const e = c.expr(n.e);
@@ -211,7 +211,7 @@ export function compileOp(c: Compiler, n: Node): Ev {
     case "range": {
       const l = c.expr(n.l);
       const r = c.expr(n.r);
-      const inclusive: boolean = n.inclusive;
+      const inclusive = n.inclusive;
       return (rt, f) => {
         const a = l(rt, f);
         let b = r(rt, f);
@@ -230,13 +230,17 @@ export function compileOp(c: Compiler, n: Node): Ev {
         );
       };
     }
+    case "bin": {
+      const l = c.expr(n.l);
+      const r = c.expr(n.r);
+      const op = n.op;
+      if (op === "in") return (rt, f) => containsOp(rt, l(rt, f), r(rt, f), n);
+      if (op === "!in") return (rt, f) => !containsOp(rt, l(rt, f), r(rt, f), n);
+      return fast(op, l, r, n);
+    }
+    default:
+      return unknownNode(n);
   }
-  const l = c.expr(n.l);
-  const r = c.expr(n.r);
-  const op: string = n.op;
-  if (op === "in") return (rt, f) => containsOp(rt, l(rt, f), r(rt, f), n);
-  if (op === "!in") return (rt, f) => !containsOp(rt, l(rt, f), r(rt, f), n);
-  return fast(op, l, r, n);
 }
 
 export { floatCmp };

@@ -1,4 +1,15 @@
-import type { FnDef, FnInfo, Node, ParsedScript } from "./ast.js";
+import {
+  type At,
+  type Block,
+  type Expr,
+  type FnInfo,
+  type If,
+  type Let,
+  type Node,
+  type ParsedScript,
+  scriptFnKey,
+  unknownNode,
+} from "./ast.js";
 import { compileAssign, compileGet } from "./compile-access.js";
 import { compileCall, compileClosure, compileMethod } from "./compile-call.js";
 import { compileFlow } from "./compile-flow.js";
@@ -18,6 +29,8 @@ export class Compiler {
   /** Script functions by `name/arity`. */
   readonly fns = new Map<string, CompiledFn>();
   readonly fnNames = new Set<string>();
+  /** Typed methods (`fn Type.name`) by `name/arity`, then by the type of `this`. */
+  readonly typed = new Map<string, Map<string, CompiledFn>>();
   /** Counts control-flow statements compiled, to detect expressions that may set `rt.flow`. */
   flowCount = 0;
   inFn = false;
@@ -31,7 +44,7 @@ export class Compiler {
     this.info = { decls: [], captures: [], hasThis: false };
   }
 
-  err(kind: string, msg: string, n: Node): RhaiError {
+  err(kind: string, msg: string, n: At): RhaiError {
     return new RhaiError(kind, msg, { position: { line: n.line, column: n.col } });
   }
 
@@ -51,9 +64,17 @@ export class Compiler {
         paramSlots: [],
         paramCells: [],
       };
-      this.fns.set(`${def.name}/${def.params.length}`, cf);
-      this.fnNames.add(def.name);
+      this.fns.set(scriptFnKey(def.name, def.params.length, def.thisType), cf);
+      if (def.thisType === null) this.fnNames.add(def.name);
       own.push(cf);
+    }
+    for (const cf of this.fns.values()) {
+      const type = cf.def.thisType;
+      if (type === null) continue;
+      const key = scriptFnKey(cf.name, cf.arity);
+      const byType = this.typed.get(key) ?? new Map<string, CompiledFn>();
+      byType.set(type, cf);
+      this.typed.set(key, byType);
     }
     for (const cf of own) {
       const def = cf.def;
@@ -74,11 +95,19 @@ export class Compiler {
     this.inScriptFn = false;
     const main = this.block(ast.body, false);
     const topVars = ast.topDecls.map((d) => ({ name: d.name, slot: d.slot + 1, captured: d.captured }));
-    return { main, mainFrameSize: ast.info.decls.length + 1, fns: this.fns, fnNames: this.fnNames, topVars };
+    const fnDefs = [...(parent?.fnDefs ?? []), ...ast.fns, ...ast.closures];
+    return {
+      main,
+      mainFrameSize: ast.info.decls.length + 1,
+      fns: this.fns,
+      fnNames: this.fnNames,
+      topVars,
+      fnDefs,
+    };
   }
 
   private compileFnBody(cf: CompiledFn): void {
-    const def: FnDef = cf.def;
+    const def = cf.def;
     this.info = def.info;
     this.inFn = true;
     this.inScriptFn = true;
@@ -109,10 +138,11 @@ export class Compiler {
   }
 
   /** An `if` branch: a one-expression block is compiled without its block wrapper. */
-  branch(n: Node): Ev {
-    if (n.t === "block" && n.body.length === 1 && n.body[0].t !== "let") {
-      const e = this.stmt(n.body[0]);
-      const w = stmtWeight(n.body[0]);
+  branch(n: Block | If): Ev {
+    const only = n.t === "block" && n.body.length === 1 ? n.body[0] : undefined;
+    if (only !== undefined && only.t !== "let") {
+      const e = this.stmt(only);
+      const w = stmtWeight(only);
       return (rt, f) => {
         if ((rt.ops += w) > rt.opsCheck) rt.tick();
         return e(rt, f);
@@ -135,21 +165,19 @@ export class Compiler {
   }
 
   private blockInner(stmts: Node[]): Ev {
-    const evs = stmts.map((s) => this.stmt(s));
-    const ws = stmts.map((s) => stmtWeight(s));
-    const n = evs.length;
-    if (n === 0) return () => undefined;
-    if (n === 1) {
-      const a = evs[0];
-      const wa = ws[0];
+    // each statement with its weight, counted before it runs
+    const steps = stmts.map((st) => ({ ev: this.stmt(st), w: stmtWeight(st) }));
+    const [s0, s1] = steps;
+    if (s0 === undefined) return () => undefined;
+    const { ev: a, w: wa } = s0;
+    if (s1 === undefined) {
       return (rt, f) => {
         if ((rt.ops += wa) > rt.opsCheck) rt.tick();
         return a(rt, f);
       };
     }
-    if (n === 2) {
-      const [a, b] = evs;
-      const [wa, wb] = ws;
+    const { ev: b, w: wb } = s1;
+    if (steps.length === 2) {
       return (rt, f) => {
         if ((rt.ops += wa) > rt.opsCheck) rt.tick();
         const v = a(rt, f);
@@ -160,9 +188,9 @@ export class Compiler {
     }
     return (rt, f) => {
       let v: Value;
-      for (let i = 0; i < n; i++) {
-        if ((rt.ops += ws[i]) > rt.opsCheck) rt.tick();
-        v = evs[i](rt, f);
+      for (const st of steps) {
+        if ((rt.ops += st.w) > rt.opsCheck) rt.tick();
+        v = st.ev(rt, f);
         if (rt.flow !== 0) return v;
       }
       return v;
@@ -176,6 +204,7 @@ export class Compiler {
       case "assign":
         return compileAssign(this, n);
       case "noop":
+      case "fndef":
         return () => undefined;
       case "import": {
         const e = this.err("ErrorModuleNotFound", "modules are not enabled: import is refused", n);
@@ -183,12 +212,18 @@ export class Compiler {
           throw e;
         };
       }
+      case "try":
+      case "return":
+      case "throw":
+      case "break":
+      case "continue":
+        return compileFlow(this, n);
       default:
         return this.expr(n);
     }
   }
 
-  private letStmt(n: Node): Ev {
+  private letStmt(n: Let): Ev {
     const slot = n.decl.slot + 1;
     const init = n.init ? this.valueExpr(n.init) : () => undefined;
     const top = n.top && n.isConst;
@@ -197,7 +232,7 @@ export class Compiler {
       return (rt, f) => {
         const v = init(rt, f);
         if (rt.maxVars !== 0) rt.countVar();
-        f[slot] = new Cell(v) as unknown as Value;
+        f[slot] = new Cell(v);
         if (top) rt.globals.set(name, v);
         return undefined;
       };
@@ -218,7 +253,7 @@ export class Compiler {
   }
 
   /** An expression whose value is stored: copies containers read from places (value semantics). */
-  valueExpr(n: Node): Ev {
+  valueExpr(n: Expr): Ev {
     const e = this.expr(n);
     if (
       n.t === "var" ||
@@ -235,17 +270,15 @@ export class Compiler {
     return e;
   }
 
-  expr(n: Node): Ev {
+  expr(n: Expr): Ev {
     switch (n.t) {
       case "lit": {
-        const v = n.v as Value;
+        const v: Value = n.v;
         return () => v;
       }
       case "interp": {
         const at = { line: n.line, column: n.col };
-        const parts: (string | Ev)[] = n.parts.map((p: string | Node) =>
-          typeof p === "string" ? p : this.expr(p),
-        );
+        const parts: (string | Ev)[] = n.parts.map((p) => (typeof p === "string" ? p : this.expr(p)));
         return (rt, f) => {
           let s = "";
           for (const p of parts) {
@@ -265,30 +298,28 @@ export class Compiler {
         return compileGet(this, n);
       case "arr": {
         const p = { line: n.line, column: n.col };
-        const items: Ev[] = n.items.map((x: Node) => this.valueExpr(x));
+        const items: Ev[] = n.items.map((x) => this.valueExpr(x));
         const k = items.length;
         return (rt, f) => {
           const out = new Array<Value>(k);
-          for (let i = 0; i < k; i++) out[i] = items[i](rt, f);
+          let i = 0;
+          for (const item of items) out[i++] = item(rt, f);
           if (rt.sizeLimited) checkSize(rt, out, p);
           return out;
         };
       }
       case "map": {
         const p = { line: n.line, column: n.col };
-        const keys: string[] = n.entries.map((e: [string, Node]) => e[0]);
-        const vals: Ev[] = n.entries.map((e: [string, Node]) => this.valueExpr(e[1]));
+        const entries = n.entries.map(([k, e]): [string, Ev] => [k, this.valueExpr(e)]);
         return (rt, f) => {
           const m = new Map<string, Value>();
-          for (let i = 0; i < keys.length; i++) m.set(keys[i], vals[i](rt, f));
+          for (const [k, e] of entries) m.set(k, e(rt, f));
           if (rt.sizeLimited) checkSize(rt, m, p);
           return m;
         };
       }
-      case "block": {
-        const b = this.block(n.body, true);
-        return b;
-      }
+      case "block":
+        return this.block(n.body, true);
       case "call":
         return compileCall(this, n);
       case "method":
@@ -302,8 +333,14 @@ export class Compiler {
       case "coalesce":
       case "range":
         return compileOp(this, n);
-      default:
+      case "if":
+      case "while":
+      case "do":
+      case "for":
+      case "switch":
         return compileFlow(this, n);
+      default:
+        return unknownNode(n);
     }
   }
 }

@@ -40,9 +40,6 @@ const SKIP: Record<string, string> = {
   "blob_basic.rs:1342": `${WRONG} calls write_be_int; Rhai registers this function as write_be`,
   "blob_basic.rs:1367": `${WRONG} calls write_be_int; Rhai registers this function as write_be`,
   "iter_basic.rs:486": `${WRONG} a stray '"' after '{' leaves an unterminated string`,
-  "lang_core.rs:32":
-    "not implemented: exit(v) (the lexer reserves `exit`; the engine has no Exit completion)",
-  "lang_core.rs:42": "not implemented: exit() (the lexer reserves `exit`; the engine has no Exit completion)",
   "lang_core.rs:77": "not implemented: value tags (`.tag` / `set_tag`)",
   "lang_core.rs:92": "not implemented: value tags (`.tag` / `set_tag`)",
   "lang_core.rs:131": "sleeps 10 seconds (sleep(f64) is covered by src/script/stdlib-more.test.ts)",

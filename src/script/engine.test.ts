@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Rhai sources use ${…} interpolation
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine, RhaiError, Scope, V, type Value } from "./index.js";
@@ -176,4 +177,90 @@ test("custom-type methods only apply to their type (no hijacking of built-ins)",
   e.registerType("T", { methods: { len: () => V.int(99) } });
   assert.equal(ok(e.eval("[1, 2].len()")), 2);
   assert.equal(ok(e.eval("T().len()")), 99);
+});
+
+test("a switch case body may be a statement (assignment), as in Rhai's parse_switch", () => {
+  const e = new Engine();
+  assert.equal(ok(e.eval("let x = 1; let y = 0; switch x { 1 => y = 5, _ => y = 7 } y")), 5);
+  assert.equal(ok(e.eval("let x = 2; let y = 0; switch x { 1 => y = 5, _ => y += 7 } y")), 7);
+  assert.equal(ok(e.eval("let y = 0; switch 3 { 1..5 => y = 9 } y")), 9);
+});
+
+test("exit()/exit(v) ends the run with v through functions, closures and try (Rhai's lang_core exit)", () => {
+  const e = new Engine();
+  assert.equal(ok(e.eval("exit(42); 1")), 42);
+  assert.equal(ok(e.eval("exit(); 1")), undefined);
+  assert.equal(ok(e.eval('fn f() { exit("out") } f(); 2')), "out");
+  assert.equal(ok(e.eval("try { exit(3) } catch { 4 }")), 3);
+  assert.equal(ok(e.eval("[1, 2].map(|x| exit(x * 10))")), 10);
+  assert.equal(ok(e.eval("let s = 0; for i in 0..10 { s += i; if i == 3 { exit(s) } } 99")), 6);
+  // not a keyword: a variable or a script function may be called exit
+  assert.equal(ok(e.eval("let exit = 5; exit")), 5);
+  assert.equal(ok(e.eval("fn exit(x) { x + 1 } exit(1)")), 2);
+  assert.equal(kind(e.eval("exit(1, 2)")), "ErrorFunctionNotFound");
+  // the statements after exit do not run
+  const printed: string[] = [];
+  const p = new Engine({ onPrint: (s) => printed.push(s) });
+  assert.equal(ok(p.eval('print("a"); exit(1); print("b")')), 1);
+  assert.deepEqual(printed, ["a"]);
+  // call_fn: an exit inside the called function is its result
+  const c = e.compile("fn g(x) { exit(x * 2); 0 }");
+  assert.ok(c.ok);
+  const r = e.callFn(c.program, "g", [21]);
+  assert.deepEqual(r, { ok: true, value: 42 });
+});
+
+test("get_fn_metadata_list lists the script's functions and closures (Rhai's reflection package)", () => {
+  const e = new Engine();
+  const all = ok(
+    e.eval(
+      "fn a(x, y) {} private fn b() {} let z = 1; let c = |q| q + z; get_fn_metadata_list().map(|m| `${m.name}|${m.access}|${m.is_anonymous}|${m.params}`)",
+    ),
+  );
+  assert.ok(Array.isArray(all));
+  // the closure given to map is a script function too
+  assert.equal(all.length, 4);
+  assert.equal(all[0], 'a|public|false|["x", "y"]');
+  assert.equal(all[1], "b|private|false|[]");
+  assert.match(String(all[2]), /^anon\$[^|]+\|public\|true\|\["z", "q"\]$/);
+  assert.match(String(all[3]), /^anon\$[^|]+\|public\|true\|\["m"\]$/);
+  assert.equal(ok(e.eval('fn a(x) {} fn a() {} get_fn_metadata_list("a").len()')), 2);
+  assert.equal(ok(e.eval('fn a(x) {} fn a() {} get_fn_metadata_list("a", 1)[0].params.len()')), 1);
+  assert.equal(ok(e.eval('fn a(x) {} get_fn_metadata_list("a", -1).len()')), 0);
+  assert.equal(ok(e.eval("get_fn_metadata_list().len()")), 0);
+  assert.equal(kind(e.eval("get_fn_metadata_list(1)")), "ErrorFunctionNotFound");
+});
+
+test("typed methods fn Type.name(…) apply only to values of that type (Rhai's tests/method_call.rs)", () => {
+  const T = "Test-Struct#ABC";
+  const e = new Engine();
+  e.registerFn("new_ts", [], () => V.custom(T, { x: 1 }));
+  e.registerType(T, {
+    methods: {
+      update: ([self, n]) => {
+        V.asCustom<{ x: number }>(self, T).x += Number(V.asBigInt(n));
+        return undefined;
+      },
+    },
+    getters: { x: (self) => V.int(V.asCustom<{ x: number }>(self, T).x) },
+  });
+  const both = `fn "${T}".foo(x) { this.update(x); } fn foo(x) { this += x; }`;
+  assert.equal(ok(e.eval(`${both} let z = 1000; z.foo(1); let x = new_ts(); x.foo(z); x.x`)), 1002);
+  const typedOnly = `fn "${T}".foo(x) { this.update(x); }`;
+  assert.equal(ok(e.eval(`${typedOnly} is_def_fn("${T}", "foo", 1)`)), true);
+  assert.equal(ok(e.eval(`${typedOnly} is_def_fn("foo", 1)`)), false);
+  assert.equal(ok(e.eval(`${typedOnly} is_def_fn("${T}", "foo", 2)`)), false);
+  assert.equal(kind(e.eval(`${typedOnly} foo(1000);`)), "ErrorFunctionNotFound");
+  assert.equal(kind(e.eval(`${typedOnly} let x = 42; x.foo(1000);`)), "ErrorFunctionNotFound");
+  // `int` and `float` name i64 and f64; a typed and an untyped function may share name and arity
+  assert.equal(ok(e.eval("fn int.twice() { this * 2 } fn float.twice() { this * 3.0 } 21.twice()")), 42);
+  assert.equal(
+    ok(e.eval('fn int.f() { "int" } fn f() { "any" } let s = "x"; `${5.f()} ${s.f()}`')),
+    "int any",
+  );
+  assert.equal(ok(e.eval('fn int.f() {} is_def_fn("i64", "f", 0)')), true);
+  assert.equal(kind(e.eval("fn int.f() {} fn int.f() {}")), "ParseError:FnDuplicatedDefinition");
+  assert.equal(kind(e.eval('fn "T" f() {}')), "ParseError:MissingToken");
+  const meta = ok(e.eval("fn int.f(a) {} get_fn_metadata_list()[0].this_type"));
+  assert.equal(meta, "i64");
 });

@@ -83,6 +83,13 @@ function toRhaiError(e: unknown): RhaiError {
   return new RhaiError("ErrorSystem", `host error: ${msg}`);
 }
 
+/** The result of a run that threw: `exit(v)` ends it with `v` (as Rhai's `eval` and `call_fn` do). */
+function thrown(e: unknown): EvalResult {
+  const err = toRhaiError(e);
+  if (err.kind === "Exit") return { ok: true, value: err.value };
+  return { ok: false, error: errorInfo(err) };
+}
+
 /**
  * A Rhai engine: language options, limits, registered host functions/types/modules, print/debug sinks.
  * Evaluation never throws: results are `{ ok: true, value }` or `{ ok: false, error }`.
@@ -242,7 +249,7 @@ export class Engine {
     try {
       return { ok: true, value: runMain(rt, program.code) };
     } catch (e) {
-      return { ok: false, error: errorInfo(toRhaiError(e)) };
+      return thrown(e);
     } finally {
       if (opts?.stats) opts.stats.operations = rt.ops;
     }
@@ -283,7 +290,7 @@ export class Engine {
         );
       return { ok: true, value: rt.callScript(f, args.map(cloneValue), null, null) };
     } catch (e) {
-      return { ok: false, error: errorInfo(toRhaiError(e)) };
+      return thrown(e);
     }
   }
 
@@ -293,7 +300,7 @@ export class Engine {
     try {
       return { ok: true, value: callFnPtr(rt, fn, [...args], null, null) };
     } catch (e) {
-      return { ok: false, error: errorInfo(toRhaiError(e)) };
+      return thrown(e);
     }
   }
 }

@@ -40,6 +40,7 @@ export type ErrorKind =
   | "ErrorTerminated"
   | "ErrorCustomSyntax"
   | "ErrorRuntime"
+  | "Exit"
   | `ParseError:${string}`
   | (string & {});
 
@@ -52,6 +53,7 @@ const UNCATCHABLE = new Set([
   "ErrorDataTooLarge",
   "ErrorTerminated",
   "ErrorCustomSyntax",
+  "Exit",
 ]);
 
 /**
@@ -91,6 +93,14 @@ export class RhaiError extends Error {
   get catchable(): boolean {
     return !UNCATCHABLE.has(this.kind) && !this.kind.startsWith("ParseError:");
   }
+}
+
+/**
+ * `exit(v)`: a pseudo-error (Rhai's `EvalAltResult::Exit`) that no `catch` intercepts and no function
+ * call wraps; the engine turns it into the run's result `v`.
+ */
+export function exitRequest(value: Value, position: Position): RhaiError {
+  return new RhaiError("Exit", "exit", { position, value });
 }
 
 /** Formats a position as Rhai does in the corpus: `L:C`. */

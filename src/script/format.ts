@@ -15,7 +15,7 @@ function fixed(x: number): string {
   let s = String(x);
   if (!/e/i.test(s)) return s;
   const neg = x < 0;
-  const [mant, expS] = String(Math.abs(x)).split("e");
+  const [mant = "", expS] = String(Math.abs(x)).split("e");
   const exp = Number(expS);
   const digits = mant.replace(".", "");
   const point = (mant.indexOf(".") < 0 ? mant.length : mant.indexOf(".")) + exp;

@@ -1,172 +1,30 @@
 import { RhaiError } from "./errors.js";
+import {
+  type InterpPart,
+  mk,
+  mkNum,
+  RESERVED_SYMBOLS,
+  SYMBOLS_BY_CODE,
+  type Token,
+  WORD_KIND,
+} from "./tokens.js";
 import { normInt } from "./values.js";
 
-/**
- * A token. `k` is the kind: "int" | "float" | "str" | "char" | "interp" | "id" | "eof" | "reserved"
- * or the keyword / symbol itself ("let", "+=", "#{", …). Positions are 1-based line/column.
- */
-export interface Token {
-  k: string;
-  // biome-ignore lint/suspicious/noExplicitAny: literal payload depends on kind
-  v: any;
-  line: number;
-  col: number;
-  /** Offset just after the token (for interpolation ends and `!in`). */
-  end: number;
-  /** Whether a newline precedes this token. */
-  nl: boolean;
-}
+type Quote = '"' | "`" | "'";
 
-/** One part of a backtick string: literal text or the tokens of an embedded `${…}` block. */
-export type InterpPart = string | Token[];
-
-const KEYWORDS = new Set([
-  "true",
-  "false",
-  "let",
-  "const",
-  "if",
-  "else",
-  "switch",
-  "do",
-  "while",
-  "until",
-  "loop",
-  "for",
-  "in",
-  "break",
-  "continue",
-  "return",
-  "throw",
-  "try",
-  "catch",
-  "fn",
-  "private",
-  "import",
-  "export",
-  "as",
-  "global",
-  "this",
+/** Escapes with a fixed meaning in `"…"` strings and `'…'` chars. */
+const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "\t"],
+  ["\\", "\\"],
+  ["0", "\0"],
 ]);
-
-/** Words that cannot be identifiers (Rhai's reserved list). */
-export const RESERVED_WORDS = new Set([
-  "var",
-  "static",
-  "shared",
-  "goto",
-  "exit",
-  "match",
-  "case",
-  "public",
-  "protected",
-  "new",
-  "use",
-  "with",
-  "module",
-  "package",
-  "super",
-  "spawn",
-  "thread",
-  "go",
-  "sync",
-  "async",
-  "await",
-  "yield",
-  "default",
-  "void",
-  "null",
-  "nil",
-  "is",
-]);
-
-const SYMBOLS3 = ["...", "..=", "<<=", ">>=", "**=", "===", "!==", "::<"];
-const SYMBOLS2 = [
-  "==",
-  "!=",
-  "<=",
-  ">=",
-  "&&",
-  "||",
-  "+=",
-  "-=",
-  "*=",
-  "/=",
-  "%=",
-  "&=",
-  "|=",
-  "^=",
-  "<<",
-  ">>",
-  "**",
-  "..",
-  "=>",
-  "::",
-  "??",
-  "?.",
-  "?[",
-  "->",
-  "<-",
-  "|>",
-  "<|",
-  "++",
-  "--",
-  ":=",
-  "#{",
-  "!.",
-  "#!",
-  "(*",
-  "*)",
-  ":;",
-];
-const RESERVED_SYMBOLS = new Set([
-  "===",
-  "!==",
-  "::<",
-  "->",
-  "<-",
-  "|>",
-  "<|",
-  "++",
-  "--",
-  ":=",
-  "!.",
-  "#!",
-  "(*",
-  "*)",
-  ":;",
-  "...",
-  "#",
-  "@",
-  "$",
-  "~",
-  "?",
-]);
-const SYMBOLS1 = "+-*/%=<>!&|^()[]{},;:.?#@$~";
-/** Kind of a word token: the keyword itself, "reserved", or absent for identifiers. */
-const WORD_KIND = new Map<string, string>();
-for (const w of RESERVED_WORDS) WORD_KIND.set(w, "reserved");
-for (const w of KEYWORDS) WORD_KIND.set(w, w);
-
-/** Symbols by first character, longest first. */
-const SYMBOLS_BY_FIRST = new Map<string, string[]>();
-for (const sym of [...SYMBOLS3, ...SYMBOLS2, ...SYMBOLS1.split("")]) {
-  const l = SYMBOLS_BY_FIRST.get(sym[0]) ?? [];
-  l.push(sym);
-  SYMBOLS_BY_FIRST.set(sym[0], l);
-}
-const SYMBOLS_BY_CODE: (string[] | undefined)[] = [];
-for (const [ch, l] of SYMBOLS_BY_FIRST) SYMBOLS_BY_CODE[ch.charCodeAt(0)] = l;
 
 /** Rhai maps every lexical error to `ParseError:BadInput` except over-long literals. */
 function lexErr(kind: string, msg: string, line: number, col: number): RhaiError {
   const k = kind === "LiteralTooLarge" ? kind : "BadInput";
   return new RhaiError(`ParseError:${k}`, `${msg} (${kind})`, { position: { line, column: col } });
-}
-
-/** Builds a token (one shape for every token, so property access stays monomorphic). */
-function mk(k: string, v: unknown, line: number, col: number, end: number, nl = false): Token {
-  return { k, v, line, col, end, nl };
 }
 
 function isDigitOr_(c: number): boolean {
@@ -240,7 +98,7 @@ export class Lexer {
     const nl = this.skip();
     const line = this.line;
     const col = this.col();
-    if (this.i >= this.src.length) return mk("eof", null, line, col, this.i, nl);
+    if (this.i >= this.src.length) return mk("eof", "", line, col, this.i, nl);
     const tok = this.one(line, col);
     if (nl) tok.nl = true;
     return tok;
@@ -255,7 +113,7 @@ export class Lexer {
       const col = this.col();
       if (this.i >= s.length) {
         if (stopAtBrace) throw lexErr("UnexpectedEOF", "unterminated string interpolation", line, col);
-        out.push(mk("eof", null, line, col, this.i, nl));
+        out.push(mk("eof", "", line, col, this.i, nl));
         return out;
       }
       const tok = this.one(line, col);
@@ -264,7 +122,7 @@ export class Lexer {
         if (tok.k === "{" || tok.k === "#{") depth++;
         else if (tok.k === "}") {
           if (depth === 0) {
-            out.push(mk("eof", null, line, col, this.i));
+            out.push(mk("eof", "", line, col, this.i));
             return out;
           }
           depth--;
@@ -315,12 +173,13 @@ export class Lexer {
     const s = this.src;
     let j = this.i;
     const bad = () => lexErr("MalformedNumber", `malformed number '${s.slice(this.i, j)}'`, line, col);
-    if (s[j] === "0" && /[xXoObB]/.test(s[j + 1] ?? "")) {
-      const p = s[j + 1].toLowerCase();
+    const radix = s[j] === "0" ? s[j + 1]?.toLowerCase() : undefined;
+    if (radix === "x" || radix === "o" || radix === "b") {
+      const p = radix;
       const re = p === "x" ? /[0-9a-fA-F_]/ : p === "o" ? /[0-7_]/ : /[01_]/;
       j += 2;
       const ds = j;
-      while (j < s.length && (re.test(s[j]) || isIdChar(s.charCodeAt(j)))) j++;
+      while (j < s.length && (re.test(s.charAt(j)) || isIdChar(s.charCodeAt(j)))) j++;
       const digits = s.slice(ds, j).replace(/_/g, "");
       if (digits === "" || !new RegExp(`^${re.source.replace("_", "")}+$`).test(digits)) throw bad();
       if (s[j] === "." && /[0-9a-zA-Z_]/.test(s[j + 1] ?? "")) {
@@ -331,7 +190,7 @@ export class Lexer {
       if (b > 0xffffffffffffffffn) throw bad();
       if (b > 0x7fffffffffffffffn) b -= 0x10000000000000000n;
       this.i = j;
-      return mk("int", normInt(b), line, col, j);
+      return mkNum("int", normInt(b), line, col, j);
     }
     while (j < s.length && isDigitOr_(s.charCodeAt(j))) j++;
     let isFloat = false;
@@ -346,7 +205,7 @@ export class Lexer {
       if (/[0-9]/.test(s[k] ?? "")) {
         isFloat = true;
         j = k;
-        while (j < s.length && /[0-9_]/.test(s[j])) j++;
+        while (j < s.length && /[0-9_]/.test(s.charAt(j))) j++;
       }
     }
     if (j < s.length && isIdChar(s.charCodeAt(j))) {
@@ -356,13 +215,13 @@ export class Lexer {
     let text = s.slice(this.i, j);
     if (text.includes("_")) text = text.replace(/_/g, "");
     this.i = j;
-    if (isFloat) return mk("float", Number.parseFloat(text), line, col, j);
-    if (text.length < 16) return mk("int", Number(text), line, col, j);
+    if (isFloat) return mkNum("float", Number.parseFloat(text), line, col, j);
+    if (text.length < 16) return mkNum("int", Number(text), line, col, j);
     const b = BigInt(text);
     // 2^63 is only valid right after a unary minus (i64::MIN); the parser checks that
-    if (b === 0x8000000000000000n) return mk("int", b, line, col, j);
+    if (b === 0x8000000000000000n) return mkNum("int", b, line, col, j);
     if (b > 0x7fffffffffffffffn) throw lexErr("MalformedNumber", `integer too large '${text}'`, line, col);
-    return mk("int", normInt(b), line, col, j);
+    return mkNum("int", normInt(b), line, col, j);
   }
 
   private checkSize(str: string, line: number, col: number): void {
@@ -372,15 +231,37 @@ export class Lexer {
     }
   }
 
-  /** Reads one escape after a backslash at this.i; returns the text. */
-  private escape(quote: string, line: number, col: number): string {
+  /**
+   * Reads the escape sequence at a backslash (this.i) inside a literal delimited by `quote`; returns its
+   * text, or null when the backslash is literal text. The one escape routine of every literal kind:
+   * `"…"` and `'…'` take `\n \r \t \\ \0 \xHH \uHHHH \UHHHHHHHH` and an escaped quote (and `"…"` a line
+   * continuation: backslash, newline, then indentation up to `indent` columns is skipped); a backtick
+   * string takes only `\${` (a literal `${`), every other backslash being text.
+   */
+  private escape(quote: Quote, line: number, col: number, indent = 0): string | null {
     const s = this.src;
     const e = s[this.i + 1];
+    if (quote === "`") {
+      if (e !== "$" || s[this.i + 2] !== "{") return null;
+      this.i += 3;
+      return "${";
+    }
+    if (quote === '"' && (e === "\n" || (e === "\r" && s[this.i + 2] === "\n"))) {
+      this.i += e === "\n" ? 1 : 2;
+      this.newline(this.i);
+      this.i++;
+      let skipped = 0;
+      while (skipped < indent && (s[this.i] === " " || s[this.i] === "\t")) {
+        this.i++;
+        skipped++;
+      }
+      return "";
+    }
     const bad = () => lexErr("MalformedEscapeSequence", `malformed escape '\\${e ?? ""}'`, line, col);
-    const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", "0": "\0" };
-    if (e !== undefined && Object.hasOwn(simple, e)) {
+    const simple = e === undefined ? undefined : SIMPLE_ESCAPES.get(e);
+    if (simple !== undefined) {
       this.i += 2;
-      return simple[e];
+      return simple;
     }
     if (e === quote) {
       this.i += 2;
@@ -396,17 +277,21 @@ export class Lexer {
     return String.fromCodePoint(cp);
   }
 
-  private string(line: number, col: number): Token {
+  /**
+   * Reads a `"…"` or backtick string after its opening quote: a doubled quote stands for the quote,
+   * backslashes go through {@link escape}; a backtick string spans lines and splits at `${…}` blocks
+   * (lexed as token lists). Returns the text parts.
+   */
+  private quoted(quote: '"' | "`", line: number, col: number, indent: number): InterpPart[] {
     const s = this.src;
-    const startCol = this.col();
-    this.i++;
-    let out = "";
+    const parts: InterpPart[] = [];
+    let text = "";
     for (;;) {
       if (this.i >= s.length) throw lexErr("UnterminatedString", "unterminated string", line, col);
       const c = s[this.i];
-      if (c === '"') {
-        if (s[this.i + 1] === '"') {
-          out += '"';
+      if (c === quote) {
+        if (s[this.i + 1] === quote) {
+          text += quote;
           this.i += 2;
           continue;
         }
@@ -414,28 +299,38 @@ export class Lexer {
         break;
       }
       if (c === "\\") {
-        const n = s[this.i + 1];
-        if (n === "\n" || (n === "\r" && s[this.i + 2] === "\n")) {
-          this.i += n === "\n" ? 1 : 2;
-          this.newline(this.i);
-          this.i++;
-          // skip whitespace up to the column just after the opening quote
-          let skipped = 0;
-          while (skipped < startCol && (s[this.i] === " " || s[this.i] === "\t")) {
-            this.i++;
-            skipped++;
-          }
+        const e = this.escape(quote, line, col, indent);
+        if (e !== null) {
+          text += e;
           continue;
         }
-        out += this.escape('"', line, col);
+      } else if (c === "\n") {
+        if (quote === '"') throw lexErr("UnterminatedString", "unterminated string", line, col);
+        this.newline(this.i);
+      } else if (quote === "`" && c === "$" && s[this.i + 1] === "{") {
+        if (text !== "") parts.push(text);
+        text = "";
+        this.i += 2;
+        parts.push(this.tokenize(true));
         continue;
       }
-      if (c === "\n") throw lexErr("UnterminatedString", "unterminated string", line, col);
-      out += c;
+      text += c;
       this.i++;
     }
-    this.checkSize(out, line, col);
-    return mk("str", out, line, col, this.i);
+    if (text !== "" || parts.length === 0) parts.push(text);
+    return parts;
+  }
+
+  private string(line: number, col: number): Token {
+    // a line continuation skips indentation up to the column just after the opening quote
+    const indent = this.col();
+    this.i++;
+    const parts = this.quoted('"', line, col, indent);
+    const text = parts[0];
+    if (typeof text !== "string" || parts.length !== 1)
+      throw lexErr("BadInput", "malformed string", line, col);
+    this.checkSize(text, line, col);
+    return mk("str", text, line, col, this.i);
   }
 
   private raw(line: number, col: number, hashes: number): Token {
@@ -455,8 +350,11 @@ export class Lexer {
     const s = this.src;
     this.i++;
     let ch: string;
-    if (s[this.i] === "\\") ch = this.escape("'", line, col);
-    else {
+    if (s[this.i] === "\\") {
+      const e = this.escape("'", line, col);
+      if (e === null) throw lexErr("MalformedChar", "malformed character literal", line, col);
+      ch = e;
+    } else {
       const cp = s.codePointAt(this.i);
       if (cp === undefined || s[this.i] === "'" || s[this.i] === "\n")
         throw lexErr("MalformedChar", "malformed character literal", line, col);
@@ -470,7 +368,9 @@ export class Lexer {
 
   private backtick(line: number, col: number): Token {
     const s = this.src;
+    const start = this.i;
     this.i++;
+    // a newline right after the opening backtick is not part of the string
     if (s[this.i] === "\n") {
       this.newline(this.i);
       this.i++;
@@ -479,43 +379,16 @@ export class Lexer {
       this.newline(this.i);
       this.i++;
     }
-    const parts: InterpPart[] = [];
-    let text = "";
-    for (;;) {
-      if (this.i >= s.length) throw lexErr("UnterminatedString", "unterminated string", line, col);
-      const c = s[this.i];
-      if (c === "`") {
-        if (s[this.i + 1] === "`") {
-          text += "`";
-          this.i += 2;
-          continue;
-        }
-        this.i++;
-        break;
-      }
-      if (c === "\\" && s[this.i + 1] === "$" && s[this.i + 2] === "{") {
-        text += "${";
-        this.i += 3;
-        continue;
-      }
-      if (c === "$" && s[this.i + 1] === "{") {
-        if (text !== "") parts.push(text);
-        text = "";
-        this.i += 2;
-        parts.push(this.tokenize(true));
-        continue;
-      }
-      if (c === "\n") this.newline(this.i);
-      text += c;
-      this.i++;
-    }
-    if (text !== "" || parts.length === 0) parts.push(text);
-    if (parts.length === 1 && typeof parts[0] === "string") {
-      this.checkSize(parts[0], line, col);
-      return mk("str", parts[0], line, col, this.i);
+    const parts = this.quoted("`", line, col, 0);
+    const only = parts[0];
+    if (typeof only === "string" && parts.length === 1) {
+      this.checkSize(only, line, col);
+      return mk("str", only, line, col, this.i);
     }
     for (const p of parts) if (typeof p === "string") this.checkSize(p, line, col);
-    return mk("interp", parts, line, col, this.i);
+    const tok = mk("interp", s.slice(start, this.i), line, col, this.i);
+    tok.parts = parts;
+    return tok;
   }
 }
 

@@ -1,5 +1,4 @@
-import type { Node } from "./ast.js";
-import type { InterpPart, Token } from "./lexer.js";
+import type { Block, Expr, Node } from "./ast.js";
 import { parseClosure, parseSwitch } from "./parse-more.js";
 import {
   parseBlock,
@@ -11,6 +10,7 @@ import {
   parseWhile,
 } from "./parse-stmt.js";
 import type { Parser } from "./parser.js";
+import type { Token } from "./tokens.js";
 import { RChar, RFloat } from "./values.js";
 
 /** Binary operator precedences (Rhai's `Token::precedence`). */
@@ -41,13 +41,13 @@ export const PRECEDENCE: Record<string, number> = {
   ">>": 210,
 };
 
-export function parseExpr(p: Parser, lvl: number): Node {
+export function parseExpr(p: Parser, lvl: number): Expr {
   const l2 = p.up(lvl);
   const lhs = parseUnary(p, l2);
   return parseBinary(p, l2, 0, lhs);
 }
 
-function parseBinary(p: Parser, lvl: number, parentPrec: number, lhs: Node): Node {
+function parseBinary(p: Parser, lvl: number, parentPrec: number, lhs: Expr): Expr {
   let root = lhs;
   for (;;) {
     const opTok = p.peek();
@@ -58,7 +58,7 @@ function parseBinary(p: Parser, lvl: number, parentPrec: number, lhs: Node): Nod
     const bindRight = opTok.k === "**";
     if (prec === 0 || prec < parentPrec || (prec === parentPrec && !bindRight)) return root;
     p.next();
-    let rhs: Node;
+    let rhs: Expr;
     const nk = p.peek().k;
     if (opTok.k === "??" && (nk === "break" || nk === "continue" || nk === "return" || nk === "throw")) {
       rhs = p.node("block", p.peek(), { body: parseStatementOne(p, lvl) });
@@ -89,9 +89,9 @@ function parseStatementOne(p: Parser, lvl: number): Node[] {
   return body;
 }
 
-export function parseUnary(p: Parser, lvl: number): Node {
+export function parseUnary(p: Parser, lvl: number): Expr {
   const t = p.peek();
-  if (t.k === "-" && p.peekAt(1).k === "int" && p.peekAt(1).v === 0x8000000000000000n) {
+  if (t.k === "-" && p.peekAt(1).k === "int" && p.peekAt(1).num === 0x8000000000000000n) {
     p.next();
     const n = p.next();
     return parsePostfix(p, lvl, p.node("lit", n, { v: -0x8000000000000000n }));
@@ -106,7 +106,7 @@ export function parseUnary(p: Parser, lvl: number): Node {
       const n = -e.v;
       return p.node("lit", t, { v: n === 9007199254740992n ? n : n >= -9007199254740991n ? Number(n) : n });
     }
-    return p.node("unary", t, { op: t.k, e });
+    return p.node("unary", t, { op: t.k === "-" ? "-" : "+", e });
   }
   if (t.k === "!") {
     p.next();
@@ -125,7 +125,7 @@ export function parseUnary(p: Parser, lvl: number): Node {
   return parsePostfix(p, lvl, parsePrimary(p, lvl));
 }
 
-function literalKind(n: Node): string | null {
+function literalKind(n: Expr): string | null {
   if (n.t === "lit") {
     const v = n.v;
     if (typeof v === "number" || typeof v === "bigint") return "int";
@@ -142,7 +142,7 @@ function literalKind(n: Node): string | null {
   return null;
 }
 
-function checkIndexTypes(p: Parser, lhs: Node, idx: Node, at: Token): void {
+function checkIndexTypes(p: Parser, lhs: Expr, idx: Expr, at: Token): void {
   const lk = literalKind(lhs);
   const ik = literalKind(idx);
   if (lk === "map") {
@@ -160,7 +160,7 @@ function propName(p: Parser): Token {
   throw p.err("PropertyExpected", "expecting the name of a property", t);
 }
 
-function parsePostfix(p: Parser, lvl: number, e: Node): Node {
+function parsePostfix(p: Parser, lvl: number, e: Expr): Expr {
   for (;;) {
     const t = p.peek();
     if (t.k === "." || t.k === "?.") {
@@ -186,9 +186,9 @@ function parsePostfix(p: Parser, lvl: number, e: Node): Node {
   }
 }
 
-export function parseArgs(p: Parser, lvl: number): Node[] {
+export function parseArgs(p: Parser, lvl: number): Expr[] {
   p.expect("(");
-  const args: Node[] = [];
+  const args: Expr[] = [];
   while (!p.is(")")) {
     args.push(parseExpr(p, lvl));
     if (!p.eat(",")) {
@@ -199,9 +199,9 @@ export function parseArgs(p: Parser, lvl: number): Node[] {
   return args;
 }
 
-function parseInterp(p: Parser, t: Token, lvl: number): Node {
-  const parts: (string | Node)[] = [];
-  for (const part of t.v as InterpPart[]) {
+function parseInterp(p: Parser, t: Token, lvl: number): Expr {
+  const parts: (string | Block)[] = [];
+  for (const part of t.parts ?? []) {
     if (typeof part === "string") parts.push(part);
     else {
       const savedToks = p.toks;
@@ -223,17 +223,17 @@ function parseInterp(p: Parser, t: Token, lvl: number): Node {
   return p.node("interp", t, { parts });
 }
 
-function parsePrimary(p: Parser, lvl: number): Node {
+function parsePrimary(p: Parser, lvl: number): Expr {
   const t = p.next();
   switch (t.k) {
     case "int":
-      if (t.v === 0x8000000000000000n)
+      if (t.num === 0x8000000000000000n)
         throw p.err("BadInput", "integer literal too large (MalformedNumber)", t);
-      return p.node("lit", t, { v: t.v });
+      return p.node("lit", t, { v: t.num });
     case "str":
       return p.node("lit", t, { v: t.v });
     case "float":
-      return p.node("lit", t, { v: new RFloat(t.v) });
+      return p.node("lit", t, { v: new RFloat(Number(t.num)) });
     case "char":
       return p.node("lit", t, { v: new RChar(t.v) });
     case "true":
@@ -252,7 +252,7 @@ function parsePrimary(p: Parser, lvl: number): Node {
     }
     case "[": {
       const l2 = p.up(lvl);
-      const items: Node[] = [];
+      const items: Expr[] = [];
       const maxA = p.cfg.maxArraySize ?? 0;
       for (;;) {
         if (maxA > 0 && items.length >= maxA)
@@ -267,7 +267,7 @@ function parsePrimary(p: Parser, lvl: number): Node {
     }
     case "#{": {
       const l2 = p.up(lvl);
-      const entries: [string, Node][] = [];
+      const entries: [string, Expr][] = [];
       const seen = new Set<string>();
       const maxM = p.cfg.maxMapSize ?? 0;
       for (;;) {
@@ -330,7 +330,7 @@ function parsePrimary(p: Parser, lvl: number): Node {
     case "this":
       if (p.fn.kind === "top") throw p.err("BadInput", "'this' can only be used in functions", t);
       p.fn.info.hasThis = true;
-      return p.node("this", t);
+      return p.node("this", t, {});
     case "global":
     case "id":
       return parseIdent(p, t, lvl);
@@ -344,7 +344,7 @@ function parsePrimary(p: Parser, lvl: number): Node {
   }
 }
 
-function parseIdent(p: Parser, t: Token, lvl: number): Node {
+function parseIdent(p: Parser, t: Token, lvl: number): Expr {
   if (p.is("::")) {
     const path: string[] = [t.v];
     while (p.eat("::")) {
@@ -353,12 +353,20 @@ function parseIdent(p: Parser, t: Token, lvl: number): Node {
         throw p.err("VariableExpected", "expecting a name after '::'", n);
       path.push(n.v);
     }
-    const name = path.pop() as string;
+    const name = path.pop() ?? "";
     const ns = path.join("::");
-    const root = path[0];
+    const root = path[0] ?? "";
     if (p.opts.strictVariables && root !== "global" && !p.cfg.modules.has(ns) && !p.imports.has(root))
       throw p.err("ModuleUndefined", `undefined module '${ns}'`, t);
-    if (p.is("(")) return p.node("call", t, { name, ns, args: parseArgs(p, p.up(lvl)), bang: false });
+    if (p.is("("))
+      return p.node("call", t, {
+        name,
+        ns,
+        args: parseArgs(p, p.up(lvl)),
+        bang: false,
+        visible: null,
+        blockNames: null,
+      });
     return p.node("nsvar", t, { ns, name });
   }
   if (t.k === "global") throw p.err("MissingToken", "expecting '::' after 'global'", p.peek());
@@ -366,18 +374,32 @@ function parseIdent(p: Parser, t: Token, lvl: number): Node {
   if (p.is("!") && p.peekAt(1).k === "(") {
     p.next();
     const visible = p.visibleNames();
-    return p.node("call", t, { name, ns: null, args: parseArgs(p, p.up(lvl)), bang: true, visible });
+    return p.node("call", t, {
+      name,
+      ns: null,
+      args: parseArgs(p, p.up(lvl)),
+      bang: true,
+      visible,
+      blockNames: null,
+    });
   }
   if (p.is("(")) {
     if (p.cfg.disabled.has(name)) throw p.err("Reserved", `'${name}' is disabled`, t);
-    const call = p.node("call", t, { name, ns: null, args: parseArgs(p, p.up(lvl)), bang: false });
+    const call = p.node("call", t, {
+      name,
+      ns: null,
+      args: parseArgs(p, p.up(lvl)),
+      bang: false,
+      visible: null,
+      blockNames: null,
+    });
     if (name === "is_def_var" || name === "eval") call.visible = p.visibleNames();
-    if (name === "eval") call.blockNames = new Set(p.fn.blocks[p.fn.blocks.length - 1].keys());
+    if (name === "eval") call.blockNames = new Set(p.fn.blocks.at(-1)?.keys());
     return call;
   }
   const d = p.resolve(name);
   if (d) return p.node("var", t, { decl: d, name });
   if (p.opts.strictVariables && !p.cfg.scopeNames.has(name) && !p.fns.some((f) => f.name === name))
     return p.node("gvar", t, { name, strict: true });
-  return p.node("gvar", t, { name });
+  return p.node("gvar", t, { name, strict: false });
 }

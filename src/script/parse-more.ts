@@ -1,14 +1,35 @@
-import type { FnDef, Node } from "./ast.js";
+import {
+  type At,
+  type Closure,
+  type Decl,
+  type Expr,
+  type FnDef,
+  type Node,
+  type ScriptFnDef,
+  type Switch,
+  type SwitchCase,
+  type SwitchRange,
+  scriptFnKey,
+  type Try,
+} from "./ast.js";
 import { parseExpr } from "./parse-expr.js";
 import { parseBlock, parseStmt } from "./parse-stmt.js";
 import type { Parser } from "./parser.js";
 import { RFloat, RRange, type Value } from "./values.js";
 
-const SELF_TERMINATED = new Set(["if", "switch", "while", "do", "for", "block", "try"]);
+const SELF_TERMINATED: ReadonlySet<Node["t"]> = new Set<Node["t"]>([
+  "if",
+  "switch",
+  "while",
+  "do",
+  "for",
+  "block",
+  "try",
+]);
 
 /** Folds a literal expression to its value; `NOT_CONST` otherwise. */
 export const NOT_CONST = Symbol("not-const");
-export function constValue(n: Node): Value | typeof NOT_CONST {
+export function constValue(n: Expr): Value | typeof NOT_CONST {
   switch (n.t) {
     case "lit":
       return n.v;
@@ -45,15 +66,15 @@ export function constValue(n: Node): Value | typeof NOT_CONST {
   }
 }
 
-export function parseSwitch(p: Parser, lvl: number): Node {
+export function parseSwitch(p: Parser, lvl: number): Switch {
   const t = p.expect("switch");
   lvl = p.up(lvl, t);
   const item = parseExpr(p, lvl);
   p.expect("{", "to start a switch block");
-  const cases: { values: Value[]; guard: Node | null; body: Node }[] = [];
-  const ranges: { range: RRange; guard: Node | null; body: Node }[] = [];
+  const cases: SwitchCase[] = [];
+  const ranges: SwitchRange[] = [];
   let def: Node | null = null;
-  let defTok: { line: number; col: number } | null = null;
+  let defTok: At | null = null;
   for (;;) {
     const c = p.peek();
     if (c.k === "}") {
@@ -62,8 +83,8 @@ export function parseSwitch(p: Parser, lvl: number): Node {
     }
     if (c.k === "eof") throw p.err("MissingToken", "expecting '}' to end this switch block", c);
     if (def !== null) throw p.err("WrongSwitchDefaultCase", "default case must be the last", defTok ?? c);
-    let values: Node[] | null = null;
-    let guard: Node | null = null;
+    let values: Expr[] | null = null;
+    let guard: Expr | null = null;
     if (c.k === "id" && c.v === "_") {
       p.next();
       defTok = c;
@@ -128,9 +149,25 @@ function paramName(p: Parser): ReturnType<Parser["next"]> {
   throw p.err("VariableExpected", "expecting a parameter name", t);
 }
 
+/**
+ * `fn Type.name` / `fn "Type".name`: the type `this` must have (Rhai's typed methods; `int` and `float`
+ * stand for `i64` and `f64`). Null for an ordinary function.
+ */
+function parseThisType(p: Parser): string | null {
+  const first = p.peek();
+  const dot = p.peekAt(1);
+  if (first.k === "str" && dot.k !== ".")
+    throw p.err("MissingToken", "expecting '.' after the type name for 'this'", dot);
+  if ((first.k !== "id" && first.k !== "str") || dot.k !== ".") return null;
+  p.next();
+  p.next();
+  return first.v === "int" ? "i64" : first.v === "float" ? "f64" : first.v;
+}
+
 export function parseFnDef(p: Parser, lvl: number): void {
   const isPrivate = p.eat("private");
   const t = p.expect("fn");
+  const thisType = parseThisType(p);
   const nameTok = p.next();
   if (nameTok.k !== "id") {
     if (
@@ -158,7 +195,7 @@ export function parseFnDef(p: Parser, lvl: number): void {
   const fn = p.newFn("fn", null);
   p.fn = fn;
   const params: string[] = [];
-  const paramDecls = [];
+  const paramDecls: Decl[] = [];
   while (!p.is(")")) {
     const pt = paramName(p);
     if (params.includes(pt.v)) throw p.err("FnDuplicatedParam", `duplicated parameter '${pt.v}'`, pt);
@@ -170,7 +207,7 @@ export function parseFnDef(p: Parser, lvl: number): void {
   if (!p.is("{")) throw p.err("FnMissingBody", `expecting a body for function '${nameTok.v}'`, p.peek());
   const body = parseBlock(p, 0);
   p.fn = outer;
-  const key = `${nameTok.v}/${params.length}`;
+  const key = scriptFnKey(nameTok.v, params.length, thisType);
   if (p.fnKeys.has(key))
     throw p.err(
       "FnDuplicatedDefinition",
@@ -179,13 +216,14 @@ export function parseFnDef(p: Parser, lvl: number): void {
     );
   const max = p.cfg.maxFunctions;
   if (max > 0 && p.fns.length >= max) throw p.err("TooManyFunctions", "too many functions", t);
-  const def: FnDef = {
+  const def: ScriptFnDef = {
     name: nameTok.v,
     params,
     paramDecls,
     body,
     info: fn.info,
     isPrivate,
+    thisType,
     line: t.line,
     col: t.col,
   };
@@ -194,14 +232,14 @@ export function parseFnDef(p: Parser, lvl: number): void {
   void lvl;
 }
 
-export function parseClosure(p: Parser, lvl: number): Node {
+export function parseClosure(p: Parser, lvl: number): Closure {
   const t = p.next();
   if (!p.opts.allowAnonymousFn) throw p.err("BadInput", "anonymous functions are not allowed", t);
   const outer = p.fn;
   const fn = p.newFn("closure", outer);
   p.fn = fn;
   const params: string[] = [];
-  const paramDecls = [];
+  const paramDecls: Decl[] = [];
   if (t.k === "|") {
     while (!p.is("|")) {
       const pt = paramName(p);
@@ -226,18 +264,20 @@ export function parseClosure(p: Parser, lvl: number): Node {
     body,
     info: fn.info,
     isPrivate: true,
+    thisType: null,
     line: t.line,
     col: t.col,
   };
+  p.closures.push(def);
   return p.node("closure", t, { def });
 }
 
-export function parseTry(p: Parser, lvl: number): Node {
+export function parseTry(p: Parser, lvl: number): Try {
   const t = p.expect("try");
   const body = parseBlock(p, lvl);
   p.expect("catch", "after the try block");
   p.pushBlock();
-  let decl = null;
+  let decl: Decl | null = null;
   if (p.eat("(")) {
     const nt = paramName(p);
     decl = p.declare(nt.v, false, nt);

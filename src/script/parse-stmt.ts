@@ -1,13 +1,12 @@
-import type { Node } from "./ast.js";
+import type { Block, Do, Expr, For, If, Let, Node, Place, While } from "./ast.js";
 import { parseExpr } from "./parse-expr.js";
 import { parseFnDef, parseSwitch, parseTry } from "./parse-more.js";
 import type { Parser } from "./parser.js";
 
-const SELF_TERMINATED = new Set([
+const SELF_TERMINATED: ReadonlySet<Node["t"]> = new Set<Node["t"]>([
   "if",
   "switch",
   "while",
-  "loop",
   "do",
   "for",
   "block",
@@ -38,7 +37,7 @@ export function parseStatements(p: Parser, lvl: number, top: boolean, single = f
 }
 
 /** `{ … }` as a scoped block node. */
-export function parseBlock(p: Parser, lvl: number): Node {
+export function parseBlock(p: Parser, lvl: number): Block {
   const t = p.expect("{", "to start a statement block");
   p.pushBlock();
   const body = parseStatements(p, p.up(lvl), false);
@@ -61,37 +60,37 @@ function checkLooping(p: Parser, t: { line: number; col: number }): void {
   if (!p.opts.allowLooping) throw p.err("BadInput", "looping is not allowed", t);
 }
 
-export function parseIf(p: Parser, lvl: number): Node {
+export function parseIf(p: Parser, lvl: number): If {
   const t = p.expect("if");
   const cond = parseExpr(p, lvl);
   if (p.is("=")) throw p.err("BadInput", "possibly a typo of '=='", p.peek());
   const then = parseBlock(p, lvl);
-  let els: Node | null = null;
+  let els: Block | If | null = null;
   if (p.eat("else")) els = p.is("if") ? parseIf(p, p.up(lvl)) : parseBlock(p, lvl);
   return p.node("if", t, { cond, then, els });
 }
 
-function loopBody(p: Parser, lvl: number): Node {
+function loopBody(p: Parser, lvl: number): Block {
   p.fn.loops++;
   const b = parseBlock(p, lvl);
   p.fn.loops--;
   return b;
 }
 
-export function parseWhile(p: Parser, lvl: number): Node {
+export function parseWhile(p: Parser, lvl: number): While {
   const t = p.expect("while");
   checkLooping(p, t);
   const cond = parseExpr(p, lvl);
   return p.node("while", t, { cond, body: loopBody(p, lvl) });
 }
 
-export function parseLoop(p: Parser, lvl: number): Node {
+export function parseLoop(p: Parser, lvl: number): While {
   const t = p.expect("loop");
   checkLooping(p, t);
   return p.node("while", t, { cond: null, body: loopBody(p, lvl) });
 }
 
-export function parseDo(p: Parser, lvl: number): Node {
+export function parseDo(p: Parser, lvl: number): Do {
   const t = p.expect("do");
   checkLooping(p, t);
   const body = loopBody(p, lvl);
@@ -101,7 +100,7 @@ export function parseDo(p: Parser, lvl: number): Node {
   return p.node("do", t, { body, cond, until: w.k === "until" });
 }
 
-export function parseFor(p: Parser, lvl: number): Node {
+export function parseFor(p: Parser, lvl: number): For {
   const t = p.expect("for");
   checkLooping(p, t);
   let nameTok: ReturnType<Parser["next"]>;
@@ -124,10 +123,10 @@ export function parseFor(p: Parser, lvl: number): Node {
   return p.node("for", t, { decl, counter, iter, body });
 }
 
-function parseLet(p: Parser, lvl: number, isConst: boolean): Node {
+function parseLet(p: Parser, lvl: number, isConst: boolean): Let {
   const t = p.next();
   const nameTok = varName(p);
-  let init: Node | null = null;
+  let init: Expr | null = null;
   if (p.eat("=")) init = parseExpr(p, lvl);
   const decl = p.declare(nameTok.v, isConst, nameTok);
   if (p.fn.kind === "top" && p.fn.blocks.length === 1) p.topDecls.push(decl);
@@ -141,9 +140,13 @@ function endsStmt(p: Parser): boolean {
 
 const ASSIGN_OPS = new Set(["=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", "&=", "|=", "^="]);
 
-function rootVar(n: Node): Node | null {
+function rootVar(n: Expr): Expr | null {
   while (n.t === "prop" || n.t === "index") n = n.obj;
   return n.t === "var" || n.t === "gvar" || n.t === "this" ? n : null;
+}
+
+function isPlace(n: Expr): n is Place {
+  return n.t === "var" || n.t === "gvar" || n.t === "this" || n.t === "prop" || n.t === "index";
 }
 
 function parseExprStmt(p: Parser, lvl: number): Node {
@@ -155,8 +158,7 @@ function parseExprStmt(p: Parser, lvl: number): Node {
   const root = rootVar(e);
   if (e.t === "lit" || e.t === "interp" || e.t === "nsvar")
     throw p.err("AssignmentToConstant", "cannot assign to a constant value", e);
-  if (!root || (e.t !== "var" && e.t !== "gvar" && e.t !== "this" && e.t !== "prop" && e.t !== "index"))
-    throw p.err("AssignmentToInvalidLHS", "cannot assign to this expression", t);
+  if (!root || !isPlace(e)) throw p.err("AssignmentToInvalidLHS", "cannot assign to this expression", t);
   if (root.t === "var" && root.decl.isConst)
     throw p.err("AssignmentToConstant", `cannot assign to constant '${root.name}'`, e);
   const value = parseExpr(p, lvl);
@@ -214,21 +216,20 @@ export function parseStmt(p: Parser, lvl: number, top: boolean): Node {
       if (!top || p.fn.kind !== "top" || p.fn.blocks.length !== 1)
         throw p.err("WrongFnDefinition", "functions can only be defined at global level", t);
       parseFnDef(p, lvl);
-      return p.node("fndef", t);
+      return p.node("fndef", t, {});
     case "break":
     case "continue": {
       p.next();
       if (p.fn.loops === 0) throw p.err("LoopBreak", `'${t.k}' outside a loop`, t);
-      let e: Node | null = null;
-      if (t.k === "break" && !endsStmt(p)) e = parseExpr(p, lvl);
-      return p.node(t.k, t, { e });
+      if (t.k === "continue") return p.node("continue", t, {});
+      const e = endsStmt(p) ? null : parseExpr(p, lvl);
+      return p.node("break", t, { e });
     }
     case "return":
     case "throw": {
       p.next();
-      let e: Node | null = null;
-      if (!endsStmt(p)) e = parseExpr(p, lvl);
-      return p.node(t.k, t, { e });
+      const e = endsStmt(p) ? null : parseExpr(p, lvl);
+      return t.k === "return" ? p.node("return", t, { e }) : p.node("throw", t, { e });
     }
     case "import": {
       p.next();
@@ -236,7 +237,7 @@ export function parseStmt(p: Parser, lvl: number, top: boolean): Node {
       let alias: string | null = null;
       if (p.eat("as")) {
         alias = varName(p).v;
-        p.imports.add(alias as string);
+        p.imports.add(alias);
       }
       return p.node("import", t, { path, alias });
     }
@@ -247,7 +248,7 @@ export function parseStmt(p: Parser, lvl: number, top: boolean): Node {
       if (p.is("let") || p.is("const")) return parseLet(p, lvl, p.peek().k === "const");
       varName(p);
       if (p.eat("as")) varName(p);
-      return p.node("noop", t);
+      return p.node("noop", t, {});
     }
     default:
       return parseExprStmt(p, lvl);

@@ -1,18 +1,25 @@
-import type { Decl, FnDef, FnInfo, Node, ParsedScript } from "./ast.js";
+import type { At, Decl, FnDef, FnInfo, Node, NodeOf, ParsedScript, ScriptFnDef } from "./ast.js";
 import { RhaiError } from "./errors.js";
-import type { Lexer, Token } from "./lexer.js";
+import type { Lexer } from "./lexer.js";
 import { HARD_MAX_EXPR_DEPTH } from "./limits.js";
 import type { EngineOptions } from "./options.js";
 import { parseStatements } from "./parse-stmt.js";
+import { mk, type Token } from "./tokens.js";
 
 /** Per-function parse context: block scopes for name resolution, loop nesting. */
 export interface FnCtx {
   info: FnInfo;
+  /** The function's outermost block scope (`blocks[0]`). */
+  root: Map<string, Decl>;
+  /** Block scopes, innermost last. */
   blocks: Map<string, Decl>[];
   parent: FnCtx | null;
   kind: "top" | "fn" | "closure";
   loops: number;
 }
+
+/** What the parser reads when it has no tokens at all (a token list always ends with EOF). */
+const NO_TOKENS: Token = Object.freeze(mk("eof", "", 1, 1, 0));
 
 export interface ParserConfig {
   options: EngineOptions;
@@ -35,7 +42,9 @@ export class Parser {
   i = 0;
   /** Inside switch case values: `|` separates alternatives. */
   noPipe = false;
-  fns: FnDef[] = [];
+  fns: ScriptFnDef[] = [];
+  /** Closures parsed so far (for `get_fn_metadata_list`). */
+  closures: FnDef[] = [];
   /** `name/arity` of every script function defined so far. */
   fnKeys = new Set<string>();
   /** Aliases of `import … as name` seen so far (known module names for strict variables). */
@@ -56,7 +65,15 @@ export class Parser {
   }
 
   newFn(kind: FnCtx["kind"], parent: FnCtx | null): FnCtx {
-    return { info: { decls: [], captures: [], hasThis: false }, blocks: [new Map()], parent, kind, loops: 0 };
+    const root = new Map<string, Decl>();
+    return {
+      info: { decls: [], captures: [], hasThis: false },
+      root,
+      blocks: [root],
+      parent,
+      kind,
+      loops: 0,
+    };
   }
 
   get opts(): EngineOptions {
@@ -72,18 +89,18 @@ export class Parser {
     const lx = this.lexer;
     if (!lx) {
       const toks = this.toks;
-      return toks[j] ?? toks[toks.length - 1];
+      return toks[j] ?? toks[toks.length - 1] ?? NO_TOKENS;
     }
     const ring = this.ring;
     while (this.filled <= j) {
       if (this.filled > 0) {
         const last = ring[(this.filled - 1) & 15];
-        if (last.k === "eof") return last;
+        if (last?.k === "eof") return last;
       }
       ring[this.filled & 15] = lx.nextToken();
       this.filled++;
     }
-    return ring[j & 15];
+    return ring[j & 15] ?? NO_TOKENS;
   }
   peek(): Token {
     return this.at(this.i);
@@ -117,7 +134,7 @@ export class Parser {
         throw this.err("MissingToken", `expecting '${k}'${what ? ` ${what}` : ""}`, t);
       throw this.err(
         "MissingToken",
-        `expecting '${k}'${what ? ` ${what}` : ""} but found '${t.v ?? t.k}'`,
+        `expecting '${k}'${what ? ` ${what}` : ""} but found '${t.k === "eof" ? t.k : t.v}'`,
         t,
       );
     }
@@ -140,12 +157,14 @@ export class Parser {
     return d > 0 ? Math.min(d, HARD_MAX_EXPR_DEPTH) : HARD_MAX_EXPR_DEPTH;
   }
 
-  node(t: string, at: { line: number; col: number }, fields?: Record<string, unknown>): Node {
-    const n = (fields ?? {}) as Node;
+  /** Builds the node with tag `t` at a position. */
+  node<K extends Node["t"]>(t: K, at: At, fields: Omit<NodeOf<K>, "t" | "line" | "col">): NodeOf<K> {
+    // completed in place (no copy per node): with its tag and position, `fields` is the node of kind K
+    const n = fields as Omit<NodeOf<K>, "t" | "line" | "col"> & At & { t: K };
     n.t = t;
     n.line = at.line;
     n.col = at.col;
-    return n;
+    return n as NodeOf<K>;
   }
 
   // ---- scopes ----
@@ -164,12 +183,12 @@ export class Parser {
     }
     const d: Decl = { name, slot: this.fn.info.decls.length, isConst, captured: false };
     this.fn.info.decls.push(d);
-    blocks[blocks.length - 1].set(name, d);
+    (blocks[blocks.length - 1] ?? this.fn.root).set(name, d);
     return d;
   }
   private lookupLocal(fn: FnCtx, name: string): Decl | null {
     for (let b = fn.blocks.length - 1; b >= 0; b--) {
-      const d = fn.blocks[b].get(name);
+      const d = fn.blocks[b]?.get(name);
       if (d) return d;
     }
     return null;
@@ -185,7 +204,7 @@ export class Parser {
       const inner: Decl = { name, slot: fn.info.decls.length, isConst: outer.isConst, captured: true };
       fn.info.decls.push(inner);
       fn.info.captures.push({ outer, inner });
-      fn.blocks[0].set(name, inner);
+      fn.root.set(name, inner);
       return inner;
     }
     return null;
@@ -195,8 +214,11 @@ export class Parser {
     const out = new Map<string, Decl>();
     let fn: FnCtx | null = this.fn;
     while (fn) {
-      for (let b = fn.blocks.length - 1; b >= 0; b--) {
-        for (const [k] of fn.blocks[b]) if (!out.has(k)) out.set(k, this.resolve(k) as Decl);
+      for (const block of [...fn.blocks].reverse()) {
+        for (const k of block.keys()) {
+          const d = out.has(k) ? null : this.resolve(k);
+          if (d) out.set(k, d);
+        }
       }
       fn = fn.kind === "closure" ? fn.parent : null;
     }
@@ -210,5 +232,5 @@ export function parseScript(toks: Token[], cfg: ParserConfig, lexer: Lexer | nul
   p.lexer = lexer;
   const body = parseStatements(p, 0, true);
   if (!p.is("eof")) throw p.err("UnexpectedInput", `unexpected '${p.peek().v}'`);
-  return { body, info: p.fn.info, fns: p.fns, topDecls: p.topDecls };
+  return { body, info: p.fn.info, fns: p.fns, closures: p.closures, topDecls: p.topDecls };
 }

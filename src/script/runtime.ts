@@ -1,4 +1,4 @@
-import type { FnDef } from "./ast.js";
+import type { FnDef, ScriptFnDef } from "./ast.js";
 import { type Position, RhaiError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import { HARD_MAX_CALL_LEVELS } from "./limits.js";
@@ -11,13 +11,36 @@ export const BREAK = 1;
 export const CONTINUE = 2;
 export const RETURN = 3;
 
+/**
+ * One frame slot: a variable's value, or the {@link Cell} shared with closures when the parser marked
+ * the variable captured (`Decl.captured`).
+ */
+export type Slot = Value | Cell;
 /** A function frame: slot 0 holds `this` (or UNBOUND), then one slot per declared variable. */
-export type Frame = Value[];
+export type Frame = Slot[];
 /** A compiled node. */
 export type Ev = (rt: Runtime, f: Frame) => Value;
 
-/** Marker for an unbound `this`. */
-export const UNBOUND = Object.freeze([]) as unknown as Value;
+const unbound: Value[] = [];
+Object.freeze(unbound);
+/** Marker for an unbound `this` (a frozen array no script value is identical to). */
+export const UNBOUND: Value = unbound;
+
+/**
+ * The value of a variable the parser did not mark captured (`Decl.captured` false): its slot holds the
+ * value itself, never a Cell (captured variables are read through {@link cellAt}). This is the one
+ * place that narrows a slot to a value; a check here would cost every variable read (fib(25): ~1.5×).
+ */
+export function valueAt(f: Frame, s: number): Value {
+  return f[s] as Value;
+}
+
+/** The cell of a captured variable. */
+export function cellAt(f: Frame, s: number): Cell {
+  const c = f[s];
+  if (c instanceof Cell) return c;
+  throw new RhaiError("ErrorSystem", "internal error: a captured variable has no cell");
+}
 
 /** Access to a caller's variables by name (for `foo!(…)`). */
 export interface DynScope {
@@ -26,7 +49,7 @@ export interface DynScope {
 }
 
 export interface CompiledFn {
-  readonly def: FnDef;
+  readonly def: ScriptFnDef;
   readonly name: string;
   readonly arity: number;
   frameSize: number;
@@ -59,6 +82,8 @@ export interface ProgramCode {
   mainFrameSize: number;
   fns: Map<string, CompiledFn>;
   fnNames: Set<string>;
+  /** Every function the script defines, closures included (for `get_fn_metadata_list`). */
+  fnDefs: readonly FnDef[];
 }
 
 /** Per-run evaluation state. Also the CallContext handed to host functions. */
@@ -149,11 +174,13 @@ export class Runtime implements CallContext {
   callScript(fn: CompiledFn, args: Value[], thisRef: { v: Value } | null, pos: Position | null): Value {
     const f: Frame = new Array(fn.frameSize);
     f[0] = thisRef ? thisRef.v : UNBOUND;
-    const ps = fn.paramSlots;
-    for (let i = 0; i < ps.length; i++)
-      f[ps[i]] = fn.paramCells[i] ? (new Cell(args[i]) as unknown as Value) : args[i];
+    let i = 0;
+    for (const s of fn.paramSlots) {
+      const a = args[i];
+      f[s] = fn.paramCells[i++] ? new Cell(a) : a;
+    }
     const v = this.enter(fn, f, pos);
-    if (thisRef) thisRef.v = f[0];
+    if (thisRef) thisRef.v = valueAt(f, 0);
     return v;
   }
 
