@@ -227,8 +227,8 @@ function parsePrimary(p: Parser, lvl: number): Expr {
   const t = p.next();
   switch (t.k) {
     case "int":
-      if (t.num === 0x8000000000000000n)
-        throw p.err("BadInput", "integer literal too large (MalformedNumber)", t);
+      // 2^63 not negated does not fit i64: a float, as tokenizer.rs parses it
+      if (t.num === 0x8000000000000000n) return p.node("lit", t, { v: new RFloat(2 ** 63) });
       return p.node("lit", t, { v: t.num });
     case "str":
       return p.node("lit", t, { v: t.v });
