@@ -150,7 +150,7 @@ test("lexer: keywords, identifiers, reserved words and symbols", () => {
   );
   for (const s of ["|>", "<|", "++", "--", "#", "@", "$", "~"]) assert.equal(lex(s)[0]?.k, "reserved", s);
   // the TokenIterator turns these reserved symbols into LexError::ImproperSymbol (BadInput)
-  for (const s of ["===", "!==", "->", "<-", ":=", ":;", "::<", "(*", "*)"])
+  for (const s of ["===", "!==", "->", "<-", ":=", ":;", "::<", "(*", "*)", "# {"])
     assert.throws(() => tokenize(`x ${s} y`, MAX), /ImproperSymbol/, s);
 });
 
@@ -329,6 +329,8 @@ test("lexer: an integer literal beyond i64 is a float", () => {
   assert.equal(dbg("-99999999999999999999"), "-1e20");
   assert.equal(dbg("type_of(9223372036854775808)"), '"f64"');
   assert.equal(dbg("type_of(-9223372036854775808)"), '"i64"');
+  assert.equal(dbg("type_of(- 9223372036854775808)"), '"f64"');
+  assert.equal(dbg("let x = 1; type_of(x -9223372036854775808)"), '"f64"');
   assert.equal(one("1_0000_0000_0000_0000_0000").k, "float");
 });
 // Position::advance runs once per char

@@ -186,6 +186,9 @@ export class Lexer {
       while (s[j] === "#") j++;
       if (s[j] === '"') return this.raw(line, col, j - this.i);
     }
+    // `# {` (one space): tokenizer.rs reads it as one reserved symbol, an improper one
+    if (c === 35 && s[this.i + 1] === " " && s[this.i + 2] === "{")
+      throw lexErr("ImproperSymbol", "'#' is not a valid symbol. Should it be '#{'?", line, col);
     // `!in` operator
     if (c === 33 && s.startsWith("in", this.i + 1) && !isIdChar(s.charCodeAt(this.i + 3))) {
       this.i += 3;

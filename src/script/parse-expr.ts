@@ -91,7 +91,16 @@ function parseStatementOne(p: Parser, lvl: number): Node[] {
 
 export function parseUnary(p: Parser, lvl: number): Expr {
   const t = p.peek();
-  if (t.k === "-" && p.peekAt(1).k === "int" && p.peekAt(1).num === 0x8000000000000000n) {
+  // tokenizer.rs reads a `-` glued to digits in unary position as part of the number: only then is
+  // 9223372036854775808 the integer i64::MIN (`- 9223372036854775808` negates the float)
+  const lit = p.peekAt(1);
+  if (
+    t.k === "-" &&
+    lit.k === "int" &&
+    lit.num === 0x8000000000000000n &&
+    lit.line === t.line &&
+    lit.col === t.col + 1
+  ) {
     p.next();
     const n = p.next();
     return parsePostfix(p, lvl, p.node("lit", n, { v: -0x8000000000000000n }));
