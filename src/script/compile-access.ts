@@ -243,6 +243,8 @@ function compound(rt: Runtime, op: string, cur: Value, v: Value, n: At): Value {
     if (cur instanceof RBlob) {
       if (v instanceof RBlob) for (const b of v.bytes) cur.bytes.push(b);
       else if (typeof v === "number") cur.bytes.push(v & 0xff);
+      // blob += string appends its UTF-8 bytes (builtin.rs, blob_basic.rs append_str)
+      else if (typeof v === "string") for (const b of Buffer.from(v, "utf8")) cur.bytes.push(b);
       else return binaryOp(rt, op, cur, v, n);
       checkSize(rt, cur, pos(n));
       return cur;

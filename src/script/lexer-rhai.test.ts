@@ -148,25 +148,10 @@ test("lexer: keywords, identifiers, reserved words and symbols", () => {
     toks("!inside").map((t) => t.split("@")[0]),
     ["!:!", "id:inside"],
   );
-  for (const s of [
-    "===",
-    "!==",
-    "->",
-    "<-",
-    "|>",
-    "<|",
-    "++",
-    "--",
-    ":=",
-    "::<",
-    "(*",
-    "*)",
-    "#",
-    "@",
-    "$",
-    "~",
-  ])
-    assert.equal(lex(s)[0]?.k, "reserved", s);
+  for (const s of ["|>", "<|", "++", "--", "#", "@", "$", "~"]) assert.equal(lex(s)[0]?.k, "reserved", s);
+  // the TokenIterator turns these reserved symbols into LexError::ImproperSymbol (BadInput)
+  for (const s of ["===", "!==", "->", "<-", ":=", ":;", "::<", "(*", "*)", "# {"])
+    assert.throws(() => tokenize(`x ${s} y`, MAX), /ImproperSymbol/, s);
 });
 
 test("lexer: integers in every radix, with separators, and i64 limits", () => {
@@ -332,27 +317,39 @@ test("lexer: comments (line, nested block, doc comments, shebang) and positions 
   assert.equal(compileErr("let x = 1;\nx \u0001 2"), "ParseError:BadInput@2:3");
 });
 
-// Divergences from Rhai's tokenizer found by these tests; the fixes belong to the lexer (not the
-// standard library), so they are recorded here as todo tests.
-test("lexer: Rhai has no \\0 escape", { todo: "lexer accepts \\0 (tokenizer.rs: unknown escape)" }, () => {
+// tokenizer.rs parse_string_literal: `\0` is an unknown escape
+test("lexer: Rhai has no \\0 escape", () => {
   assert.throws(() => tokenize('"\\0"', MAX), /MalformedEscapeSequence/);
+  assert.throws(() => tokenize("'\\0'", MAX), /MalformedEscapeSequence/);
 });
-test("lexer: an integer literal beyond i64 is a float", {
-  todo: "lexer rejects it (tokenizer.rs falls back to FloatWrapper::from_str)",
-}, () => {
+// tokenizer.rs: INT::from_str fails, then FloatWrapper::from_str; only a `-` glued to the digits in
+// unary position makes 9223372036854775808 the integer i64::MIN
+test("lexer: an integer literal beyond i64 is a float", () => {
   assert.equal(dbg("99999999999999999999"), "1e20");
+  assert.equal(dbg("-99999999999999999999"), "-1e20");
   assert.equal(dbg("type_of(9223372036854775808)"), '"f64"');
+  assert.equal(dbg("type_of(-9223372036854775808)"), '"i64"');
+  assert.equal(dbg("type_of(- 9223372036854775808)"), '"f64"');
+  assert.equal(dbg("let x = 1; type_of(x -9223372036854775808)"), '"f64"');
+  assert.equal(one("1_0000_0000_0000_0000_0000").k, "float");
 });
-test("lexer: columns count characters, not UTF-16 units", {
-  todo: "columns after an astral character are one too far",
-}, () => {
+// Position::advance runs once per char
+test("lexer: columns count characters, not UTF-16 units", () => {
   assert.deepEqual(
     toks('"😀" x').map((t) => t.split("@")[1]),
     ["1:1", "1:5"],
   );
+  assert.deepEqual(
+    toks('"😀😀" x\n"😀" y').map((t) => t.split("@")[1]),
+    ["1:1", "1:6", "2:1", "2:5"],
+  );
+  assert.equal(compileErr('let s = "😀😀"; /* 😀 */ s \u0001'), "ParseError:BadInput@1:25");
 });
-test("lexer: a malformed escape is reported at the escape, not at the string start", {
-  todo: "position is the string start",
-}, () => {
+// parse_string_literal returns the position of the character that breaks the escape
+test("lexer: a malformed escape is reported at the escape, not at the string start", () => {
   assert.equal(compileErr('"ab\\q"'), "ParseError:BadInput@1:5");
+  assert.equal(compileErr('"😀\\q"'), "ParseError:BadInput@1:4");
+  assert.equal(compileErr('x = "\\x4g"'), "ParseError:BadInput@1:9");
+  assert.equal(compileErr('"\\u{41}"'), "ParseError:BadInput@1:4");
+  assert.equal(compileErr('"\\UFFFFFFFF"'), "ParseError:BadInput@1:11");
 });

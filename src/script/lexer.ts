@@ -12,13 +12,25 @@ import { normInt } from "./values.js";
 
 type Quote = '"' | "`" | "'";
 
-/** Escapes with a fixed meaning in `"…"` strings and `'…'` chars. */
+/** Escapes with a fixed meaning in `"…"` strings and `'…'` chars (Rhai has no `\0`). */
 const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
   ["n", "\n"],
   ["r", "\r"],
   ["t", "\t"],
   ["\\", "\\"],
-  ["0", "\0"],
+]);
+
+/** Symbols Rhai's TokenIterator turns into `LexError::ImproperSymbol` (BadInput), with its hint. */
+const IMPROPER_SYMBOLS: ReadonlyMap<string, string> = new Map([
+  ["===", "'===' is not a valid operator. This is not JavaScript! Should it be '=='?"],
+  ["!==", "'!==' is not a valid operator. This is not JavaScript! Should it be '!='?"],
+  ["->", "'->' is not a valid symbol. This is not C or C++!"],
+  ["<-", "'<-' is not a valid symbol. This is not Go! Should it be '<='?"],
+  [":=", "':=' is not a valid assignment operator. This is not Go or Pascal! Should it be simply '='?"],
+  [":;", "':;' is not a valid symbol. Should it be '::'?"],
+  ["::<", "'::<>' is not a valid symbol. This is not Rust! Should it be '::'?"],
+  ["(*", "'(* .. *)' is not a valid comment format. This is not Pascal! Should it be '/* .. */'?"],
+  ["*)", "'(* .. *)' is not a valid comment format. This is not Pascal! Should it be '/* .. */'?"],
 ]);
 
 /** Rhai maps every lexical error to `ParseError:BadInput` except over-long literals. */
@@ -42,18 +54,40 @@ export class Lexer {
   i = 0;
   line = 1;
   lineStart = 0;
+  /** Surrogate pairs counted on the current line up to offset `pairsTo` (columns count characters). */
+  private pairs = 0;
+  private pairsTo = 0;
   constructor(
     readonly src: string,
     readonly maxStringSize: number,
   ) {}
 
+  /** The 1-based column of offset `at` on the current line, in characters (Rhai counts chars, not UTF-16 units). */
   col(at = this.i): number {
-    return at - this.lineStart + 1;
+    const s = this.src;
+    if (at < this.pairsTo || this.pairsTo < this.lineStart) {
+      this.pairs = 0;
+      this.pairsTo = this.lineStart;
+    }
+    let k = this.pairsTo;
+    while (k < at) {
+      const c = s.charCodeAt(k);
+      if (c < 0xd800 || c > 0xdbff) k++;
+      else if (k + 1 === at) break;
+      else if ((s.charCodeAt(k + 1) & 0xfc00) === 0xdc00) {
+        this.pairs++;
+        k += 2;
+      } else k++;
+    }
+    this.pairsTo = k;
+    return at - this.lineStart + 1 - this.pairs;
   }
 
   private newline(at: number): void {
     this.line++;
     this.lineStart = at + 1;
+    this.pairs = 0;
+    this.pairsTo = this.lineStart;
   }
 
   /** Skips whitespace and comments; returns true when a newline was crossed. */
@@ -152,6 +186,9 @@ export class Lexer {
       while (s[j] === "#") j++;
       if (s[j] === '"') return this.raw(line, col, j - this.i);
     }
+    // `# {` (one space): tokenizer.rs reads it as one reserved symbol, an improper one
+    if (c === 35 && s[this.i + 1] === " " && s[this.i + 2] === "{")
+      throw lexErr("ImproperSymbol", "'#' is not a valid symbol. Should it be '#{'?", line, col);
     // `!in` operator
     if (c === 33 && s.startsWith("in", this.i + 1) && !isIdChar(s.charCodeAt(this.i + 3))) {
       this.i += 3;
@@ -161,6 +198,8 @@ export class Lexer {
     if (cands)
       for (const sym of cands) {
         if (sym.length === 1 || s.startsWith(sym, start)) {
+          const improper = IMPROPER_SYMBOLS.get(sym);
+          if (improper !== undefined) throw lexErr("ImproperSymbol", improper, line, col);
           this.i += sym.length;
           return mk(RESERVED_SYMBOLS.has(sym) ? "reserved" : sym, sym, line, col, this.i);
         }
@@ -218,9 +257,10 @@ export class Lexer {
     if (isFloat) return mkNum("float", Number.parseFloat(text), line, col, j);
     if (text.length < 16) return mkNum("int", Number(text), line, col, j);
     const b = BigInt(text);
-    // 2^63 is only valid right after a unary minus (i64::MIN); the parser checks that
+    // 2^63 is i64::MIN right after a unary minus, else a float; the parser decides
     if (b === 0x8000000000000000n) return mkNum("int", b, line, col, j);
-    if (b > 0x7fffffffffffffffn) throw lexErr("MalformedNumber", `integer too large '${text}'`, line, col);
+    // beyond i64 a decimal literal is a float (tokenizer.rs falls back to FloatWrapper::from_str)
+    if (b > 0x7fffffffffffffffn) return mkNum("float", Number.parseFloat(text), line, col, j);
     return mkNum("int", normInt(b), line, col, j);
   }
 
@@ -234,7 +274,7 @@ export class Lexer {
   /**
    * Reads the escape sequence at a backslash (this.i) inside a literal delimited by `quote`; returns its
    * text, or null when the backslash is literal text. The one escape routine of every literal kind:
-   * `"…"` and `'…'` take `\n \r \t \\ \0 \xHH \uHHHH \UHHHHHHHH` and an escaped quote (and `"…"` a line
+   * `"…"` and `'…'` take `\n \r \t \\ \xHH \uHHHH \UHHHHHHHH` and an escaped quote (and `"…"` a line
    * continuation: backslash, newline, then indentation up to `indent` columns is skipped); a backtick
    * string takes only `\${` (a literal `${`), every other backslash being text.
    */
@@ -257,8 +297,16 @@ export class Lexer {
       }
       return "";
     }
-    const bad = () => lexErr("MalformedEscapeSequence", `malformed escape '\\${e ?? ""}'`, line, col);
-    const simple = e === undefined ? undefined : SIMPLE_ESCAPES.get(e);
+    // Rhai reports a malformed escape at the character that breaks it (tokenizer.rs parse_string_literal)
+    if (e === undefined) throw lexErr("UnterminatedString", "unterminated string", line, col);
+    const bad = (at: number) =>
+      lexErr(
+        "MalformedEscapeSequence",
+        `malformed escape '${s.slice(this.i, at + 1)}'`,
+        this.line,
+        this.col(at),
+      );
+    const simple = SIMPLE_ESCAPES.get(e);
     if (simple !== undefined) {
       this.i += 2;
       return simple;
@@ -268,11 +316,14 @@ export class Lexer {
       return quote;
     }
     const len = e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : 0;
-    if (len === 0) throw bad();
+    if (len === 0) throw bad(this.i + 1);
     const hex = s.slice(this.i + 2, this.i + 2 + len);
-    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw bad();
+    const nonHex = hex.search(/[^0-9a-fA-F]/);
+    if (nonHex >= 0) throw bad(this.i + 2 + nonHex);
+    // input ends inside the escape: the position of the last character read
+    if (hex.length !== len) throw bad(s.length - 1);
     const cp = Number.parseInt(hex, 16);
-    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw bad();
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw bad(this.i + 1 + len);
     this.i += 2 + len;
     return String.fromCodePoint(cp);
   }

@@ -242,8 +242,13 @@ export function binaryBuiltin(
     return NO_OP;
   }
   if (op === "+") {
-    if (typeof a === "string") return b === undefined ? a : a + (typeof b === "string" ? b : toStr(b));
-    if (typeof b === "string") return a === undefined ? b : toStr(a) + b;
+    // a blob beside a string is read as lossy UTF-8 (string_more.rs add_append / add_prepend)
+    if (typeof a === "string")
+      return b === undefined
+        ? a
+        : a + (typeof b === "string" ? b : b instanceof RBlob ? utf8Lossy(b) : toStr(b));
+    if (typeof b === "string")
+      return a === undefined ? b : (a instanceof RBlob ? utf8Lossy(a) : toStr(a)) + b;
     if (a instanceof RChar && b instanceof RChar) return a.c + b.c;
     if (Array.isArray(a) && Array.isArray(b)) return a.concat(b);
     if (a instanceof Map && b instanceof Map) {
@@ -263,4 +268,9 @@ export function binaryBuiltin(
     if (a instanceof RTimestamp && y !== null) return new RTimestamp(a.ms - y * 1000);
   }
   return NO_OP;
+}
+
+/** A blob's bytes as text, invalid UTF-8 replaced by U+FFFD (Rust's `String::from_utf8_lossy`). */
+function utf8Lossy(b: RBlob): string {
+  return Buffer.from(b.bytes).toString("utf8");
 }

@@ -91,7 +91,16 @@ function parseStatementOne(p: Parser, lvl: number): Node[] {
 
 export function parseUnary(p: Parser, lvl: number): Expr {
   const t = p.peek();
-  if (t.k === "-" && p.peekAt(1).k === "int" && p.peekAt(1).num === 0x8000000000000000n) {
+  // tokenizer.rs reads a `-` glued to digits in unary position as part of the number: only then is
+  // 9223372036854775808 the integer i64::MIN (`- 9223372036854775808` negates the float)
+  const lit = p.peekAt(1);
+  if (
+    t.k === "-" &&
+    lit.k === "int" &&
+    lit.num === 0x8000000000000000n &&
+    lit.line === t.line &&
+    lit.col === t.col + 1
+  ) {
     p.next();
     const n = p.next();
     return parsePostfix(p, lvl, p.node("lit", n, { v: -0x8000000000000000n }));
@@ -227,8 +236,8 @@ function parsePrimary(p: Parser, lvl: number): Expr {
   const t = p.next();
   switch (t.k) {
     case "int":
-      if (t.num === 0x8000000000000000n)
-        throw p.err("BadInput", "integer literal too large (MalformedNumber)", t);
+      // 2^63 not negated does not fit i64: a float, as tokenizer.rs parses it
+      if (t.num === 0x8000000000000000n) return p.node("lit", t, { v: new RFloat(2 ** 63) });
       return p.node("lit", t, { v: t.num });
     case "str":
       return p.node("lit", t, { v: t.v });

@@ -147,9 +147,12 @@ test("parser: spans survive a round trip through compile and run", () => {
   }
 });
 
-// A divergence from Rhai found by these tests (fix belongs to the lexer/parser, not the stdlib):
 // Rhai's TokenIterator turns `===`, `!==`, `->`, `<-`, `:=` … into LexError::ImproperSymbol (BadInput).
-test("parser: '===' is an improper symbol (BadInput)", { todo: "sigrun reports UnknownOperator" }, () => {
+test("parser: '===' is an improper symbol (BadInput)", () => {
   assert.equal(parseErr("1 === 1"), "ParseError:BadInput@1:3");
   assert.equal(parseErr("let x := 1;"), "ParseError:BadInput@1:7");
+  assert.equal(parseErr("x !== 1"), "ParseError:BadInput@1:3");
+  assert.equal(parseErr("let y = 2;\nf(1) -> 2"), "ParseError:BadInput@2:6");
+  // the other reserved symbols stay reserved: an unknown operator
+  assert.equal(parseErr("1 |> 2"), "ParseError:UnknownOperator@1:3");
 });

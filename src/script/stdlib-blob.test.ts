@@ -216,12 +216,11 @@ test("blob: write_utf8 / write_ascii", () => {
   assert.equal(dbg('let b = blob(3); b.write_utf8(0, 3, ""); b.write_ascii(9, 1, "a"); b'), "[000000]");
 });
 
-// Found divergences whose fix lies outside the standard library (the operators live in ops.ts):
 // builtin.rs has `blob += string` (append the UTF-8 bytes) and string_more.rs `blob + string`
-// (the blob read as lossy UTF-8, then the string); sigrun formats the blob as "[…]" text instead.
-test("blob: += string appends bytes; blob + string is text", {
-  todo: "blob/string operators live in ops.ts",
-}, () => {
+// (the blob read as lossy UTF-8, then the string).
+test("blob: += string appends bytes; blob + string is text", () => {
   assert.equal(dbg('let b = blob(1, 0x61); b += "bc"; b'), "[616263]");
+  assert.equal(dbg('let b = blob(1, 0x61); b += ""; b'), "[61]");
   assert.equal(dbg('blob(1, 0x61) + "bc"'), '"abc"');
+  assert.equal(dbg('blob(1, 0xff) + "bc"'), '"\u{fffd}bc"');
 });

@@ -167,9 +167,10 @@ test("core: function pointers and timestamps", () => {
   assert.equal(dbg("let t = timestamp(); type_of(timestamp() - t)"), '"f64"');
 });
 
-// Found divergence, not fixed: Rhai registers iterators for arrays, blobs, strings, ranges and bit
-// ranges only; a map is not iterable (`for k in m.keys()` is the Rhai form). Kept as a todo because
-// bundles may rely on sigrun iterating map keys.
-test("core: a map is not iterable", { todo: "sigrun iterates a map's keys" }, () => {
+// Rhai registers iterators for arrays, blobs, strings, ranges and bit ranges only; a map is not
+// iterable (`for k in m.keys()` is the Rhai form).
+test("core: a map is not iterable", () => {
   assert.equal(err("for k in #{a: 1} {}"), "ErrorFor");
+  assert.equal(err("let m = #{}; for (k, i) in m {}"), "ErrorFor");
+  assert.equal(dbg('let s = ""; for (k, i) in #{b: 1, a: 2}.keys() { s += k + i } s'), '"a0b1"');
 });

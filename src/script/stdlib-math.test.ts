@@ -151,12 +151,14 @@ test("math: to_hex / to_octal / to_binary and float text forms", () => {
   assert.equal(dbg("`${0.5}|${2.0}|${1e20}`"), '"0.5|2.0|1e20"');
 });
 
-// Found divergence, not fixed (it means removing registrations other code may rely on): Rhai's float
-// functions take FLOAT only (no INT overloads, no implicit INT → FLOAT), and to_int has no bool form.
-test("math: float functions do not take integers", {
-  todo: "sigrun registers INT overloads for sqrt, sin, floor, …",
-}, () => {
+// Rhai's float functions take FLOAT only (math_basic.rs float_functions / trig_functions: no INT
+// overloads, no implicit INT → FLOAT), and to_int has no bool form.
+test("math: float functions do not take integers", () => {
   assert.equal(errKind("sqrt(4)"), "ErrorFunctionNotFound");
   assert.equal(errKind("floor(4)"), "ErrorFunctionNotFound");
+  assert.equal(errKind("sin(0)"), "ErrorFunctionNotFound");
+  assert.equal(errKind("log(100, 10)"), "ErrorFunctionNotFound");
   assert.equal(errKind("to_int(true)"), "ErrorFunctionNotFound");
+  // the mixed forms Rhai does register stay (logic.rs max_if_64 / min_fi_64, to_float(INT))
+  assert.equal(dbg("[max(1, 2.0), min(2.0, 1), to_float(1), sqrt(to_float(4))]"), "[2.0, 1.0, 1.0, 2.0]");
 });

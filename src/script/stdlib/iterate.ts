@@ -1,7 +1,7 @@
 import { type Position, RhaiError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { charsOf } from "../strings.js";
-import { RBlob, RChar, RCustom, RFloat, RRange, sortedKeys, typeName, type Value } from "../values.js";
+import { RBlob, RChar, RCustom, RFloat, RRange, typeName, type Value } from "../values.js";
 
 /** A number argument of `range(from, to, step)`. */
 export type Num = number | bigint | RFloat;
@@ -56,13 +56,16 @@ function isIterable(d: unknown): d is Iterable<Value> {
   );
 }
 
-/** The iteration sequence of a value in `for … in`. */
+/**
+ * The iteration sequence of a value in `for … in`: Rhai registers iterators for arrays, blobs, strings and
+ * ranges only (array_basic.rs, blob_basic.rs, iter_basic.rs, string_basic.rs); a map is not iterable
+ * (`for k in m.keys()` is the Rhai form), so it fails with ErrorFor (eval/stmt.rs).
+ */
 export function iterate(rt: Runtime, v: Value, pos: Position | null): Iterable<Value> {
   if (Array.isArray(v)) return v.slice();
   if (v instanceof RRange) return intRange(v.start, v.end, v.inclusive);
   if (typeof v === "string") return charsOf(v).map((c) => new RChar(c));
   if (v instanceof RBlob) return v.bytes.slice();
-  if (v instanceof Map) return sortedKeys(v);
   if (v instanceof RCustom) {
     if (v.data instanceof StepRange) return stepRange(v.data);
     const nf = rt.core.registry.resolve("iter$", [v]);

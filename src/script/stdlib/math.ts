@@ -99,14 +99,11 @@ export function registerMath(r: FnRegistry): void {
     ["to_degrees", (x) => (x * 180) / Math.PI],
     ["to_radians", (x) => (x * Math.PI) / 180],
   ];
-  for (const [name, fn] of f1) {
-    def(r, name, ["f64"], ([x]) => F(fn(flt(x))));
-    def(r, name, ["i64"], ([x]) => F(fn(flt(x))));
-  }
+  // FLOAT only, as math_basic.rs float_functions / trig_functions: `sqrt(4)` is not found in Rhai
+  for (const [name, fn] of f1) def(r, name, ["f64"], ([x]) => F(fn(flt(x))));
   const getters = new Set(["floor", "ceiling", "round", "int", "fraction"]);
   for (const [name, fn] of f1) if (getters.has(name)) def(r, `get$${name}`, ["f64"], ([x]) => F(fn(flt(x))));
   def(r, "log", ["f64", "f64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));
-  def(r, "log", ["i64", "i64"], ([x, b]) => F(Math.log(flt(x)) / Math.log(flt(b))));
   def(r, "atan", ["f64", "f64"], ([x, y]) => F(Math.atan2(flt(x), flt(y))));
   def(r, "hypot", ["f64", "f64"], ([x, y]) => F(Math.hypot(flt(x), flt(y))));
   def(r, ["is_nan", "get$is_nan"], ["f64"], ([x]) => Number.isNaN(flt(x)));
@@ -120,7 +117,6 @@ export function registerMath(r: FnRegistry): void {
   def(r, "to_int", ["i64"], ([x]) => x);
   def(r, "to_int", ["f64"], ([x]) => checkedInt(flt(x)));
   def(r, "to_int", ["char"], ([c]) => c.c.codePointAt(0) ?? 0); // a char is never empty
-  def(r, "to_int", ["bool"], ([b]) => (b ? 1 : 0));
   def(r, "to_float", ["i64"], ([x]) => F(Number(x)));
   def(r, "to_float", ["f64"], ([x]) => x);
   def(r, "parse_int", ["string"], ([s]) => parseIntRadix(s, 10));
