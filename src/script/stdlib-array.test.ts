@@ -1,23 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Engine, toDebug } from "./index.js";
+import { rhaiEval } from "../../test/kit/rhai-eval.js";
+import { Engine } from "./index.js";
 
 // Direct tests of the array functions (Rhai's src/packages/array_basic.rs at f1f06ab9). Expected values
 // follow Rhai's implementation, including its index rules (`calc_offset_len`: a negative start counts
 // from the end and clamps at 0; a start past the end gives an empty window; `calc_index` for `remove`).
 
 const engine = new Engine();
-/** Evaluates a script and returns the Debug text of its value (Rhai's `{:?}` form). */
-function dbg(src: string, e = engine): string {
-  const r = e.eval(src);
-  if (!r.ok) assert.fail(`${src}\n  → ${r.error.kind}: ${r.error.message}`);
-  return toDebug(r.value);
-}
-function errKind(src: string, e = engine): string {
-  const r = e.eval(src);
-  assert.equal(r.ok, false, `${src} should fail`);
-  return (r as { error: { kind: string } }).error.kind;
-}
+const { dbg, errKind } = rhaiEval(engine);
 /** Runs `body` on `let x = <init>;` and returns `[x, result]`. */
 const mut = (init: string, body: string) => dbg(`let x = ${init}; let r = ${body}; [x, r]`);
 

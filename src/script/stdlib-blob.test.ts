@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Engine, toDebug } from "./index.js";
+import { rhaiEval } from "../../test/kit/rhai-eval.js";
+import { Engine } from "./index.js";
 
 // Direct tests of the BLOB functions (Rhai's src/packages/blob_basic.rs at f1f06ab9, the blob operators
 // of src/func/builtin.rs). Blobs print as hex bytes with a space after every 8 (Dynamic's Debug).
 
 const engine = new Engine();
-function dbg(src: string, e = engine): string {
-  const r = e.eval(src);
-  if (!r.ok) assert.fail(`${src}\n  → ${r.error.kind}: ${r.error.message}`);
-  return toDebug(r.value);
-}
-function errKind(src: string, e = engine): string {
-  const r = e.eval(src);
-  assert.equal(r.ok, false, `${src} should fail`);
-  return (r as { error: { kind: string } }).error.kind;
-}
+const { dbg, errKind } = rhaiEval(engine);
 /** `let b = <blob of bytes 1..=n>; let r = <body>; [b, r]`. */
 const mut = (n: number, body: string) =>
   dbg(`let b = blob(); for i in 1..=${n} { b.push(i) } let r = ${body}; [b, r]`);

@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Engine, toDebug } from "./index.js";
+import { rhaiEval } from "../../test/kit/rhai-eval.js";
+import { Engine } from "./index.js";
 
 // Direct tests of the object-map functions (Rhai's src/packages/map_basic.rs at f1f06ab9, and
 // format_map_as_json in src/api/json.rs). Rhai's Map is a BTreeMap: keys iterate in sorted order.
 
 const engine = new Engine();
-function dbg(src: string, e = engine): string {
-  const r = e.eval(src);
-  if (!r.ok) assert.fail(`${src}\n  → ${r.error.kind}: ${r.error.message}`);
-  return toDebug(r.value);
-}
-function errKind(src: string, e = engine): string {
-  const r = e.eval(src);
-  assert.equal(r.ok, false, `${src} should fail`);
-  return (r as { error: { kind: string } }).error.kind;
-}
+const { dbg, errKind } = rhaiEval(engine);
 const mut = (init: string, body: string) => dbg(`let m = ${init}; let r = ${body}; [m, r]`);
 
 test("map: len, is_empty, contains, in, get, set, remove, clear", () => {

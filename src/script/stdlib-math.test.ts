@@ -1,22 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Rhai source text, where ${…} is Rhai interpolation
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Engine, toDebug } from "./index.js";
+import { rhaiEval } from "../../test/kit/rhai-eval.js";
+import { Engine } from "./index.js";
 
 // Direct tests of the math functions (Rhai's src/packages/math_basic.rs and arithmetic.rs at f1f06ab9;
 // float Display/Debug as FloatWrapper in src/types/float.rs).
 
 const engine = new Engine();
-function dbg(src: string, e = engine): string {
-  const r = e.eval(src);
-  if (!r.ok) assert.fail(`${src}\n  → ${r.error.kind}: ${r.error.message}`);
-  return toDebug(r.value);
-}
-function errKind(src: string, e = engine): string {
-  const r = e.eval(src);
-  assert.equal(r.ok, false, `${src} should fail`);
-  return (r as { error: { kind: string } }).error.kind;
-}
+const { dbg, errKind } = rhaiEval(engine);
 const near = (src: string, want: number) => {
   const got = Number(dbg(src));
   assert.ok(Math.abs(got - want) < 1e-12, `${src} = ${got}, want ${want}`);

@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Engine, toDebug } from "./index.js";
+import { rhaiEval } from "../../test/kit/rhai-eval.js";
+import { Engine } from "./index.js";
 
 // Direct tests of the string functions (Rhai's src/packages/string_more.rs and string_basic.rs at
 // f1f06ab9). Lengths and indices count chars (Unicode scalar values), not bytes or UTF-16 units.
 
 const engine = new Engine();
-function dbg(src: string, e = engine): string {
-  const r = e.eval(src);
-  if (!r.ok) assert.fail(`${src}\n  → ${r.error.kind}: ${r.error.message}`);
-  return toDebug(r.value);
-}
-function errKind(src: string, e = engine): string {
-  const r = e.eval(src);
-  assert.equal(r.ok, false, `${src} should fail`);
-  return (r as { error: { kind: string } }).error.kind;
-}
+const { dbg, errKind } = rhaiEval(engine);
 /** `let s = <init>; let r = <body>; [s, r]`. */
 const mut = (init: string, body: string) => dbg(`let s = ${init}; let r = ${body}; [s, r]`);
 
