@@ -42,8 +42,13 @@ function lexErr(kind: string, msg: string, line: number, col: number): RhaiError
 function isDigitOr_(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 95;
 }
+/**
+ * ASCII letters and `_`, as Rhai's default build (`is_id_first_alphabetic` without the `unicode-xid-ident`
+ * feature, which Rex's `rhai = "1.20"` does not enable): a non-ASCII identifier would run here and fail
+ * under rex-runner.
+ */
 function isIdStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 function isIdChar(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57);
