@@ -5,15 +5,10 @@ import { SigrunError } from "../../core/index.js";
 import { type PublicKeyInfo, parsePublicKey } from "../../keys/index.js";
 import { type FleetEntry, readHeartbeat } from "../heartbeat.js";
 import { natsStreams, natsSubjects } from "../transports/nats.js";
-import {
-  type NatsAuth,
-  natsConnectOptions,
-  type RedisAuth,
-  redactUrl,
-  redisTlsOptions,
-} from "../transports/queue-auth.js";
+import type { NatsAuth, RedisAuth } from "../transports/queue-auth.js";
 import { redisKeys } from "../transports/redis.js";
 import { readStream } from "./nats-history.js";
+import { connectNatsClient, connectRedisClient } from "./queue-connect.js";
 
 /** Where the heartbeats are: a NATS server (JetStream) or a Redis server. */
 export type QueueTarget =
@@ -54,13 +49,8 @@ export function hostKeysDir(dir: string | undefined): (hostId: string) => Public
 }
 
 async function natsRecords(t: Extract<QueueTarget, { kind: "nats" }>): Promise<[string, Uint8Array][]> {
-  const nats = await import("@nats-io/transport-node");
   const jsmod = await import("@nats-io/jetstream");
-  const nc = await nats
-    .connect(await natsConnectOptions(t.url, t.auth, { timeout: 5000 }))
-    .catch((err: Error) => {
-      throw new SigrunError("TRANSPORT_ERROR", `nats ${redactUrl(t.url)}: ${err.message}`, { cause: err });
-    });
+  const nc = await connectNatsClient(t.url, t.auth);
   try {
     const jsm = await jsmod.jetstreamManager(nc);
     const stream = natsStreams(t.stream).fleet;
@@ -87,18 +77,8 @@ async function natsRecords(t: Extract<QueueTarget, { kind: "nats" }>): Promise<[
 }
 
 async function redisRecords(t: Extract<QueueTarget, { kind: "redis" }>): Promise<[string, Uint8Array][]> {
-  const { Redis } = await import("ioredis");
-  const r = new Redis(t.url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    protocol: 2,
-    ...redisTlsOptions(t.auth),
-  });
-  r.on("error", () => undefined);
+  const r = await connectRedisClient(t.url, t.auth);
   try {
-    await r.connect().catch((err: Error) => {
-      throw new SigrunError("TRANSPORT_ERROR", `redis ${redactUrl(t.url)}: ${err.message}`, { cause: err });
-    });
     const pattern = redisKeys(t.prefix).fleetPattern;
     const keys: string[] = [];
     let cursor = "0";

@@ -1,15 +1,10 @@
 import { bundleCaps, parseBundle } from "../../bundle/index.js";
 import { SigrunError, sha256Hex } from "../../core/index.js";
 import { ensureNatsStreams, NATS_SIG_HEADER, natsStreams, natsSubjects } from "../transports/nats.js";
-import {
-  type NatsAuth,
-  natsConnectOptions,
-  type RedisAuth,
-  redactUrl,
-  redisTlsOptions,
-} from "../transports/queue-auth.js";
+import type { NatsAuth, RedisAuth } from "../transports/queue-auth.js";
 import { redisKeys } from "../transports/redis.js";
 import { earlierNatsReceipts } from "./nats-history.js";
+import { connectNatsClient, connectRedisClient } from "./queue-connect.js";
 import { type Expectation, expectedCount, ReceiptCollector } from "./receipt-collector.js";
 
 /** The id a queue publisher uses for de-duplication: the manifest id, or the classic form's digest prefix. */
@@ -97,11 +92,7 @@ function timeoutOrPartial(
 export async function natsSubmit(o: NatsSubmitOptions): Promise<QueueSubmitResult> {
   const nats = await import("@nats-io/transport-node");
   const jsmod = await import("@nats-io/jetstream");
-  const nc = await nats
-    .connect(await natsConnectOptions(o.url, o.auth, { timeout: 5000 }))
-    .catch((err: Error) => {
-      throw new SigrunError("TRANSPORT_ERROR", `nats ${redactUrl(o.url)}: ${err.message}`, { cause: err });
-    });
+  const nc = await connectNatsClient(o.url, o.auth);
   try {
     const jsm = await jsmod.jetstreamManager(nc);
     const streams = natsStreams(o.stream);
@@ -172,18 +163,8 @@ export interface RedisSubmitOptions {
 export async function redisSubmit(
   o: RedisSubmitOptions,
 ): Promise<{ entryId: string; receipt?: Uint8Array; receipts: Uint8Array[]; timedOut: boolean }> {
-  const { Redis } = await import("ioredis");
-  const r = new Redis(o.url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    protocol: 2,
-    ...redisTlsOptions(o.auth),
-  });
-  r.on("error", () => undefined); // failures surface through the awaited commands
+  const r = await connectRedisClient(o.url, o.auth);
   try {
-    await r.connect().catch((err: Error) => {
-      throw new SigrunError("TRANSPORT_ERROR", `redis ${redactUrl(o.url)}: ${err.message}`, { cause: err });
-    });
     const rk = o.waitHost ? redisKeys(o.prefix).receipts(o.waitHost) : o.receiptStream;
     const expect: Expectation = o.waitHost
       ? { count: 1, hosts: o.expectHosts ?? [o.waitHost] }

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ownerKey, stubBundle, tempDir } from "../../../test/kit/agent-fixtures.js";
 import { cli, spawnHttpAgent } from "../../../test/kit/spawn-agent.js";
-import { parsePublicKey, publicKeyPem } from "../../keys/index.js";
+import { parsePublicKey } from "../../keys/index.js";
 import { verifyReceipt } from "../receipt.js";
 
 test("submit --wait: human summary, --receipt FILE, --json outcome with version and error message", async () => {
