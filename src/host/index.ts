@@ -88,7 +88,7 @@ export { dmesg } from "./sys/dmesg.js";
 export type { ExecArg, ExecuteOptions, ExecuteResult } from "./sys/execute.js";
 export { argumentsEntity, CAPABILITY_NAMES, environmentEntity, execute } from "./sys/execute.js";
 export type { CpuTime, KernelStats } from "./sys/kernel-stats.js";
-export { kernelStats, parseKernelStats } from "./sys/kernel-stats.js";
+export { CPU_TIME_FIELDS, kernelStats, parseKernelStats } from "./sys/kernel-stats.js";
 export type { InternetConnection, NetworkStats, SocketProcess, UnixSocket } from "./sys/netstat.js";
 export { hexAddr, networkStats, TCP_STATES, UNIX_STATES } from "./sys/netstat.js";
 export type { HttpResponse } from "./sys/network.js";

@@ -39,7 +39,7 @@ export interface KernelStats {
 }
 
 /** Field order of a `cpu` line; the first four are required (procfs), the rest default to 0. */
-const CPU_FIELDS = [
+export const CPU_TIME_FIELDS = [
   "user",
   "nice",
   "system",
@@ -50,7 +50,7 @@ const CPU_FIELDS = [
   "stolen",
   "guest",
   "guest_nice",
-];
+] as const;
 /** Linux USER_HZ (the ticks of /proc/stat) on every architecture Node runs on. */
 const TICKS_PER_SECOND = 100;
 const MS_PER_TICK = 1000 / TICKS_PER_SECOND;
@@ -70,9 +70,10 @@ function u64(text: string | undefined, what: string): number {
 }
 
 function cpuLine(fields: string[], name: string): CpuTime {
-  if (fields.length < 4 || fields.length > CPU_FIELDS.length) throw bad(`${name}: ${fields.length} fields`);
+  if (fields.length < 4 || fields.length > CPU_TIME_FIELDS.length)
+    throw bad(`${name}: ${fields.length} fields`);
   const out: Record<string, number> = {};
-  CPU_FIELDS.forEach((f, i) => {
+  CPU_TIME_FIELDS.forEach((f, i) => {
     const ticks = i < fields.length ? u64(fields[i], `${name}.${f}`) : 0;
     out[`${f}_ticks`] = ticks;
     out[`${f}_ms`] = ticks * MS_PER_TICK;

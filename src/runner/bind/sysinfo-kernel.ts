@@ -35,21 +35,9 @@ function mapOf<T>(fields: Fields<T>, d: T): Value {
   );
 }
 
-const CPU_NAMES = [
-  "user",
-  "nice",
-  "system",
-  "idle",
-  "iowait",
-  "irq",
-  "softirq",
-  "stolen",
-  "guest",
-  "guest_nice",
-];
 const CPU_FIELDS: Fields<h.CpuTime> = Object.fromEntries(
   ["ticks", "ms"].flatMap((unit) =>
-    CPU_NAMES.map((n): [string, [Kind, (d: h.CpuTime) => unknown]] => [
+    h.CPU_TIME_FIELDS.map((n): [string, [Kind, (d: h.CpuTime) => unknown]] => [
       `${n}_${unit}`,
       ["int", (d) => (d as unknown as Record<string, number>)[`${n}_${unit}`]],
     ]),
