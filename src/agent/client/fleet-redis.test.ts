@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ownerKey, stubBundle, tempDir } from "../../../test/kit/agent-fixtures.js";
+import { stubBundle } from "../../../test/kit/agent-fixtures.js";
+import { fleetWorld } from "../../../test/kit/fleet-world.js";
 import { redisAvailable, startTestRedis } from "../../../test/kit/redis.js";
-import { cli, type SpawnedAgent, spawnAgent } from "../../../test/kit/spawn-agent.js";
-import { publicKeyPem } from "../../keys/index.js";
+import { cli } from "../../../test/kit/spawn-agent.js";
 import { readReceiptUnverified } from "../receipt.js";
 
 const skip = process.env.CI || redisAvailable() ? undefined : "redis-server not installed (CI installs it)";
@@ -14,33 +14,14 @@ test("fleet over Redis: fleet ls, submit --group --wait without --count, progres
   skip,
 }, async () => {
   const redis = await startTestRedis();
-  const d = tempDir();
-  const owner = ownerKey();
-  mkdirSync(join(d.path, "trusted"));
-  writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
-  const group = `g${Math.random().toString(16).slice(2, 10)}`;
-  const a = (h: string) => `${group}-${h}`;
-  const keys = join(d.path, "host-keys");
-  mkdirSync(keys);
-  const agents: SpawnedAgent[] = [];
+  const w = await fleetWorld(["--redis", redis.url], ["r1", "r2"]).catch(async (err) => {
+    await redis.stop();
+    throw err;
+  });
+  const { owner, group, keys } = w;
+  const a = w.hostId;
+  const d = { path: w.dir };
   try {
-    for (const h of ["r1", "r2"]) {
-      agents.push(
-        await spawnAgent([
-          "--trust",
-          join(d.path, "trusted"),
-          "--state",
-          join(d.path, h),
-          "--host-id",
-          a(h),
-          "--groups",
-          group,
-          "--redis",
-          redis.url,
-        ]),
-      );
-      copyFileSync(join(d.path, h, "host.pub"), join(keys, `${a(h)}.pub`));
-    }
     const ls = cli(["fleet", "ls", "--redis", redis.url, "--group", group, "--host-keys", keys, "--json"]);
     assert.equal(ls.status, 0, ls.stderr);
     const listed = JSON.parse(ls.stdout.toString()) as {
@@ -138,8 +119,7 @@ test("fleet over Redis: fleet ls, submit --group --wait without --count, progres
     assert.equal(none.status, 80, none.stderr);
     assert.match(none.stderr, /HOST_UNKNOWN: no live agent of group/);
   } finally {
-    for (const x of agents) await x.stop();
+    await w.stop();
     await redis.stop();
-    d.cleanup();
   }
 });

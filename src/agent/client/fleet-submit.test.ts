@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ownerKey, stubBundle, tempDir } from "../../../test/kit/agent-fixtures.js";
+import { stubBundle } from "../../../test/kit/agent-fixtures.js";
+import { fleetWorld } from "../../../test/kit/fleet-world.js";
 import { natsUnavailable, startNats } from "../../../test/kit/nats.js";
-import { cli, type SpawnedAgent, spawnAgent } from "../../../test/kit/spawn-agent.js";
+import { cli } from "../../../test/kit/spawn-agent.js";
 import { fileSigner, generateKey, publicKeyPem } from "../../keys/index.js";
 import { HEARTBEAT_TYPE, signHeartbeat } from "../heartbeat.js";
 import { readReceiptUnverified } from "../receipt.js";
@@ -40,33 +41,14 @@ test("fleet over NATS: heartbeats listed and verified, submit --group --wait wit
   skip,
 }, async () => {
   const nats = await startNats();
-  const d = tempDir();
-  const owner = ownerKey();
-  mkdirSync(join(d.path, "trusted"));
-  writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
-  const group = `g${Math.random().toString(16).slice(2, 10)}`;
-  const a = (h: string) => `${group}-${h}`; // host ids unique to this run (the server may be shared)
-  const keys = join(d.path, "host-keys");
-  mkdirSync(keys);
-  const agents: SpawnedAgent[] = [];
+  const w = await fleetWorld(["--nats", nats.url], ["a1", "a2"]).catch(async (err) => {
+    await nats.stop();
+    throw err;
+  });
+  const { owner, group, keys } = w;
+  const a = w.hostId;
+  const d = { path: w.dir };
   try {
-    for (const h of ["a1", "a2"]) {
-      agents.push(
-        await spawnAgent([
-          "--trust",
-          join(d.path, "trusted"),
-          "--state",
-          join(d.path, h),
-          "--host-id",
-          a(h),
-          "--groups",
-          group,
-          "--nats",
-          nats.url,
-        ]),
-      );
-      copyFileSync(join(d.path, h, "host.pub"), join(keys, `${a(h)}.pub`));
-    }
     // 1. fleet ls: both agents, verified with their host keys; a forged entry is marked, never verified
     await forgeHeartbeat(nats.url, a("a3"), group); // a key for a3 is given: BAD-SIGNATURE
     writeFileSync(join(keys, `${a("a3")}.pub`), publicKeyPem(generateKey("ed25519").publicKey));
@@ -226,7 +208,7 @@ test("fleet over NATS: heartbeats listed and verified, submit --group --wait wit
     assert.match(c.stderr, /receipt 2 of 3: \S+ succeeded/);
 
     // 6. a stopped agent says so: listed as stopped, no longer expected
-    await agents[1]!.stop();
+    await w.agents[1]!.stop();
     const after = JSON.parse(
       cli(["fleet", "ls", "--nats", nats.url, "--group", group, "--json"]).stdout.toString(),
     ) as { hosts: { host: string; state: string; live: boolean }[] };
@@ -237,8 +219,7 @@ test("fleet over NATS: heartbeats listed and verified, submit --group --wait wit
       a("a1"),
     );
   } finally {
-    for (const x of agents) await x.stop();
+    await w.stop();
     await nats.stop();
-    d.cleanup();
   }
 });
