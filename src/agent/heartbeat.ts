@@ -1,6 +1,5 @@
 // Fleet heartbeats (docs/spec/fleet-heartbeat.md): an agent on a queue transport announces itself with a
 // DSSE envelope signed by its receipt key; `sigrun fleet ls` and `submit --group` read them back.
-import { readFileSync } from "node:fs";
 import {
   canonicalJson,
   encodeEnvelope,
@@ -9,6 +8,7 @@ import {
   pae,
   parseEnvelope,
   SigrunError,
+  sigrunVersion,
   toBase64,
   utf8Decode,
   utf8Encode,
@@ -39,19 +39,6 @@ export interface Heartbeat {
   readonly startedAt: string;
   readonly lastSeen: string;
   readonly intervalMs: number;
-}
-
-/** The version of the running sigrun (package.json), read when asked; "unknown" if it cannot be read. */
-export function sigrunVersion(): string {
-  try {
-    // dist/src/agent/heartbeat.js and src/agent/heartbeat.ts both sit three levels below the package root
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === "string" && pkg.version.length <= 64 ? pkg.version : "unknown";
-  } catch {
-    return "unknown";
-  }
 }
 
 /** Signs a heartbeat into DSSE envelope bytes (canonical JSON, no trailing newline). */

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { isSigrunError } from "../core/index.js";
+import { isSigrunError, sigrunVersion } from "../core/index.js";
 import { applyConfig } from "./config.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { jsonPrinted } from "./io.js";
@@ -14,7 +14,7 @@ export function newProgram(): Command {
     .description(
       "Keeps key holders in control of what runs and what gets signed on machines they do not trust.",
     )
-    .version("0.1.0")
+    .version(sigrunVersion())
     .configureOutput({ outputError: () => {} })
     .exitOverride();
 }

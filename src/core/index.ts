@@ -27,3 +27,4 @@ export { type ListenAddress, parseListenAddress } from "./listen.js";
 export type { Progress, ProgressOptions } from "./progress.js";
 export { createProgress, formatBytes, progressWanted, renderProgress } from "./progress.js";
 export { readTokenFile } from "./token-file.js";
+export { sigrunVersion } from "./version.js";
