@@ -123,3 +123,46 @@ test("sigrun demo runs the whole flow and exits 0", () => {
     "agent refused the replay",
   );
 });
+
+test("bundle create and sign refuse a script that does not parse and a policy that does not parse or validate; --no-check skips", () => {
+  const t = tempDir();
+  try {
+    const d = (f: string) => join(t.dir, f);
+    writeFileSync(d("ok.rhai"), "let n = 1;\nn\n");
+    writeFileSync(d("bad.rhai"), "let x = ;\n");
+    writeFileSync(d("ok.cedar"), "permit (principal, action, resource);\n");
+    writeFileSync(d("broken.cedar"), "permit (principal, action, resource\n");
+    writeFileSync(
+      d("invalid.cedar"),
+      'permit (principal, action == file_system::Action::"nope", resource);\n',
+    );
+    writeFileSync(d("k.key"), privateKeyPem(generateKey("ed25519").privateKey), { mode: 0o600 });
+    const create = (s: string, p: string, out: string, ...extra: string[]) =>
+      cli(["bundle", "create", "-s", d(s), "-p", d(p), "-o", d(out), ...extra]);
+
+    const badScript = create("bad.rhai", "ok.cedar", "a.sgb");
+    assert.equal(badScript.code, 31, badScript.stderr);
+    assert.match(badScript.stderr, /SCRIPT_PARSE_ERROR: script: .*line 1, position 9/);
+    const broken = create("ok.rhai", "broken.cedar", "b.sgb");
+    assert.equal(broken.code, 32, broken.stderr);
+    assert.match(broken.stderr, /POLICY_INVALID: policy: does not parse/);
+    const invalid = create("ok.rhai", "invalid.cedar", "c.sgb");
+    assert.equal(invalid.code, 32, invalid.stderr);
+    assert.match(invalid.stderr, /POLICY_INVALID: policy: not valid for the schema/);
+    for (const f of ["a.sgb", "b.sgb", "c.sgb"]) assert.throws(() => statSync(d(f)), f);
+
+    // --no-check makes it anyway; sign then refuses it unless it is told not to check either
+    assert.equal(create("bad.rhai", "ok.cedar", "n.sgb", "--no-check").code, 0);
+    const before = readFileSync(d("n.sgb"));
+    const sign = cli(["bundle", "sign", d("n.sgb"), "--key", d("k.key")]);
+    assert.equal(sign.code, 31, sign.stderr);
+    assert.deepEqual(readFileSync(d("n.sgb")), before, "a refused sign leaves the bundle as it was");
+    assert.equal(cli(["bundle", "sign", d("n.sgb"), "--key", d("k.key"), "--no-check"]).code, 0);
+    assert.notDeepEqual(readFileSync(d("n.sgb")), before);
+
+    assert.equal(create("ok.rhai", "ok.cedar", "ok.sgb").code, 0);
+    assert.equal(cli(["bundle", "sign", d("ok.sgb"), "--key", d("k.key")]).code, 0);
+  } finally {
+    t.cleanup();
+  }
+});

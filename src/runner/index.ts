@@ -4,6 +4,7 @@ export type { BundleInvocation, BundleInvocationOptions } from "./bundle-invocat
 export { bundleInvocation, bundlePrincipal } from "./bundle-invocation.js";
 export type { EffectiveLimits, LimitCeilings, RequestedLimits } from "./bundle-limits.js";
 export { checkCeilings, DEFAULT_CEILINGS, effectiveLimits } from "./bundle-limits.js";
+export { checkBundleSources } from "./check-sources.js";
 export { JsonNumber, parseLosslessJson } from "./json-lossless.js";
 export type { LogLevel } from "./logs.js";
 export { MAX_LOG_ENTRIES, MAX_LOG_MESSAGE_CHARS, ScriptLog } from "./logs.js";

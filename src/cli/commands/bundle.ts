@@ -23,11 +23,16 @@ export function register(program: Command): void {
     )
     .option("--expires <duration>", "validity period, e.g. 1h, 7d", "7d")
     .requiredOption("-o, --output <file>", "output .sgb file")
+    .option(
+      "--no-check",
+      "skip the checks that the script parses and the policy parses and validates against the Rex schema",
+    )
     .option("--json", "print the manifest as JSON")
     .action(
       async (o: {
         script: string;
         policy: string;
+        check: boolean;
         input: string[];
         target: string[];
         expires: string;
@@ -40,6 +45,10 @@ export function register(program: Command): void {
           ["script.rhai", readInput(o.script, "script")],
           ["policy.cedar", readInput(o.policy, "policy")],
         ]);
+        if (o.check) {
+          const { checkBundleSources } = await import("../../runner/check-sources.js");
+          checkBundleSources(files.get("script.rhai")!, files.get("policy.cedar")!);
+        }
         for (const f of o.input) {
           const name = `inputs/${basename(f)}`;
           if (files.has(name)) throw new SigrunError("USAGE", `input ${f}: two inputs named ${basename(f)}`);
@@ -76,11 +85,16 @@ export function register(program: Command): void {
       "write the signed bundle here instead of replacing the input (`-`: stdout)",
     )
     .option("-q, --quiet", "do not print the line saying what was written")
+    .option(
+      "--no-check",
+      "skip the checks that the bundle's script parses and its policy parses and validates against the Rex schema",
+    )
     .option("--json", "print the result as JSON")
     .action(
       async (
         path: string,
         o: {
+          check: boolean;
           key: string;
           passphraseFile?: string;
           passphraseEnv?: string;
@@ -91,10 +105,18 @@ export function register(program: Command): void {
           json?: boolean;
         },
       ) => {
-        const { signBundle } = await import("../../bundle/index.js");
+        const { bundleCaps, parseBundle, signBundle } = await import("../../bundle/index.js");
+        const bytes = readInput(path, "bundle");
+        if (o.check) {
+          const { checkBundleSources } = await import("../../runner/check-sources.js");
+          const { manifest, files } = parseBundle(bytes, bundleCaps());
+          const script = files.get(manifest.entry);
+          const policy = files.get(manifest.policy);
+          if (script && policy) checkBundleSources(script, policy);
+        }
         const { loadCliSigner } = await import("../signer.js");
         const signer = await loadCliSigner(o);
-        const signed = await signBundle(readInput(path, "bundle"), signer);
+        const signed = await signBundle(bytes, signer);
         writeOutput(o.output ?? path, signed, { overwrite: o.output === undefined });
         const { shortKeyId } = await import("../../keys/index.js");
         if (o.json) printJson({ output: o.output ?? path, keyId: signer.publicKey.keyId });
