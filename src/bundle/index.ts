@@ -25,5 +25,5 @@ export {
   trustStoreOf,
 } from "./trust-store.js";
 export type { VerifiedBundle, VerifiedSigner, VerifyOptions } from "./verify.js";
-export { verifyBundle } from "./verify.js";
+export { checkTarget, verifyBundle } from "./verify.js";
 export { localHostId, verifySubmission } from "./verify-submission.js";

@@ -124,7 +124,11 @@ function checkTime(m: Manifest, opts: VerifyOptions): void {
     throw new SigrunError("NOT_YET_VALID", `bundle is valid from ${m.created}`);
 }
 
-function checkTarget(m: Manifest, opts: VerifyOptions): void {
+/**
+ * The target check of `verifyBundle` (the agent, `sigrun run`, `sigrun verify`): with a host, the
+ * manifest's targets (when any) must name it or `group:<g>` for one of its groups. Throws WRONG_TARGET.
+ */
+export function checkTarget(m: Manifest, opts: Pick<VerifyOptions, "host" | "groups">): void {
   if (opts.host === undefined || m.targets.length === 0) return;
   const names = new Set([opts.host, ...(opts.groups ?? []).map((g) => `group:${g}`)]);
   if (!m.targets.some((t) => names.has(t))) {

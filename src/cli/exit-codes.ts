@@ -60,6 +60,7 @@ export const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   JOB_NOT_FOUND: 61,
   UNSAFE_PERMISSIONS: 62,
   UNAUTHORIZED: 63,
+  LINT_FAILED: 34,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

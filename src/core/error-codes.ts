@@ -80,6 +80,8 @@ export const ERROR_CODES = [
   "HOST_UNKNOWN",
   "HOST_KEY_MISMATCH",
   "OFFER_INVALID",
+  // bundle lint
+  "LINT_FAILED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,7 +13,11 @@ export {
   stripTrailingSlash,
   userUid,
 } from "./entities.js";
+export type { PolicyFindings, PolicyProblem } from "./findings.js";
+export { policyFindings } from "./findings.js";
 export { unrestrictedPermits } from "./permit-all.js";
+export type { ActionReach } from "./reach.js";
+export { actionReach, neverPermitted } from "./reach.js";
 export { recordingAuthorizer, toRecord } from "./recorder.js";
 export type { CedarSchema, SchemaSource } from "./schema.js";
 export { loadRexSchema, rexSchema, rexSchemaJsonPath, rexSchemaPath, schemaFromText } from "./schema.js";

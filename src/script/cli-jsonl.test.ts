@@ -57,9 +57,16 @@ test("sigrun rhai eval FILE prints the value for a person", () => {
   try {
     const file = join(dir, "s.rhai");
     writeFileSync(file, 'print("hello"); let x = [1, 2]; x.len()');
-    const r = spawnSync(process.execPath, [MAIN, "rhai", "eval", file], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [MAIN, "rhai", "eval", "--allow-print", file], {
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, "hello\n2 (i64)\n");
+    // without --allow-print, `print` is disabled as in run and on the agent (a parse error, nothing printed)
+    const off = spawnSync(process.execPath, [MAIN, "rhai", "eval", file], { encoding: "utf8" });
+    assert.equal(off.status, 31);
+    assert.equal(off.stdout, "");
+    assert.match(off.stderr, /SCRIPT_PARSE_ERROR: ParseError:Reserved at 1:1: 'print' is disabled/);
     writeFileSync(file, "1 / 0");
     const bad = spawnSync(process.execPath, [MAIN, "rhai", "eval", file], { encoding: "utf8" });
     assert.equal(bad.status, 30);

@@ -1,3 +1,4 @@
+import type { ParsedScript } from "./ast.js";
 import { Compiler, runMain } from "./compiler.js";
 import { errorInfo, type Position, RhaiError, type ScriptErrorInfo } from "./errors.js";
 import { Lexer } from "./lexer.js";
@@ -75,6 +76,8 @@ export class Program {
 
 export type EvalResult = { ok: true; value: Value } | { ok: false; error: ScriptErrorInfo };
 export type CompileResult = { ok: true; program: Program } | { ok: false; error: ScriptErrorInfo };
+/** A parsed script's syntax tree (see ast.ts), for tools that read a script without running it. */
+export type ParseResult = { ok: true; ast: ParsedScript } | { ok: false; error: ScriptErrorInfo };
 
 function toRhaiError(e: unknown): RhaiError {
   const p = positioned(e, null);
@@ -200,37 +203,51 @@ export class Engine {
     }
   }
 
+  /** Parses a script (no compile, nothing runs): its syntax tree, or the first syntax error. */
+  parse(source: string, opts: { scope?: Scope } = {}): ParseResult {
+    try {
+      return { ok: true, ast: this.parseSource(source, opts) };
+    } catch (e) {
+      return { ok: false, error: errorInfo(toRhaiError(e)) };
+    }
+  }
+
+  private parseSource(
+    source: string,
+    opts: { scope?: Scope; expression?: boolean; limits?: Partial<Limits> },
+  ): ParsedScript {
+    const limits = mergeLimits(this.limits, opts.limits);
+    if (limits.maxSourceSize > 0 && source.length > limits.maxSourceSize)
+      throw new RhaiError("ParseError:InputTooLarge", "script is too large", {
+        position: { line: 1, column: 1 },
+      });
+    const lexer = new Lexer(source, limits.maxStringSize);
+    return parseScript(
+      [],
+      {
+        options: this.options,
+        maxExprDepth: limits.maxExprDepth,
+        maxFunctionExprDepth: limits.maxFunctionExprDepth,
+        maxFunctions: limits.maxFunctions,
+        maxArraySize: limits.maxArraySize,
+        maxMapSize: limits.maxMapSize,
+        scopeNames: new Set(opts.scope?.names() ?? []),
+        modules: new Set(this.modules.keys()),
+        disabled: this.disabledSymbols,
+        expressionOnly: opts.expression ?? false,
+      },
+      lexer,
+    );
+  }
+
   private compileCode(
     source: string,
     opts: { scope?: Scope; expression?: boolean; limits?: Partial<Limits> },
     parent?: ProgramCode,
   ): ProgramCode {
-    {
-      const limits = mergeLimits(this.limits, opts.limits);
-      if (limits.maxSourceSize > 0 && source.length > limits.maxSourceSize)
-        throw new RhaiError("ParseError:InputTooLarge", "script is too large", {
-          position: { line: 1, column: 1 },
-        });
-      const lexer = new Lexer(source, limits.maxStringSize);
-      const scopeNames = new Set(opts.scope?.names() ?? []);
-      const ast = parseScript(
-        [],
-        {
-          options: this.options,
-          maxExprDepth: limits.maxExprDepth,
-          maxFunctionExprDepth: limits.maxFunctionExprDepth,
-          maxFunctions: limits.maxFunctions,
-          maxArraySize: limits.maxArraySize,
-          maxMapSize: limits.maxMapSize,
-          scopeNames,
-          modules: new Set(this.modules.keys()),
-          disabled: this.disabledSymbols,
-          expressionOnly: opts.expression ?? false,
-        },
-        lexer,
-      );
-      return new Compiler(this.core(), scopeNames).compileProgram(ast, parent);
-    }
+    const ast = this.parseSource(source, opts);
+    const scopeNames = new Set(opts.scope?.names() ?? []);
+    return new Compiler(this.core(), scopeNames).compileProgram(ast, parent);
   }
 
   /** Compiles a single expression (statements are parse errors). */

@@ -14,6 +14,9 @@
  * plain error kind with `throw new RhaiError("ErrorRuntime" | …, message)`.
  */
 
+export type { ParsedScript } from "./ast.js";
+export type { ScriptCall } from "./calls.js";
+export { scriptCalls } from "./calls.js";
 export type {
   CompileResult,
   CustomTypeSpec,
@@ -21,6 +24,7 @@ export type {
   EvalResult,
   HostOverload,
   ModuleSpec,
+  ParseResult,
   RunOptions,
 } from "./engine.js";
 export { Engine, Program } from "./engine.js";

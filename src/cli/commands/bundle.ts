@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { note, printJson, readInput, writeOutput } from "../io.js";
 import { registerExtract } from "./bundle-extract.js";
+import { registerLint } from "./bundle-lint.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -129,6 +130,7 @@ export function register(program: Command): void {
     );
 
   registerExtract(bundle);
+  registerLint(bundle);
 
   bundle
     .command("inspect <bundle>")

@@ -8,6 +8,7 @@ interface EvalFlags {
   maxOperations?: string;
   maxWallMs?: string;
   extras?: boolean;
+  allowPrint?: boolean;
 }
 
 async function evalJsonl(): Promise<void> {
@@ -59,6 +60,8 @@ async function evalFile(file: string | undefined, o: EvalFlags): Promise<void> {
         : {}),
     },
     extras: o.extras === true,
+    // as the runner's engine (Rex): `print` is a parse error unless asked for plain Rhai
+    disabledSymbols: o.allowPrint ? [] : ["print"],
     onPrint: (t) => (o.json ? prints.push(t) : process.stdout.write(`${t}\n`)),
     onDebug: (t, p) => (o.json ? prints.push(t) : process.stderr.write(`[${formatPosition(p)}] ${t}\n`)),
   });
@@ -99,6 +102,7 @@ export function register(program: Command): void {
     .option("--max-operations <n>", "operation limit (default: the engine's)")
     .option("--max-wall-ms <n>", "wall-clock limit in ms (default: the engine's)")
     .option("--json", "print the result as JSON")
+    .option("--allow-print", "let `print` write to stdout (plain Rhai; run and the agent disable it, as Rex)")
     .option(
       "--extras",
       "add sigrun's extension package (float, to_char, parse_bool, merge, round/2, char predicates)",
