@@ -47,16 +47,20 @@ export function formatLint(r: LintReport): string {
   if (!h.analyzed) out.push("  not analyzed (the script or the policy has errors)");
   else if (h.neverPermitted.length === 0) out.push("  none found");
   for (const x of h.neverPermitted) {
-    const may = x.candidates.length > 1 ? `may call ${x.function}` : x.function;
+    const bare = x.call.replace(/^\./, "");
+    const who =
+      x.candidates.length > 1
+        ? `${x.call} (may call ${x.function})`
+        : x.function === bare
+          ? x.call
+          : `${x.call} (${x.function})`;
     const needs = x.required.map((g) => g.join(" or "));
     const what = [
       ...(needs.length ? [`needs ${needs.join(", ")}`] : []),
       ...(x.optional.length ? [`may need ${x.optional.join(", ")}`] : []),
     ].join("; ");
     const tag = x.severity === "error" ? "ERROR" : "warning";
-    out.push(
-      `  ${tag}: line ${x.line}, column ${x.col}: ${x.call} (${may}) ${what}: never permitted by the policy`,
-    );
+    out.push(`  ${tag}: line ${x.line}, column ${x.col}: ${who} ${what}: never permitted by the policy`);
   }
   out.push(r.ok ? `ok (${r.warnings} warnings)` : `${r.errors} errors, ${r.warnings} warnings`);
   return `${out.join("\n")}\n`;
