@@ -41,7 +41,7 @@ test("sigrun completion prints the same scripts; bash completes verbs, sub-verbs
       return r.stdout.trim().split("\n");
     };
     assert.ok(complete("bun").includes("bundle"));
-    assert.deepEqual(complete("bundle", "").sort(), ["create", "extract", "inspect", "sign"]);
+    assert.deepEqual(complete("bundle", "").sort(), ["create", "extract", "inspect", "lint", "sign"]);
     assert.ok(complete("bundle", "sign", "--k").includes("--key"));
     assert.ok(complete("sign-file", "--pass").includes("--passphrase-file"));
     assert.ok(complete("--").includes("--version"));
