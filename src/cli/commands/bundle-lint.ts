@@ -62,7 +62,11 @@ export function formatLint(r: LintReport): string {
     const tag = x.severity === "error" ? "ERROR" : "warning";
     out.push(`  ${tag}: line ${x.line}, column ${x.col}: ${who} ${what}: never permitted by the policy`);
   }
-  out.push(r.ok ? `ok (${r.warnings} warnings)` : `${r.errors} errors, ${r.warnings} warnings`);
+  out.push(
+    r.ok
+      ? `ok (${count(r.warnings, "warning")})`
+      : `${count(r.errors, "error")}, ${count(r.warnings, "warning")}`,
+  );
   return `${out.join("\n")}\n`;
 }
 
@@ -103,7 +107,11 @@ export function registerLint(bundle: Command): void {
         if (o.json) printJson(report);
         else process.stdout.write(formatLint(report));
         if (!report.ok)
-          throw new SigrunError("LINT_FAILED", `bundle lint: ${report.errors} errors in ${path}`);
+          throw new SigrunError("LINT_FAILED", `bundle lint: ${count(report.errors, "error")} in ${path}`);
       },
     );
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
