@@ -58,6 +58,20 @@ export function outputDir(path: string, flag = "-o", what = "a directory"): stri
   return path;
 }
 
+/**
+ * The `--trust DIR|FILE…` paths of a verifying verb: at least one (else a usage error rather than an
+ * empty trust store); `-` is one key file on stdin (loadTrustStore reads it), claimed once.
+ */
+export function trustPaths(paths: readonly string[], verb: string): readonly string[] {
+  if (paths.length === 0)
+    throw new SigrunError(
+      "USAGE",
+      `${verb}: give --trust DIR|FILE (trusted signer keys), or set \`trust\` in the config file`,
+    );
+  if (paths.includes("-")) claimStdin("--trust");
+  return paths;
+}
+
 /** Verbs that record each input under its file name (attestations, countersignatures) need named files. */
 export function namedInputs(files: readonly string[], verb: string): readonly string[] {
   if (files.includes("-"))

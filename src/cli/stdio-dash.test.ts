@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { cli, tempDir } from "../../test/kit/bundle-fixtures.js";
@@ -122,4 +122,25 @@ test("attest and countersign record artifacts by file name: `-` is a usage error
     ),
     /countersign -: .*stdin has none/,
   );
+});
+
+test("--trust: missing is a usage error (not an empty trust store); `--trust -` reads one key from stdin", () => {
+  writeFileSync(d("s.rhai"), "1\n");
+  writeFileSync(d("p.cedar"), "permit(principal, action, resource);\n");
+  assert.equal(run(["bundle", "create", "-s", "s.rhai", "-p", "p.cedar", "-o", "job.sgb"]).code, 0);
+  assert.equal(run(["bundle", "sign", "job.sgb", "--key", "k.key", "-q"]).code, 0);
+  const env = { ...process.env, XDG_CONFIG_HOME: d("no-config") };
+  for (const args of [
+    ["verify", "job.sgb", "--any-host"],
+    ["run", "job.sgb", "--any-host"],
+  ]) {
+    const r = cli(args, { cwd: t.dir, env });
+    usage(r, /give --trust DIR\|FILE/);
+  }
+  const pub = readFileSync(d("k.pub"), "utf8");
+  const ok = cli(["verify", "job.sgb", "--trust", "-", "--any-host"], { cwd: t.dir, env, input: pub });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /^OK: bundle /);
+  const twice = cli(["verify", "-", "--trust", "-", "--any-host"], { cwd: t.dir, env, input: pub });
+  usage(twice, /--trust and bundle both name `-`/);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { claimStdin, readInput } from "../io.js";
+import { claimStdin, readInput, trustPaths } from "../io.js";
 
 interface RunFlags {
   scriptFile?: string;
@@ -152,10 +152,9 @@ export function register(program: Command): void {
       if (bundle !== undefined) {
         // Nothing runs unless the bundle verifies; verification errors keep their own exit codes.
         const { loadTrustStore, localHostId, verifySubmission } = await import("../../bundle/index.js");
-        if (o.trust.length === 0) throw new SigrunError("USAGE", "bundle mode: expected --trust");
         if (o.anyHost && o.host !== undefined)
           throw new SigrunError("USAGE", "give either --host or --any-host, not both");
-        const trust = loadTrustStore(o.trust);
+        const trust = loadTrustStore(trustPaths(o.trust, "run with a bundle"));
         const bytes = readInput(bundle, "bundle");
         const sig = o.opensslSig === undefined ? undefined : readInput(o.opensslSig, "signature");
         const host = o.anyHost ? undefined : (o.host ?? localHostId());
