@@ -144,3 +144,18 @@ test("--trust: missing is a usage error (not an empty trust store); `--trust -` 
   const twice = cli(["verify", "-", "--trust", "-", "--any-host"], { cwd: t.dir, env, input: pub });
   usage(twice, /--trust and bundle both name `-`/);
 });
+
+test("bundle sign: the one line names what was written, stdout included (not `signed -`)", () => {
+  writeFileSync(d("s2.rhai"), "2\n");
+  writeFileSync(d("p2.cedar"), "permit(principal, action, resource);\n");
+  assert.equal(run(["bundle", "create", "-s", "s2.rhai", "-p", "p2.cedar", "-o", "u.sgb"]).code, 0);
+  const toFile = run(["bundle", "sign", "u.sgb", "--key", "k.key", "-o", "s.sgb"]);
+  assert.equal(toFile.code, 0, toFile.stderr);
+  assert.match(toFile.stderr, /^wrote s\.sgb \(signed by sha256:[0-9a-f]{64}, [0-9a-f]{16}\)\n$/);
+  const toStdout = cli(["bundle", "sign", "-", "--key", "k.key"], {
+    cwd: t.dir,
+    input: readFileSync(d("u.sgb")),
+  });
+  assert.equal(toStdout.code, 0, toStdout.stderr);
+  assert.match(toStdout.stderr, /^wrote the signed bundle to stdout \(signed by sha256:/);
+});
