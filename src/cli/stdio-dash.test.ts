@@ -159,3 +159,29 @@ test("bundle sign: the one line names what was written, stdout included (not `si
   assert.equal(toStdout.code, 0, toStdout.stderr);
   assert.match(toStdout.stderr, /^wrote the signed bundle to stdout \(signed by sha256:/);
 });
+
+test("audit verify - and audit show - read a JSON-lines export from stdin; an SQLite log on stdin is USAGE", () => {
+  const made = run([
+    "build-key",
+    "new",
+    "--build",
+    "T1",
+    "--approver-key",
+    "k.key",
+    "-o",
+    "bk",
+    "--audit",
+    "a.db",
+  ]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(run(["audit", "export", "a.db", "--jsonl", "-o", "a.jsonl"]).code, 0);
+  const jsonl = readFileSync(d("a.jsonl"), "utf8");
+  const v = run(["audit", "verify", "-", "--host-pub", "k.pub", "--json"], jsonl);
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal(JSON.parse(v.stdout).entries, jsonl.trimEnd().split("\n").length);
+  const s = run(["audit", "show", "-", "--type", "build-approval"], jsonl);
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, /^1\t\S+\tbuild-approval\t.*build=T1/);
+  const db = cli(["audit", "verify", "-"], { cwd: t.dir, input: readFileSync(d("a.db")) });
+  usage(db, /an SQLite database cannot be read from stdin/);
+});
