@@ -185,3 +185,15 @@ test("audit verify - and audit show - read a JSON-lines export from stdin; an SQ
   const db = cli(["audit", "verify", "-"], { cwd: t.dir, input: readFileSync(d("a.db")) });
   usage(db, /an SQLite database cannot be read from stdin/);
 });
+
+test("--key -: a signing key is not read from stdin: a usage error saying so (was `key -: ENOENT`)", () => {
+  const key = readFileSync(d("k.key"), "utf8");
+  usage(
+    run(["sign-file", "a.txt", "--key", "-", "-o", "x.sig"], key),
+    /key -: a signing key is not read from stdin/,
+  );
+  usage(
+    run(["build-key", "new", "--build", "K1", "--approver-key", "-", "-o", "k1", "--audit", "k1.db"], key),
+    /key -: a signing key is not read from stdin/,
+  );
+});
