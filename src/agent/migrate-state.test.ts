@@ -98,3 +98,11 @@ test("agent migrate-state: Agent.start names the command", async () => {
   );
   d.cleanup();
 });
+
+test("agent migrate-state: a state dir that does not exist is a coded IO_ERROR, not INTERNAL", () => {
+  const d = tempDir();
+  const r = cli(["agent", "migrate-state", join(d.path, "missing"), "--json"]);
+  assert.equal(r.status, 28, r.stderr);
+  assert.match(r.stderr, /^sigrun: IO_ERROR: state dir .*missing: ENOENT/);
+  assert.equal(JSON.parse(r.stdout.toString("utf8")).code, "IO_ERROR");
+});

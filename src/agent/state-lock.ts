@@ -12,7 +12,11 @@ export function takeLock(stateDir: string): string {
       closeSync(fd);
       return path;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST")
+        throw new SigrunError("IO_ERROR", `state dir ${stateDir}: ${code ?? "cannot take the lock"}`, {
+          cause: err,
+        });
       const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
       if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
         throw new SigrunError("IO_ERROR", `state dir ${stateDir}: in use by agent pid ${pid}`);

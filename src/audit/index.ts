@@ -21,6 +21,6 @@ export { importJsonl } from "./import.js";
 export type { AuditLogOptions, AuditTx } from "./log.js";
 export { AuditLog, DEFAULT_CHECKPOINT_EVERY, MAX_CHECKPOINT_EVERY, MAX_TX_ENTRIES } from "./log.js";
 export type { AuditSource } from "./source.js";
-export { exportJsonl, readAuditSource } from "./source.js";
+export { exportJsonl, parseJsonl, readAuditSource } from "./source.js";
 export type { AuditProblem, AuditVerifyOptions, AuditVerifyReport } from "./verify.js";
 export { readAuditEntries, verifyAudit, verifyAuditFile, verifyAuditText, verifySource } from "./verify.js";

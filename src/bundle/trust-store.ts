@@ -44,7 +44,7 @@ const MAX_TRUST_FILES = 1000;
  * Loads a trust store from key files and directories. A directory holds public keys (`*.pem`, `*.pub`,
  * `*.crt`: SPKI PEM, X.509 certificate, OpenSSH public key), optionally a `revoked` file (one key id per
  * line, `#` comments), a `threshold` file (one integer) and a `purposes` file (see parsePurposes). Revoked keys stay known so that a signature
- * by one is reported as SIGNER_REVOKED rather than untrusted.
+ * by one is reported as SIGNER_REVOKED rather than untrusted. A path `-` is one key file read from stdin.
  */
 export function loadTrustStore(paths: readonly string[]): TrustStore {
   const keys = new Map<string, PublicKeyInfo>();
@@ -58,6 +58,10 @@ export function loadTrustStore(paths: readonly string[]): TrustStore {
     byFile.set(file, info.keyId);
   };
   for (const p of paths) {
+    if (p === "-") {
+      addKey(p); // one key file on stdin (the CLI's `--trust -`)
+      continue;
+    }
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(p);
@@ -132,7 +136,7 @@ function parsePurposes(
 
 function readFile(file: string): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(file));
+    return new Uint8Array(readFileSync(file === "-" ? 0 : file));
   } catch (err) {
     throw new SigrunError(
       "TRUST_STORE_INVALID",

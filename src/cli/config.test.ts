@@ -58,3 +58,18 @@ test("config file: defaults for --key and --trust, flags override, config show n
     t.cleanup();
   }
 });
+
+test("config file: the agent URL is the default --to of jobs too, unless --to or --state is given", () => {
+  const t = tempDir("sigrun-config-jobs-");
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: join(t.dir, "xdg") };
+    mkdirSync(join(t.dir, "xdg/sigrun"), { recursive: true });
+    writeFileSync(join(t.dir, "xdg/sigrun/config.json"), `{"agent": "http://127.0.0.1:1"}`);
+    const list = cli(["jobs", "list"], { cwd: t.dir, env });
+    assert.match(list.stderr, /^sigrun: TRANSPORT_ERROR: .*127\.0\.0\.1:1/, list.stderr);
+    const state = cli(["jobs", "list", "--state", join(t.dir, "missing")], { cwd: t.dir, env });
+    assert.doesNotMatch(state.stderr, /USAGE|127\.0\.0\.1:1/, state.stderr);
+  } finally {
+    t.cleanup();
+  }
+});

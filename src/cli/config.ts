@@ -13,7 +13,7 @@ export const CONFIG_KEYS = {
   trust: "trusted public keys (a directory or a key file): --trust of verify, run, bundle extract",
   key: "signing key (file or pkcs11: URI): --key of sign, sign-file, bundle sign, remote-sign",
   relay: "relay URL: --relay of sign --remote (environment: SIGRUN_RELAY)",
-  agent: "agent URL: --to of submit",
+  agent: "agent URL: --to of submit and jobs",
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -37,6 +37,12 @@ const USES: ReadonlyArray<{
   { verb: "bundle sign", key: "key", attr: "key", flags: ["--key"] },
   { verb: "remote-sign", key: "key", attr: "key", flags: ["--key"] },
   { verb: "submit", key: "agent", attr: "to", flags: ["--to", "--nats", "--redis"] },
+  ...["list", "show", "logs", "outputs", "metrics"].map((v) => ({
+    verb: `jobs ${v}`,
+    key: "agent" as const,
+    attr: "to",
+    flags: ["--to", "--state"],
+  })),
 ];
 
 export interface LoadedConfig {

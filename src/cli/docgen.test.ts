@@ -69,3 +69,17 @@ for (const shell of ["zsh", "fish"] as const)
       t.cleanup();
     }
   });
+
+test("docs/cli.md documents the JSON success object of every verb that has --json", () => {
+  const doc = readFileSync(new URL("docs/cli.md", ROOT), "utf8");
+  const section = doc.slice(
+    doc.indexOf("## JSON output"),
+    doc.indexOf("\n## ", doc.indexOf("## JSON output") + 1),
+  );
+  const rows = [...section.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]!);
+  const missing = commandTree(buildProgram())
+    .filter((n) => n.path !== "" && n.options.some((o) => o.long === "--json"))
+    .map((n) => n.path)
+    .filter((path) => !rows.some((r) => r === path || r.startsWith(`${path} `)));
+  assert.deepEqual(missing, [], "verbs with --json but no row in docs/cli.md's JSON output table");
+});

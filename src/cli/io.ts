@@ -14,6 +14,7 @@ import { SigrunError } from "../core/index.js";
 
 /** Reads a file the user named (`-`: stdin), mapping failures to IO_ERROR with the path. */
 export function readInput(path: string, what = "file"): Uint8Array {
+  if (path === "-") claimStdin(what);
   try {
     const b = readFileSync(path === "-" ? 0 : path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -24,6 +25,61 @@ export function readInput(path: string, what = "file"): Uint8Array {
       { cause: err },
     );
   }
+}
+
+/** Marks the process once stdin has been read for one of the command's inputs (see `claimStdin`). */
+const STDIN_CLAIMED = Symbol.for("sigrun.cli.stdinClaimed");
+
+/**
+ * Every `-` input of a command reads stdin, which can be read once: a second `-` (`verify-file - --sig -`)
+ * would read nothing and fail with a misleading reason, so it is a usage error naming both inputs.
+ */
+export function claimStdin(what: string): void {
+  const p = process as { [STDIN_CLAIMED]?: string };
+  const first = p[STDIN_CLAIMED];
+  if (first !== undefined)
+    throw new SigrunError(
+      "USAGE",
+      `${first} and ${what} both name \`-\` (stdin), which can be read only once; give one of them as a file`,
+    );
+  p[STDIN_CLAIMED] = what;
+}
+
+/**
+ * The `-o DIR` of a verb that writes several files (one per input, or a key pair): stdout (`-`) cannot
+ * hold them, so `-` is a usage error instead of a directory named `-`.
+ */
+export function outputDir(path: string, flag = "-o", what = "a directory"): string {
+  if (path === "-")
+    throw new SigrunError(
+      "USAGE",
+      `${flag} -: this writes several files, not one stream to stdout; give ${what}`,
+    );
+  return path;
+}
+
+/**
+ * The `--trust DIR|FILE…` paths of a verifying verb: at least one (else a usage error rather than an
+ * empty trust store); `-` is one key file on stdin (loadTrustStore reads it), claimed once.
+ */
+export function trustPaths(paths: readonly string[], verb: string): readonly string[] {
+  if (paths.length === 0)
+    throw new SigrunError(
+      "USAGE",
+      `${verb}: give --trust DIR|FILE (trusted signer keys), or set \`trust\` in the config file`,
+    );
+  if (paths.includes("-")) claimStdin("--trust");
+  return paths;
+}
+
+/** Verbs that record each input under its file name (attestations, countersignatures) need named files. */
+export function namedInputs(files: readonly string[], verb: string): readonly string[] {
+  if (files.includes("-"))
+    throw new SigrunError(
+      "USAGE",
+      `${verb} -: each artifact is recorded under its file name and stdin has none; save it to a file first`,
+    );
+  return files;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { SigrunError } from "../core/index.js";
 import type { ClosableSigner } from "../keys/index.js";
 import { readSecret } from "./io.js";
 import { withPassphrasePrompt } from "./prompt.js";
@@ -16,6 +17,11 @@ export interface SignerFlags {
  * terminal with echo off. Close it when done.
  */
 export async function loadCliSigner(o: SignerFlags): Promise<ClosableSigner> {
+  if (o.key === "-")
+    throw new SigrunError(
+      "USAGE",
+      "key -: a signing key is not read from stdin (stdin may carry the data, the terminal the passphrase); give its file, e.g. <(command)",
+    );
   const { loadSigner } = await import("../keys/index.js");
   const passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
   const pin = readSecret({ file: o.pinFile, env: o.pinEnv }, "pin");

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { printJson, readInput, readSecret, writeOutput } from "../io.js";
+import { namedInputs, outputDir, printJson, readInput, readSecret, writeOutput } from "../io.js";
 
 interface AttestCliOptions {
   buildKeyEnv?: string;
@@ -49,6 +49,8 @@ export function register(program: Command): void {
       const { attestArtifacts, buildKeyGpgSignature, encodeAttestations, parseBuildSecret } = await import(
         "../../attest/index.js"
       );
+      namedInputs(files, "attest");
+      if (o.gpgSigs !== undefined) outputDir(o.gpgSigs, "--gpg-sigs");
       const given = [o.buildKeyEnv, o.buildKeyFile, o.nonceEnv].filter((x) => x !== undefined).length;
       if (given !== 1)
         throw new SigrunError("USAGE", "give exactly one of --build-key-env, --build-key-file, --nonce-env");

@@ -1,6 +1,21 @@
 import type { Command } from "commander";
 import { printJson, readInput, writeOutput } from "../io.js";
 
+/**
+ * `-`: a JSON-lines log (an export) on stdin. An SQLite database cannot be read from a stream, so it is a
+ * usage error rather than a misleading parse failure.
+ */
+async function stdinJsonl(): Promise<string> {
+  const { SigrunError } = await import("../../core/index.js");
+  const bytes = readInput("-", "audit log");
+  if (Buffer.from(bytes.subarray(0, 16)).toString("latin1") === "SQLite format 3\0")
+    throw new SigrunError(
+      "USAGE",
+      "audit log -: an SQLite database cannot be read from stdin; give its path",
+    );
+  return Buffer.from(bytes).toString("utf8");
+}
+
 /** A state directory stands for its state.db. */
 async function logPath(path: string): Promise<string> {
   const { statSync } = await import("node:fs");
@@ -17,7 +32,7 @@ export function register(program: Command): void {
   audit
     .command("verify <log>")
     .description(
-      "check a log (SQLite database, state dir, or JSON-lines export): every entry's hash and link, sequence " +
+      "check a log (SQLite database, state dir, or JSON-lines export; `-`: JSON lines on stdin): every entry's hash and link, sequence " +
         "numbers and, with --host-pub, every signed checkpoint, the checkpoint cadence and the final checkpoint; " +
         "AUDIT_CORRUPT names the problem (edited, deleted, inserted, reordered, truncated, checkpoint, " +
         "checkpoint-missing, malformed) and the row or line",
@@ -33,14 +48,16 @@ export function register(program: Command): void {
       async (path: string, o: { hostPub?: string; minSeq?: string; open?: boolean; json?: boolean }) => {
         const { SigrunError } = await import("../../core/index.js");
         const { parsePublicKey } = await import("../../keys/index.js");
-        const { verifyAudit } = await import("../../audit/index.js");
+        const { verifyAudit, verifyAuditText } = await import("../../audit/index.js");
         if (o.minSeq !== undefined && !/^\d{1,15}$/.test(o.minSeq))
           throw new SigrunError("USAGE", "--min-seq: expected an integer");
-        const report = verifyAudit(await logPath(path), {
+        const opts = {
           hostPub: o.hostPub ? parsePublicKey(readInput(o.hostPub, "host public key"), o.hostPub) : undefined,
           minSeq: o.minSeq === undefined ? undefined : Number(o.minSeq),
           open: o.open === true,
-        });
+        };
+        const report =
+          path === "-" ? verifyAuditText(await stdinJsonl(), opts) : verifyAudit(await logPath(path), opts);
         if (o.json) return printJson({ ok: true, ...report });
         const sig = o.hostPub ? "signatures verified" : "signatures NOT checked: give --host-pub";
         process.stdout.write(
@@ -53,17 +70,29 @@ export function register(program: Command): void {
     );
   audit
     .command("show <log>")
-    .description("print the entries (checked for syntax only; use verify for integrity)")
+    .description(
+      "print the entries (checked for syntax only; use verify for integrity); `-`: a JSON-lines export on stdin",
+    )
     .option("--json", "print as JSON")
     .option(
       "--type <type>",
       "only entries of this type (intake, reject, run, finish, receipt, checkpoint, …)",
     )
     .action(async (path: string, o: { json?: boolean; type?: string }) => {
-      const { readAuditEntries } = await import("../../audit/index.js");
-      const entries = readAuditEntries(await logPath(path)).filter(
-        (e) => o.type === undefined || e.type === o.type,
-      );
+      const { parseJsonl, readAuditEntries } = await import("../../audit/index.js");
+      let all: readonly import("../../audit/index.js").AuditEntry[];
+      if (path === "-") {
+        const src = parseJsonl(await stdinJsonl());
+        if (src.malformed) {
+          const { SigrunError } = await import("../../core/index.js");
+          throw new SigrunError(
+            "AUDIT_CORRUPT",
+            `audit log -: line ${src.malformed.index + 1}: ${src.malformed.why}`,
+          );
+        }
+        all = src.entries;
+      } else all = readAuditEntries(await logPath(path));
+      const entries = all.filter((e) => o.type === undefined || e.type === o.type);
       if (o.json) return printJson(entries);
       for (const e of entries) {
         const data = Object.entries(e.data)

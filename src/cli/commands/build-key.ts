@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { auditLogPath } from "../audit-sink.js";
-import { printJson, writeOutput } from "../io.js";
+import { outputDir, printJson, writeOutput } from "../io.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
 interface NewOptions extends KeyOptions {
@@ -55,6 +55,7 @@ export function register(program: Command): void {
     const { parseDuration } = await import("../../core/index.js");
     const { newBuildKey } = await import("../../attest/index.js");
     const { openAuditSink } = await import("../audit-sink.js");
+    outputDir(o.output);
     const validMs = parseDuration(o.valid, "--valid");
     const variant = o.mac ? "mac" : "key";
     const files =

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { note, printJson, readInput } from "../io.js";
+import { note, outputDir, printJson, readInput, trustPaths } from "../io.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -48,6 +48,7 @@ export function registerExtract(bundle: Command): void {
       ) => {
         const b = await import("../../bundle/index.js");
         const { writeTree } = await import("../tree-output.js");
+        outputDir(o.output);
         const bytes = readInput(path, "bundle");
         const info = b.identifyArchive(bytes);
         let files: ReadonlyMap<string, Uint8Array>;
@@ -67,7 +68,7 @@ export function registerExtract(bundle: Command): void {
               "USAGE",
               "extract: give --trust to verify first (or --unverified to skip it)",
             );
-          const trust = b.loadTrustStore(o.trust);
+          const trust = b.loadTrustStore(trustPaths(o.trust, "extract"));
           const sig = info.kind === "classic-bundle" ? classicSignaturePath(path, o.opensslSig) : undefined;
           if (info.kind === "classic-bundle" && sig === undefined)
             throw new SigrunError(

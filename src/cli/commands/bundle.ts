@@ -118,12 +118,13 @@ export function register(program: Command): void {
         const { loadCliSigner } = await import("../signer.js");
         const signer = await loadCliSigner(o);
         const signed = await signBundle(bytes, signer);
-        writeOutput(o.output ?? path, signed, { overwrite: o.output === undefined });
+        const dest = o.output ?? path;
+        writeOutput(dest, signed, { overwrite: o.output === undefined });
         const { shortKeyId } = await import("../../keys/index.js");
-        if (o.json) printJson({ output: o.output ?? path, keyId: signer.publicKey.keyId });
+        if (o.json) printJson({ output: dest, keyId: signer.publicKey.keyId });
         else
           note(
-            `signed ${o.output ?? path} with ${signer.publicKey.keyId} (${shortKeyId(signer.publicKey.keyId)})`,
+            `wrote ${dest === "-" ? "the signed bundle to stdout" : dest} (signed by ${signer.publicKey.keyId}, ${shortKeyId(signer.publicKey.keyId)})`,
             o.quiet,
           );
       },

@@ -3,7 +3,7 @@ import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { type ErrorCode, SigrunError } from "../../core/index.js";
 import { auditLogPath } from "../audit-sink.js";
-import { printJson, readInput, readSecret, writeOutput } from "../io.js";
+import { namedInputs, outputDir, printJson, readInput, readSecret, writeOutput } from "../io.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
 interface CountersignCliOptions extends KeyOptions {
@@ -26,6 +26,8 @@ interface CountersignCliOptions extends KeyOptions {
 async function loadCommon(files: string[], o: CountersignCliOptions) {
   const { parseAttestations, parseBuildSecret } = await import("../../attest/index.js");
   const { parsePublicKey, parseSignatureFormat } = await import("../../keys/index.js");
+  namedInputs(files, "countersign");
+  if (o.output !== undefined) outputDir(o.output);
   const names = files.map((f) => basename(f));
   const nonceText = o.nonceEnv !== undefined ? readSecret({ env: o.nonceEnv }, "build nonce") : undefined;
   return {

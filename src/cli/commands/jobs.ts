@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { checkUrl, printJson, writeOutput } from "../io.js";
+import { checkUrl, outputDir, printJson, writeOutput } from "../io.js";
 
 interface SourceFlags {
   to?: string;
@@ -114,6 +114,7 @@ export function register(program: Command): void {
   ).action(async (id: string, name: string | undefined, o: SourceFlags & { out?: string }) => {
     const { mkdirSync } = await import("node:fs");
     const { join, dirname } = await import("node:path");
+    if (o.out !== undefined) outputDir(o.out);
     const src = await open(o);
     try {
       const { job } = await src.show(id);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { printJson, readSecret, writeOutput } from "../io.js";
+import { outputDir, printJson, readSecret, writeOutput } from "../io.js";
 import { promptSecret } from "../prompt.js";
 
 /**
@@ -56,6 +56,7 @@ export function register(program: Command): void {
           await import("../../keys/index.js");
         if (!(KEYGEN_TYPES as readonly string[]).includes(o.type))
           throw new SigrunError("USAGE", `--type: expected one of ${KEYGEN_TYPES.join(", ")}, got ${o.type}`);
+        outputDir(o.output, "-o", "a name (NAME.key and NAME.pub are written)");
         const keyPath = `${o.output}.key`;
         const pubPath = `${o.output}.pub`;
         for (const p of [keyPath, pubPath])

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { countersignVerifier } from "../countersign-remote.js";
-import { printJson, readInput } from "../io.js";
+import { claimStdin, printJson, readInput } from "../io.js";
 import { all, countdown, questioner, yes } from "../questioner.js";
 import { connectRelayCli, sharedSecret } from "./sign.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
@@ -126,6 +126,7 @@ export function register(program: Command): void {
     if (join !== undefined && o.file !== undefined)
       throw new SigrunError("USAGE", "give the join string or --file, not both");
     const fromStdin = join === "-" || o.file === "-";
+    if (fromStdin) claimStdin("the join string");
     const text = fromStdin
       ? await readStdin()
       : o.file !== undefined

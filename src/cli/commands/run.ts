@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { readInput } from "../io.js";
+import { claimStdin, readInput, trustPaths } from "../io.js";
 
 interface RunFlags {
   scriptFile?: string;
@@ -30,9 +30,9 @@ interface RunFlags {
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Reads a file as UTF-8 (invalid UTF-8 is an unreadable input, as for Rex). */
+/** Reads a file (`-`: stdin) as UTF-8 (invalid UTF-8 is an unreadable input, as for Rex). */
 function readText(path: string): string {
-  const bytes = readFileSync(path);
+  const bytes = readFileSync(path === "-" ? 0 : path);
   try {
     return strictUtf8.decode(bytes);
   } catch {
@@ -50,8 +50,8 @@ export function register(program: Command): void {
         "bad policy or arguments; 2 = usage). With a bundle (.sgb, or tar.gz + --openssl-sig), verify it first " +
         "against --trust and run its script under its policy",
     )
-    .option("-s, --script-file <file>", "Rhai script")
-    .option("-p, --policy-file <file>", "Cedar policy")
+    .option("-s, --script-file <file>", "Rhai script (`-`: stdin)")
+    .option("-p, --policy-file <file>", "Cedar policy (`-`: stdin)")
     .option(
       "-a, --script-arguments-file <file>",
       'script arguments: Rex tagged JSON ({"x": {"stringValue": "…"}})',
@@ -152,10 +152,9 @@ export function register(program: Command): void {
       if (bundle !== undefined) {
         // Nothing runs unless the bundle verifies; verification errors keep their own exit codes.
         const { loadTrustStore, localHostId, verifySubmission } = await import("../../bundle/index.js");
-        if (o.trust.length === 0) throw new SigrunError("USAGE", "bundle mode: expected --trust");
         if (o.anyHost && o.host !== undefined)
           throw new SigrunError("USAGE", "give either --host or --any-host, not both");
-        const trust = loadTrustStore(o.trust);
+        const trust = loadTrustStore(trustPaths(o.trust, "run with a bundle"));
         const bytes = readInput(bundle, "bundle");
         const sig = o.opensslSig === undefined ? undefined : readInput(o.opensslSig, "signature");
         const host = o.anyHost ? undefined : (o.host ?? localHostId());
@@ -185,6 +184,12 @@ export function register(program: Command): void {
       } else {
         let script: string;
         let policy: string;
+        for (const [path, what] of [
+          [o.scriptFile, "--script-file"],
+          [o.policyFile, "--policy-file"],
+          [o.scriptArgumentsFile, "--script-arguments-file"],
+        ] as const)
+          if (path === "-") claimStdin(what);
         try {
           script = readText(o.scriptFile!);
           policy = readText(o.policyFile!);

@@ -51,7 +51,8 @@ export function register(program: Command): void {
       const { existsSync, statSync } = await import("node:fs");
       const { createProgress, progressWanted, SigrunError, stdoutSink } = await import("../../core/index.js");
       const seal = await import("../../seal/index.js");
-      const { printJson, readInput, readSecret } = await import("../io.js");
+      const { claimStdin, printJson, readInput, readSecret } = await import("../io.js");
+      if (file === undefined || file === "-") claimStdin("the input");
       const recipients = [];
       for (const r of o.recipient) {
         const isKeyText = /^(age1|ssh-)/.test(r);

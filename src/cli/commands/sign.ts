@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
-import { note, printJson, readInput, readSecret, writeOutput } from "../io.js";
+import { note, outputDir, printJson, readInput, readSecret, writeOutput } from "../io.js";
 import type { RemoteSignFlags } from "../remote-initiator.js";
 import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
 
@@ -68,13 +68,21 @@ async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
   const { parseSignatureFormat, signFile } = await import("../../keys/index.js");
   if (o.format === "bundle") throw new SigrunError("USAGE", "local bundle signing: use `sigrun bundle sign`");
   const format = parseSignatureFormat(o.format);
+  // `-o -`: one signature to stdout (as sign-file); stdin (`-`) has no name to put a signature beside
+  const toStdout = o.output === "-";
+  if (toStdout && files.length !== 1)
+    throw new SigrunError("USAGE", "-o -: stdout takes one signature; give one file, or -o DIR");
+  if (toStdout && o.json)
+    throw new SigrunError("USAGE", "--json: give -o DIR (stdout carries the signature)");
+  if (!toStdout && files.includes("-"))
+    throw new SigrunError("USAGE", "sign -: give -o - for the signature on stdout (stdin has no file name)");
   const signer = await openSigner(o.key!, o);
   const done: { file: string; output: string }[] = [];
-  if (o.output !== undefined) makeOutputDir(o.output);
+  if (o.output !== undefined && !toStdout) makeOutputDir(o.output);
   try {
     for (const file of files) {
       const sig = await signFile(signer, readInput(file, "file"), format);
-      const out = outputPath(file, format, o.output);
+      const out = toStdout ? "-" : outputPath(file, format, o.output);
       writeOutput(out, sig, { overwrite: o.force === true });
       done.push({ file, output: out });
     }
@@ -84,7 +92,7 @@ async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
   if (o.json) printJson({ signed: done, format, keyId: signer.publicKey.keyId });
   else
     note(
-      `signed ${done.length} file${done.length === 1 ? "" : "s"} (${format}, ${signer.publicKey.keyId}): wrote ${done.map((d) => d.output).join(", ")}`,
+      `signed ${done.length} file${done.length === 1 ? "" : "s"} (${format}, ${signer.publicKey.keyId}): wrote ${toStdout ? "the signature to stdout" : done.map((d) => d.output).join(", ")}`,
       o.quiet,
     );
 }
@@ -153,7 +161,7 @@ export function register(program: Command): void {
     )
     .option(
       "-o, --output <dir>",
-      "write signatures into this directory, created if missing (default: beside each file)",
+      "write signatures into this directory, created if missing (default: beside each file); `-`: one file's signature to stdout (local)",
     )
     .option("-q, --quiet", "local signing: do not print the line saying what was written")
     .option("--force", "overwrite existing signature files")
@@ -162,7 +170,12 @@ export function register(program: Command): void {
     if (o.remote) {
       if (o.key !== undefined)
         throw new SigrunError("USAGE", "--key is for local signing; --remote uses the signer's key");
-      if (o.output !== undefined) makeOutputDir(o.output);
+      if (files.includes("-"))
+        throw new SigrunError(
+          "USAGE",
+          "sign --remote -: the signer reviews each file under its name and stdin has none; save it to a file first",
+        );
+      if (o.output !== undefined) makeOutputDir(outputDir(o.output));
       const { signRemote } = await import("../remote-initiator.js");
       await signRemote(files, o, o.output);
       return;

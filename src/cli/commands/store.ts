@@ -135,9 +135,11 @@ export function register(program: Command): void {
       ),
   ).action(async (file: string | undefined, o: ClientFlags) => {
     const c = await client(o);
+    const fromStdin = file === undefined || file === "-";
+    if (fromStdin) (await import("../io.js")).claimStdin("the input");
     const b = await bar(o, "put");
     try {
-      const r = await c.put(file === undefined || file === "-" ? process.stdin : file, b);
+      const r = await c.put(fromStdin ? process.stdin : file, b);
       b.done();
       if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else

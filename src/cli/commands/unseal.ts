@@ -45,7 +45,8 @@ export function register(program: Command): void {
       const { statSync } = await import("node:fs");
       const { createProgress, progressWanted, SigrunError, stdoutSink } = await import("../../core/index.js");
       const seal = await import("../../seal/index.js");
-      const { printJson, readInput, readSecret } = await import("../io.js");
+      const { claimStdin, printJson, readInput, readSecret } = await import("../io.js");
+      if (file === undefined || file === "-") claimStdin("the input");
       const passphrase = readSecret({ file: o.passphraseFile, env: o.passphraseEnv }, "passphrase");
       const identities = [];
       for (const f of o.identity)

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { printJson, readInput } from "../io.js";
+import { printJson, readInput, trustPaths } from "../io.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -55,7 +55,7 @@ export function register(program: Command): void {
         }
         if (o.anyHost && o.host !== undefined)
           throw new SigrunError("USAGE", "give either --host or --any-host, not both");
-        const trust = loadTrustStore(o.trust);
+        const trust = loadTrustStore(trustPaths(o.trust, "verify"));
         const bytes = readInput(path, "bundle");
         const { classicSignaturePath } = await import("./bundle-extract.js");
         const classic = bytes[0] === 0x1f && bytes[1] === 0x8b;
