@@ -34,6 +34,12 @@ export interface HostAddOptions {
   readonly yes?: boolean;
   /** Asks the user (a TTY); absent → refuse unless a fingerprint or --yes was given. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /**
+   * The key is not installed yet: shows `installCommand` and waits while the user installs it (a TTY);
+   * true → try the pinned channel again (one `host add` does it all), false → stop, status `pending`.
+   * Absent: return `pending` at once (run `host add NAME` again after installing).
+   */
+  readonly waitForInstall?: (installCommand: string) => Promise<boolean>;
   readonly log: (line: string) => void;
 }
 
@@ -147,16 +153,18 @@ export async function hostAdd(o: HostAddOptions): Promise<HostAddResult> {
     added,
   };
   saveHost(o.configDir, pending);
-  const ch = sshChannel(o.configDir, pending);
-  let keys: Message;
-  try {
-    keys = await ch.hello({ t: "hello", v: 1, want: "keys" });
-  } catch (err) {
-    if (isSigrunError(err, "UNAUTHORIZED"))
-      return { record: pending, status: "pending", authorizedKeysLine: line, installCommand: cmd };
-    throw err;
-  } finally {
-    await ch.close();
+  let keys: Message | undefined;
+  while (keys === undefined) {
+    const ch = sshChannel(o.configDir, pending);
+    try {
+      keys = await ch.hello({ t: "hello", v: 1, want: "keys" });
+    } catch (err) {
+      if (!isSigrunError(err, "UNAUTHORIZED")) throw err;
+      if (!(await o.waitForInstall?.(cmd)))
+        return { record: pending, status: "pending", authorizedKeysLine: line, installCommand: cmd };
+    } finally {
+      await ch.close();
+    }
   }
   const k = pinnedKeys(keys);
   if (old?.receiptKey && old.receiptKey.keyId !== k.receiptKey.keyId)
