@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isSigrunError, SigrunError, utf8Encode } from "../core/index.js";
 import { isX25519Recipient, type Message } from "../jobwire/index.js";
-import { parsePublicKey } from "../keys/index.js";
+import { keyFingerprints, parsePublicKey } from "../keys/index.js";
 import { type AgentAuthFiles, agentAuthFiles } from "./agent-http.js";
 import { authorizedKeysLine, DEFAULT_REMOTE, installCommand, type RemoteCommand } from "./authorized-keys.js";
 import { fetchAgentKeys, sshChannel } from "./channel.js";
@@ -191,12 +191,14 @@ async function addAgent(o: HostAddOptions, added: string): Promise<HostAddResult
     throw new SigrunError("USAGE", `--agent: expected http(s)://HOST:PORT, got ${o.agent}`);
   const endpoint = { url: url.origin, ...agentAuthFiles(o.agentAuth ?? {}, url.protocol === "https:") };
   const k = pinnedKeys(await fetchAgentKeys(endpoint));
-  o.log(`receipt key ${k.receiptKey.keyId}, job key ${k.jobKey}`);
+  // the receipt key as `ssh-keygen -l` / `sigrun key id` show it (SHA256:…), for --host-key-fingerprint
+  const sshFp = keyFingerprints(parsePublicKey(utf8Encode(k.receiptKey.pem)).keyObject).openssh;
+  o.log(`receipt key ${k.receiptKey.keyId} (${sshFp}), job key ${k.jobKey}`);
   if (o.hostKeyFingerprint !== undefined) {
-    if (o.hostKeyFingerprint !== k.receiptKey.keyId)
+    if (o.hostKeyFingerprint !== k.receiptKey.keyId && o.hostKeyFingerprint !== sshFp)
       throw new SigrunError(
         "HOST_KEY_MISMATCH",
-        `agent receipt key is ${k.receiptKey.keyId}, not ${o.hostKeyFingerprint}`,
+        `agent receipt key is ${k.receiptKey.keyId} (${sshFp}), not ${o.hostKeyFingerprint}`,
       );
   } else await accept(o, `receipt key ${k.receiptKey.keyId} and job key ${k.jobKey}`);
   const record: HostRecord = {

@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .option("--agent <url>", "reach the host's agent over HTTP(S): http(s)://HOST:PORT")
     .option(
       "--host-key-fingerprint <fp>",
-      "expected SSH host key (SHA256:…) — or, with --agent, receipt key id (sha256:…)",
+      "expected SSH host key (SHA256:…) — or, with --agent, the receipt key: SHA256:… as `sigrun key id` shows it, or its key id sha256:…",
     )
     .option(
       "--token-file <file>",
