@@ -145,6 +145,16 @@ export function quietSqliteExperimentalWarning(): void {
   }) as typeof process.emitWarning;
 }
 
+/**
+ * True for a streaming verb's write failure because the reader of its stdout went away (`| head`): the
+ * verb then ends quietly with status 0, as for any other verb (see `quietOnClosedOutput`). Only for
+ * verbs whose sole pipe output is stdout.
+ */
+export function outputClosedEarly(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
+  return (err as { code?: unknown } | undefined)?.code === "IO_ERROR" && cause?.code === "EPIPE";
+}
+
 /** A one-line result message on stderr ("wrote x.sig"), unless `-q`. */
 export function note(message: string, quiet?: boolean): void {
   if (!quiet) process.stderr.write(`${message}\n`);

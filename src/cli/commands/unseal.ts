@@ -70,6 +70,8 @@ export function register(program: Command): void {
         if (o.json) printJson({ output: o.output, ...res });
       } catch (err) {
         bar.done();
+        // `… -o - | head`: the reader went away; quiet, like every verb (nothing else was being written)
+        if (toStdout && (await import("../io.js")).outputClosedEarly(err)) return;
         throw err;
       }
     });
