@@ -90,6 +90,34 @@ test("closing stdout early: quiet exit 0, no temporary directory left", () => {
   }
 });
 
+test("closing stdout early on seal/unseal -o -: quiet exit, no IO_ERROR line", () => {
+  const tmp = tempDir("sigrun-epipe-seal-");
+  try {
+    writeFileSync(join(tmp.dir, "big"), Buffer.alloc(8 * 1024 * 1024, 1));
+    const kg = run(["keygen", "--type", "x25519", "-o", join(tmp.dir, "x"), "--no-passphrase"]);
+    assert.equal(kg.code, 0, kg.stderr);
+    const sealCmd = `"${process.execPath}" "${MAIN}" seal "${join(tmp.dir, "big")}" -r "${join(tmp.dir, "x.pub")}" -q`;
+    const r = spawnSync("bash", ["-c", `${sealCmd} -o - | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(r.stderr, "", "nothing on stderr");
+    assert.ok(["0", "141"].includes(r.stdout.trim()), `exit status ${r.stdout}`);
+    const u = spawnSync(
+      "bash",
+      [
+        "-c",
+        `${sealCmd} -o "${join(tmp.dir, "big.age")}" && "${process.execPath}" "${MAIN}" unseal "${join(tmp.dir, "big.age")}" -i "${join(tmp.dir, "x.key")}" -q -o - | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`,
+      ],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    assert.equal(u.stderr, "", "nothing on stderr");
+    assert.ok(["0", "141"].includes(u.stdout.trim()), `exit status ${u.stdout}`);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
 test("'-' is stdin/stdout: sign-file - -o -, verify-file -, bundle inspect -", () => {
   const sig = spawnSync(process.execPath, [MAIN, "sign-file", "-", "--key", "k.key", "-o", "-", "-q"], {
     cwd: t.dir,

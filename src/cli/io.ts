@@ -184,6 +184,33 @@ export function quietOnClosedOutput(stream: NodeJS.WriteStream = process.stdout)
   });
 }
 
+/**
+ * Node 22.x prints "ExperimentalWarning: SQLite is an experimental feature…" whenever `node:sqlite` loads
+ * (Node 24 does not): noise on every agent, audit, jobs and host command of a supported Node (engines
+ * >= 22.13). Drops exactly that warning; every other warning is printed as before. Installed once by the
+ * CLI entry, before any verb loads.
+ */
+export function quietSqliteExperimentalWarning(): void {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const opt = rest[0];
+    const type = typeof opt === "string" ? opt : (opt as { type?: unknown } | undefined)?.type;
+    const message = typeof warning === "string" ? warning : warning.message;
+    if (type === "ExperimentalWarning" && message.startsWith("SQLite is an experimental feature")) return;
+    return (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+/**
+ * True for a streaming verb's write failure because the reader of its stdout went away (`| head`): the
+ * verb then ends quietly with status 0, as for any other verb (see `quietOnClosedOutput`). Only for
+ * verbs whose sole pipe output is stdout.
+ */
+export function outputClosedEarly(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
+  return (err as { code?: unknown } | undefined)?.code === "IO_ERROR" && cause?.code === "EPIPE";
+}
+
 /** A one-line result message on stderr ("wrote x.sig"), unless `-q`. */
 export function note(message: string, quiet?: boolean): void {
   if (!quiet) process.stderr.write(`${message}\n`);

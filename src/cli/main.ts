@@ -7,6 +7,7 @@ Promise.all([import("./io.js"), import("./entry.js")])
   .then(([io, { runCli }]) => {
     io.quietOnClosedOutput(process.stdout);
     io.quietOnClosedOutput(process.stderr);
+    io.quietSqliteExperimentalWarning();
     return runCli(process.argv);
   })
   .then((code) => {

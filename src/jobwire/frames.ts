@@ -64,8 +64,14 @@ export class FrameReader {
     const m = v as Message;
     if (m.t === "error") {
       // the peer's code when it is one of ours (its message is not shown: only a code crosses the wire)
-      const code = isErrorCode(m.code) && m.code !== "INTERNAL" ? m.code : "PEER_REJECTED";
-      throw new SigrunError(code, `the peer refused the sealed job: ${String(m.code).slice(0, 40)}`, {
+      // (USAGE too: the peer's own settings, never this command line — the CLI would print `see --help`)
+      const code =
+        isErrorCode(m.code) && m.code !== "INTERNAL" && m.code !== "USAGE" ? m.code : "PEER_REJECTED";
+      const why =
+        code === "PEER_REJECTED"
+          ? `the host refused the sealed job (its code: ${String(m.code).slice(0, 40)})`
+          : `the peer refused the sealed job: ${String(m.code).slice(0, 40)}`;
+      throw new SigrunError(code, why, {
         details: { peer: true },
       });
     }

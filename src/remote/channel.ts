@@ -38,7 +38,7 @@ export function sshChannel(configDir: string, host: HostRecord): Channel {
     if (isSigrunError(err) && err.code !== "PROTOCOL_ERROR") throw err;
     child.stdin.destroy();
     const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
-    if (code === 255 || code === -1) throw sshFailure(stderr, code);
+    if (code === 255 || code === -1) throw sshFailure(stderr, code, host.name);
     // the host may have said why before it closed
     try {
       await reader.message();

@@ -143,3 +143,38 @@ test("--store: the sealed blobs go through an untrusted store that never holds p
     await store.close();
   }
 });
+
+test("host add --agent --host-key-fingerprint takes the receipt key's SHA256:… (as ssh-keygen -l shows it) or its key id", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { writeFileSync } = await import("node:fs");
+  // the expected fingerprint from an independent tool: the key as an OpenSSH line (RFC 8709 wire form of
+  // the 32 raw bytes at the end of the SPKI), fingerprinted by ssh-keygen -l
+  const raw = parsePublicKey(readFileSync(join(w.state, "host.pub"))).spkiDer.slice(-32);
+  const str = (b: Uint8Array) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  const blob = Buffer.concat([str(Buffer.from("ssh-ed25519")), str(raw)]);
+  writeFileSync(join(w.dir, "host.ssh.pub"), `ssh-ed25519 ${blob.toString("base64")}\n`);
+  const l = spawnSync("ssh-keygen", ["-l", "-E", "sha256", "-f", join(w.dir, "host.ssh.pub")], {
+    encoding: "utf8",
+  });
+  const fp = /SHA256:[A-Za-z0-9+/]+/.exec(l.stdout)?.[0];
+  assert.ok(fp, l.stderr);
+  const main = new URL("../cli/main.js", import.meta.url).pathname;
+  const env = { ...process.env, XDG_CONFIG_HOME: join(w.dir, "cfg-fp") };
+  const add = (name: string, pin: string) =>
+    spawnSync(
+      process.execPath,
+      [main, "host", "add", name, "--agent", w.agent.url!, "--host-key-fingerprint", pin, "--json"],
+      {
+        env,
+        encoding: "utf8",
+      },
+    );
+  const ok = add("by-ssh-fp", fp);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).status, "ready");
+  const keyId = parsePublicKey(readFileSync(join(w.state, "host.pub"))).keyId;
+  assert.equal(add("by-key-id", keyId).status, 0);
+  const wrong = add("wrong", `SHA256:${"A".repeat(43)}`);
+  assert.equal(wrong.status, 81, wrong.stderr);
+  assert.match(wrong.stderr, /HOST_KEY_MISMATCH/);
+});

@@ -107,6 +107,12 @@ test("host add over ssh: restricted key line, pinned host key, then receipt and 
   assert.equal(ready.status, "ready");
   assert.match(ready.receiptKeyId, /^sha256:[0-9a-f]{64}$/);
   assert.match(ready.jobKey, /^age1/);
+  // the second run keeps the --remote-* values of the first (it used to fall back to the defaults)
+  assert.equal(
+    ready.remoteCommand,
+    `${sshd.sigrunWrapper} agent --stdin --state ${join(dir, "host-state")} --trust ${join(dir, "trusted")}`,
+  );
+  assert.equal(ready.installCommand, line);
   // the receipt key pinned is the host agent's own key
   assert.equal(readFileSync(join(dir, "host-state", "host.pub"), "utf8").includes("PUBLIC KEY"), true);
   const again = sigrun(["host", "add", "caroline"]);
@@ -158,4 +164,82 @@ test("execute over ssh: the copy example and sha256sum", { skip }, () => {
       readFileSync(join(dir, "out2", `${n}.sha256`), "utf8").split(" ")[0],
       createHash("sha256").update(d).digest("hex"),
     );
+});
+
+/**
+ * `host add` on a terminal (python3's pty module): ONE command prints the install line, waits for Enter
+ * while the "user" installs it (the pty driver appends the line to sshd's authorized_keys), then pins the
+ * receipt and job keys over the pinned channel.
+ */
+test("host add on a terminal: one command shows the line, waits for it to be installed, pins the keys", {
+  skip:
+    skip ||
+    (spawnSync("python3", ["-c", "import pty"]).status !== 0 && !process.env.CI
+      ? "python3 not installed"
+      : false),
+}, () => {
+  const driver = `
+import os, pty, sys, time, select, json, re
+args, keys_file = json.loads(sys.argv[1]), sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execve(args[0], args, dict(os.environ))
+out = b""
+def pump(until, t):
+    global out
+    end = time.time() + t
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            out += chunk
+            if until and until in out:
+                return True
+    return True
+pump(b"press Enter", 60)
+m = re.search(rb"echo '(.*?)' >> \\.ssh/authorized_keys", out)
+if m:
+    with open(keys_file, "ab") as f:
+        f.write(m.group(1).replace(b'\\\\"', b'"') + b"\\n")
+os.write(fd, b"\\r")
+while pump(None, 1):
+    pass
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(json.dumps({"out": out.decode("utf8", "replace"), "code": os.waitstatus_to_exitcode(status)}))
+`;
+  const args = [
+    process.execPath,
+    CLI,
+    "host",
+    "add",
+    "dave",
+    "--ssh",
+    `${sshd.user}@127.0.0.1:${sshd.port}`,
+    "--host-key-fingerprint",
+    sshd.hostKeyFingerprint(),
+    "--remote-sigrun",
+    sshd.sigrunWrapper,
+    "--remote-state",
+    join(dir, "host-state"),
+    "--remote-trust",
+    join(dir, "trusted"),
+  ];
+  const r = spawnSync("python3", ["-c", driver, JSON.stringify(args), sshd.authorizedKeys], {
+    env,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const { out, code } = JSON.parse(r.stdout) as { out: string; code: number };
+  assert.equal(code, 0, out);
+  assert.match(out, /ssh -p \d+ \S+@127\.0\.0\.1 "umask 077 && mkdir -p \.ssh && echo 'restrict,command=/);
+  assert.match(out, /dave ready — receipt key sha256:[0-9a-f]{64}, job key age1/);
+  const show = JSON.parse(sigrun(["host", "show", "dave", "--json"]).stdout);
+  assert.equal(show.status, "ready");
+  assert.equal(show.sshHostKey, sshd.hostKeyFingerprint());
 });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isSigrunError, SigrunError, utf8Encode } from "../core/index.js";
 import { isX25519Recipient, type Message } from "../jobwire/index.js";
-import { parsePublicKey } from "../keys/index.js";
+import { keyFingerprints, parsePublicKey } from "../keys/index.js";
 import { type AgentAuthFiles, agentAuthFiles } from "./agent-http.js";
 import { authorizedKeysLine, DEFAULT_REMOTE, installCommand, type RemoteCommand } from "./authorized-keys.js";
 import { fetchAgentKeys, sshChannel } from "./channel.js";
@@ -34,6 +34,12 @@ export interface HostAddOptions {
   readonly yes?: boolean;
   /** Asks the user (a TTY); absent → refuse unless a fingerprint or --yes was given. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /**
+   * The key is not installed yet: shows `installCommand` and waits while the user installs it (a TTY);
+   * true → try the pinned channel again (one `host add` does it all), false → stop, status `pending`.
+   * Absent: return `pending` at once (run `host add NAME` again after installing).
+   */
+  readonly waitForInstall?: (installCommand: string) => Promise<boolean>;
   readonly log: (line: string) => void;
 }
 
@@ -147,16 +153,18 @@ export async function hostAdd(o: HostAddOptions): Promise<HostAddResult> {
     added,
   };
   saveHost(o.configDir, pending);
-  const ch = sshChannel(o.configDir, pending);
-  let keys: Message;
-  try {
-    keys = await ch.hello({ t: "hello", v: 1, want: "keys" });
-  } catch (err) {
-    if (isSigrunError(err, "UNAUTHORIZED"))
-      return { record: pending, status: "pending", authorizedKeysLine: line, installCommand: cmd };
-    throw err;
-  } finally {
-    await ch.close();
+  let keys: Message | undefined;
+  while (keys === undefined) {
+    const ch = sshChannel(o.configDir, pending);
+    try {
+      keys = await ch.hello({ t: "hello", v: 1, want: "keys" });
+    } catch (err) {
+      if (!isSigrunError(err, "UNAUTHORIZED")) throw err;
+      if (!(await o.waitForInstall?.(cmd)))
+        return { record: pending, status: "pending", authorizedKeysLine: line, installCommand: cmd };
+    } finally {
+      await ch.close();
+    }
   }
   const k = pinnedKeys(keys);
   if (old?.receiptKey && old.receiptKey.keyId !== k.receiptKey.keyId)
@@ -183,12 +191,14 @@ async function addAgent(o: HostAddOptions, added: string): Promise<HostAddResult
     throw new SigrunError("USAGE", `--agent: expected http(s)://HOST:PORT, got ${o.agent}`);
   const endpoint = { url: url.origin, ...agentAuthFiles(o.agentAuth ?? {}, url.protocol === "https:") };
   const k = pinnedKeys(await fetchAgentKeys(endpoint));
-  o.log(`receipt key ${k.receiptKey.keyId}, job key ${k.jobKey}`);
+  // the receipt key as `ssh-keygen -l` / `sigrun key id` show it (SHA256:…), for --host-key-fingerprint
+  const sshFp = keyFingerprints(parsePublicKey(utf8Encode(k.receiptKey.pem)).keyObject).openssh;
+  o.log(`receipt key ${k.receiptKey.keyId} (${sshFp}), job key ${k.jobKey}`);
   if (o.hostKeyFingerprint !== undefined) {
-    if (o.hostKeyFingerprint !== k.receiptKey.keyId)
+    if (o.hostKeyFingerprint !== k.receiptKey.keyId && o.hostKeyFingerprint !== sshFp)
       throw new SigrunError(
         "HOST_KEY_MISMATCH",
-        `agent receipt key is ${k.receiptKey.keyId}, not ${o.hostKeyFingerprint}`,
+        `agent receipt key is ${k.receiptKey.keyId} (${sshFp}), not ${o.hostKeyFingerprint}`,
       );
   } else await accept(o, `receipt key ${k.receiptKey.keyId} and job key ${k.jobKey}`);
   const record: HostRecord = {

@@ -117,7 +117,7 @@ export function spawnSsh(argv: readonly string[]): ChildProcessWithoutNullStream
 }
 
 /** Maps a failed ssh (exit 255) to a code from what it printed. */
-export function sshFailure(stderr: string, status: number | null): SigrunError {
+export function sshFailure(stderr: string, status: number | null, name = "NAME"): SigrunError {
   const line = stderr.trim().split("\n").filter(Boolean).slice(-3).join(" / ").slice(0, 300);
   if (
     /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|host key for .* has changed/i.test(
@@ -126,7 +126,7 @@ export function sshFailure(stderr: string, status: number | null): SigrunError {
   )
     return new SigrunError(
       "HOST_KEY_MISMATCH",
-      `ssh: the host's SSH key is not the pinned one (${line}); re-pin with sigrun host add --replace`,
+      `ssh: the host's SSH key is not the pinned one (${line}); re-pin with \`sigrun host add ${name} --replace\``,
     );
   if (/Permission denied/i.test(stderr))
     return new SigrunError(

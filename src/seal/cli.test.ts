@@ -62,6 +62,21 @@ describe("sigrun seal / unseal", () => {
       cli(["seal", "in.bin", "-r", "age1notakey", "-o", "y.age"], { cwd: dir }).code,
       EXIT_CODES.KEY_INVALID,
     );
+    // an existing output is kept (unlike `age -o`, which overwrites it); the message names --force
+    writeFileSync(p("keep.txt"), "keep\n");
+    for (const args of [
+      ["seal", "in.bin", "-r", kp.recipient, "-o", "keep.txt"],
+      ["unseal", "in.age", "-i", "id.txt", "-o", "keep.txt"],
+    ]) {
+      const r = cli(args, { cwd: dir });
+      assert.equal(r.code, EXIT_CODES.IO_ERROR, r.stderr);
+      assert.match(r.stderr, /keep\.txt: exists \(--force overwrites it\)/);
+      assert.equal(readFileSync(p("keep.txt"), "utf8"), "keep\n");
+    }
+    assert.equal(
+      cli(["seal", "in.bin", "-r", kp.recipient, "-o", "keep.txt", "--force"], { cwd: dir }).code,
+      0,
+    );
     assert.equal(cli(["seal", "--help"]).code, 0);
     assert.equal(cli(["unseal", "--help"]).code, 0);
   });

@@ -67,7 +67,11 @@ test("sealed-changed-ssh-host-key: a changed host key is refused until host add 
 
   const newFp = await sshd.replaceHostKey();
   for (const out of ["OUT-2", "OUT-3"]) {
-    await assert.rejects(run(out), (e: { code?: string }) => e.code === "HOST_KEY_MISMATCH");
+    await assert.rejects(
+      run(out),
+      (e: { code?: string; message?: string }) =>
+        e.code === "HOST_KEY_MISMATCH" && String(e.message).includes("`sigrun host add caroline --replace`"),
+    );
     assert.equal(existsSync(join(dir, out)), false);
   }
   // re-adding without --replace does not re-pin

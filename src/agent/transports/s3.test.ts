@@ -134,7 +134,10 @@ test("s3 transport: .sgb and classic tar.gz+sig from a bucket prefix, receipts b
       [main, "submit", join(d.path, "cli-job.sgb"), "--to", url, "--wait", "--json", "--timeout", "30s"],
       { env: s3.env },
     );
-    assert.equal(JSON.parse(out.stdout).receipts[0].status, "succeeded");
+    const outcome = JSON.parse(out.stdout);
+    assert.equal(outcome.receipts[0].status, "succeeded");
+    // the fetch hints name a command that works: the jobs API is the agent's HTTP one, not the bucket
+    assert.match(outcome.receipts[0].fetch.stdout, /^sigrun jobs logs [0-9a-f]{32} --state <state dir of /);
   } finally {
     await transport.stop();
     await agent.close();

@@ -24,11 +24,13 @@ async function configDir(): Promise<string> {
   return sigrunConfigDir();
 }
 
-async function ask(question: string): Promise<boolean> {
+/** Asks on the terminal: y/yes is yes; with `enterIsYes` an empty answer is yes too. */
+async function ask(question: string, enterIsYes: boolean): Promise<boolean> {
   const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    const a = (await rl.question(question)).trim();
+    return /^y(es)?$/i.test(a) || (enterIsYes && a === "");
   } finally {
     rl.close();
   }
@@ -63,8 +65,9 @@ export function register(program: Command): void {
       "add a host: make a per-host Ed25519 client key (under $XDG_CONFIG_HOME/sigrun/hosts/NAME, 0700/0600), pin the " +
         "host's SSH host key in sigrun's own known_hosts, print the command that installs the key on the host " +
         'restricted to `restrict,command="sigrun agent --stdin …"` (stdout, for eval), then — once installed — fetch ' +
-        "and pin the host's receipt key (Ed25519) and job key (X25519) over that channel. Run it again after " +
-        "installing the line. With --agent, pin an HTTP agent's keys instead",
+        "and pin the host's receipt key (Ed25519) and job key (X25519) over that channel. On a terminal it waits " +
+        "(Enter) while you install the line; otherwise run it again after installing the line. With --agent, " +
+        "pin an HTTP agent's keys instead",
     )
     .option("--alias <name>", "the host's name (same as the NAME argument)")
     .option("--ssh <user@host[:port]>", "reach the host over SSH (the system ssh client)")
@@ -72,7 +75,7 @@ export function register(program: Command): void {
     .option("--agent <url>", "reach the host's agent over HTTP(S): http(s)://HOST:PORT")
     .option(
       "--host-key-fingerprint <fp>",
-      "expected SSH host key (SHA256:…) — or, with --agent, receipt key id (sha256:…)",
+      "expected SSH host key (SHA256:…) — or, with --agent, the receipt key: SHA256:… as `sigrun key id` shows it, or its key id sha256:…",
     )
     .option(
       "--token-file <file>",
@@ -86,9 +89,10 @@ export function register(program: Command): void {
     .option("--client-key <file>", "the client certificate's PEM key")
     .option("--replace", "re-pin a host whose keys changed")
     .option("--yes", "pin the shown key without asking (trust on first use)")
-    .option("--remote-sigrun <path>", "sigrun on the host, in the forced command", "sigrun")
-    .option("--remote-state <dir>", "the agent's state dir on the host", "/var/lib/sigrun")
-    .option("--remote-trust <dir>", "the agent's trust store on the host", "/etc/sigrun/trusted")
+    // no commander defaults: a second `host add NAME` must keep what the first one was given
+    .option("--remote-sigrun <path>", "sigrun on the host, in the forced command (default: sigrun)")
+    .option("--remote-state <dir>", "the agent's state dir on the host (default: /var/lib/sigrun)")
+    .option("--remote-trust <dir>", "the agent's trust store on the host (default: /etc/sigrun/trusted)")
     .option("--json", "print the result as JSON")
     .action(async (nameArg: string | undefined, o: AddFlags) => {
       const { SigrunError } = await import("../../core/index.js");
@@ -114,6 +118,17 @@ export function register(program: Command): void {
           "host add: --token-file, --ca, --client-cert and --client-key need --agent",
         );
       const tty = process.stdin.isTTY && process.stderr.isTTY;
+      let shown = false;
+      // On a terminal one `host add` does it all: show the install line, wait for Enter, pin the keys.
+      const waitForInstall = async (cmd: string): Promise<boolean> => {
+        if (!shown) process.stdout.write(`${cmd}\n`);
+        else process.stderr.write(`sigrun host add: the key is still not accepted by ${name}\n`);
+        shown = true;
+        return ask(
+          `sigrun host add: install this restricted key on ${name} (run the line above), then press Enter to pin its receipt and job keys (n: later, with \`sigrun host add ${name}\`): `,
+          true,
+        );
+      };
       const r = await hostAdd({
         configDir: await configDir(),
         name,
@@ -124,7 +139,8 @@ export function register(program: Command): void {
         replace: o.replace,
         yes: o.yes,
         remote: { sigrun: o.remoteSigrun, state: o.remoteState, trust: o.remoteTrust },
-        confirm: tty ? ask : undefined,
+        confirm: tty ? (q) => ask(q, false) : undefined,
+        waitForInstall: tty && !o.json ? waitForInstall : undefined,
         log: (line) => process.stderr.write(`sigrun host add: ${line}\n`),
       });
       if (o.json) {
@@ -135,7 +151,11 @@ export function register(program: Command): void {
         });
         return;
       }
-      if (r.status === "pending") {
+      if (r.status === "pending" && shown)
+        process.stderr.write(
+          `sigrun host add: ${name} pending — once the line is installed, run \`sigrun host add ${name}\` to pin its keys\n`,
+        );
+      else if (r.status === "pending") {
         process.stderr.write(
           `sigrun host add: install this restricted key on ${name} (run the line below, or eval "$(sigrun host add …)"),\n` +
             `then run \`sigrun host add ${name}\` again to pin its receipt and job keys:\n`,

@@ -95,6 +95,10 @@ export function register(program: Command): void {
         if (o.json) printJson({ output: o.output, ...res, recipients: recipients.map((r) => r.label) });
       } catch (err) {
         bar.done();
+        // `… -o - | head`: the reader went away; quiet, like every verb (nothing else was being written)
+        if (toStdout && (await import("../io.js")).outputClosedEarly(err)) return;
+        if ((err as { cause?: { code?: unknown } }).cause?.code === "EEXIST")
+          throw new SigrunError("IO_ERROR", `${o.output}: exists (--force overwrites it)`);
         throw err;
       }
     });

@@ -155,14 +155,22 @@ export function register(program: Command): void {
     store
       .command("get <digest>")
       .description("download a blob; size and digest are verified before anything is written")
-      .requiredOption("--size <bytes>", "the blob's exact size in bytes (part of its identity)")
+      .option(
+        "--size <bytes>",
+        "the blob's exact size in bytes, if known (else taken from the store's HEAD answer; the digest is checked either way)",
+      )
       .option("-o, --output <file>", "write here (atomically); `-` or omitted: stdout"),
-  ).action(async (digest: string, o: ClientFlags & { size: string; output?: string }) => {
+  ).action(async (digest: string, o: ClientFlags & { size?: string; output?: string }) => {
     const { SigrunError } = await import("../../core/index.js");
     const { checkRef } = await import("../../store/index.js");
-    if (!/^\d{1,16}$/.test(o.size)) throw new SigrunError("USAGE", "--size: expected a byte count");
-    const ref = checkRef({ digest, size: Number(o.size) });
+    if (o.size !== undefined && !/^\d{1,16}$/.test(o.size))
+      throw new SigrunError("USAGE", "--size: expected a byte count");
     const c = await client(o);
+    // Without --size the store's HEAD says how long the blob is; a wrong answer cannot pass, since the
+    // download is checked against that size AND the digest before anything is written.
+    const size = o.size === undefined ? await c.head(checkRef({ digest, size: 0 })) : Number(o.size);
+    if (size === null) throw new SigrunError("STORE_NOT_FOUND", `${digest}: not in ${c.url}`);
+    const ref = checkRef({ digest, size });
     const b = await bar(o, "get");
     try {
       const toStdout = o.output === undefined || o.output === "-";

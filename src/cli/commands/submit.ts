@@ -214,7 +214,8 @@ async function report(
   const pub = o.hostPub ? parsePublicKey(readInput(o.hostPub, "host public key"), o.hostPub) : undefined;
   const statements = receipts.map((r) => (pub ? verifyReceipt(r, pub) : readReceiptUnverified(r)));
   const statuses = statements.map((s) => s.predicate);
-  const outcomes = statements.map((s) => jobOutcome(s, { to: o.to }));
+  // s3:// is a drop box, not the agent's jobs API: point at the host's state dir instead
+  const outcomes = statements.map((s) => jobOutcome(s, { to: o.to?.startsWith("s3://") ? undefined : o.to }));
   const exitOf = (p: (typeof statuses)[number]): number => {
     if (p.status === "succeeded") return 0;
     const code = p.error?.code;
