@@ -1,5 +1,5 @@
 import { close, open, read, WriteStream, writev } from "node:fs";
-import type { Readable, Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { promisify } from "node:util";
 
@@ -100,11 +100,11 @@ async function* readFile(path: string): AsyncGenerator<Buffer> {
 }
 
 /**
- * Runs `input` (a path or a Readable) through `engine` into `sink`. The sink is not ended. A buffer
+ * Runs `input` (a path, or a Readable or other async iterable of bytes) through `engine` into `sink`. The sink is not ended. A buffer
  * yielded by the reader is reused two reads later, which the engines allow (they copy what they keep).
  */
 export async function pump(
-  input: string | Readable,
+  input: string | AsyncIterable<Uint8Array>,
   engine: ChunkEngine,
   sink: Writable,
   opts: PumpOptions = {},
@@ -125,7 +125,7 @@ export async function pump(
     writing.catch(() => {});
     opts.onOutput?.(n);
   };
-  const source = typeof input === "string" ? readFile(input) : (input as AsyncIterable<Buffer>);
+  const source: AsyncIterable<Uint8Array> = typeof input === "string" ? readFile(input) : input;
   try {
     for await (const data of source) {
       bytesIn += data.byteLength;
