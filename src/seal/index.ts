@@ -23,6 +23,7 @@
 // The atomic output writer lives in core (the store uses it too); re-exported for callers of seal.
 export { type AtomicFile, type AtomicFileOptions, openAtomicFile, writeFileAtomic } from "../core/index.js";
 export { ARMOR_BEGIN, ARMOR_END } from "./armor.js";
+export { minorGcEvery } from "./bounded-memory.js";
 export { createUnsealStream, UnsealEngine, unwrapHeader } from "./decrypt.js";
 export { buildHeader, createSealStream, SealEngine, type SealOptions } from "./encrypt.js";
 export {
