@@ -151,9 +151,7 @@ export class SealedHost {
     const dir = mkdtempSync(join(tmpdir(), "sigrun-job-"));
     const jobId = randomBytes(16).toString("hex");
     try {
-      const spoolIn = join(dir, "spool-in");
-      mkdirSync(spoolIn, { mode: 0o700 });
-      const src: BlobSource = store ? storeSource(store, spoolIn) : streamSource(reader);
+      const src: BlobSource = store ? storeSource(store) : streamSource(reader);
       const inputsDir = join(dir, "inputs");
       const outputsDir = join(dir, "outputs");
       mkdirSync(inputsDir, { mode: 0o700 });

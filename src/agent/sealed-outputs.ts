@@ -57,11 +57,7 @@ export async function sealOutputs(
   const paths = listOutputFiles(outputsDir);
   for (let i = 0; i < paths.length; i++) {
     const name = `output/${i}`;
-    const r = await sealFile(
-      createReadStream(join(outputsDir, ...paths[i]!.split("/"))),
-      join(spool, `output-${i}`),
-      o,
-    );
+    const r = await sealFile(join(outputsDir, ...paths[i]!.split("/")), join(spool, `output-${i}`), o);
     files.push({ blob: name, path: paths[i]!, ...r.plain });
     fileRefs.push({ name, ...r.cipher });
   }

@@ -1,9 +1,8 @@
 // Sealed jobs with `execute --store URL`: the host fetches the sealed blobs from the untrusted store (each
 // GET verified against digest and size before anything is unsealed) and puts the sealed outputs there;
 // the deletion tokens go back to the client, which deletes everything after a verified pull.
-import { createReadStream } from "node:fs";
 import { join } from "node:path";
-import { SigrunError } from "../core/index.js";
+import { isSigrunError, SigrunError } from "../core/index.js";
 import type { BlobRef, InputEntry } from "../jobwire/index.js";
 import { unsealToFile } from "../jobwire/index.js";
 import { openStore, type StoreClient } from "../store/index.js";
@@ -34,21 +33,40 @@ export function storeClient(ref: StoreRef): StoreClient {
 
 const storeRef = (r: BlobRef) => ({ digest: `sha256:${r.sha256}`, size: r.size });
 
-/** Blobs fetched from the store, each verified before use; inputs spooled in the job's private dir. */
-export function storeSource(client: StoreClient, spool: string): BlobSource {
+/**
+ * Blobs fetched from the store. Small ones are verified before use. An input is unsealed while it
+ * downloads, into the job's private inputs directory, and its size and digest are checked as it
+ * arrives and at its end (then its plaintext against the manifest): on any mismatch `toFile` fails,
+ * the job stops before its script starts and its private directory is removed — plaintext of an
+ * unverified blob never reaches a job (the same rule as blobs streamed through the session).
+ */
+export function storeSource(client: StoreClient): BlobSource {
   return {
     bytes: (ref, cap) => client.getBytes(storeRef(ref), cap),
     async toFile(ref: BlobRef, j: string, root: string, entry: InputEntry) {
-      const ct = join(spool, ref.name.replace("/", "-"));
-      await client.get(storeRef(ref), ct);
-      await unsealToFile(
-        createReadStream(ct),
-        j,
-        join(root, ...entry.path.split("/")),
-        ref,
-        entry,
-        `input ${entry.path}`,
-      );
+      const it = client.stream(storeRef(ref))[Symbol.asyncIterator]();
+      // Without `return`: a failed unseal leaves the download open, to be drained below.
+      const source = { [Symbol.asyncIterator]: () => ({ next: () => it.next() }) };
+      try {
+        await unsealToFile(
+          source,
+          j,
+          join(root, ...entry.path.split("/")),
+          null, // the store stream checks size and digest itself
+          entry,
+          `input ${entry.path}`,
+        );
+      } catch (err) {
+        // Did it fail because the store holds other bytes than announced? Then say so (DIGEST_MISMATCH),
+        // as a verified download would have, rather than the seal error the altered bytes caused.
+        try {
+          while (!(await it.next()).done);
+        } catch (e) {
+          if (isSigrunError(e) && e.code === "DIGEST_MISMATCH")
+            throw new SigrunError("DIGEST_MISMATCH", `input ${entry.path}: ${e.message}`, { cause: e });
+        }
+        throw err;
+      }
     },
   };
 }

@@ -69,8 +69,15 @@ export async function openAtomicFile(path: string, opts: AtomicFileOptions = {})
   const abort = async (): Promise<void> => {
     if (state !== "open") return;
     state = "aborted";
-    if (!stream.destroyed) stream.destroy();
-    await closeFd().catch(() => {});
+    if (fdOpen) {
+      // An fs stream closes its descriptor when destroyed, whatever autoClose says (a failed pipeline
+      // destroys it too): let the stream close it, once, instead of a second close(2) that could hit a
+      // descriptor number already reused by another open.
+      fdOpen = false;
+      stream.on("error", () => {});
+      if (!stream.destroyed) stream.destroy();
+      if (!stream.closed) await new Promise<void>((resolve) => stream.once("close", () => resolve()));
+    }
     await unlink(tempPath).catch(() => {});
   };
 

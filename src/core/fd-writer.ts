@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
  * synchronous stream doing one write(2) per chunk.
  */
 export function fdWriter(fd: number): Writable {
-  return new Writable({
+  const w = new Writable({
     highWaterMark: 1024 * 1024,
     write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
       write(fd, chunk, (err) => cb(err));
@@ -20,6 +20,8 @@ export function fdWriter(fd: number): Writable {
       );
     },
   });
+  // Bulk writers (seal's pump) may write to `fd` themselves while nothing is queued here.
+  return Object.assign(w, { fd, directWrites: true });
 }
 
 /**

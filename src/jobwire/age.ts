@@ -8,8 +8,10 @@ import {
   decodeAgeIdentity,
   generateX25519KeyPair,
   parseRecipient,
+  SealEngine,
   type SealIdentity,
   sealBytes as sealSmall,
+  UnsealEngine,
   unsealBytes,
   x25519Identity,
 } from "../seal/index.js";
@@ -70,4 +72,14 @@ export function sealTransform(to: readonly string[]): Transform {
 /** A transform opening with `identities`; each 64 KiB chunk is authenticated before it is passed on. */
 export function unsealTransform(identities: readonly string[]): Transform {
   return createUnsealStream(identities.map(identityOf));
+}
+
+/** A seal engine to `to` for the seal module's pump (constant memory, no stream hops). */
+export function sealEngine(to: readonly string[]): Promise<SealEngine> {
+  return SealEngine.create(recipients(to));
+}
+
+/** An unseal engine; each 64 KiB chunk is authenticated before its plaintext is handed on. */
+export function unsealEngine(identities: readonly string[]): UnsealEngine {
+  return new UnsealEngine(identities.map(identityOf));
 }

@@ -167,7 +167,9 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
       step(`uploading ${refs.length} sealed blobs to ${store.url}`);
       const files = [manifestCt, appCt, ...inputs.map((i) => i.file)];
       for (let k = 0; k < refs.length; k++) {
-        const put = await store.put(files[k]!);
+        // digests taken while sealing: no second pass over the spool (the store verifies them)
+        const ref = { digest: `sha256:${refs[k]!.sha256}`, size: refs[k]!.size };
+        const put = await store.put(files[k]!, { ref });
         if (put.digest !== `sha256:${refs[k]!.sha256}` || put.size !== refs[k]!.size)
           throw new SigrunError(
             "DIGEST_MISMATCH",

@@ -1,6 +1,6 @@
 // The client's inputs: every regular file under --inputs, sealed to the per-job key J into a private spool
 // in one read (plaintext and ciphertext hashed on the way), named `input/N` in sorted path order.
-import { createReadStream, lstatSync, readdirSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SigrunError } from "../core/index.js";
 import { type BlobRef, checkInputPath, type InputEntry, MAX_INPUTS, sealFile } from "../jobwire/index.js";
@@ -48,7 +48,7 @@ export async function sealInputs(
   const out: SealedInput[] = [];
   for (let i = 0; i < paths.length; i++) {
     const file = join(spool, `input-${i}`);
-    const r = await sealFile(createReadStream(join(root, ...paths[i]!.split("/"))), file, [j]);
+    const r = await sealFile(join(root, ...paths[i]!.split("/")), file, [j]);
     out.push({
       entry: { path: paths[i]!, size: r.plain.size, sha256: r.plain.sha256 },
       ref: { name: `input/${i}`, ...r.cipher },

@@ -3,7 +3,7 @@
 // every downloaded ciphertext against a subject; only then unseal — into a staging directory that is
 // renamed into place, so nothing partial ever appears in --outputs.
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, renameSync, rmdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, renameSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { canonicalJson, SigrunError } from "../core/index.js";
@@ -157,7 +157,7 @@ export async function unsealAll(
     const ref = cipherOf.get(f.blob);
     if (!ref) throw new SigrunError("RECEIPT_INVALID", `output manifest: ${f.blob} not in the receipt`);
     await unsealToFile(
-      createReadStream(fileOf(f.blob)),
+      fileOf(f.blob),
       c.outputIdentity,
       join(out, ...f.path.split("/")),
       ref,

@@ -45,142 +45,155 @@ function sniffDecided(buf: Buffer): boolean {
   return i >= 0 && buf.byteLength - i >= ARMOR_BEGIN.length;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
- * A Transform that opens an age v1 file (binary or armored, detected like `age -d`) with the given
- * identities and emits the plaintext. Each 64 KiB chunk is released only after its tag verifies; the
- * stream fails with SEAL_PAYLOAD_INVALID on tampering, truncation, or data after the final chunk. A
- * consumer that must not keep unauthenticated output writes to a temporary file and renames it only
- * when the stream ends without error (see `unseal`).
+ * Opens one age v1 file (binary or armored, detected like `age -d`) from ciphertext pieces of any size.
+ * Each 64 KiB chunk is released to the caller's array only after its tag verifies; a failure throws
+ * SEAL_PAYLOAD_INVALID after the plaintext of the chunks that did verify is in the array (age writes
+ * it too). The tail of a piece (less than a chunk, or a whole chunk that may be the final one) is copied
+ * into a buffer of the engine's own, so the caller may reuse its input buffer once `push` returns.
+ * `push` is asynchronous only until the header is read (identities may be); then it returns undefined.
  */
-export function createUnsealStream(identities: readonly SealIdentity[]): Transform {
-  const ids = [...identities];
-  let stage: Stage = "sniff";
-  let armor: ArmorDecoder | null = null;
-  let buf: Buffer = Buffer.alloc(0);
-  let fileKey: Uint8Array | null = null;
-  let opener: StreamOpener | null = null;
+export class UnsealEngine {
+  private stage: Stage = "sniff";
+  private armor: ArmorDecoder | null = null;
+  private buf: Buffer = EMPTY;
+  private fileKey: Uint8Array | null = null;
+  private opener: StreamOpener | null = null;
+  private readonly hold = Buffer.allocUnsafe(ENC_CHUNK_SIZE);
+  private held = 0;
+  private readonly ids: readonly SealIdentity[];
 
-  // Payload bytes held back (less than a chunk, or a whole chunk that may be the final one).
-  let parts: Buffer[] = [];
-  let held = 0;
+  constructor(identities: readonly SealIdentity[]) {
+    this.ids = [...identities];
+  }
 
-  /**
-   * Opens every chunk that is known not to be the last one (more bytes follow it), holding the rest; at
-   * the end, opens what is held as the final chunk. Authenticated plaintext is pushed even when a later
-   * chunk fails (the error follows it), as age does.
-   */
-  const payload = (t: Transform, data: Buffer, final: boolean): void => {
-    const out: Buffer[] = [];
-    const step = (chunk: Buffer, more: boolean): void => {
-      const { plaintext, last } = opener!.open(chunk, more);
-      out.push(plaintext);
-      if (last && more) throw payloadError("data after the final chunk");
-      if (last) stage = "done";
-      else if (!more) throw payloadError("missing final chunk (truncated)");
-    };
-    let failure: unknown = null;
-    try {
-      let off = 0;
-      if (held > 0 && data.byteLength > 0) {
-        const need = ENC_CHUNK_SIZE - held;
-        if (data.byteLength <= need) {
-          parts.push(data);
-          held += data.byteLength;
-          off = data.byteLength;
-        } else {
-          const chunk = Buffer.concat([...parts, data.subarray(0, need)]);
-          parts = [];
-          held = 0;
-          off = need;
-          step(chunk, true);
-        }
-      }
-      while (data.byteLength - off > ENC_CHUNK_SIZE) {
-        step(data.subarray(off, off + ENC_CHUNK_SIZE), true);
-        off += ENC_CHUNK_SIZE;
-      }
-      if (off < data.byteLength) {
-        parts.push(Buffer.from(data.subarray(off)));
-        held += data.byteLength - off;
-      }
-      if (final) {
-        if (held === 0) throw payloadError(opener!.chunksOpened === 0 ? "no chunks" : "missing final chunk");
-        const chunk = Buffer.concat(parts);
-        parts = [];
-        held = 0;
-        step(chunk, false);
-      }
-    } catch (err) {
-      failure = err;
+  /** Opens every chunk known not to be the last one, appending plaintext to `out`. */
+  push(data: Uint8Array, out: Buffer[]): Promise<void> | undefined {
+    if (this.stage === "payload" && this.armor === null) {
+      this.payload(data, false, out);
+      return undefined;
     }
-    for (const p of out) t.push(p);
-    if (failure) throw failure;
-  };
+    return this.feed(data, false, out);
+  }
 
-  /** Moves `buf` forward through the stages; `final` when the input has ended. */
-  const advance = async (t: Transform, final: boolean): Promise<void> => {
-    if (stage === "header") {
-      const h = parseHeader(buf, final);
-      if (h === null) return;
-      fileKey = await unwrapHeader(h, ids);
-      buf = buf.subarray(h.length);
-      stage = "nonce";
-    }
-    if (stage === "nonce") {
-      if (buf.byteLength < PAYLOAD_NONCE_SIZE) {
-        if (final) throw new SigrunError("SEAL_MALFORMED", "age payload: missing or short nonce");
-        return;
-      }
-      opener = new StreamOpener(payloadKey(fileKey!, buf.subarray(0, PAYLOAD_NONCE_SIZE)));
-      fileKey!.fill(0);
-      fileKey = null;
-      const rest = buf.subarray(PAYLOAD_NONCE_SIZE);
-      buf = Buffer.alloc(0);
-      stage = "payload";
-      payload(t, rest, final);
-    }
-  };
+  /** The input has ended: opens the held tail as the final chunk; fails if the file is incomplete. */
+  async end(out: Buffer[]): Promise<void> {
+    await this.feed(EMPTY, true, out);
+    if (this.stage !== "done") throw payloadError("truncated");
+  }
 
-  const feed = async (t: Transform, chunk: Buffer | null): Promise<void> => {
-    const final = chunk === null;
-    let data: Buffer = chunk ?? Buffer.alloc(0);
-    if (stage === "sniff") {
-      buf = buf.byteLength ? Buffer.concat([buf, data]) : data;
-      if (!final && !sniffDecided(buf)) return;
-      if (looksArmored(buf)) armor = new ArmorDecoder();
-      data = buf;
-      buf = Buffer.alloc(0);
-      stage = "header";
+  private async feed(input: Uint8Array, final: boolean, out: Buffer[]): Promise<void> {
+    let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    if (this.stage === "sniff") {
+      this.buf = Buffer.concat([this.buf, data]); // a copy: the caller may reuse `input`
+      if (!final && !sniffDecided(this.buf)) return;
+      if (looksArmored(this.buf)) this.armor = new ArmorDecoder();
+      data = this.buf;
+      this.buf = EMPTY;
+      this.stage = "header";
     }
-    if (armor) {
-      data = armor.update(data);
-      if (final) data = Buffer.concat([data, armor.final()]);
+    if (this.armor) {
+      data = this.armor.update(data);
+      if (final) data = Buffer.concat([data, this.armor.final()]);
     }
-    if (stage === "done") {
+    if (this.stage === "done") {
       if (data.byteLength > 0) throw payloadError("data after the final chunk");
       return;
     }
-    if (stage === "payload") {
-      payload(t, data, final);
+    if (this.stage === "payload") {
+      this.payload(data, final, out);
       return;
     }
-    buf = buf.byteLength ? Buffer.concat([buf, data]) : data;
-    await advance(t, final);
-  };
+    this.buf = Buffer.concat([this.buf, data]);
+    if (this.stage === "header") {
+      const h = parseHeader(this.buf, final);
+      if (h === null) return;
+      this.fileKey = await unwrapHeader(h, this.ids);
+      this.buf = this.buf.subarray(h.length);
+      this.stage = "nonce";
+    }
+    if (this.buf.byteLength < PAYLOAD_NONCE_SIZE) {
+      if (final) throw new SigrunError("SEAL_MALFORMED", "age payload: missing or short nonce");
+      return;
+    }
+    this.opener = new StreamOpener(payloadKey(this.fileKey!, this.buf.subarray(0, PAYLOAD_NONCE_SIZE)));
+    this.fileKey!.fill(0);
+    this.fileKey = null;
+    const rest = this.buf.subarray(PAYLOAD_NONCE_SIZE);
+    this.buf = EMPTY;
+    this.stage = "payload";
+    this.payload(rest, final, out);
+  }
 
+  private step(chunk: Buffer, more: boolean, out: Buffer[]): void {
+    const { plaintext, last } = this.opener!.open(chunk, more);
+    out.push(plaintext);
+    if (last && more) throw payloadError("data after the final chunk");
+    if (last) this.stage = "done";
+    else if (!more) throw payloadError("missing final chunk (truncated)");
+  }
+
+  /** Opens the chunks `data` completes that more bytes follow; at the end, the held tail as the final one. */
+  private payload(data: Uint8Array, final: boolean, out: Buffer[]): void {
+    const len = data.byteLength;
+    let off = 0;
+    if (this.held > 0) {
+      off = Math.min(ENC_CHUNK_SIZE - this.held, len);
+      this.hold.set(data.subarray(0, off), this.held);
+      this.held += off;
+      if (this.held === ENC_CHUNK_SIZE && off < len) {
+        this.held = 0;
+        this.step(this.hold, true, out);
+      }
+    }
+    while (len - off > ENC_CHUNK_SIZE) {
+      this.step(Buffer.from(data.buffer, data.byteOffset + off, ENC_CHUNK_SIZE), true, out);
+      off += ENC_CHUNK_SIZE;
+    }
+    if (off < len) {
+      this.hold.set(data.subarray(off), this.held);
+      this.held += len - off;
+    }
+    if (!final) return;
+    if (this.held === 0)
+      throw payloadError(this.opener!.chunksOpened === 0 ? "no chunks" : "missing final chunk");
+    const n = this.held;
+    this.held = 0;
+    this.step(this.hold.subarray(0, n), false, out);
+  }
+}
+
+/**
+ * A Transform over an `UnsealEngine`. A consumer that must not keep unauthenticated output writes to a
+ * temporary file and renames it only when the stream ends without error (see `unseal`).
+ */
+export function createUnsealStream(identities: readonly SealIdentity[]): Transform {
+  const engine = new UnsealEngine(identities);
+  const settle = (t: Transform, out: Buffer[], callback: TransformCallback) => (err?: unknown) => {
+    for (const p of out) t.push(p);
+    callback(err as Error | undefined);
+  };
   return new Transform({
     highWaterMark: 1024 * 1024,
     transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-      feed(this, chunk).then(
-        () => callback(),
-        (err: Error) => callback(err),
-      );
+      const out: Buffer[] = [];
+      const done = settle(this, out, callback);
+      let pending: Promise<void> | undefined;
+      try {
+        pending = engine.push(chunk, out);
+      } catch (err) {
+        done(err);
+        return;
+      }
+      if (pending) pending.then(() => done(), done);
+      else done();
     },
     flush(callback: TransformCallback): void {
-      feed(this, null).then(
-        () => (stage === "done" ? callback() : callback(payloadError("truncated"))),
-        (err: Error) => callback(err),
-      );
+      const out: Buffer[] = [];
+      const done = settle(this, out, callback);
+      engine.end(out).then(() => done(), done);
     },
   });
 }

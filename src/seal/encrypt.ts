@@ -26,92 +26,120 @@ export async function buildHeader(
 }
 
 /**
+ * Seals one age v1 file from plaintext pieces of any size, in constant memory. Plaintext is cut into 64
+ * KiB STREAM chunks as it arrives; the tail (at most one chunk, which may turn out to be the final one)
+ * is copied into a buffer of the sealer's own, so the caller may reuse its input buffer once `push`
+ * returns. Output goes to the caller's array as pieces (no concatenation: the writer batches them).
+ */
+export class SealEngine {
+  private head: Buffer | null;
+  private readonly hold = Buffer.allocUnsafe(CHUNK_SIZE);
+  private held = 0;
+
+  private constructor(
+    head: Buffer,
+    private readonly sealer: StreamSealer,
+    private readonly armor: ArmorEncoder | null,
+  ) {
+    this.head = head;
+  }
+
+  /** A fresh file key wrapped to `recipients`, and the payload key derived from it and a fresh nonce. */
+  static async create(recipients: readonly SealRecipient[], opts: SealOptions = {}): Promise<SealEngine> {
+    const fileKey = new Uint8Array(randomBytes(FILE_KEY_SIZE));
+    try {
+      const header = await buildHeader([...recipients], fileKey);
+      const nonce = randomBytes(PAYLOAD_NONCE_SIZE);
+      const sealer = new StreamSealer(payloadKey(fileKey, nonce));
+      return new SealEngine(Buffer.concat([header, nonce]), sealer, opts.armor ? new ArmorEncoder() : null);
+    } finally {
+      fileKey.fill(0);
+    }
+  }
+
+  /** Seals every chunk `data` completes, except a possible final one, appending output to `out`. */
+  push(data: Uint8Array, out: Buffer[]): void {
+    const raw: Buffer[] = this.armor ? [] : out;
+    this.takeHead(raw);
+    const len = data.byteLength;
+    let off = 0;
+    if (this.held > 0) {
+      off = Math.min(CHUNK_SIZE - this.held, len);
+      this.hold.set(data.subarray(0, off), this.held);
+      this.held += off;
+      // A full held chunk is sealed only once a byte follows it: otherwise it may be the final one.
+      if (this.held === CHUNK_SIZE && off < len) {
+        this.sealer.sealChunk(this.hold, false, raw);
+        this.held = 0;
+      }
+    }
+    // Strictly more than a chunk left: a full chunk at the very end must wait (it may be the last).
+    while (len - off > CHUNK_SIZE) {
+      this.sealer.sealChunk(data.subarray(off, off + CHUNK_SIZE), false, raw);
+      off += CHUNK_SIZE;
+    }
+    if (off < len) {
+      this.hold.set(data.subarray(off), this.held);
+      this.held += len - off;
+    }
+    this.armored(raw, out);
+  }
+
+  /** Seals the held tail as the final chunk (an empty one for an empty input). */
+  end(out: Buffer[]): void {
+    const raw: Buffer[] = this.armor ? [] : out;
+    this.takeHead(raw);
+    this.sealer.sealChunk(this.hold.subarray(0, this.held), true, raw);
+    this.held = 0;
+    this.armored(raw, out);
+    if (this.armor) out.push(this.armor.final());
+  }
+
+  private takeHead(raw: Buffer[]): void {
+    if (this.head === null) return;
+    raw.push(this.head);
+    this.head = null;
+  }
+
+  private armored(raw: Buffer[], out: Buffer[]): void {
+    if (this.armor && raw.length > 0) out.push(this.armor.update(Buffer.concat(raw)));
+  }
+}
+
+/**
  * A Transform that seals everything written to it into one age v1 file (binary, or armored with
- * `armor`). Memory stays constant: plaintext is cut into 64 KiB STREAM chunks as it arrives; one chunk
- * is held back so the final one can be flagged.
+ * `armor`), over a `SealEngine`.
  */
 export function createSealStream(recipients: readonly SealRecipient[], opts: SealOptions = {}): Transform {
   const list = [...recipients];
-  let sealer: StreamSealer;
-  let head: Buffer | null = null;
-  // Held-back plaintext (< one chunk, or exactly one that may be the last), as parts to avoid re-copying.
-  let parts: Buffer[] = [];
-  let held = 0;
-  const armor = opts.armor ? new ArmorEncoder() : null;
-
-  const emit = (t: Transform, parts: Buffer[]): void => {
-    if (parts.length === 0) return;
-    // Pieces, not one concatenated buffer: a copy of every byte costs as much as half the encryption;
-    // the consumer's writev batches them.
-    if (armor) t.push(armor.update(Buffer.concat(parts)));
-    else for (const p of parts) t.push(p);
+  let engine: SealEngine;
+  const emit = (t: Transform, work: (out: Buffer[]) => void, callback: TransformCallback): void => {
+    const out: Buffer[] = [];
+    try {
+      work(out);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    for (const p of out) t.push(p);
+    callback();
   };
-
   return new Transform({
     highWaterMark: 1024 * 1024,
     construct(callback: (err?: Error | null) => void): void {
-      const fileKey = new Uint8Array(randomBytes(FILE_KEY_SIZE));
-      buildHeader(list, fileKey).then(
-        (header) => {
-          const nonce = randomBytes(PAYLOAD_NONCE_SIZE);
-          sealer = new StreamSealer(payloadKey(fileKey, nonce));
-          fileKey.fill(0);
-          head = Buffer.concat([header, nonce]);
+      SealEngine.create(list, opts).then(
+        (e) => {
+          engine = e;
           callback();
         },
         (err: Error) => callback(err),
       );
     },
     transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-      try {
-        const out: Buffer[] = [];
-        if (head) {
-          out.push(head);
-          head = null;
-        }
-        let off = 0;
-        if (held > 0) {
-          // Complete the held-back chunk with the head of this one; copy at most one chunk.
-          const need = CHUNK_SIZE - held;
-          if (chunk.byteLength <= need) {
-            parts.push(chunk);
-            held += chunk.byteLength;
-            emit(this, out);
-            callback();
-            return;
-          }
-          sealer.sealChunk(Buffer.concat([...parts, chunk.subarray(0, need)]), false, out);
-          off = need;
-        }
-        // Strictly more than a chunk left: a full chunk at the very end must be sealed as the final one.
-        while (chunk.byteLength - off > CHUNK_SIZE) {
-          sealer.sealChunk(chunk.subarray(off, off + CHUNK_SIZE), false, out);
-          off += CHUNK_SIZE;
-        }
-        parts = chunk.byteLength > off ? [Buffer.from(chunk.subarray(off))] : [];
-        held = chunk.byteLength - off;
-        emit(this, out);
-        callback();
-      } catch (err) {
-        callback(err as Error);
-      }
+      emit(this, (out) => engine.push(chunk, out), callback);
     },
     flush(callback: TransformCallback): void {
-      try {
-        const out: Buffer[] = [];
-        if (head) {
-          out.push(head);
-          head = null;
-        }
-        sealer.sealChunk(Buffer.concat(parts), true, out);
-        parts = [];
-        held = 0;
-        emit(this, out);
-        if (armor) this.push(armor.final());
-        callback();
-      } catch (err) {
-        callback(err as Error);
-      }
+      emit(this, (out) => engine.end(out), callback);
     },
   });
 }

@@ -3,12 +3,14 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, type Transform, Writable } from "node:stream";
+import type { Readable } from "node:stream";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { openAtomicFile, SigrunError } from "../core/index.js";
 import { minorGcEvery } from "./bounded-memory.js";
-import { createUnsealStream } from "./decrypt.js";
-import { createSealStream, type SealOptions } from "./encrypt.js";
+import { UnsealEngine } from "./decrypt.js";
+import { SealEngine, type SealOptions } from "./encrypt.js";
+import { type ChunkEngine, endSink, pump } from "./pump.js";
 import type { SealIdentity, SealRecipient } from "./types.js";
 
 /** Where bytes come from: a file path or a Node Readable (e.g. process.stdin). */
@@ -24,7 +26,7 @@ export interface StreamIoOptions {
   /** Replace an existing output file (default false). */
   readonly overwrite?: boolean;
   /**
-   * Collect dead chunk buffers every 8 MiB (see bounded-memory.ts) to keep peak RSS low on large
+   * Collect dead chunk buffers every 4 MiB of output (see bounded-memory.ts) to keep peak RSS low on large
    * streams. For CLI processes; a library caller may prefer to leave its GC alone (default false).
    */
   readonly boundedMemory?: boolean;
@@ -35,65 +37,42 @@ export interface StreamResult {
   readonly bytesOut: number;
 }
 
-const READ_CHUNK = 256 * 1024;
-
-function openInput(input: SealInput): Readable {
-  if (typeof input !== "string") return input;
-  return createReadStream(input, { highWaterMark: READ_CHUNK });
-}
-
 function ioError(what: string, err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   if (err instanceof SigrunError || code === undefined) return err;
   return new SigrunError("IO_ERROR", `${what}: ${code}`, { cause: err });
 }
 
-/** Runs input → transform → output; a path output appears only if everything succeeded. */
+/** Runs input → engine → output (see pump.ts); a path output appears only if everything succeeded. */
 async function run(
   input: SealInput,
   output: SealOutput,
-  transform: Transform,
+  engine: ChunkEngine | Promise<ChunkEngine>,
   opts: StreamIoOptions,
   defaultMode: number,
 ): Promise<StreamResult> {
-  // The output file is opened before the source exists: a 'data' listener puts the source in flowing
-  // mode, so any await between it and pipeline() would drop the chunks that arrive meanwhile (a sealed
-  // file of a silently truncated input).
-  const file =
-    typeof output === "string"
-      ? await openAtomicFile(output, { mode: opts.mode ?? defaultMode, overwrite: opts.overwrite })
-      : undefined;
-  let bytesIn = 0;
-  let bytesOut = 0;
-  const source = openInput(input);
-  // Observers, not pipeline stages: an extra 'data' listener sees each chunk without another hop.
-  source.on("data", (c: Buffer) => {
-    bytesIn += c.byteLength;
-    opts.onProgress?.(bytesIn);
-  });
   const collect = opts.boundedMemory ? minorGcEvery(4 * 1024 * 1024) : undefined;
-  transform.on("data", (c: Buffer) => {
-    bytesOut += c.byteLength;
-    collect?.(c.byteLength);
-  });
-  const stages = [source, transform] as const;
-  if (file === undefined) {
-    const sink = output as Writable;
+  const pumpOpts = { onInput: opts.onProgress, onOutput: collect };
+  if (typeof output !== "string") {
+    const sink = output;
     try {
-      await pipeline(...stages, sink, { end: sink !== process.stdout && sink !== process.stderr });
+      const res = await pump(input, await engine, sink, pumpOpts);
+      if (sink !== process.stdout && sink !== process.stderr) await endSink(sink);
+      return res;
     } catch (err) {
       throw ioError("stream", err);
     }
-    return { bytesIn, bytesOut };
   }
+  const file = await openAtomicFile(output, { mode: opts.mode ?? defaultMode, overwrite: opts.overwrite });
+  let res: StreamResult;
   try {
-    await pipeline(...stages, file.stream);
+    res = await pump(input, await engine, file.stream, pumpOpts);
   } catch (err) {
     await file.abort();
-    throw ioError(typeof input === "string" ? input : (output as string), err);
+    throw ioError(typeof input === "string" ? input : output, err);
   }
   await file.commit();
-  return { bytesIn, bytesOut };
+  return res;
 }
 
 /** Seals `input` to `recipients` (age v1, binary or `armor`), streaming in constant memory. */
@@ -103,7 +82,7 @@ export function seal(
   recipients: readonly SealRecipient[],
   opts: StreamIoOptions & SealOptions = {},
 ): Promise<StreamResult> {
-  return run(input, output, createSealStream(recipients, opts), opts, 0o644);
+  return run(input, output, SealEngine.create(recipients, opts), opts, 0o644);
 }
 
 export interface UnsealOptions extends StreamIoOptions {
@@ -123,32 +102,28 @@ export async function unseal(
   opts: UnsealOptions = {},
 ): Promise<StreamResult> {
   if (!opts.verifyFirst || typeof output === "string")
-    return run(input, output, createUnsealStream(identities), opts, 0o600);
+    return run(input, output, new UnsealEngine(identities), opts, 0o600);
   const spool = join(tmpdir(), `sigrun-unseal-${randomBytes(8).toString("hex")}.age`);
   try {
-    await pipeline(openInput(input), createWriteStream(spool, { flags: "wx", mode: 0o600 }));
+    const copy = createWriteStream(spool, { flags: "wx", mode: 0o600 });
+    await pipeline(typeof input === "string" ? createReadStream(input) : input, copy);
     const sink = new Writable({
       write(_c: Buffer, _e: BufferEncoding, cb: (err?: Error | null) => void): void {
         cb();
       },
     });
-    await run(spool, sink, createUnsealStream(identities), opts, 0o600);
-    return await run(spool, output, createUnsealStream(identities), {}, 0o600);
+    await run(spool, sink, new UnsealEngine(identities), opts, 0o600);
+    return await run(spool, output, new UnsealEngine(identities), {}, 0o600);
   } finally {
     await unlink(spool).catch(() => {});
   }
 }
 
-async function collect(input: Uint8Array, transform: Transform): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
-  const sink = new Writable({
-    write(c: Buffer, _e: BufferEncoding, cb: (err?: Error | null) => void): void {
-      parts.push(c);
-      cb();
-    },
-  });
-  await pipeline(Readable.from([Buffer.from(input)]), transform, sink);
-  return new Uint8Array(Buffer.concat(parts));
+async function inMemory(input: Uint8Array, engine: ChunkEngine): Promise<Uint8Array> {
+  const out: Buffer[] = [];
+  await engine.push(input, out);
+  await engine.end(out);
+  return new Uint8Array(Buffer.concat(out));
 }
 
 /** Seals a small in-memory payload (e.g. a wrapped data key); returns the age file bytes. */
@@ -157,7 +132,7 @@ export function sealBytes(
   recipients: readonly SealRecipient[],
   opts: SealOptions = {},
 ): Promise<Uint8Array> {
-  return collect(plaintext, createSealStream(recipients, opts));
+  return SealEngine.create(recipients, opts).then((e) => inMemory(plaintext, e));
 }
 
 /** Opens a small in-memory age file (binary or armored); throws the same coded errors as `unseal`. */
@@ -165,5 +140,5 @@ export function unsealBytes(
   ciphertext: Uint8Array,
   identities: readonly SealIdentity[],
 ): Promise<Uint8Array> {
-  return collect(ciphertext, createUnsealStream(identities));
+  return inMemory(ciphertext, new UnsealEngine(identities));
 }

@@ -23,8 +23,9 @@
 // The atomic output writer lives in core (the store uses it too); re-exported for callers of seal.
 export { type AtomicFile, type AtomicFileOptions, openAtomicFile, writeFileAtomic } from "../core/index.js";
 export { ARMOR_BEGIN, ARMOR_END } from "./armor.js";
-export { createUnsealStream, unwrapHeader } from "./decrypt.js";
-export { buildHeader, createSealStream, type SealOptions } from "./encrypt.js";
+export { minorGcEvery } from "./bounded-memory.js";
+export { createUnsealStream, UnsealEngine, unwrapHeader } from "./decrypt.js";
+export { buildHeader, createSealStream, SealEngine, type SealOptions } from "./encrypt.js";
 export {
   type SealInput,
   type SealOutput,
@@ -44,6 +45,7 @@ export {
   parseRecipientsFile,
   recipientFromKey,
 } from "./parse-keys.js";
+export { type ChunkEngine, endSink, type PumpOptions, type PumpResult, pump, READ_SIZE } from "./pump.js";
 export { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, scryptIdentity, scryptRecipient } from "./scrypt.js";
 export { sshEd25519Identity, sshEd25519Recipient } from "./ssh-ed25519.js";
 export { CHUNK_SIZE, ENC_CHUNK_SIZE } from "./stream.js";

@@ -1,10 +1,12 @@
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from "node:crypto";
 import { SigrunError } from "../core/index.js";
 import { hkdf } from "./primitives.js";
 
 // The age STREAM payload (age-encryption.org/v1, "Payload"): 64 KiB plaintext chunks, each sealed with
 // ChaCha20-Poly1305 under the payload key; nonce = 11-byte big-endian chunk counter || last-chunk flag.
-// node:crypto's ChaCha20-Poly1305 does the AEAD (OpenSSL, ~1 GiB/s), one cipher object per chunk.
+// node:crypto's ChaCha20-Poly1305 does the AEAD (OpenSSL, ~1 GiB/s), one cipher object per chunk (the
+// nonce changes per chunk); the key object and the nonce buffer are made once per stream (node:crypto
+// copies both when a cipher is created).
 
 export const CHUNK_SIZE = 64 * 1024;
 export const TAG_SIZE = 16;
@@ -18,9 +20,9 @@ export function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Uint8Array {
   return hkdf(fileKey, nonce, "payload");
 }
 
-function chunkNonce(counter: number, last: boolean): Buffer {
+/** Writes the chunk nonce into `n` (12 bytes, the top 5 counter bytes stay zero) and returns it. */
+function chunkNonce(n: Buffer, counter: number, last: boolean): Buffer {
   if (counter > MAX_CHUNKS) throw new SigrunError("SEAL_ERROR", "age payload: chunk counter overflow");
-  const n = Buffer.alloc(12);
   n.writeUIntBE(counter, 5, 6);
   n[11] = last ? 1 : 0;
   return n;
@@ -30,7 +32,11 @@ function chunkNonce(counter: number, last: boolean): Buffer {
 export class StreamSealer {
   private counter = 0;
   private done = false;
-  constructor(private readonly key: Uint8Array) {}
+  private readonly key: KeyObject;
+  private readonly nonce = Buffer.alloc(12);
+  constructor(key: Uint8Array) {
+    this.key = createSecretKey(key);
+  }
 
   /** `plaintext` must be exactly CHUNK_SIZE bytes unless `last` (then 1..CHUNK_SIZE, or 0 for an empty file). */
   sealChunk(plaintext: Uint8Array, last: boolean, out: Buffer[]): void {
@@ -39,7 +45,7 @@ export class StreamSealer {
       throw new SigrunError("INTERNAL", "age payload: short chunk that is not the last");
     if (last && plaintext.byteLength === 0 && this.counter !== 0)
       throw new SigrunError("INTERNAL", "age payload: empty last chunk after data");
-    const c = createCipheriv("chacha20-poly1305", this.key, chunkNonce(this.counter, last), {
+    const c = createCipheriv("chacha20-poly1305", this.key, chunkNonce(this.nonce, this.counter, last), {
       authTagLength: TAG_SIZE,
     });
     out.push(c.update(plaintext));
@@ -53,14 +59,18 @@ export class StreamSealer {
 /** Opens ciphertext chunks in order; `null` when the tag does not verify with the given flag. */
 export class StreamOpener {
   private counter = 0;
-  constructor(private readonly key: Uint8Array) {}
+  private readonly key: KeyObject;
+  private readonly nonce = Buffer.alloc(12);
+  constructor(key: Uint8Array) {
+    this.key = createSecretKey(key);
+  }
 
   get chunksOpened(): number {
     return this.counter;
   }
 
   private tryOpen(chunk: Uint8Array, last: boolean): Buffer | null {
-    const d = createDecipheriv("chacha20-poly1305", this.key, chunkNonce(this.counter, last), {
+    const d = createDecipheriv("chacha20-poly1305", this.key, chunkNonce(this.nonce, this.counter, last), {
       authTagLength: TAG_SIZE,
     });
     d.setAuthTag(chunk.subarray(chunk.byteLength - TAG_SIZE));

@@ -5,6 +5,11 @@ import type { BlobRef } from "./ref.js";
 export interface BlobBackend {
   /** The store URL, for messages and results. */
   readonly url: string;
+  /**
+   * The server refuses a PUT whose bytes do not match the digest in its request (`sigrun store serve`
+   * does). Not claimed for S3: AWS checks the signed payload hash, but S3-compatible servers may not.
+   */
+  readonly verifiesPut?: boolean;
   /** Uploads the blob (a fresh body stream per attempt). `existed`: it was already stored. */
   put(ref: BlobRef, body: () => Readable): Promise<{ deleteToken?: string; existed: boolean }>;
   /** Downloads the blob; the stream is NOT verified here. */

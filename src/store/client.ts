@@ -30,6 +30,15 @@ export interface TransferOptions {
   readonly onProgress?: (bytes: number, total: number) => void;
 }
 
+export interface PutOptions extends TransferOptions {
+  /**
+   * The digest and size of a file input, when the caller took them while writing it (e.g. while sealing
+   * it): skips a hashing pass over the file. The store still verifies them (`sigrun store serve` hashes
+   * what it receives; S3 checks the signed payload hash) and refuses a mismatch (DIGEST_MISMATCH).
+   */
+  readonly ref?: BlobRef;
+}
+
 export interface PutResult extends BlobRef {
   readonly url: string;
   /** Secret that lets the uploader delete the blob (sigrun store serve only); keep it client-side. */
@@ -41,13 +50,20 @@ export interface PutResult extends BlobRef {
 export interface StoreClient {
   readonly url: string;
   /** Uploads a file, stream or bytes under its SHA-256 (a stream is spooled to a temp file first). */
-  put(input: string | Readable | Uint8Array, opts?: TransferOptions): Promise<PutResult>;
+  put(input: string | Readable | Uint8Array, opts?: PutOptions): Promise<PutResult>;
   /**
    * Downloads a blob and checks its size and digest BEFORE handing anything on: a path output is
    * written atomically, a stream output is spooled to a private temp file, verified, then copied.
    * Mismatch → DIGEST_MISMATCH and nothing written.
    */
   get(ref: BlobRef, output: string | Writable, opts?: TransferOptions): Promise<void>;
+  /**
+   * Streams a blob for a consumer that writes only into private scratch space and discards it unless
+   * the iteration completes: the size is checked as bytes arrive and the digest at the end, where a
+   * mismatch throws DIGEST_MISMATCH. Used by a sealed-job host to unseal while downloading (nothing
+   * reaches the job before every input has passed); anything else should use `get`.
+   */
+  stream(ref: BlobRef, opts?: TransferOptions): AsyncIterable<Buffer>;
   /** Small blobs in memory, verified. */
   getBytes(ref: BlobRef, cap?: number): Promise<Uint8Array>;
   head(ref: BlobRef): Promise<number | null>;
@@ -89,53 +105,66 @@ export function openStore(url: string, opts: StoreClientOptions = {}): StoreClie
     }
   }
 
-  async function putFile(path: string, ref: BlobRef, o: TransferOptions): Promise<PutResult> {
+  async function putFile(path: string, ref: BlobRef, o: TransferOptions, known = false): Promise<PutResult> {
+    // A digest the caller supplied is checked on the way where the server does not check it itself.
+    const check = known && backend.verifiesPut !== true;
+    let seen: { hash: ReturnType<typeof createHash>; n: number } | undefined;
     const r = await retry(() =>
-      backend.put(ref, () =>
-        Readable.from(
+      backend.put(ref, () => {
+        const s = check ? { hash: createHash("sha256"), n: 0 } : undefined;
+        seen = s;
+        return Readable.from(
           (async function* () {
-            yield* counted(ref.size, o.onProgress)(createReadStream(path, { highWaterMark: 1024 * 1024 }));
+            for await (const c of counted(
+              ref.size,
+              o.onProgress,
+            )(createReadStream(path, { highWaterMark: 1024 * 1024 }))) {
+              s?.hash.update(c);
+              if (s) s.n += c.byteLength;
+              yield c;
+            }
           })(),
-        ),
-      ),
+        );
+      }),
     );
+    if (seen && (`sha256:${seen.hash.digest("hex")}` !== ref.digest || seen.n !== ref.size)) {
+      if (!r.existed) await backend.delete(ref).catch(() => undefined);
+      throw new SigrunError("DIGEST_MISMATCH", `PUT ${ref.digest}: the file does not match the given digest`);
+    }
     return { ...ref, url: backend.urlOf(ref), ...r };
+  }
+
+  /** The body of `ref`, size-capped as it arrives; the digest is checked after the last byte. */
+  async function* checked(
+    body: AsyncIterable<Buffer>,
+    ref: BlobRef,
+    o: TransferOptions,
+  ): AsyncGenerator<Buffer> {
+    const hash = createHash("sha256");
+    let size = 0;
+    for await (const c of body) {
+      size += c.byteLength;
+      if (size > ref.size)
+        throw new SigrunError("DIGEST_MISMATCH", `GET ${ref.digest}: longer than ${ref.size} bytes`);
+      hash.update(c);
+      o.onProgress?.(size, ref.size);
+      yield c;
+    }
+    if (size !== ref.size)
+      throw new SigrunError("DIGEST_MISMATCH", `GET ${ref.digest}: got ${size} bytes, expected ${ref.size}`);
+    if (`sha256:${hash.digest("hex")}` !== ref.digest)
+      throw new SigrunError("DIGEST_MISMATCH", `GET ${ref.digest}: content does not match its digest`);
   }
 
   /** One verified download into `sink` (not retried here: a retry needs a fresh sink). */
   async function downloadOnce(ref: BlobRef, sink: Writable, o: TransferOptions): Promise<void> {
-    {
-      const body = await backend.get(ref);
-      const hash = createHash("sha256");
-      let size = 0;
-      await pipeline(
-        body,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const c of source) {
-            size += c.byteLength;
-            if (size > ref.size)
-              throw new SigrunError("DIGEST_MISMATCH", `GET ${ref.digest}: longer than ${ref.size} bytes`);
-            hash.update(c);
-            o.onProgress?.(size, ref.size);
-            yield c;
-          }
-        },
-        sink,
-        { end: false },
-      );
-      if (size !== ref.size)
-        throw new SigrunError(
-          "DIGEST_MISMATCH",
-          `GET ${ref.digest}: got ${size} bytes, expected ${ref.size}`,
-        );
-      if (`sha256:${hash.digest("hex")}` !== ref.digest)
-        throw new SigrunError("DIGEST_MISMATCH", `GET ${ref.digest}: content does not match its digest`);
-    }
+    const body = await backend.get(ref);
+    await pipeline(body, (source: AsyncIterable<Buffer>) => checked(source, ref, o), sink, { end: false });
   }
 
   const client: StoreClient = {
     url: backend.url,
-    async put(input, o = {}) {
+    async put(input, o: PutOptions = {}) {
       if (input instanceof Uint8Array) {
         const ref = refOfBytes(input);
         const r = await retry(() => backend.put(ref, () => Readable.from([Buffer.from(input)])));
@@ -144,6 +173,7 @@ export function openStore(url: string, opts: StoreClientOptions = {}): StoreClie
       }
       if (typeof input === "string") {
         statSync(input);
+        if (o.ref) return putFile(input, checkRef(o.ref), o, true);
         return putFile(input, await refOfFile(input), o);
       }
       const spool = join(tmpdir(), `sigrun-put-${randomBytes(8).toString("hex")}`);
@@ -179,6 +209,12 @@ export function openStore(url: string, opts: StoreClientOptions = {}): StoreClie
       } finally {
         await unlink(spool).catch(() => {});
       }
+    },
+    async *stream(ref, o = {}) {
+      checkRef(ref);
+      // Only opening the download is retried: once bytes were handed on, a retry would repeat them.
+      const body = await retry(() => backend.get(ref));
+      yield* checked(body, ref, o);
     },
     async getBytes(ref, cap = 64 * 1024 * 1024) {
       checkRef(ref);

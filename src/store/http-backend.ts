@@ -11,6 +11,7 @@ export function httpBackend(base: string, token?: string): BlobBackend {
   const urlOf = (ref: BlobRef) => new URL(`blobs/${ref.digest}`, root);
   return {
     url: root.href,
+    verifiesPut: true,
     urlOf: (ref) => urlOf(ref).href,
     async put(ref, body) {
       const res = await send({

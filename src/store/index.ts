@@ -8,6 +8,7 @@
 export type { BlobBackend } from "./backend.js";
 export {
   openStore,
+  type PutOptions,
   type PutResult,
   type StoreClient,
   type StoreClientOptions,

@@ -131,7 +131,7 @@ async function handlePut(
             yield chunk;
           }
         },
-        createWriteStream("", { fd: fh.fd, autoClose: false }),
+        createWriteStream("", { fd: fh.fd, autoClose: false, highWaterMark: 1024 * 1024 }),
       );
       await fh.sync();
     } finally {
@@ -181,7 +181,7 @@ function handleGet(store: BlobDir, hex: string, req: IncomingMessage, res: Serve
     res.end();
     return;
   }
-  const rs = createReadStream(store.blobPath(hex));
+  const rs = createReadStream(store.blobPath(hex), { highWaterMark: 1024 * 1024 });
   rs.on("error", () => res.destroy());
   rs.pipe(res);
 }

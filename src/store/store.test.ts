@@ -73,6 +73,53 @@ describe("store client", () => {
     }
   });
 
+  it("put with the caller's known digest skips hashing; a wrong digest is refused by the store", async () => {
+    for (const b of backends()) {
+      const c = openStore(b.url, b.opts);
+      const data = randomBytes(200_000);
+      writeFileSync(join(dir, "known"), data);
+      const ref = refOfBytes(data);
+      const r = await c.put(join(dir, "known"), { ref });
+      assert.equal(r.digest, ref.digest, b.name);
+      assert.deepEqual(Buffer.from(await c.getBytes(r)), data);
+      const other = refOfBytes(randomBytes(200_000));
+      await assert.rejects(
+        c.put(join(dir, "known"), { ref: other }),
+        (e) => code(e) === "DIGEST_MISMATCH" || code(e) === "STORE_ERROR",
+        b.name,
+      );
+      assert.equal(await c.head(other), null, `${b.name}: nothing stored under the wrong digest`);
+    }
+  });
+
+  it("stream() checks the size as bytes arrive and the digest after the last one", async () => {
+    const prefix = `stream-${randomBytes(3).toString("hex")}`;
+    const c = openStore(s3.url(prefix), { env: s3.env });
+    const data = randomBytes(300_000);
+    const r = await c.put(new Uint8Array(data));
+    const all = async (ref: { digest: string; size: number }) => {
+      const parts: Buffer[] = [];
+      for await (const p of c.stream(ref)) parts.push(p);
+      return Buffer.concat(parts);
+    };
+    assert.deepEqual(await all(r), data);
+    await assert.rejects(all({ digest: r.digest, size: r.size + 1 }), (e) => code(e) === "DIGEST_MISMATCH");
+    await assert.rejects(all({ digest: r.digest, size: r.size - 1 }), (e) => code(e) === "DIGEST_MISMATCH");
+    // Same size, other bytes behind the client's back: every byte arrives, then the digest fails.
+    const { S3Client, s3ConfigFromUrl } = await import("./index.js");
+    const raw = new S3Client(s3ConfigFromUrl(s3.url(prefix), s3.env));
+    const evil = randomBytes(300_000);
+    await raw.put(raw.key(r.digest), evil.byteLength, refOfBytes(evil).digest.slice(7), evil, false);
+    let seen = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const p of c.stream(r)) seen += p.byteLength;
+      })(),
+      (e) => code(e) === "DIGEST_MISMATCH",
+    );
+    assert.equal(seen, evil.byteLength);
+  });
+
   it("a tampered blob on S3 is refused by the client", async () => {
     const prefix = `tamper-${randomBytes(3).toString("hex")}`;
     const c = openStore(s3.url(prefix), { env: s3.env });
