@@ -1,37 +1,22 @@
-import { statSync } from "node:fs";
 import nodeModule from "node:module";
 import { Worker } from "node:worker_threads";
+import type { RexJob } from "./rex-job.js";
+
+export type { RexJob };
 
 /** Default heap for one `sigrun run` script (the agent's workers default to 256 MiB). */
 export const DEFAULT_RUN_MEMORY_MB = 512;
 
-/**
- * The script thread's entry: the build's single-file bundle of rex-worker.js and all it loads
- * (`scripts/bundle-runner.mjs`; one file loads several times faster than the ~150 modules it holds), or
- * rex-worker.js itself when the bundle is missing or older than it (a compile without the bundle step).
- */
-export function rexWorkerUrl(): URL {
-  const plain = new URL("./rex-worker.js", import.meta.url);
-  const bundled = new URL("./rex-worker.bundle.js", import.meta.url);
-  try {
-    if (statSync(bundled).mtimeMs >= statSync(plain).mtimeMs) return bundled;
-  } catch {
-    // no bundle
-  }
-  return plain;
-}
-
-/** What one script thread runs (rex-worker.ts): a Rex-mode script or a prepared bundle, with its options. */
-export type RexJob = Record<string, unknown>;
+const WORKER_URL = new URL("./rex-worker.js", import.meta.url);
 
 /**
  * Starts a script thread with a V8 heap limit of `memoryMb`: a script that allocates past it ends the
  * thread, not the process. With `job` the thread runs it at once; without, it loads the runner and
- * cedar-wasm and waits for one message carrying the job. The thread uses this thread's compile cache.
+ * waits for one message carrying the job. The thread uses this thread's compile cache.
  */
 export function startRexThread(memoryMb: number, job?: RexJob): Worker {
   const compileCache = nodeModule.getCompileCacheDir?.();
-  return new Worker(rexWorkerUrl(), {
+  return new Worker(WORKER_URL, {
     workerData: {
       sigrunRexWorker: true,
       ...job,
@@ -74,7 +59,7 @@ export class PrestartedRexThread {
     if (this.taken) return undefined;
     this.taken = true;
     if (this.dead || memoryMb !== this.memoryMb) {
-      void this.worker.terminate();
+      this.end();
       return undefined;
     }
     this.worker.ref();
@@ -86,6 +71,11 @@ export class PrestartedRexThread {
   discard(): void {
     if (this.taken) return;
     this.taken = true;
+    this.end();
+  }
+
+  private end(): void {
+    this.dead = true;
     void this.worker.terminate();
   }
 }

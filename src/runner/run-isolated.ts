@@ -36,7 +36,7 @@ export interface IsolatedRunOptions extends Omit<RunScriptOptions, "prepared"> {
 export function runRexIsolated(opts: IsolatedRunOptions): Promise<RunResult> {
   const { memoryMb = DEFAULT_RUN_MEMORY_MB, thread, ...run } = opts;
   const wallMs = opts.limits?.maxWallMs ?? opts.limits?.wallClockMs;
-  return isolate({ opts: run }, memoryMb, wallMs, opts.explain === true, thread);
+  return isolate({ opts: run as RunScriptOptions }, memoryMb, wallMs, opts.explain === true, thread);
 }
 
 /**
