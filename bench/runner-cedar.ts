@@ -124,33 +124,40 @@ forbid(principal, action, resource) when { resource has path && resource.path li
       `INFO  repeated request, decision memo on      p50 ${memo.toFixed(1)} µs (as the runner answers an identical request)\n`,
   );
 
-  // 3. whole CLI run vs node -e 0 (rounds interleaved): a trivial script (no host call: Cedar parses the
-  // policy only), one gated host call (the schema is parsed and one decision made), and the trivial
-  // script with the compile cache off. Target (issue 19): ≤ 150 ms and ≤ 4× node -e 0.
+  // 3. whole CLI run vs node -e 0 (rounds interleaved): a trivial script (`40 + 2` under a simple permit
+  // policy, no host call: Cedar parses the policy only), one gated host call (the schema is parsed and
+  // one decision made), and the trivial script with the compile cache off. With SIGRUN_BENCH_BASE_CLI
+  // (another build's dist/src/cli/main.js), the trivial script through that build too, in the same
+  // rounds: a before/after pair under the same machine load. Target (issue 19): ≤ 150 ms and ≤ 4×.
   const main = benchCli();
   const script = join(dir, "s.rhai");
   const oneCall = join(dir, "cat.rhai");
-  const emptyPolicy = join(dir, "p.cedar");
+  const permitPolicy = join(dir, "p.cedar");
   const catPolicy = join(dir, "cat.cedar");
   writeFileSync(script, "40 + 2");
-  writeFileSync(emptyPolicy, "");
+  writeFileSync(permitPolicy, "permit(principal, action, resource);");
   writeFileSync(oneCall, `cat(${JSON.stringify(file)}).len()`);
   writeFileSync(catPolicy, policy);
-  const run = (s: string, p = emptyPolicy): string[] => [main, "run", "-s", s, "-p", p];
-  const [base, ours, withCall, noCache] = processMedians(
+  const run = (s: string, p = permitPolicy, cli = main): string[] => [cli, "run", "-s", s, "-p", p];
+  const baseCli = process.env.SIGRUN_BENCH_BASE_CLI;
+  const [base, ours, withCall, noCache, before] = processMedians(
     [
       { cmd: process.execPath, args: ["-e", "0"] },
       { cmd: process.execPath, args: run(script) },
       { cmd: process.execPath, args: run(oneCall, catPolicy) },
       { cmd: process.execPath, args: run(script), env: { SIGRUN_NO_COMPILE_CACHE: "1" } },
+      ...(baseCli === undefined ? [] : [{ cmd: process.execPath, args: run(script, permitPolicy, baseCli) }]),
     ],
     9,
-  ) as [number, number, number, number];
+  ) as [number, number, number, number, number | undefined];
   const met = ours <= 150 && ours / base <= 4;
   process.stdout.write(
     `${met ? "PASS" : "MISS"}  sigrun run (trivial script)            ours ${ours.toFixed(0)} ms   node -e 0 ${base.toFixed(0)} ms   ratio ${(ours / base).toFixed(1)} (target ≤ 150 ms and ≤ 4)\n` +
       `INFO  sigrun run (one gated cat)             ours ${withCall.toFixed(0)} ms   node -e 0 ${base.toFixed(0)} ms   ratio ${(withCall / base).toFixed(1)}\n` +
-      `INFO  sigrun run (trivial), no compile cache ours ${noCache.toFixed(0)} ms   node -e 0 ${base.toFixed(0)} ms   ratio ${(noCache / base).toFixed(1)}\n`,
+      `INFO  sigrun run (trivial), no compile cache ours ${noCache.toFixed(0)} ms   node -e 0 ${base.toFixed(0)} ms   ratio ${(noCache / base).toFixed(1)}\n` +
+      (before === undefined
+        ? ""
+        : `INFO  sigrun run (trivial), base build      base ${before.toFixed(0)} ms   node -e 0 ${base.toFixed(0)} ms   ratio ${(before / base).toFixed(1)} (${baseCli})\n`),
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -40,12 +40,21 @@ export function loadCedar(compiled?: CompiledCedar): CedarModule {
   if (compiled === undefined || require.cache[require.resolve(ENTRY)] !== undefined) {
     return require(ENTRY) as CedarModule;
   }
+  return requireWith(compiled.module, (bytes) => sha256(bytes) === compiled.sha256);
+}
+
+/**
+ * Loads cedar-wasm with `module` as its compiled wasm, provided the bytes its glue code reads pass
+ * `same` (else the glue compiles them itself).
+ */
+function requireWith(module: WasmModule, same: (bytes: ArrayBufferView) => boolean): CedarModule {
+  const require = createRequire(import.meta.url);
   const api = wasmApi();
   const Native = api.Module;
   const shared = new Proxy(Native, {
     construct(target, args, newTarget) {
       const bytes = args[0] as unknown;
-      if (ArrayBuffer.isView(bytes) && sha256(bytes) === compiled.sha256) return compiled.module;
+      if (ArrayBuffer.isView(bytes) && same(bytes)) return module;
       return Reflect.construct(target, args, newTarget) as object;
     },
   });
@@ -58,10 +67,40 @@ export function loadCedar(compiled?: CompiledCedar): CedarModule {
   }
 }
 
+/**
+ * For a fresh thread that will need cedar-wasm soon (`sigrun run`'s script thread): reads the wasm now,
+ * compiles it on V8's background threads while this thread goes on (loading the runner), and loads
+ * cedar-wasm with that module once compiled. Resolves when done; never rejects (after a failure, the
+ * first use loads cedar-wasm as usual). No-op if this thread has loaded it.
+ */
+export function preloadCedar(): Promise<void> {
+  const require = createRequire(import.meta.url);
+  let ours: Buffer;
+  try {
+    if (require.cache[require.resolve(ENTRY)] !== undefined) return Promise.resolve();
+    ours = readFileSync(wasmPath());
+  } catch {
+    return Promise.resolve();
+  }
+  return wasmApi()
+    .compile(ours)
+    .then((module) => {
+      const same = (b: ArrayBufferView): boolean =>
+        ours.equals(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      requireWith(module, same);
+    })
+    .catch(() => undefined);
+}
+
+function wasmPath(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve(ENTRY)), "cedar_wasm_bg.wasm");
+}
+
 /** Compiles cedar-wasm's module off the calling thread (for worker threads to share; see loadCedar). */
 export async function compileCedar(): Promise<CompiledCedar> {
-  const require = createRequire(import.meta.url);
-  const bytes = await readFile(join(dirname(require.resolve(ENTRY)), "cedar_wasm_bg.wasm"));
+  // node:fs/promises loads on first use, not with this module (sigrun run's script thread starts faster)
+  const bytes = await process.getBuiltinModule("node:fs/promises").readFile(wasmPath());
   return { module: await wasmApi().compile(bytes), sha256: sha256(bytes) };
 }
 

@@ -21,10 +21,12 @@ export function rexSchemaPath(): string {
 
 /**
  * Where the build (`scripts/build-schema.mjs`) writes Rex's schema converted to Cedar's JSON schema form:
- * cedar-wasm parses that about twice as fast as the text, which a one-shot `sigrun run` feels.
+ * cedar-wasm parses that about twice as fast as the text, which a one-shot `sigrun run` feels. (Spelled
+ * from `../policy/` so that the script thread's one-file bundle, dist/src/runner/rex-worker.bundle.js,
+ * finds the same file.)
  */
 export function rexSchemaJsonPath(): string {
-  return fileURLToPath(new URL("./rex.cedarschema.json", import.meta.url));
+  return fileURLToPath(new URL("../policy/rex.cedarschema.json", import.meta.url));
 }
 
 /** Reads Rex's Cedar schema (Apache-2.0, unchanged copy) shipped with sigrun. */

@@ -1,12 +1,17 @@
-import { Worker } from "node:worker_threads";
 import type { BundleInvocation } from "./bundle-invocation.js";
 import { Monitoring } from "./monitoring.js";
 import { normalizeOutput, rexError } from "./output.js";
+import {
+  DEFAULT_RUN_MEMORY_MB,
+  type PrestartedRexThread,
+  type RexJob,
+  startRexThread,
+} from "./rex-thread.js";
 import type { RunBundleOptions } from "./run-bundle.js";
 import type { RunResult, RunScriptOptions } from "./run-script.js";
 
-/** Default heap for one `sigrun run` script (the agent's workers default to 256 MiB). */
-export const DEFAULT_RUN_MEMORY_MB = 512;
+export { DEFAULT_RUN_MEMORY_MB } from "./rex-thread.js";
+
 /**
  * Grace after the script's wall-clock limit (counted from when the thread has loaded the runner) before
  * the thread is terminated. The interpreter enforces the limit itself between operations; this catches
@@ -18,9 +23,9 @@ const WALL_GRACE_MS = 5000;
 export interface IsolatedRunOptions extends Omit<RunScriptOptions, "prepared"> {
   /** V8 heap limit (old generation) of the script's thread; default DEFAULT_RUN_MEMORY_MB. */
   readonly memoryMb?: number;
+  /** A thread started earlier; used if its heap limit is the run's, else ended (see PrestartedRexThread). */
+  readonly thread?: PrestartedRexThread;
 }
-
-const WORKER_URL = new URL("./rex-worker.js", import.meta.url);
 
 /**
  * `runRex` in a worker thread with a V8 heap limit, as the agent runs scripts: a script that allocates
@@ -29,9 +34,9 @@ const WORKER_URL = new URL("./rex-worker.js", import.meta.url);
  * WALL_GRACE_MS after it (e.g. inside a host call) is terminated the same way.
  */
 export function runRexIsolated(opts: IsolatedRunOptions): Promise<RunResult> {
-  const { memoryMb = DEFAULT_RUN_MEMORY_MB, ...run } = opts;
+  const { memoryMb = DEFAULT_RUN_MEMORY_MB, thread, ...run } = opts;
   const wallMs = opts.limits?.maxWallMs ?? opts.limits?.wallClockMs;
-  return isolate({ sigrunRexWorker: true, opts: run }, memoryMb, wallMs, opts.explain === true);
+  return isolate({ opts: run as RunScriptOptions }, memoryMb, wallMs, opts.explain === true, thread);
 }
 
 /**
@@ -42,28 +47,17 @@ export function runBundleIsolated(
   inv: BundleInvocation,
   opts: Omit<RunBundleOptions, "prepared"> = {},
 ): Promise<RunResult> {
-  return isolate(
-    { sigrunRexWorker: true, bundle: inv, opts },
-    inv.limits.memoryMb,
-    inv.limits.wallClockMs,
-    opts.explain === true,
-  );
+  return isolate({ bundle: inv, opts }, inv.limits.memoryMb, inv.limits.wallClockMs, opts.explain === true);
 }
 
 function isolate(
-  workerData: Record<string, unknown>,
+  job: RexJob,
   memoryMb: number,
   wallMs: number | undefined,
   explain: boolean,
+  thread?: PrestartedRexThread,
 ): Promise<RunResult> {
-  const worker = new Worker(WORKER_URL, {
-    workerData,
-    resourceLimits: {
-      maxOldGenerationSizeMb: memoryMb,
-      maxYoungGenerationSizeMb: Math.min(32, memoryMb),
-      stackSizeMb: 4,
-    },
-  });
+  const worker = thread?.take(memoryMb, job) ?? startRexThread(memoryMb, job);
   return new Promise<RunResult>((resolve) => {
     let done = false;
     const finish = (r: RunResult): void => {

@@ -1,6 +1,13 @@
 import type { Command } from "commander";
+import type { PrestartedRexThread } from "../../runner/rex-thread.js";
 
-type Register = (program: Command) => void;
+/** What the CLI entry hands every verb besides the program: things started before the verb loaded. */
+export interface CliContext {
+  /** `sigrun run`'s script thread, started before the CLI loaded (cli/run-prestart.ts). */
+  readonly rexThread?: PrestartedRexThread;
+}
+
+type Register = (program: Command, ctx?: CliContext) => void;
 
 /**
  * Each top-level verb → a loader of the file that registers it. The CLI entry imports only the file of the

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { claimStdin, readInput, trustPaths } from "../io.js";
+import type { CliContext } from "./loaders.js";
 
 interface RunFlags {
   scriptFile?: string;
@@ -41,7 +42,7 @@ function readText(path: string): string {
 }
 const FORMATS = new Set(["json", "pretty-json", "human"]);
 
-export function register(program: Command): void {
+export function register(program: Command, ctx: CliContext = {}): void {
   program
     .command("run [bundle]")
     .description(
@@ -150,6 +151,7 @@ export function register(program: Command): void {
       };
       let result: Awaited<ReturnType<typeof runRexIsolated>>;
       if (bundle !== undefined) {
+        ctx.rexThread?.discard();
         // Nothing runs unless the bundle verifies; verification errors keep their own exit codes.
         const { loadTrustStore, localHostId, verifySubmission } = await import("../../bundle/index.js");
         if (o.anyHost && o.host !== undefined)
@@ -201,6 +203,7 @@ export function register(program: Command): void {
         }
         result = await runRexIsolated({
           memoryMb,
+          thread: ctx.rexThread,
           script,
           policy,
           args,

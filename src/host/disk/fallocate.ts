@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { HostError } from "../errors.js";
@@ -55,14 +54,16 @@ export function fallocateFile(f: FileHandle, length: bigint, unit: SizeUnit): vo
       "UnsupportedOperationError",
       `Unsupported Operation error: ${FALLOCATE_BINARY} not found`,
     );
-  const r = spawnSync(FALLOCATE_BINARY, ["--offset", "0", "--length", bytes.toString(), "/dev/fd/3"], {
-    env: {},
-    stdio: ["ignore", "pipe", "pipe", f.fd],
-    timeout: TIMEOUT_MS,
-    killSignal: "SIGKILL",
-    maxBuffer: 64 * 1024,
-    encoding: "utf8",
-  });
+  const r = process
+    .getBuiltinModule("node:child_process")
+    .spawnSync(FALLOCATE_BINARY, ["--offset", "0", "--length", bytes.toString(), "/dev/fd/3"], {
+      env: {},
+      stdio: ["ignore", "pipe", "pipe", f.fd],
+      timeout: TIMEOUT_MS,
+      killSignal: "SIGKILL",
+      maxBuffer: 64 * 1024,
+      encoding: "utf8",
+    });
   if (r.error) throw new HostError("IoError", `fallocate failed: ${r.error.message}`);
   if (r.status !== 0) throw rustixError(r.stderr ?? "");
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync } from "node:fs";
 import { checkPath } from "../check-path.js";
 import type { HostContext } from "../context.js";
@@ -25,7 +24,8 @@ export function unmount(ctx: HostContext, path: string): void {
   }
   const bin = UMOUNT.find((p) => existsSync(p));
   if (bin === undefined) throw unmountError(path, "umount program not available");
-  const r = spawnSync(bin, ["--no-canonicalize", "--", path], {
+  // node:child_process loads on first use, not with this module (sigrun run's script thread starts faster)
+  const r = process.getBuiltinModule("node:child_process").spawnSync(bin, ["--no-canonicalize", "--", path], {
     env: {},
     encoding: "utf8",
     timeout: 30_000,

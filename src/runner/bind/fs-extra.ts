@@ -1,4 +1,6 @@
-import { gunzipCapped, readTarMembers } from "../../bundle/index.js";
+// the two files, not bundle/index.js: the index loads bundle signing and keys, which a script never uses
+import { gunzipCapped } from "../../bundle/gzip.js";
+import { readTarMembers } from "../../bundle/tar.js";
 import type { DirHandle, FileHandle, HostContext } from "../../host/index.js";
 import * as h from "../../host/index.js";
 import type { Value } from "../../script/index.js";
