@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from "../script/limits.js";
 import type { BundleInvocation } from "./bundle-invocation.js";
 import { Monitoring } from "./monitoring.js";
 import { normalizeOutput, rexError } from "./output.js";
@@ -30,12 +31,14 @@ export interface IsolatedRunOptions extends Omit<RunScriptOptions, "prepared"> {
 /**
  * `runRex` in a worker thread with a V8 heap limit, as the agent runs scripts: a script that allocates
  * past the limit ends the thread, not the process, and the run ends with Rex's output object carrying a
- * clean limit error (exit code 0: the runner worked). With a wall-clock limit, a thread still busy
- * WALL_GRACE_MS after it (e.g. inside a host call) is terminated the same way.
+ * clean limit error (exit code 0: the runner worked). A thread still busy WALL_GRACE_MS after the run's
+ * wall-clock limit (e.g. inside a host call) is terminated the same way: the limit given, else the
+ * interpreter's default (DEFAULT_LIMITS.maxWallMs), so a run without `--max-wall-ms` is bounded too
+ * (0 = no limit, as for the interpreter).
  */
 export function runRexIsolated(opts: IsolatedRunOptions): Promise<RunResult> {
   const { memoryMb = DEFAULT_RUN_MEMORY_MB, thread, ...run } = opts;
-  const wallMs = opts.limits?.maxWallMs ?? opts.limits?.wallClockMs;
+  const wallMs = opts.limits?.maxWallMs ?? opts.limits?.wallClockMs ?? DEFAULT_LIMITS.maxWallMs;
   return isolate({ opts: run as RunScriptOptions }, memoryMb, wallMs, opts.explain === true, thread);
 }
 
