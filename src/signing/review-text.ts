@@ -6,6 +6,11 @@
  *   renderer produces starts with at least two spaces.
  * - File content (`contentBlock`) is shown behind a numbered gutter (`   12 │ `); long lines are wrapped
  *   into continuation rows (`      ┆ `) so a terminal never wraps content into column 0.
+ * - Widths are terminal columns, not characters: printable ASCII and box drawing take one, anything else
+ *   is counted as two (a wide CJK character takes two; over-counting only wraps earlier). A finished review goes
+ *   through `fitRows`, which breaks every row (headers and fact lines included) that would not fit
+ *   REVIEW_COLUMNS − 1 columns into indented continuation rows: a terminal of that width never wraps
+ *   a value (a name, a target, a member path) into column 0, where it could pass for a header.
  * - Runs of more than two blank lines collapse into one marker that says how many lines it hides; line
  *   numbers stay the real ones.
  * - Control, bidi and zero-width characters are shown escaped (`\x1b`, `\u202e`), never interpreted.
@@ -50,10 +55,67 @@ export function factLines(facts: ReadonlyArray<readonly [string, string]>): stri
   return facts.map(([k, v]) => `  ${`${k}:`.padEnd(w)}${oneLine(v, 400)}`);
 }
 
+/** Terminal width every review fits (the classic 80 columns; a narrower terminal passes its own). */
+export const REVIEW_COLUMNS = 80;
+
+/**
+ * Columns `c` (one code point) takes at most: 1 for printable ASCII and box drawing (U+2500–U+257F, the
+ * review's own frame: one column except on terminals set to draw ambiguous-width characters wide), else 2.
+ */
+function columnsOf(c: string): number {
+  const n = c.codePointAt(0)!;
+  return (n >= 0x20 && n < 0x7f) || (n >= 0x2500 && n <= 0x257f) ? 1 : 2;
+}
+
+/** Terminal columns `text` takes at most. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const c of text) w += columnsOf(c);
+  return w;
+}
+
+/** `text` cut into pieces of at most `width` columns (whole code points; at least one per piece). */
+function chunks(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let w = 0;
+  for (const c of text) {
+    const cw = columnsOf(c);
+    if (cur !== "" && w + cw > width) {
+      out.push(cur);
+      cur = "";
+      w = 0;
+    }
+    cur += c;
+    w += cw;
+  }
+  out.push(cur);
+  return out;
+}
+
+const CONTINUATION = "      ┆ ";
+
+/**
+ * The rows of a finished review, each fitting `columns − 1` terminal columns: a longer line continues on
+ * rows that start with `      ┆ `, so nothing a peer chose can be wrapped by the terminal into column 0.
+ */
+export function fitRows(text: string, columns = REVIEW_COLUMNS): string {
+  const max = Math.max(columns, 40) - 1;
+  const room = max - displayWidth(CONTINUATION);
+  return text
+    .split("\n")
+    .flatMap((line) => {
+      if (displayWidth(line) <= max) return [line];
+      const [first, ...rest] = chunks(line, max);
+      return [first!, ...chunks(rest.join(""), room).map((r) => CONTINUATION + r)];
+    })
+    .join("\n");
+}
+
 export interface ContentOptions {
   /** Show at most this many source lines, then say how many were left out (default: all). */
   readonly maxLines?: number;
-  /** Wrap content at this many characters per row (default 100). */
+  /** Wrap content at this many terminal columns per row (default: what fits REVIEW_COLUMNS − 1 after the gutter). */
   readonly width?: number;
 }
 
@@ -61,12 +123,12 @@ const BLANK_RUN = 2;
 
 /** File content behind a numbered gutter; see the module comment for the rules. */
 export function contentBlock(text: string, opts: ContentOptions = {}): string[] {
-  const width = opts.width ?? 100;
   const src = text.endsWith("\n") ? text.slice(0, -1) : text;
   const lines = src.split("\n");
   const numWidth = Math.max(4, String(lines.length).length);
   const gutter = (n: number | undefined, mark: "│" | "┆") =>
     `  ${n === undefined ? " ".repeat(numWidth) : String(n).padStart(numWidth)} ${mark} `;
+  const width = opts.width ?? REVIEW_COLUMNS - 1 - displayWidth(gutter(undefined, "│"));
   const out: string[] = [];
   const limit = Math.min(lines.length, opts.maxLines ?? lines.length);
   let i = 0;
@@ -79,10 +141,9 @@ export function contentBlock(text: string, opts: ContentOptions = {}): string[] 
       continue;
     }
     const shown = escapeText(lines[i]!.replaceAll("\t", "    "));
-    for (let off = 0; off === 0 || off < shown.length; off += width)
-      out.push(
-        `${gutter(off === 0 ? i + 1 : undefined, off === 0 ? "│" : "┆")}${shown.slice(off, off + width)}`,
-      );
+    chunks(shown, width).forEach((row, k) => {
+      out.push(`${gutter(k === 0 ? i + 1 : undefined, k === 0 ? "│" : "┆")}${row}`);
+    });
     i++;
   }
   if (limit < lines.length)

@@ -3,7 +3,7 @@ import type { ContentReview } from "./content-review.js";
 import type { CountersignReview } from "./countersign-request.js";
 import type { RemoteFormat } from "./messages.js";
 import type { ProvenanceClaims } from "./provenance.js";
-import { claimsSection, contentBlock, factLines, header, oneLine } from "./review-text.js";
+import { claimsSection, contentBlock, factLines, fitRows, header, oneLine } from "./review-text.js";
 
 /** What the signer shows before joining: the (authenticated, once the handshake completes) join payload. */
 export interface SessionReview {
@@ -63,14 +63,15 @@ export function safeText(text: string): string {
   return text.replace(UNSAFE, "\uFFFD");
 }
 
-export function describeSession(s: SessionReview): string {
+/** `columns`: the terminal's width when it is narrower than REVIEW_COLUMNS (rows never exceed it). */
+export function describeSession(s: SessionReview, columns?: number): string {
   const key =
     s.keyChecked === false
       ? "signing key: NOT CHECKED (no --key given; cannot tell whether it is the key the initiator expects)"
       : s.keyMatches
         ? "signing key: matches the key the initiator expects"
         : "signing key: DOES NOT match the key the initiator expects";
-  return [
+  const lines = [
     header("sigrun remote signing session"),
     ...factLines([
       ["mode", s.mode],
@@ -80,7 +81,8 @@ export function describeSession(s: SessionReview): string {
     ]),
     `  ${key}`,
     ...claimsSection([["context", s.context]]),
-  ].join("\n");
+  ];
+  return fitRows(lines.join("\n"), columns);
 }
 
 const FORMAT_MEANING: Record<RemoteFormat, string> = {
@@ -97,7 +99,7 @@ const TEXT_PREVIEW_LINES = 20;
  * facts, members, the policy, then the script or text (numbered gutter), then the initiator's
  * unauthenticated claims. Every peer-supplied string goes through `review-text.ts`.
  */
-export function describeRequest(r: RequestReview): string {
+export function describeRequest(r: RequestReview, columns?: number): string {
   const c = r.content;
   const pos = r.position ? ` (${r.position.index} of ${r.position.total})` : "";
   const lines = [
@@ -159,7 +161,7 @@ export function describeRequest(r: RequestReview): string {
       ? `  provenance (verified, ${oneLine(r.provenance.issuer)}): ${provenanceLine(r.provenance)}`
       : "  provenance: none (the initiator is not authenticated; judge by what you see)",
   );
-  return lines.join("\n");
+  return fitRows(lines.join("\n"), columns);
 }
 
 function countLines(text: string): number {

@@ -148,7 +148,7 @@ export function register(program: Command): void {
       try {
         const review = await signing.inspectJoin(joinBytes, secrets, signer);
         if (o.json) printJson({ ...review, expiresAt: review.expiresAt.toISOString() });
-        else process.stdout.write(`${signing.describeSession(review)}\n`);
+        else process.stdout.write(`${signing.describeSession(review, ttyColumns(process.stdout))}\n`);
       } finally {
         await signer?.close();
       }
@@ -196,7 +196,7 @@ export function register(program: Command): void {
           return connectRelayCli(url, o.relayTokenEnv, o.relayTokenFile);
         },
         reviewSession: async (s) => {
-          process.stderr.write(`${signing.describeSession(s)}\n`);
+          process.stderr.write(`${signing.describeSession(s, ttyColumns(process.stderr))}\n`);
           if (!s.keyMatches) return false;
           if (policyText !== undefined) policy = signing.signerPolicy(policyText, s);
           if (o.yes) return true;
@@ -204,7 +204,7 @@ export function register(program: Command): void {
         },
         ...countersign,
         approve: async (r, opts) => {
-          process.stderr.write(`${signing.describeRequest(r)}\n`);
+          process.stderr.write(`${signing.describeRequest(r, ttyColumns(process.stderr))}\n`);
           if (r.countersign) process.stderr.write(`${signing.describeCountersign(r.countersign)}\n`);
           if (policy) {
             const d = policy(r);
@@ -280,4 +280,9 @@ export function register(program: Command): void {
       }
     }
   });
+}
+
+/** A terminal's width (reviews fit it when it is narrower than 80 columns); undefined when not a terminal. */
+function ttyColumns(stream: NodeJS.WriteStream): number | undefined {
+  return stream.isTTY ? stream.columns : undefined;
 }
