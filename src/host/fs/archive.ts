@@ -118,9 +118,17 @@ function extractFile(dest: DirHandle, rel: string, m: ArchiveMember, o: ExtractA
   checkFile(ctx, "create", full);
   checkFile(ctx, "write", full);
   const slash = rel.lastIndexOf("/");
-  const dirFd = subdirs(dest, slash === -1 ? "" : rel.slice(0, slash));
   const base = rel.slice(slash + 1);
-  const tmp = `/proc/self/fd/${dirFd}/.${base}.sigrun-${process.pid}-${Date.now().toString(36)}`;
+  const tmpName = `.${base}.sigrun-${process.pid}-${Date.now().toString(36)}`;
+  const dirFd = subdirs(dest, slash === -1 ? "" : rel.slice(0, slash));
+  try {
+    // the temporary file is a file this extraction creates: it needs `create` where it is made
+    checkFile(ctx, "create", `${full.slice(0, full.length - base.length)}${tmpName}`);
+  } catch (err) {
+    closeSync(dirFd);
+    throw err;
+  }
+  const tmp = `/proc/self/fd/${dirFd}/${tmpName}`;
   let fd: number | undefined;
   try {
     fd = openSync(
@@ -217,8 +225,8 @@ function applyDir(dest: DirHandle, rel: string, m: ArchiveMember, o: ExtractArch
  * (opened for reading), then the `.tar.gz` is read whole (≤ 64 MiB compressed, ≤ 256 MiB decompressed,
  * ≤ 10,000 members; pax/GNU extension headers, bad checksums, duplicates and trailing data refused, as
  * bundles) and every name checked before anything is written. Per regular file, in archive order: create F
- * + write F(<dest>/<name>), create D for each parent prefix, the data into a temporary file in the parent
- * (reached from the destination's descriptor without following symlinks), chmod F (mode & 0o777) /
+ * + write F(<dest>/<name>), create D for each parent prefix, create F(<parent>/<temporary name>), the data
+ * into that temporary file (reached from the destination's descriptor without following symlinks), chmod F (mode & 0o777) /
  * chown F when preserving, mtime, then renamed over the name. Links, devices and FIFOs are skipped (DEBUG
  * log), as Rex. Directories last, deepest path first: create D per prefix, open D, chmod D / chown D,
  * mtime. One member's failure (a denied request included) is a WARN log and extraction goes on, as Rex.

@@ -57,8 +57,8 @@ export function readLinkTarget(dir: DirHandle, name: string): string {
 
 /**
  * `dir.create_symlink(target, name, CreateSymlinkOptions().force(b).build())`: create F(<dir>/<name>);
- * with `force` also delete F(<dir>/<name>), and the link is made under a temporary name and renamed over
- * the entry (atomic replace). The target text is stored as given (it is checked when something opens it).
+ * with `force` also delete F(<dir>/<name>), and the link is made under a temporary name (create F(<dir>/
+ * <temp>)) and renamed over the entry (atomic replace). The target text is stored as given (it is checked when something opens it).
  */
 export function createSymlink(
   dir: DirHandle,
@@ -86,6 +86,8 @@ export function createSymlink(
   }
   checkFile(ctx, "delete", linkPath);
   const tmp = `.${name}.sigrun-${process.pid}-${Date.now().toString(36)}`;
+  // the temporary link is a file this call creates: it needs `create` where it is made
+  checkFile(ctx, "create", buildPath(dir.path, tmp));
   try {
     symlinkSync(target, dir.at(tmp));
   } catch (err) {
