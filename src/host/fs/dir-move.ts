@@ -1,4 +1,4 @@
-import { fstatSync, lstatSync, renameSync } from "node:fs";
+import { fstatSync, lstatSync, readdirSync, renameSync } from "node:fs";
 import { dirEntities } from "../../policy/index.js";
 import { check } from "../context.js";
 import { errnoCode, HostError, ioError } from "../errors.js";
@@ -17,7 +17,9 @@ const basename = (p: string): string => {
  * Linux): `parent` is the directory holding `src_dir`. move D(<parent>/<src name>) with context
  * `destination {path, name, parent_path}`, create D(<dest parent>/<dest name>), then renameat between the
  * two directory descriptors. When the destination exists and is not empty, the directory moves into it
- * (open D(destination), renameat to `<destination>/<src name>`). Returns the moved directory (open D).
+ * (open D(destination), create D(<destination>/<src name>), renameat there). Returns the moved directory
+ * (open D). Stricter than Rex: the entry the move creates inside a non-empty destination needs `create`,
+ * and an existing empty destination (which rename(2) replaces) needs `delete`.
  * Stricter than Rex: the entry renamed must still be the directory `src_dir` holds (same device and
  * inode), and a move across file systems is refused (`DirectoryError`; Rex copies the tree).
  */
@@ -57,6 +59,8 @@ export function moveDir(
       "DirectoryError",
       `Directory error: Error moving dir ${srcName} from '${srcPath}' to '${to}': ${(err as Error).message}: ${srcPath}`,
     );
+  // rename(2) replaces an existing empty directory: that removes it, so it needs `delete` on it
+  if (isEmptyDir(destParent.at(destName))) checkDir(ctx, "delete", destPath);
   let moved: DirHandle;
   try {
     renameSync(parent.at(srcName), destParent.at(destName));
@@ -68,8 +72,11 @@ export function moveDir(
       const into = openDir(ctx, destPath, {});
       const nested = buildPath(destPath, srcName);
       try {
+        // the directory lands at <destination>/<src name>: that is the entry this move creates
+        checkDir(ctx, "create", nested);
         renameSync(parent.at(srcName), into.at(srcName));
       } catch (err2) {
+        if (err2 instanceof HostError) throw err2;
         const c2 = errnoCode(err2);
         if (c2 === "ENOTEMPTY" || c2 === "EEXIST") {
           throw new HostError(
@@ -95,4 +102,12 @@ export function moveDir(
     throw ioError(err);
   }
   return moved;
+}
+
+function isEmptyDir(at: string): boolean {
+  try {
+    return lstatSync(at).isDirectory() && readdirSync(at).length === 0;
+  } catch {
+    return false;
+  }
 }
