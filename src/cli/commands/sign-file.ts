@@ -56,6 +56,7 @@ export function register(program: Command): void {
       const { parseSignatureFormat, signFile } = await import("../../keys/index.js");
       const format = parseSignatureFormat(o.format);
       const data = readInput(file, "file");
+      if (format === "raw") await warnIfClassicBundle(data, file);
       const signer = await openSigner(o.key, o);
       let sig: Uint8Array;
       try {
@@ -72,5 +73,21 @@ export function register(program: Command): void {
         o.quiet,
       );
     },
+  );
+}
+
+/**
+ * A raw signature over a classic bundle (a tar.gz of script.rhai + policy.cedar, recognized from the
+ * content, never the name) is also that bundle's signature: an agent trusting the key for bundles runs
+ * it, on any host, with no expiry (issue 14 item 7). Said on stderr whatever --quiet says.
+ */
+async function warnIfClassicBundle(data: Uint8Array, file: string): Promise<void> {
+  const { identifyArchive } = await import("../../bundle/index.js");
+  if (identifyArchive(data).kind !== "classic-bundle") return;
+  process.stderr.write(
+    `sigrun: warning: ${file === "-" ? "stdin" : file} is a classic sigrun bundle (tar.gz of script.rhai + policy.cedar): ` +
+      "a raw signature over it authorizes running it on any agent that trusts this key for bundles " +
+      "(any host, no expiry); sign files and bundles with separate keys and scope them in the trust " +
+      "directory's `purposes` file (docs/spec/bundle.md §6)\n",
   );
 }
