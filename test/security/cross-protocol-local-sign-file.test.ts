@@ -26,7 +26,7 @@ const classic = gzipSync(
 );
 const other = gzipSync(rawTar([rawTarEntry({ name: "app/bin", data: Buffer.from("ELF") })]));
 
-test("sign-file --format raw over a classic bundle warns that the signature authorizes execution", () => {
+test("sign-file / sign --key, raw, over a classic bundle warn that the signature authorizes execution", () => {
   const k = cli("keygen", "--type", "ed25519", "--no-passphrase", "-o", join(dir, "release"));
   assert.equal(k.status, 0, k.stderr);
   const key = join(dir, "release.key");
@@ -48,6 +48,10 @@ test("sign-file --format raw over a classic bundle warns that the signature auth
   );
   assert.equal(s.status, 0, s.stderr);
   assert.match(s.stderr, /warning: stdin is a classic sigrun bundle/);
+  // `sigrun sign --key` (local) too
+  const local = cli("sign", join(dir, "release-1.0.bin"), "--key", key, "--force");
+  assert.equal(local.status, 0, local.stderr);
+  assert.match(local.stderr, /warning: .*classic sigrun bundle/s, local.stderr);
   // another archive, and the ssh format (not a classic bundle signature): no warning
   writeFileSync(join(dir, "app.tar.gz"), other);
   const plain = cli("sign-file", join(dir, "app.tar.gz"), "--key", key);

@@ -81,7 +81,7 @@ export function register(program: Command): void {
  * content, never the name) is also that bundle's signature: an agent trusting the key for bundles runs
  * it, on any host, with no expiry (issue 14 item 7). Said on stderr whatever --quiet says.
  */
-async function warnIfClassicBundle(data: Uint8Array, file: string): Promise<void> {
+export async function warnIfClassicBundle(data: Uint8Array, file: string): Promise<void> {
   const { identifyArchive } = await import("../../bundle/index.js");
   if (identifyArchive(data).kind !== "classic-bundle") return;
   process.stderr.write(

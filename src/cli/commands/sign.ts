@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { SigrunError } from "../../core/index.js";
 import { note, outputDir, printJson, readInput, readSecret, writeOutput } from "../io.js";
 import type { RemoteSignFlags } from "../remote-initiator.js";
-import { addKeyOptions, type KeyOptions, openSigner } from "./sign-file.js";
+import { addKeyOptions, type KeyOptions, openSigner, warnIfClassicBundle } from "./sign-file.js";
 
 /**
  * Helpers shared by `sign --remote` and `remote-sign` (secrets from files or env only; relay
@@ -81,7 +81,9 @@ async function signLocal(files: string[], o: SignCliOptions): Promise<void> {
   if (o.output !== undefined && !toStdout) makeOutputDir(o.output);
   try {
     for (const file of files) {
-      const sig = await signFile(signer, readInput(file, "file"), format);
+      const data = readInput(file, "file");
+      if (format === "raw") await warnIfClassicBundle(data, file);
+      const sig = await signFile(signer, data, format);
       const out = toStdout ? "-" : outputPath(file, format, o.output);
       writeOutput(out, sig, { overwrite: o.force === true });
       done.push({ file, output: out });
