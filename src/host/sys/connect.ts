@@ -47,8 +47,38 @@ const IO_TEXT: Record<string, string> = {
 };
 
 /**
- * `connect(endpoint, port, protocol)`: `network::Action::"connect"` on `network::url::"<endpoint>"`, then a
- * TCP connect (5 s timeout), a UDP bind+connect, or AUTO: TCP, falling back to UDP.
+ * The one spelling of an endpoint that is authorized and connected to (issue 14 item 3, for `connect`):
+ * the WHATWG URL host parser's — host names lower-cased (and IDNA-mapped), every IPv4 spelling the
+ * resolver accepts (`127.1`, `0x7f.0.0.1`, `2130706433`, octal) as a dotted quad, IPv6 compressed
+ * without brackets, and an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) as its IPv4 address. Undefined
+ * for what is no host (a zone id, `/`, `@`, a port).
+ */
+export function canonicalEndpoint(endpoint: string): string | undefined {
+  const v6 = endpoint.includes(":");
+  const inner = v6 && endpoint.startsWith("[") && endpoint.endsWith("]") ? endpoint.slice(1, -1) : endpoint;
+  let u: URL;
+  try {
+    u = new URL(`http://${v6 ? `[${inner}]` : inner}/`);
+  } catch {
+    return undefined;
+  }
+  if (u.username !== "" || u.password !== "" || u.port !== "" || u.pathname !== "/" || u.search || u.hash)
+    return undefined;
+  const host = u.hostname;
+  if (!host.startsWith("[")) return host === "" ? undefined : host;
+  const addr = host.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(addr);
+  if (mapped === null) return addr;
+  const hi = Number.parseInt(mapped[1]!, 16);
+  const lo = Number.parseInt(mapped[2]!, 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+/**
+ * `connect(endpoint, port, protocol)`: `network::Action::"connect"` on `network::url::"<endpoint>"` — the
+ * endpoint in its canonical spelling (canonicalEndpoint), which is exactly what is connected to — then a
+ * TCP connect (5 s timeout), a UDP bind+connect, or AUTO: TCP, falling back to UDP. An endpoint that is no
+ * host is authorized as given and then refused ("Invalid address format").
  */
 export function connect(
   ctx: HostContext,
@@ -59,9 +89,10 @@ export function connect(
   if (port < 0n || port > 65535n) {
     throw new HostError("Other", "out of range integral type conversion attempted", "NetworkErrorKind");
   }
-  const uid = { type: "network::url", id: endpoint };
+  const canonical = canonicalEndpoint(endpoint);
+  const uid = { type: "network::url", id: canonical ?? endpoint };
   try {
-    check(ctx, "network", "connect", uid, [plainEntity(uid.type, endpoint, { url: endpoint })], {
+    check(ctx, "network", "connect", uid, [plainEntity(uid.type, uid.id, { url: uid.id })], {
       source: "NetworkErrorKind",
     });
   } catch (err) {
@@ -72,9 +103,11 @@ export function connect(
     }
     throw err;
   }
+  if (canonical === undefined)
+    throw new HostError("Other", `Invalid address format: ${endpoint}:${port}`, "NetworkErrorKind");
   const r = childJson(
     CONNECT_PROGRAM,
-    { host: endpoint, port: Number(port), proto: protocol, timeout: CONNECT_TIMEOUT_MS },
+    { host: canonical, port: Number(port), proto: protocol, timeout: CONNECT_TIMEOUT_MS },
     CONNECT_TIMEOUT_MS * 3,
     4096,
   ) as { ok?: "Tcp" | "Udp"; parse?: boolean; error?: string };
@@ -84,7 +117,7 @@ export function connect(
   if (r.ok === undefined) {
     throw new HostError("Other", IO_TEXT[r.error ?? ""] ?? String(r.error), "NetworkErrorKind");
   }
-  return { protocol: r.ok, endpoint, port: Number(port) };
+  return { protocol: r.ok, endpoint: canonical, port: Number(port) };
 }
 
 /** One interface (Rex's `Network`): name and its addresses (without prefix length). */
