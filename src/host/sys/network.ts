@@ -3,6 +3,7 @@ import type { HostContext } from "../context.js";
 import { check } from "../context.js";
 import { HostError } from "../errors.js";
 import { childJson } from "./child.js";
+import { canonicalEndpoint } from "./connect.js";
 
 /** Default cap on a response body read into the script (Rex: unlimited unless `max_text_bytes`). */
 export const DEFAULT_MAX_TEXT_BYTES = 16 * 1024 * 1024;
@@ -43,7 +44,8 @@ const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
 /**
  * The one form of a URL that is authorized and fetched: WHATWG parsing (lower-case host, default port
- * dropped, backslashes as slashes, `.`/`..` and `%2e` segments removed), then RFC 3986 §6.2.2
+ * dropped, backslashes as slashes, `.`/`..` and `%2e` segments removed, any IPv4 spelling as a dotted
+ * quad; an IPv4-mapped IPv6 host as its IPv4 address), then RFC 3986 §6.2.2
  * normalization: percent-escapes of unreserved characters decoded (`%70` → `p`, after which dot segments
  * are removed again), the other escapes in upper case; the fragment (never sent) is dropped.
  */
@@ -67,6 +69,12 @@ export function normalizeUrl(url: string, base?: string): URL {
       const c = String.fromCharCode(Number.parseInt(hex, 16));
       return UNRESERVED.test(c) ? c : `%${hex.toUpperCase()}`;
     });
+  // an IPv4-mapped IPv6 host (`[::ffff:127.0.0.1]`, WHATWG: `[::ffff:7f00:1]`) reaches that IPv4 address:
+  // it is authorized and fetched as the IPv4 address
+  if (u.hostname.startsWith("[")) {
+    const host = canonicalEndpoint(u.hostname);
+    if (host !== undefined && !host.includes(":")) u.hostname = host;
+  }
   u.pathname = decode(u.pathname);
   if (u.search !== "") u.search = decode(u.search);
   u.hash = "";
