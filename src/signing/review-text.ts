@@ -13,15 +13,19 @@
  *   a value (a name, a target, a member path) into column 0, where it could pass for a header.
  * - Runs of more than two blank lines collapse into one marker that says how many lines it hides; line
  *   numbers stay the real ones.
- * - Control, bidi and zero-width characters are shown escaped (`\x1b`, `\u202e`), never interpreted.
+ * - Control, bidi, zero-width and invisible filler characters are shown escaped (`\x1b`, `\u202e`,
+ *   `\u2800`), never interpreted.
  * - One-line values (`oneLine`) are escaped the same way, newlines included, and clipped.
  *
  * New request types render their facts with `factLines` and their content with `contentBlock`, under
  * `header`s, and put initiator-chosen text into `claimsSection`.
  */
 
+// Control, format (soft hyphen, bidi, zero-width) and invisible filler characters (combining grapheme
+// joiner, Hangul fillers, Khmer inherent vowels, braille blank): a line of fillers looks blank but would
+// not be collapsed as one (`\u2800` × 300 lines pushes the rest of a script out of view).
 const ESCAPE =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164\ufeff\uffa0\ufff9-\ufffb]/g;
 
 function escapeChar(c: string): string {
   const n = c.charCodeAt(0);
