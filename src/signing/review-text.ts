@@ -25,7 +25,7 @@
 // joiner, Hangul fillers, Khmer inherent vowels, braille blank): a line of fillers looks blank but would
 // not be collapsed as one (`\u2800` × 300 lines pushes the rest of a script out of view).
 const ESCAPE =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164\ufeff\uffa0\ufff9-\ufffb]/g;
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|\u034f|\u115f|\u1160|\u17b4|\u17b5|\u2800|\u3164|\uffa0/g;
 
 function escapeChar(c: string): string {
   const n = c.charCodeAt(0);
