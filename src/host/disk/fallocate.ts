@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { HostError } from "../errors.js";
 import type { FileHandle } from "../fs/file.js";
-import { checkFile } from "../fs/file.js";
+import { checkFile, refuseSharedInode } from "../fs/file.js";
 import { type SizeUnit, unitBytes } from "../fs/find.js";
 
 /** util-linux `fallocate` (Node has no fallocate(2)); Debian package util-linux. */
@@ -49,6 +49,7 @@ export function fallocateFile(f: FileHandle, length: bigint, unit: SizeUnit): vo
   if (length <= 0n) throw new HostError("ValidationError", "Validation error: Length must be greater than 0");
   const bytes = length * BigInt(unitBytes(unit));
   if (bytes > I64_MAX) throw new HostError("ValidationError", "Validation error: length too large");
+  refuseSharedInode(f.fd, f.fullPath()); // an in-place change: not under names Cedar never saw
   if (!existsSync(FALLOCATE_BINARY))
     throw new HostError(
       "UnsupportedOperationError",

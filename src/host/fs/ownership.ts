@@ -5,7 +5,7 @@ import type { DirHandle } from "./dir.js";
 import { openDir } from "./dir.js";
 import { checkDir, walk } from "./dir-ops.js";
 import type { FileHandle } from "./file.js";
-import { checkFile, openFileIn } from "./file.js";
+import { checkFile, openFileIn, refuseSharedInode } from "./file.js";
 
 /** Rex's `Ownership` (`.user`, `.group` names). */
 export interface Ownership {
@@ -20,6 +20,14 @@ const fdOf = (x: Handle): number => x.h.fd;
 function gate(x: Handle, verb: string): void {
   if (x.kind === "file") checkFile(x.h.ctx, verb, pathOf(x));
   else checkDir(x.h.ctx, verb, pathOf(x));
+}
+
+/**
+ * chmod and chown change the inode, i.e. the file under every name it has: a regular file with more
+ * than one (hard links) is refused, as for in-place writes (Cedar saw one name only).
+ */
+function refuseLinked(x: Handle): void {
+  if (x.kind === "file") refuseSharedInode(x.h.fd, pathOf(x));
 }
 
 /** `get_ownership()`: stat F/D, then the owner and group names (the id as text when unknown). */
@@ -48,6 +56,7 @@ function validMode(p: bigint): number {
 function chmodOne(x: Handle, mode: bigint): void {
   gate(x, "chmod");
   const m = validMode(mode);
+  refuseLinked(x);
   try {
     fchmodSync(fdOf(x), m);
   } catch (err) {
@@ -127,6 +136,7 @@ export function resolveIds(user?: string, group?: string): { uid: number; gid: n
 function chownOne(x: Handle, user?: string, group?: string): void {
   gate(x, "chown");
   const { uid, gid } = resolveIds(user, group);
+  refuseLinked(x);
   try {
     fchownSync(fdOf(x), uid, gid);
   } catch (err) {

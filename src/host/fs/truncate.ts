@@ -1,7 +1,7 @@
 import { ftruncateSync } from "node:fs";
 import { HostError, ioError } from "../errors.js";
 import type { FileHandle } from "./file.js";
-import { checkFile } from "./file.js";
+import { checkFile, refuseSharedInode } from "./file.js";
 import { type SizeUnit, unitBytes } from "./find.js";
 
 /**
@@ -15,6 +15,7 @@ export function truncateFile(f: FileHandle, size: bigint, unit: SizeUnit): void 
   const bytes = Number(size) * unitBytes(unit);
   if (!Number.isSafeInteger(bytes))
     throw new HostError("InvalidArguments", "Invalid arguments: size too large");
+  refuseSharedInode(f.fd, f.fullPath()); // an in-place change: not under names Cedar never saw
   try {
     ftruncateSync(f.fd, bytes);
   } catch (err) {
