@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 // Attack: a script hands a host function a pattern that makes a backtracking engine take exponential
 // time (`^(a+)+$` on "aaa…a!"). The match is one synchronous call, so the wall-clock limit never gets
@@ -19,6 +20,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const EVIL = `${"a".repeat(34)}!`;
 mkdirSync(join(dir, "data"));
 writeFileSync(join(dir, "data", "victim.txt"), `${EVIL}\n${EVIL}\n`);
+writeFileSync(join(dir, "data", "victim.txt.gz"), gzipSync(`${EVIL}\n${EVIL}\n`));
+writeFileSync(join(dir, "data", EVIL), ""); // a file name for find's regex
 // A file name that makes a glob with many stars backtrack polynomially with a high degree.
 writeFileSync(join(dir, "data", `${"a".repeat(200)}`), "");
 const policy = join(dir, "p.cedar");
@@ -60,6 +63,22 @@ const cases: Array<[string, string]> = [
      h.search("(a*)*b")`,
   ],
   ["find_files-glob", `find_files("${"*a".repeat(14)}*b", "${dir}/data")`],
+  // the issue asks for every host function that takes a pattern: find's regex, search_gzip, awk_*
+  [
+    "dir.find-regex",
+    `let n = 0;
+     DirConfig().path("${dir}/data").build().open(OpenDirOptions().build())
+       .find(FindOptions().regex("^(a+)+$").build(), |e| { n += 1; });
+     n`,
+  ],
+  [
+    "search_gzip",
+    `let d = DirConfig().path("${dir}/data").build().open(OpenDirOptions().build());
+     d.open_file("victim.txt.gz", OpenFileOptions().read(true).build())
+       .search_gzip("^(a+)+$", SearchGzipOptions().build())`,
+  ],
+  ["awk_filter", `awk_filter("^(a+)+$", "${f}")`],
+  ["awk_filter_field", `awk_filter_field(1, " ", "^(a+)+$", "${f}")`],
 ];
 
 for (const [name, script] of cases) {
