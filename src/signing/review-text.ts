@@ -97,6 +97,26 @@ function chunks(text: string, width: number): string[] {
   return out;
 }
 
+/**
+ * `line` as rows of at most `first` columns, then `rest` columns each: broken after the last space of a
+ * row when that is in its second half (prose stays readable), else at the width (nothing is dropped).
+ */
+function wordRows(line: string, first: number, rest: number): string[] {
+  const rows: string[] = [];
+  let text = line;
+  let width = first;
+  while (displayWidth(text) > width) {
+    const head = chunks(text, width)[0]!;
+    const space = head.lastIndexOf(" ");
+    const at = space > head.length / 2 ? space + 1 : head.length;
+    rows.push(text.slice(0, at));
+    text = text.slice(at);
+    width = rest;
+  }
+  rows.push(text);
+  return rows;
+}
+
 const CONTINUATION = "      ┆ ";
 
 /**
@@ -110,8 +130,8 @@ export function fitRows(text: string, columns = REVIEW_COLUMNS): string {
     .split("\n")
     .flatMap((line) => {
       if (displayWidth(line) <= max) return [line];
-      const [first, ...rest] = chunks(line, max);
-      return [first!, ...chunks(rest.join(""), room).map((r) => CONTINUATION + r)];
+      const [first, ...rest] = wordRows(line, max, room);
+      return [first!, ...rest.map((r) => CONTINUATION + r)];
     })
     .join("\n");
 }

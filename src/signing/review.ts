@@ -113,17 +113,20 @@ export function describeRequest(r: RequestReview, columns?: number): string {
   ];
   if (c?.executes)
     lines.push(
-      "  !! WARNING: this signature authorizes execution: an agent that trusts this key will run this",
-      "  !!          script under this policy. Sign only if you would run it yourself.",
+      "  !! WARNING: this signature authorizes execution: an agent that trusts this",
+      "  !!          key will run this script under this policy. Sign only if you",
+      "  !!          would run it yourself.",
     );
   if (c?.executes && r.format !== "bundle")
     lines.push(
-      `  !! WARNING: the initiator asked for a ${r.format} signature over a bundle; a bundle is normally`,
-      "  !!          signed as a bundle (--format bundle). Use separate keys for files and bundles.",
+      `  !! WARNING: the initiator asked for a ${r.format} signature over a bundle; a`,
+      "  !!          bundle is normally signed as a bundle (--format bundle). Use",
+      "  !!          separate keys for files and bundles.",
     );
   if (c?.unrestrictedPermits?.length)
     lines.push(
-      "  !! WARNING: the policy permits everything (every principal, action and resource, no condition):",
+      "  !! WARNING: the policy permits everything (every principal, action and",
+      "  !!          resource, no condition):",
       ...c.unrestrictedPermits.map((p) => `  !!          ${oneLine(p, 100)}`),
     );
   if (c?.unreadable !== undefined) lines.push(`  !! could not read the archive: ${oneLine(c.unreadable)}`);
@@ -131,7 +134,7 @@ export function describeRequest(r: RequestReview, columns?: number): string {
   if (c?.members?.length)
     lines.push(
       header(`members (${c.members.length})`),
-      ...c.members.map((m) => `  ${oneLine(m.path, 120)}  ${m.size} bytes  sha256:${m.sha256}`),
+      ...c.members.flatMap((m) => [`  ${oneLine(m.path, 120)}  ${m.size} bytes`, `      sha256:${m.sha256}`]),
     );
   const policy = c?.policy ?? r.policy;
   const script = c?.script ?? r.script;
