@@ -78,8 +78,11 @@ export function formatOutcome(o: JobOutcome, exitCode: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Control characters (terminal escapes included) shown escaped; long text cut. */
+/** Control characters (terminal escapes, line breaks, bidi overrides) shown as \uXXXX; quotes kept as
+ * they are (the line is read by a person, not parsed); long text cut. */
 function oneLine(s: string): string {
-  const t = JSON.stringify(s).slice(1, -1);
+  const t = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/g, (c) =>
+    c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   return t.length > 200 ? `${t.slice(0, 197)}...` : t;
 }
