@@ -68,7 +68,10 @@ export function register(program: Command): void {
     .option("--stdin", "run one bundle read from stdin, print its receipt, exit")
     .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
     .option("--nats <url>", "NATS JetStream server (durable consumer per host)")
-    .option("--nats-creds <file>", "with --nats: a NATS .creds file or a token file (never in the URL)")
+    .option(
+      "--nats-creds <file>",
+      "with --nats: a NATS .creds file, a token file, or user and password on two lines (never in the URL)",
+    )
     .option("--redis <url>", "Redis server (stream consumer group per host)")
     .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
     .option("--s3 <url>", "poll s3://bucket/prefix for *.sgb and *.tar.gz+*.sig; receipts go beside them")

@@ -36,7 +36,10 @@ export function register(program: Command): void {
         "and whether the heartbeat's signature verifies with the host key in --host-keys",
     )
     .option("--nats <url>", "NATS server (JetStream)")
-    .option("--nats-creds <file>", "NATS credentials: a .creds file or a token file (never in the URL)")
+    .option(
+      "--nats-creds <file>",
+      "NATS credentials: a .creds file, a token file, or user and password on two lines (never in the URL)",
+    )
     .option("--redis <url>", "Redis server (no password in it: see --redis-env)")
     .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
     .option("--tls-ca <file>", "CA certificate(s) to trust (PEM)")

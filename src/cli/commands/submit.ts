@@ -46,7 +46,10 @@ export function register(program: Command): void {
     )
     .option("--nats <url>", "NATS server (JetStream)")
     .option("--subject <subject>", "NATS subject (default from --host/--group)")
-    .option("--nats-creds <file>", "NATS credentials: a .creds file or a token file (never in the URL)")
+    .option(
+      "--nats-creds <file>",
+      "NATS credentials: a .creds file, a token file, or user and password on two lines (never in the URL)",
+    )
     .option("--redis <url>", "Redis server (no password in it: see --redis-env)")
     .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
     .option("--tls-ca <file>", "NATS/Redis: CA certificate(s) to trust (PEM)")
