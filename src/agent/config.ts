@@ -1,5 +1,6 @@
 import { parseDuration, SigrunError } from "../core/index.js";
 import { type ClientRoleRule, checkClientRoles, checkTokenRules, type TokenRule } from "./api-roles.js";
+import { checkNatsStream, checkQueuePrefix } from "./transports/queue-names.js";
 
 /** The agent configuration (agent.json; full-line `//` comments allowed). docs/cli.md#agent. */
 export interface AgentConfig {
@@ -166,6 +167,19 @@ export function parseAgentConfig(text: string): AgentConfig {
       throw bad(`${k}.heartbeatMs`, "expected 1000 to 86400000");
     if ((t.tlsCert === undefined) !== (t.tlsKey === undefined))
       throw bad(`${k}.tlsCert`, "tlsCert and tlsKey go together");
+    // the same names `submit --prefix/--nats-stream` and `fleet ls` accept
+    const names: [string, (v: string, what: string) => string][] = [
+      [k === "nats" ? "subjectPrefix" : "prefix", checkQueuePrefix],
+      ...(k === "nats" ? [["stream", checkNatsStream] as [string, typeof checkNatsStream]] : []),
+    ];
+    for (const [field, check] of names) {
+      if (t[field] === undefined) continue;
+      try {
+        check(t[field] as string, field);
+      } catch (err) {
+        throw bad(`${k}.${field}`, (err as Error).message.replace(/^[^:]*: /, ""));
+      }
+    }
   }
   const s3 = o.s3 as Record<string, unknown> | undefined;
   if (s3) {

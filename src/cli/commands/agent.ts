@@ -23,6 +23,8 @@ interface AgentFlags {
   redis?: string;
   natsCreds?: string;
   redisEnv?: string;
+  prefix?: string;
+  natsStream?: string;
   s3?: string;
   s3Endpoint?: string;
   json?: boolean;
@@ -74,6 +76,14 @@ export function register(program: Command): void {
     )
     .option("--redis <url>", "Redis server (stream consumer group per host)")
     .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
+    .option(
+      "--prefix <prefix>",
+      "with --nats/--redis: NATS subject / Redis key prefix (config nats.subjectPrefix, redis.prefix; default sigrun)",
+    )
+    .option(
+      "--nats-stream <name>",
+      "with --nats: JetStream jobs stream (config nats.stream; default SIGRUN_JOBS)",
+    )
     .option("--s3 <url>", "poll s3://bucket/prefix for *.sgb and *.tar.gz+*.sig; receipts go beside them")
     .option("--s3-endpoint <url>", "with --s3: S3-compatible endpoint (default AWS_ENDPOINT_URL_S3 or AWS)")
     .option("--json", "print events (ready, stopped) as JSON lines on stdout")
@@ -132,8 +142,26 @@ export function register(program: Command): void {
       }
       if (o.redis && o.redisEnv)
         throw new SigrunError("USAGE", "agent: give --redis or --redis-env, not both");
-      if (o.nats) cfg.nats = { url: o.nats, ...(o.natsCreds ? { credsFile: o.natsCreds } : {}) };
-      if (o.redis || o.redisEnv) cfg.redis = o.redisEnv ? { urlEnv: o.redisEnv } : { url: o.redis };
+      // flags override the config's fields one by one (its TLS files, prefix and stream stay)
+      if (o.nats) cfg.nats = { ...cfg.nats, url: o.nats, ...(o.natsCreds ? { credsFile: o.natsCreds } : {}) };
+      if (o.redis || o.redisEnv) {
+        const { url: _u, urlEnv: _e, ...rest } = cfg.redis ?? {};
+        cfg.redis = { ...rest, ...(o.redisEnv ? { urlEnv: o.redisEnv } : { url: o.redis }) };
+      }
+      if (o.prefix !== undefined || o.natsStream !== undefined) {
+        const { checkNatsStream, checkQueuePrefix } = await import("../../agent/transports/queue-names.js");
+        if (!cfg.nats && !cfg.redis)
+          throw new SigrunError("USAGE", "agent: --prefix and --nats-stream go with --nats or --redis");
+        if (o.natsStream !== undefined && !cfg.nats)
+          throw new SigrunError("USAGE", "agent: --nats-stream goes with --nats");
+        if (o.prefix !== undefined) {
+          const prefix = checkQueuePrefix(o.prefix, "--prefix");
+          if (cfg.nats) cfg.nats = { ...cfg.nats, subjectPrefix: prefix };
+          if (cfg.redis) cfg.redis = { ...cfg.redis, prefix };
+        }
+        if (o.natsStream !== undefined && cfg.nats)
+          cfg.nats = { ...cfg.nats, stream: checkNatsStream(o.natsStream, "--nats-stream") };
+      }
       if (o.s3) cfg.s3 = { url: o.s3, ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}) };
       if (o.stdin) cfg.stdin = true;
       if (cfg.stdin) return runStdin(cfg, o);

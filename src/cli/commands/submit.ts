@@ -18,6 +18,8 @@ interface SubmitFlags {
   tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
+  prefix?: string;
+  natsStream?: string;
   hostKeys?: string;
   timeout: string;
   hostPub?: string;
@@ -55,6 +57,14 @@ export function register(program: Command): void {
     .option("--tls-ca <file>", "NATS/Redis: CA certificate(s) to trust (PEM)")
     .option("--tls-cert <file>", "NATS/Redis: client certificate (PEM)")
     .option("--tls-key <file>", "NATS/Redis: client certificate key (PEM file)")
+    .option(
+      "--prefix <prefix>",
+      "NATS subject / Redis key prefix the agents use (agent config nats.subjectPrefix, redis.prefix; default sigrun)",
+    )
+    .option(
+      "--nats-stream <name>",
+      "JetStream jobs stream the agents use (agent config nats.stream; default SIGRUN_JOBS)",
+    )
     .option("--stream <key>", "Redis stream key (default from --host/--group)")
     .option("--host <id>", "target one agent host (queue transports)")
     .option("--group <name>", "target every agent of a group (queue transports)")
@@ -86,6 +96,11 @@ export function register(program: Command): void {
       if (modes !== 1)
         throw new SigrunError("USAGE", "submit: give exactly one of --to, --nats, --redis, --redis-env");
       if (o.to !== undefined && !o.to.startsWith("s3://")) checkUrl(o.to, "--to", ["http", "https"]);
+      if (o.to !== undefined && (o.prefix !== undefined || o.natsStream !== undefined))
+        throw new SigrunError(
+          "USAGE",
+          "submit: --prefix and --nats-stream go with --nats or --redis, not --to",
+        );
       if (o.nats !== undefined) checkUrl(o.nats, "--nats", ["nats", "tls"]);
       if (o.redis !== undefined) checkUrl(o.redis, "--redis", ["redis", "rediss"]);
       // a queue URL holding a secret is refused before anything else is read
