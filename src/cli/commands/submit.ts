@@ -180,6 +180,8 @@ export function register(program: Command): void {
               `already submitted (JetStream stored it at ${at.toISOString()}): ${found} earlier receipt(s)` +
                 (missing.length > 0 ? `; waiting up to ${o.timeout} for ${missing.join(", ")}` : ""),
             ),
+          // shown even with --json: a skipped record is a warning, not part of the outcome
+          onOversized: (err) => process.stderr.write(`sigrun: ${err.code}: ${err.message}\n`),
           onReceipt: (rc, k, _host, missing) => {
             const p = readReceiptUnverified(rc).predicate;
             const rest = missing.length > 0 ? ` (waiting for ${missing.join(", ")})` : "";
