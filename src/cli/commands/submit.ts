@@ -76,7 +76,7 @@ export function register(program: Command): void {
     )
     .option(
       "--host-keys <dir>",
-      "with --group --wait: only wait for members whose heartbeat verifies with <dir>/<host>.pub",
+      "with --group --wait: only wait for members whose heartbeat verifies with <dir>/<host>.pub; each receipt is verified with its host's key there",
     )
     .option("--timeout <duration>", "how long to wait", "2m")
     .option("--host-pub <file>", "verify the receipt with this host public key")
@@ -232,7 +232,20 @@ async function report(
   const { parsePublicKey } = await import("../../keys/index.js");
   const { exitCodeFor } = await import("../exit-codes.js");
   const pub = o.hostPub ? parsePublicKey(readInput(o.hostPub, "host public key"), o.hostPub) : undefined;
-  const statements = receipts.map((r) => (pub ? verifyReceipt(r, pub) : readReceiptUnverified(r)));
+  // --host-keys DIR (a fan-out): each receipt is verified with its own host's key, DIR/<host>.pub — the
+  // key that signed the heartbeats; a host without a file there stays unverified (and is named)
+  const { hostKeysDir } = await import("../../agent/client/fleet.js");
+  const keyOf = pub === undefined && o.hostKeys !== undefined ? hostKeysDir(o.hostKeys) : undefined;
+  const unverifiedHosts: string[] = [];
+  const statements = receipts.map((r) => {
+    if (pub) return verifyReceipt(r, pub);
+    const st = readReceiptUnverified(r);
+    const key = keyOf?.(st.predicate.host.id);
+    if (key) return verifyReceipt(r, key);
+    unverifiedHosts.push(st.predicate.host.id);
+    return st;
+  });
+  const verified = receipts.length > 0 && unverifiedHosts.length === 0;
   const statuses = statements.map((s) => s.predicate);
   // s3:// is a drop box, not the agent's jobs API: point at the host's state dir instead
   const outcomes = statements.map((s) => jobOutcome(s, { to: o.to?.startsWith("s3://") ? undefined : o.to }));
@@ -256,14 +269,18 @@ async function report(
     printJson({
       version: SUBMIT_OUTCOME_VERSION,
       ...summary,
-      verified: pub !== undefined,
+      verified,
       receipts: outcomes.map((x, i) => ({ ...x, exitCode: exitOf(statuses[i]!) })),
     });
   } else if (receipts.length === 0) {
     process.stdout.write(`${summary.job ?? summary.entry ?? summary.key ?? "submitted"}\n`);
   } else {
-    if (pub === undefined)
-      process.stdout.write("receipt signature NOT verified (give --host-pub to verify it)\n");
+    if (!verified)
+      process.stdout.write(
+        keyOf === undefined
+          ? "receipt signature NOT verified (give --host-pub or --host-keys to verify it)\n"
+          : `receipt signature NOT verified for ${unverifiedHosts.join(", ")} (no <host>.pub in ${o.hostKeys})\n`,
+      );
     for (let i = 0; i < outcomes.length; i++)
       process.stdout.write(formatOutcome(outcomes[i]!, exitOf(statuses[i]!)));
   }
