@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatOutcome, type JobOutcome } from "./outcome.js";
+import type { ReceiptStatement } from "../receipt.js";
+import { formatOutcome, type JobOutcome, jobOutcome } from "./outcome.js";
 
 const base: JobOutcome = {
   host: "web-1",
@@ -36,4 +37,32 @@ test("submit summary: an error message is shown as written (quotes kept), contro
   assert.equal(hostile.split("\n").length, 4); // job, error, result lines and the final newline
   assert.match(hostile, /disk \\u001b\[31mfull\\u000d\\u000afake: line \\u202e \\\\ end/);
   assert.match(hostile, /result: {3}a\\u0085b/);
+});
+
+test("fetch hints carry the credential files used, so the printed commands work against a token-protected agent", () => {
+  const st = {
+    subject: [{ name: "outputs/out.txt", digest: { sha256: "00" } }],
+    predicate: {
+      host: { id: "web-1" },
+      job: { id: "6f0c" },
+      status: "succeeded",
+      times: {
+        queued: "2026-12-07T03:00:01.120Z",
+        started: "2026-12-07T03:00:01.131Z",
+        finished: "2026-12-07T03:00:01.164Z",
+      },
+      audit: { seq: 3 },
+    },
+  } as unknown as ReceiptStatement;
+  const o = jobOutcome(st, { to: "http://web-1:8080", auth: { tokenFile: "/etc/sigrun/read token" } });
+  assert.equal(
+    o.fetch.stdout,
+    "sigrun jobs logs 6f0c --to http://web-1:8080 --token-file '/etc/sigrun/read token'",
+  );
+  assert.equal(
+    jobOutcome(st, { to: "https://web-1:8443", auth: { ca: "ca.pem", cert: "c.crt", key: "c.key" } }).fetch
+      .outputs,
+    "sigrun jobs outputs 6f0c --to https://web-1:8443 --ca ca.pem --cert c.crt --key c.key -o DIR",
+  );
+  assert.equal(jobOutcome(st).fetch.stderr, "sigrun jobs logs 6f0c --stderr --state <state dir of web-1>");
 });

@@ -77,7 +77,12 @@ export function register(program: Command): void {
     const src = await open(o);
     try {
       const { job, receipt } = await src.show(id);
-      const outcome = receipt ? jobOutcome(readReceiptUnverified(receipt), { to: o.to }) : null;
+      const outcome = receipt
+        ? jobOutcome(readReceiptUnverified(receipt), {
+            to: o.to,
+            auth: { tokenFile: o.tokenFile, ca: o.ca, cert: o.cert, key: o.key },
+          })
+        : null;
       if (o.json) return printJson({ job, outcome });
       if (outcome)
         process.stdout.write(

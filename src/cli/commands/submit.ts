@@ -248,7 +248,9 @@ async function report(
   const verified = receipts.length > 0 && unverifiedHosts.length === 0;
   const statuses = statements.map((s) => s.predicate);
   // s3:// is a drop box, not the agent's jobs API: point at the host's state dir instead
-  const outcomes = statements.map((s) => jobOutcome(s, { to: o.to?.startsWith("s3://") ? undefined : o.to }));
+  const http = o.to?.startsWith("s3://") ? undefined : o.to;
+  const auth = { tokenFile: o.tokenFile, ca: o.ca, cert: o.cert, key: o.key };
+  const outcomes = statements.map((s) => jobOutcome(s, { to: http, auth }));
   const exitOf = (p: (typeof statuses)[number]): number => {
     if (p.status === "succeeded") return 0;
     const code = p.error?.code;
