@@ -154,3 +154,33 @@ test("agent --redis URL over a config file keeps the config's prefix (flags over
     d.cleanup();
   }
 });
+
+test("submit --nats without --wait: a bundle JetStream already holds is not silently 'submitted' (exit 50 REPLAY)", {
+  skip: process.env.CI ? undefined : natsUnavailable(),
+}, async () => {
+  const nats = await startNats();
+  const d = tempDir();
+  const tag = randomBytes(4).toString("hex");
+  const q = ["--nats", nats.url, "--prefix", `t${tag}`, "--nats-stream", `T_${tag}`];
+  try {
+    const job = join(d.path, "job.sgb");
+    writeFileSync(job, await stubBundle([ownerKey()], { targets: ["group:g"] }));
+    const first = cli(["submit", job, ...q, "--group", "g"]);
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(first.stdout.toString(), `published to t${tag}.jobs.group.g\n`);
+    const again = cli(["submit", job, ...q, "--group", "g"]);
+    assert.equal(again.status, 50, again.stderr);
+    assert.equal(
+      again.stdout.toString(),
+      `not queued again: t${tag}.jobs.group.g already holds this bundle\n`,
+    );
+    assert.match(again.stderr, /REPLAY: .*nothing was queued \(add --wait/);
+  } finally {
+    const nc = await (await import("@nats-io/transport-node")).connect({ servers: nats.url });
+    const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(nc);
+    for (const s of ["", "_RECEIPTS", "_FLEET"]) await jsm.streams.delete(`T_${tag}${s}`).catch(() => false);
+    await nc.close();
+    await nats.stop();
+    d.cleanup();
+  }
+});

@@ -193,7 +193,7 @@ export function register(program: Command): void {
         Object.assign(summary, r.summary);
         receipts.push(...r.receipts);
         if (r.partial) partial = r.partial;
-        if (r.duplicate && o.wait) replay = r.receipts.length;
+        if (r.duplicate) replay = o.wait ? r.receipts.length : -1;
       }
       await report(receipts, o, summary);
       if (partial) {
@@ -212,9 +212,15 @@ export function register(program: Command): void {
       if (replay !== undefined) {
         // JetStream de-duplicated the publish: nothing ran again; what was shown is what ran before
         const { exitCodeFor } = await import("../exit-codes.js");
+        const earlier =
+          replay < 0
+            ? "nothing was queued (add --wait to read the receipts issued for it)"
+            : replay === 0
+              ? "no receipt for it is in the receipt stream"
+              : `the ${replay} receipt(s) above were issued for it earlier`;
         process.stderr.write(
           "sigrun: REPLAY: nats: JetStream already holds this bundle (msgID = bundle id), so no agent runs it " +
-            `again; ${replay === 0 ? "no receipt for it is in the receipt stream" : `the ${replay} receipt(s) above were issued for it earlier`}\n`,
+            `again; ${earlier}\n`,
         );
         process.exitCode = exitCodeFor("REPLAY");
       }
@@ -275,7 +281,15 @@ async function report(
       receipts: outcomes.map((x, i) => ({ ...x, exitCode: exitOf(statuses[i]!) })),
     });
   } else if (receipts.length === 0) {
-    process.stdout.write(`${summary.job ?? summary.entry ?? summary.key ?? "submitted"}\n`);
+    // what was queued: the job id (HTTP), the stream entry (Redis), the object key (S3), the subject (NATS)
+    const what = summary.job ?? summary.entry ?? summary.key;
+    process.stdout.write(
+      what !== undefined
+        ? `${what}\n`
+        : summary.duplicate === true
+          ? `not queued again: ${summary.subject} already holds this bundle\n`
+          : `published to ${summary.subject ?? "the queue"}\n`,
+    );
   } else {
     if (!verified)
       process.stdout.write(
