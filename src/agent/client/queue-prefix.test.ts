@@ -3,7 +3,7 @@
 // without them. Random names, so tests sharing one server do not meet.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ownerKey, stubBundle, tempDir } from "../../../test/kit/agent-fixtures.js";
@@ -48,8 +48,15 @@ async function checkPrefix(queue: string[], names: string[], kind: string): Prom
       "--host-keys",
       w.keys,
       "--json",
+      "-o",
+      `${join(w.dir, "new", "receipts")}/`,
     ]);
     assert.equal(r.status, 0, `${kind}: ${r.stderr}`);
+    // -o DIR/ that does not exist yet: created, one file per host
+    assert.deepEqual(readdirSync(join(w.dir, "new", "receipts")).sort(), [
+      `${w.hostId("p1")}.receipt.json`,
+      `${w.hostId("p2")}.receipt.json`,
+    ]);
     const out = JSON.parse(r.stdout.toString()) as { expectedHosts: string[]; receipts: { host: string }[] };
     assert.deepEqual(out.expectedHosts, [w.hostId("p1"), w.hostId("p2")]);
     assert.deepEqual(out.receipts.map((x) => x.host).sort(), [w.hostId("p1"), w.hostId("p2")]);

@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .option("--host-pub <file>", "verify the receipt with this host public key")
     .option(
       "-o, --out <file|dir>",
-      "write the signed receipt(s) here; an existing directory gets <host>.receipt.json per host",
+      "write the signed receipt(s) here; a directory (existing, or DIR/ — created) gets <host>.receipt.json per host",
     )
     .option("--receipt <file>", "with --wait: save the signed receipt(s) here (one JSON line per receipt)")
     .option("--ca <file>", "HTTPS: CA certificate(s) to trust (PEM)")
@@ -263,9 +263,13 @@ async function report(
     return code && isErrorCode(code) ? exitCodeFor(code) : 1;
   };
   if (o.out && receipts.length > 0) {
-    const { statSync } = await import("node:fs");
+    const { mkdirSync, statSync } = await import("node:fs");
     const { join } = await import("node:path");
-    if (statSync(o.out, { throwIfNoEntry: false })?.isDirectory()) {
+    // a directory: one that exists, or a path written with a trailing slash (created: the receipts that
+    // arrived must not be lost to a missing directory)
+    const asDir = o.out.endsWith("/") || statSync(o.out, { throwIfNoEntry: false })?.isDirectory();
+    if (asDir) {
+      mkdirSync(o.out, { recursive: true });
       // a directory: one file per host (a group fan-out), <host>.receipt.json
       statuses.forEach((p, i) => {
         writeOutput(join(o.out!, `${p.host.id}.receipt.json`), receipts[i]!, { overwrite: true });
