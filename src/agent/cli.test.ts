@@ -217,3 +217,81 @@ test("cli: agent --config over HTTP: /host, async submit + GET /jobs/:id, classi
   }
   d.cleanup();
 });
+
+test("cli: agent init for a NATS fleet writes the transports given and only those; --log-format json reaches ExecStart", () => {
+  const d = tempDir();
+  const dir = join(d.path, "out");
+  const r = cli([
+    "agent",
+    "init",
+    "--dir",
+    dir,
+    "--config",
+    "/etc/sigrun/agent.json",
+    "--groups",
+    "web",
+    "--http",
+    "0.0.0.0:8080",
+    "--read-token-file",
+    "/etc/sigrun/read.token",
+    "--submit-token-file",
+    "/etc/sigrun/submit.token",
+    "--nats",
+    "nats://nats.internal:4222",
+    "--nats-creds",
+    "/etc/sigrun/nats.creds",
+    "--prefix",
+    "acme.sigrun",
+    "--nats-stream",
+    "ACME_JOBS",
+    "--log-format",
+    "json",
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const cfg = parseAgentConfig(readFileSync(join(dir, "agent.json"), "utf8"));
+  assert.equal(cfg.inbox, undefined, "no inbox was asked for");
+  assert.deepEqual(cfg.http, {
+    listen: "0.0.0.0:8080",
+    readTokenFile: "/etc/sigrun/read.token",
+    submitTokenFile: "/etc/sigrun/submit.token",
+  });
+  assert.deepEqual(cfg.nats, {
+    url: "nats://nats.internal:4222",
+    credsFile: "/etc/sigrun/nats.creds",
+    subjectPrefix: "acme.sigrun",
+    stream: "ACME_JOBS",
+  });
+  const unit = readFileSync(join(dir, "sigrun-agent.service"), "utf8");
+  assert.match(
+    unit,
+    /^ExecStart=\/usr\/bin\/sigrun agent --config \/etc\/sigrun\/agent\.json --log-format json$/m,
+  );
+  // no inbox and the state under /var/lib: nothing else to make writable (a missing ReadWritePaths= path
+  // would stop the unit from starting)
+  assert.doesNotMatch(unit, /^ReadWritePaths=/m);
+  assert.doesNotMatch(unit, /inbox as the sigrun group/);
+  // an inbox-only config has no HTTP listener
+  const ib = cli([
+    "agent",
+    "init",
+    "--dir",
+    join(d.path, "ib"),
+    "--inbox",
+    "/srv/in",
+    "--redis-env",
+    "R_URL",
+  ]);
+  assert.equal(ib.status, 0, ib.stderr);
+  const ibCfg = parseAgentConfig(readFileSync(join(d.path, "ib", "agent.json"), "utf8"));
+  assert.equal(ibCfg.http, undefined);
+  assert.deepEqual(ibCfg.redis, { urlEnv: "R_URL" });
+  assert.match(
+    readFileSync(join(d.path, "ib", "sigrun-agent.service"), "utf8"),
+    /^ReadWritePaths=\/srv\/in$/m,
+  );
+  // a secret in a URL is refused here too
+  const bad = cli(["agent", "init", "--dir", join(d.path, "bad"), "--nats", "nats://tok@nats:4222"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--nats-creds FILE/);
+  d.cleanup();
+});

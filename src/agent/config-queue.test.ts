@@ -35,3 +35,26 @@ test("agent config: queue credentials and TLS come from files/env keys; bad comb
       JSON.stringify(bad),
     );
 });
+
+test("agent config: queue prefixes and the JetStream stream name are checked as --prefix/--nats-stream are", () => {
+  const c = parseAgentConfig(
+    JSON.stringify({
+      nats: { url: "nats://n:4222", subjectPrefix: "acme.sigrun", stream: "ACME_JOBS" },
+      redis: { url: "redis://r:6379", prefix: "acme:sigrun" },
+    }),
+  );
+  assert.equal(c.nats?.subjectPrefix, "acme.sigrun");
+  assert.equal(c.redis?.prefix, "acme:sigrun");
+  for (const bad of [
+    { nats: { url: "nats://n:4222", subjectPrefix: "acme.>" } },
+    { nats: { url: "nats://n:4222", subjectPrefix: "acme." } },
+    { nats: { url: "nats://n:4222", stream: "A.B" } },
+    { redis: { url: "redis://r:6379", prefix: "acme:*" } },
+  ])
+    assert.throws(
+      () => parseAgentConfig(JSON.stringify(bad)),
+      (err) =>
+        isSigrunError(err, "INPUT_INVALID") && /agent config (nats|redis)\.\w+: expected/.test(err.message),
+      JSON.stringify(bad),
+    );
+});

@@ -1,5 +1,6 @@
 import { parseDuration, SigrunError } from "../core/index.js";
 import { type ClientRoleRule, checkClientRoles, checkTokenRules, type TokenRule } from "./api-roles.js";
+import { checkNatsStream, checkQueuePrefix } from "./transports/queue-names.js";
 
 /** The agent configuration (agent.json; full-line `//` comments allowed). docs/cli.md#agent. */
 export interface AgentConfig {
@@ -166,6 +167,19 @@ export function parseAgentConfig(text: string): AgentConfig {
       throw bad(`${k}.heartbeatMs`, "expected 1000 to 86400000");
     if ((t.tlsCert === undefined) !== (t.tlsKey === undefined))
       throw bad(`${k}.tlsCert`, "tlsCert and tlsKey go together");
+    // the same names `submit --prefix/--nats-stream` and `fleet ls` accept
+    const names: [string, (v: string, what: string) => string][] = [
+      [k === "nats" ? "subjectPrefix" : "prefix", checkQueuePrefix],
+      ...(k === "nats" ? [["stream", checkNatsStream] as [string, typeof checkNatsStream]] : []),
+    ];
+    for (const [field, check] of names) {
+      if (t[field] === undefined) continue;
+      try {
+        check(t[field] as string, field);
+      } catch (err) {
+        throw bad(`${k}.${field}`, (err as Error).message.replace(/^[^:]*: /, ""));
+      }
+    }
   }
   const s3 = o.s3 as Record<string, unknown> | undefined;
   if (s3) {
@@ -191,18 +205,36 @@ export interface SampleConfigOptions {
   hostId: string;
   state: string;
   trust: string;
-  inbox: string;
+  /** The inbox directory; undefined: the inbox is only shown as a comment. */
+  inbox?: string;
   /** Where the config will be read from (named in the header). */
   config?: string;
   groups?: string[];
-  /** The HTTP transport as given to `agent init` (default: plain HTTP on DEFAULT_HTTP_LISTEN). */
-  http?: NonNullable<AgentConfig["http"]>;
+  /** The HTTP transport as given to `agent init` (default: plain HTTP on DEFAULT_HTTP_LISTEN; null: only
+   * shown as a comment). */
+  http?: NonNullable<AgentConfig["http"]> | null;
+  /** Queue transports as given to `agent init` (undefined: only shown as comments). */
+  nats?: AgentConfig["nats"];
+  redis?: AgentConfig["redis"];
 }
 
 /** The commented config `sigrun agent init` writes. */
 export function sampleConfig(opts: SampleConfigOptions): string {
-  const http = opts.http ?? { listen: DEFAULT_HTTP_LISTEN };
-  const tls = http.tlsCert !== undefined;
+  const http = opts.http === null ? undefined : (opts.http ?? { listen: DEFAULT_HTTP_LISTEN });
+  const tls = http?.tlsCert !== undefined;
+  const one = (v: unknown): string => JSON.stringify(v, null, 1).replace(/\n */g, " ");
+  const active = [
+    ...(opts.inbox !== undefined ? [`  "inbox": { "dir": ${JSON.stringify(opts.inbox)} }`] : []),
+    ...(http ? [`  "http": ${one(http)}`] : []),
+    ...(opts.nats ? [`  "nats": ${one(opts.nats)}`] : []),
+    ...(opts.redis ? [`  "redis": ${one(opts.redis)}`] : []),
+  ];
+  const off = [
+    ...(opts.inbox === undefined ? [`  // "inbox": { "dir": "/var/spool/sigrun/inbox" },`] : []),
+    ...(http ? [] : [`  // "http": { "listen": "${DEFAULT_HTTP_LISTEN}" },`]),
+    ...(opts.nats ? [] : [`  // "nats": { "url": "nats://127.0.0.1:4222" },`]),
+    ...(opts.redis ? [] : [`  // "redis": { "url": "redis://127.0.0.1:6379" }`]),
+  ];
   const httpHints = [
     ...(tls
       ? []
@@ -237,11 +269,9 @@ export function sampleConfig(opts: SampleConfigOptions): string {
   // Transports: any combination. Remove the ones you do not use.
   // The inbox: receipts in done/ and rejected/ are written 0640 and the directories the agent creates
   // 0750, for the agent's group (a writable shared inbox: create it yourself, e.g. 2770 root:sigrun).
-  "inbox": { "dir": ${JSON.stringify(opts.inbox)} },
-  "http": ${JSON.stringify(http, null, 1).replace(/\n */g, " ")}
+${active.join(",\n")}
 ${httpHints.join("\n")}
-  // "nats": { "url": "nats://127.0.0.1:4222" },
-  // "redis": { "url": "redis://127.0.0.1:6379" }
+${off.join("\n")}
   // queue credentials from files or the environment (never in a URL on a command line):
   // "nats": { "url": "tls://nats.internal:4222", "credsFile": "/etc/sigrun/nats.creds", "tlsCa": "/etc/sigrun/nats-ca.pem" },
   // "redis": { "urlEnv": "SIGRUN_REDIS_URL", "tlsCa": "/etc/sigrun/redis-ca.pem" }

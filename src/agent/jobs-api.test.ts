@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ownerKey, stubBundle, tempDir } from "../../test/kit/agent-fixtures.js";
@@ -66,6 +66,11 @@ test("jobs API: list (paged, by status), show, logs, outputs, metrics — over H
       const w = cli(["jobs", "outputs", okJob, ...src, "-o", dest]);
       assert.equal(w.status, 0, w.stderr);
       assert.equal(readFileSync(join(dest, "out.txt"), "utf8"), "data");
+      // a job without outputs says so, and -o DIR is there afterwards (empty), as a script expects
+      const none = cli(["jobs", "outputs", badJob, ...src, "-o", `${dest}-none/`]);
+      assert.equal(none.status, 0, none.stderr);
+      assert.match(none.stderr, new RegExp(`job ${badJob}: no outputs`));
+      assert.deepEqual(readdirSync(`${dest}-none`), []);
       const missing = cli(["jobs", "show", "0".repeat(32), ...src]);
       assert.equal(missing.status, 61, missing.stderr);
 

@@ -2,9 +2,12 @@
 export function systemdUnit(opts: {
   config: string;
   state: string;
-  inbox: string;
+  /** The inbox directory, when the config has one (it must be writable under ProtectSystem=strict). */
+  inbox?: string;
   trust?: string;
   bin?: string;
+  /** More `sigrun agent` flags for ExecStart= (e.g. `--log-format json`). */
+  args?: readonly string[];
 }): string {
   // the paths given, not the defaults: a state dir outside /var/lib gets no StateDirectory= (systemd would
   // create /var/lib/sigrun instead) and must be writable under ProtectSystem=strict
@@ -13,7 +16,14 @@ export function systemdUnit(opts: {
   const stateLines = underVarLib
     ? `StateDirectory=${opts.state.slice("/var/lib/".length)}\nStateDirectoryMode=0700`
     : `# state dir ${opts.state}: create it owned by sigrun, mode 0700 (the agent refuses one open to others)`;
-  const rw = underVarLib ? opts.inbox : `${opts.inbox} ${opts.state}`;
+  const rw = [opts.inbox, underVarLib ? undefined : opts.state].filter((x) => x !== undefined).join(" ");
+  const rwLine =
+    rw === ""
+      ? "# no ReadWritePaths=: the state dir is the StateDirectory= above, no inbox"
+      : `ReadWritePaths=${rw}`;
+  const exec = [`${opts.bin ?? "/usr/bin/sigrun"} agent --config ${opts.config}`, ...(opts.args ?? [])].join(
+    " ",
+  );
   // ConfigurationDirectory= is relative to /etc: only a config inside /etc/<dir>/ gets one
   const confDir = /^\/etc\/([A-Za-z0-9._-]+)\/[^/]+$/.exec(opts.config)?.[1];
   const confLine = confDir
@@ -22,8 +32,7 @@ export function systemdUnit(opts: {
   return `# sigrun agent: runs only bundles that verify against ${trust}; signs a receipt for every job.
 # Install: useradd --system --home-dir /var/lib/sigrun --shell /usr/sbin/nologin sigrun
 #          cp sigrun-agent.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now sigrun-agent
-# Writers drop bundles into the inbox as the sigrun group (temp name + rename).
-[Unit]
+${opts.inbox === undefined ? "" : "# Writers drop bundles into the inbox as the sigrun group (temp name + rename).\n"}[Unit]
 Description=sigrun agent (verify-then-run, signed receipts, audit log)
 Documentation=https://github.com/sigrun/sigrun/blob/main/docs/cli.md#agent
 After=network-online.target
@@ -31,7 +40,7 @@ Wants=network-online.target
 
 [Service]
 Type=simple
-ExecStart=${opts.bin ?? "/usr/bin/sigrun"} agent --config ${opts.config}
+ExecStart=${exec}
 Restart=on-failure
 RestartSec=2s
 # SIGTERM: stop intake, finish running jobs, write a signed audit checkpoint.
@@ -41,7 +50,7 @@ User=sigrun
 Group=sigrun
 ${stateLines}
 ${confLine}
-ReadWritePaths=${rw}
+${rwLine}
 # The agent sets the modes it means explicitly: inbox receipts 0640, inbox dirs it creates 0750, state 0600/0700.
 UMask=0077
 NoNewPrivileges=yes

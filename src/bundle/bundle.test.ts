@@ -199,3 +199,24 @@ test("createBundle refuses unsafe names and a missing entry", () => {
   );
   assert.ok(trustStoreOf([]).keys.size === 0);
 });
+
+test("createBundle refuses a manifest no reader would accept (a bad or duplicate target)", () => {
+  const files = new Map([
+    ["script.rhai", enc("1")],
+    ["policy.cedar", enc("p")],
+  ]);
+  const make = (targets: string[]) =>
+    outcome(() =>
+      createBundle({
+        files,
+        entry: "script.rhai",
+        policy: "policy.cedar",
+        targets,
+        created: 0,
+        validForMs: 1000,
+      }),
+    );
+  assert.equal(make(["host:web-1"]), "INPUT_INVALID"); // the agent would reject it as BUNDLE_MALFORMED
+  assert.equal(make(["web-1", "web-1"]), "INPUT_INVALID");
+  assert.equal(make(["web-1", "group:web"]), "OK");
+});

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { formatTime, SigrunError, sha256Hex } from "../core/index.js";
-import type { BundleCaps } from "./caps.js";
+import { type BundleCaps, DEFAULT_BUNDLE_CAPS } from "./caps.js";
 import {
   type DsseEnvelope,
   encodeEnvelope,
@@ -68,6 +68,14 @@ export function createBundle(input: BundleInput): Uint8Array {
   if (!input.files.has(input.policy))
     throw new SigrunError("INPUT_INVALID", `policy ${input.policy} is not among the files`);
   const manifestBytes = encodeManifest(manifest);
+  // what every reader will check (targets, limits, sizes): refused here, not by the agent after signing
+  try {
+    parseManifest(manifestBytes, DEFAULT_BUNDLE_CAPS);
+  } catch (err) {
+    if (err instanceof SigrunError && err.code === "BUNDLE_MALFORMED")
+      throw new SigrunError("INPUT_INVALID", err.message, { cause: err });
+    throw err;
+  }
   return assembleBundle(
     manifestBytes,
     newEnvelope(MANIFEST_PAYLOAD_TYPE, manifestBytes),

@@ -184,3 +184,35 @@ test("bundle lint: print is reported where it is (disabled in run and on the age
   assert.equal(r.report.script.errors[0].line, 2);
   assert.match(r.report.script.errors[0].message, /'print' is disabled in sigrun run and on the agent/);
 });
+
+test('bundle lint: a permit for User::"root" (an OS user) can never apply in bundle mode — its calls are errors', async () => {
+  const id = fileSigner(key.privateKey).publicKey.keyId;
+  const script = `cat("${dir}/data/in.txt")`;
+  const p = await bundle(script, 'permit(principal == User::"root", action, resource);');
+  for (const flags of [["--trust", join(dir, "trust")], [], ["--as-agent", "--host-id", "web-1"]]) {
+    const r = lint(p, ...flags);
+    assert.equal(r.code, 34, `${flags.join(" ")}: ${r.stdout}`);
+    assert.deepEqual(
+      r.report.hostFunctions.neverPermitted.map((b: { function: string; severity: string }) => [
+        b.function,
+        b.severity,
+      ]),
+      [["cat", "error"]],
+      flags.join(" "),
+    );
+  }
+  // and the run agrees: denied under the signer's key id, whoever the OS user is
+  const run = sigrun("run", p, "--trust", join(dir, "trust"));
+  assert.equal(JSON.parse(run.stdout).status, "ERROR");
+  // a permit naming the signer (one of the signatures' key ids) still counts, with or without --trust
+  const ok = await bundle(script, `permit(principal == User::"${id}", action, resource);`);
+  for (const flags of [["--trust", join(dir, "trust")], []])
+    assert.deepEqual(lint(ok, ...flags).report.hostFunctions.neverPermitted, [], flags.join(" "));
+  // the OS user is shown as what it is: recorded, never the principal, not in the Cedar context
+  const text = sigrun("bundle", "lint", p).stdout;
+  assert.match(
+    text,
+    /^ {2}os_user: \S+ \(this OS user, for sigrun run; recorded in sigrun_explain, never the principal\)$/m,
+  );
+  assert.doesNotMatch(text, /context\.os_user/);
+});

@@ -18,10 +18,18 @@ const trivial = (conditions: readonly { kind: string; body: unknown }[]): boolea
  * `when { false }`, or whose resource scope or condition fits no resource type of an action, drops that
  * action. An action is permitted by nobody when no permit lists it, or when a forbid with no principal,
  * resource or condition constraint covers it. Conservative by construction: a permit whose condition may
- * still be false at run time counts as permitting. Undefined when the policy set does not parse or
+ * still be false at run time counts as permitting; so does one for a principal that may be the one asking
+ * (`opts.principal`). Undefined when the policy set does not parse or
  * validate (its findings say why).
  */
-export function actionReach(text: string): ActionReach | undefined {
+export function actionReach(
+  text: string,
+  opts: {
+    /** Whether this entity can be the request's principal (bundle mode: the signer's key id). A permit
+     * whose scope is `principal == E` for an E that cannot be does not count. Default: any can. */
+    principal?: (uid: { type: string; id: string }) => boolean;
+  } = {},
+): ActionReach | undefined {
   const cedar = loadCedar();
   const schema = rexSchema().schema as never;
   const parts = cedar.policySetTextToParts(text);
@@ -34,8 +42,12 @@ export function actionReach(text: string): ActionReach | undefined {
     const envs = cedar.getValidRequestEnvsPolicy(p, schema);
     if (envs.type !== "success") return undefined;
     const { effect, principal, resource, conditions } = json.json;
-    if (effect === "permit") for (const a of envs.actions) permitted.add(a);
-    else if (principal.op === "All" && resource.op === "All" && trivial(conditions))
+    const scope = principal as { op: string; entity?: { type: string; id: string } };
+    const impossible =
+      scope.op === "==" && scope.entity !== undefined && opts.principal?.(scope.entity) === false;
+    if (effect === "permit") {
+      if (!impossible) for (const a of envs.actions) permitted.add(a);
+    } else if (principal.op === "All" && resource.op === "All" && trivial(conditions))
       for (const a of envs.actions) forbidden.add(a);
   }
   return { permitted, forbidden };

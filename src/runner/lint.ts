@@ -127,7 +127,16 @@ export function lintBundle(bytes: Uint8Array, opts: LintOptions = {}): LintRepor
   const f = sourceFindings(file(m.entry), file(m.policy));
   // a `print` call is reported but does not stop the analysis (the tree is there)
   const analyzed = f.ast !== undefined && f.policy.errors.length === 0;
-  const reach = analyzed ? actionReach(file(m.policy)) : undefined;
+  // bundle mode: the principal is a signer's key id — the verified first trusted signer, or else one of
+  // the signatures' (any key id when unsigned); a permit for `User::"root"` can never apply
+  const canBe = (uid: { type: string; id: string }): boolean =>
+    uid.type === "User" &&
+    (principal.verified
+      ? `User::${JSON.stringify(uid.id)}` === principal.principal
+      : signatures.length > 0
+        ? signatures.includes(uid.id)
+        : /^sha256:[0-9a-f]{64}$/.test(uid.id));
+  const reach = analyzed ? actionReach(file(m.policy), { principal: canBe }) : undefined;
   const blocked = reach ? blockedCalls(f.calls, reach) : [];
 
   const errors =

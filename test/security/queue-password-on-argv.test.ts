@@ -144,3 +144,62 @@ test("--nats-creds: a token file authenticates agent, fleet ls and submit to a n
     d.cleanup();
   }
 });
+
+test("--nats-creds: a user/password file (two lines) authenticates agent, fleet ls and submit to a nats-server with --user/--pass", {
+  skip: process.env.CI ? undefined : natsUnavailable(),
+}, async () => {
+  const user = `u${randomBytes(4).toString("hex")}`;
+  const pass = randomBytes(12).toString("hex");
+  const nats = await startNats({ args: ["--user", user, "--pass", pass] });
+  const d = tempDir();
+  const owner = ownerKey();
+  const creds = join(d.path, "nats.userpass");
+  writeFileSync(creds, `${user}\n${pass}\n`, { mode: 0o600 });
+  const wrong = join(d.path, "nats.wrong");
+  writeFileSync(wrong, `${user}\nnot-${pass}\n`, { mode: 0o600 });
+  mkdirSync(join(d.path, "trusted"));
+  writeFileSync(join(d.path, "trusted", "owner.pem"), publicKeyPem(owner.publicKey.keyObject));
+  let agent: SpawnedAgent | undefined;
+  try {
+    agent = await spawnAgent([
+      "--trust",
+      join(d.path, "trusted"),
+      "--state",
+      join(d.path, "s"),
+      "--host-id",
+      "up-1",
+      "--groups",
+      "up",
+      "--nats",
+      nats.url,
+      "--nats-creds",
+      creds,
+    ]);
+    const ls = cli(["fleet", "ls", "--nats", nats.url, "--nats-creds", creds, "--json"]);
+    assert.equal(ls.status, 0, ls.stderr);
+    assert.deepEqual(
+      (JSON.parse(ls.stdout.toString()) as { hosts: { host: string }[] }).hosts.map((h) => h.host),
+      ["up-1"],
+    );
+    const job = join(d.path, "job.sgb");
+    writeFileSync(job, await stubBundle([owner], { targets: ["group:up"] }));
+    const r = cli(["submit", job, "--nats", nats.url, "--nats-creds", creds, "--group", "up", "--wait"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout.toString(), /on up-1: succeeded/);
+    // a wrong password or none is refused by the server (the checks above are not vacuous)
+    for (const args of [["--nats-creds", wrong], []]) {
+      const anon = cli(["fleet", "ls", "--nats", nats.url, ...args]);
+      assert.notEqual(anon.status, 0);
+      assert.match(anon.stderr, /TRANSPORT_ERROR: .*Authorization Violation/);
+      assert.doesNotMatch(anon.stderr, new RegExp(pass));
+    }
+    // three lines is neither form: refused before connecting
+    writeFileSync(wrong, `${user}\n${pass}\nextra\n`);
+    const three = cli(["fleet", "ls", "--nats", nats.url, "--nats-creds", wrong]);
+    assert.match(three.stderr, /INPUT_INVALID: NATS credentials .*two lines \(user, password\)/);
+  } finally {
+    await agent?.stop();
+    await nats.stop();
+    d.cleanup();
+  }
+});

@@ -136,8 +136,13 @@ test("fleet over NATS: heartbeats listed and verified, submit --group --wait wit
     assert.equal(again.status, 50, again.stderr);
     assert.ok(Date.now() - t1 < 20_000, "answered without waiting for the timeout");
     assert.match(again.stderr, /REPLAY: nats: JetStream already holds this bundle.*the 2 receipt\(s\) above/);
-    const j = JSON.parse(again.stdout.toString()) as { duplicate: boolean; receipts: { host: string }[] };
+    const j = JSON.parse(again.stdout.toString()) as {
+      duplicate: boolean;
+      verified: boolean;
+      receipts: { host: string }[];
+    };
     assert.equal(j.duplicate, true);
+    assert.equal(j.verified, true, "--host-keys: each receipt verified with its own host's key");
     assert.deepEqual(j.receipts.map((x) => x.host).sort(), [a("a1"), a("a2")]);
     for (const h of ["a1", "a2"])
       assert.deepEqual(
@@ -149,6 +154,30 @@ test("fleet over NATS: heartbeats listed and verified, submit --group --wait wit
     const text2 = cli(["submit", job, "--nats", nats.url, "--group", group, "--wait", "--host-keys", keys]);
     assert.equal(text2.status, 50, text2.stderr);
     assert.match(text2.stderr, /already submitted \(JetStream stored it at \S+Z\): 2 earlier receipt\(s\)\n/);
+    assert.doesNotMatch(text2.stdout.toString(), /NOT verified/);
+    // a key that is not the host's: the receipt does not verify (exit 51), it is not silently accepted
+    const wrongKeys = join(d.path, "wrong-keys");
+    mkdirSync(wrongKeys);
+    for (const h of ["a1", "a2"])
+      writeFileSync(
+        join(wrongKeys, `${a(h)}.pub`),
+        readFileSync(join(keys, `${a(h === "a1" ? "a2" : "a1")}.pub`)),
+      );
+    const forged = cli([
+      "submit",
+      job,
+      "--nats",
+      nats.url,
+      "--group",
+      group,
+      "--wait",
+      "--count",
+      "2",
+      "--host-keys",
+      wrongKeys,
+    ]);
+    assert.equal(forged.status, 51, forged.stderr);
+    assert.match(forged.stderr, /RECEIPT_INVALID/);
 
     // 4. without --host-keys nothing can be verified: the forged a3 and a4 are expected too and never
     //    answer → partial, naming them
@@ -184,6 +213,10 @@ test("fleet over NATS: heartbeats listed and verified, submit --group --wait wit
       new RegExp(`PARTIAL_RESULT: 2 of 4 receipts within 4s \\(no answer from ${a("a3")}, ${a("a4")};`),
     );
     assert.equal(readdirSync(out3).length, 2);
+    assert.match(
+      p.stdout.toString(),
+      /^receipt signature NOT verified \(give --host-pub or --host-keys to verify it\)$/m,
+    );
 
     // 5. --count still works: 3 expected, two members answer
     const job3 = join(d.path, "job3.sgb");

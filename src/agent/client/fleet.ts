@@ -9,6 +9,7 @@ import type { NatsAuth, RedisAuth } from "../transports/queue-auth.js";
 import { redisKeys } from "../transports/redis.js";
 import { readStream } from "./nats-history.js";
 import { connectNatsClient, connectRedisClient } from "./queue-connect.js";
+import { MAX_HEARTBEAT_RECORD_BYTES, redisGetCapped } from "./queue-read.js";
 
 /** Where the heartbeats are: a NATS server (JetStream) or a Redis server. */
 export type QueueTarget =
@@ -48,7 +49,10 @@ export function hostKeysDir(dir: string | undefined): (hostId: string) => Public
   };
 }
 
-async function natsRecords(t: Extract<QueueTarget, { kind: "nats" }>): Promise<[string, Uint8Array][]> {
+/** A heartbeat record, or why it was not read (TOO_LARGE at the transport). */
+type FleetRecord = [string, Uint8Array | SigrunError];
+
+async function natsRecords(t: Extract<QueueTarget, { kind: "nats" }>): Promise<FleetRecord[]> {
   const jsmod = await import("@nats-io/jetstream");
   const nc = await connectNatsClient(t.url, t.auth);
   try {
@@ -59,7 +63,7 @@ async function natsRecords(t: Extract<QueueTarget, { kind: "nats" }>): Promise<[
     } catch {
       return []; // no agent ever announced itself here
     }
-    const out: [string, Uint8Array][] = [];
+    const out: FleetRecord[] = [];
     await readStream(
       jsmod.jetstream(nc),
       jsmod,
@@ -69,6 +73,13 @@ async function natsRecords(t: Extract<QueueTarget, { kind: "nats" }>): Promise<[
       (data, subject) => {
         if (out.length < MAX_FLEET) out.push([subject, data]);
       },
+      {
+        maxBytes: MAX_HEARTBEAT_RECORD_BYTES,
+        maxPayload: nc.info?.max_payload,
+        onOversized: (err, subject) => {
+          if (out.length < MAX_FLEET) out.push([subject, err]);
+        },
+      },
     );
     return out;
   } finally {
@@ -76,7 +87,7 @@ async function natsRecords(t: Extract<QueueTarget, { kind: "nats" }>): Promise<[
   }
 }
 
-async function redisRecords(t: Extract<QueueTarget, { kind: "redis" }>): Promise<[string, Uint8Array][]> {
+async function redisRecords(t: Extract<QueueTarget, { kind: "redis" }>): Promise<FleetRecord[]> {
   const r = await connectRedisClient(t.url, t.auth);
   try {
     const pattern = redisKeys(t.prefix).fleetPattern;
@@ -90,13 +101,13 @@ async function redisRecords(t: Extract<QueueTarget, { kind: "redis" }>): Promise
       cursor = next;
       keys.push(...batch);
     } while (cursor !== "0" && keys.length < MAX_FLEET);
-    const out: [string, Uint8Array][] = [];
+    const out: FleetRecord[] = [];
     for (let i = 0; i < keys.length && i < MAX_FLEET; i += 500) {
       const part = keys.slice(i, Math.min(i + 500, MAX_FLEET));
-      const values = (await r.callBuffer("MGET", ...part)) as (Buffer | null)[];
+      const values = await redisGetCapped(r, part, MAX_HEARTBEAT_RECORD_BYTES);
       part.forEach((k, j) => {
         const v = values[j];
-        if (v) out.push([k, new Uint8Array(v)]); // expired between SCAN and MGET: gone
+        if (v) out.push([k, v]); // undefined: expired between SCAN and the read, or not a string
       });
     }
     return out;
@@ -115,6 +126,10 @@ export async function listFleet(
   const hosts: FleetEntry[] = [];
   const invalid: { key: string; error: string }[] = [];
   for (const [key, data] of records) {
+    if (data instanceof SigrunError) {
+      invalid.push({ key, error: `${data.code}: ${data.message}` });
+      continue;
+    }
     try {
       const e = readHeartbeat(data, o.hostKeys ?? (() => undefined), now);
       // the record's place must name its host: a host cannot announce itself under another's key

@@ -1,8 +1,18 @@
 // Reading what a JetStream stream already holds (an ordered consumer, read until caught up): the receipts
 // of a bundle submitted earlier, and the last heartbeat of every host.
+import type { SigrunError } from "../../core/index.js";
+import { natsBatch, oversized } from "./queue-read.js";
+
 type Js = typeof import("@nats-io/jetstream");
 type JetStream = ReturnType<Js["jetstream"]>;
 type Manager = Awaited<ReturnType<Js["jetstreamManager"]>>;
+
+/** The transport cap of a read (queue-read.ts): largest record, the server's max_payload, what to tell. */
+export interface ReadCap {
+  readonly maxBytes: number;
+  readonly maxPayload?: number;
+  readonly onOversized?: (err: SigrunError, subject: string) => void;
+}
 
 /** Most messages read back in one listing (a cap, so a flooded stream cannot hold the client forever). */
 export const MAX_HISTORY_MESSAGES = 100_000;
@@ -18,6 +28,7 @@ export async function readStream(
   subject: string,
   from: { lastPerSubject: true } | { startTime: Date },
   each: (data: Uint8Array, subject: string) => void,
+  cap: ReadCap,
 ): Promise<void> {
   const c = await js.consumers.get(stream, {
     filter_subjects: subject,
@@ -27,11 +38,13 @@ export async function readStream(
   });
   const info = await c.info();
   if (info.num_pending === 0) return;
-  const msgs = await c.consume({ max_messages: 256 });
+  const msgs = await c.consume({ max_messages: natsBatch(cap.maxPayload) });
   let n = 0;
   try {
     for await (const m of msgs) {
-      each(m.data, m.subject);
+      if (m.data.byteLength > cap.maxBytes)
+        cap.onOversized?.(oversized(`nats ${m.subject}`, m.data.byteLength, cap.maxBytes), m.subject);
+      else each(m.data, m.subject);
       if (m.info.pending === 0 || ++n >= MAX_HISTORY_MESSAGES) break;
     }
   } finally {
@@ -52,6 +65,7 @@ export async function earlierNatsReceipts(o: {
   prefix?: string;
   seq: number;
   offer: (receipt: Uint8Array) => void;
+  cap: ReadCap;
 }): Promise<Date> {
   const { natsSubjects } = await import("../transports/nats.js");
   let start = new Date(Date.now() - 11 * 60_000);
@@ -68,6 +82,7 @@ export async function earlierNatsReceipts(o: {
     natsSubjects(o.prefix).receipts,
     { startTime: start },
     (d) => o.offer(d),
+    o.cap,
   );
   return start;
 }

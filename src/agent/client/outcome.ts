@@ -6,6 +6,19 @@ export const SUBMIT_OUTCOME_VERSION = 1;
 /** Where a job's stdout, stderr and outputs can be fetched: an agent URL or (queues) its host's state dir. */
 export interface FetchHint {
   readonly to?: string;
+  /** With `to`: the credential files the caller used (`--token-file`, `--ca`, `--cert`, `--key`): paths,
+   * never secrets, so the printed commands work as printed against an agent that wants them. */
+  readonly auth?: {
+    readonly tokenFile?: string;
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: string;
+  };
+}
+
+/** A path as one shell word (quoted when it holds anything but safe characters). */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 /** One job's outcome as `submit --wait` reports it: the receipt's summary plus where to fetch the rest. */
@@ -35,7 +48,19 @@ export interface JobOutcome {
 export function jobOutcome(st: ReceiptStatement, hint: FetchHint = {}): JobOutcome {
   const p = st.predicate;
   const from = Date.parse(p.times.started ?? p.times.queued);
-  const where = hint.to ? `--to ${hint.to}` : `--state <state dir of ${p.host.id}>`;
+  const a = hint.auth ?? {};
+  const creds = (
+    [
+      ["--token-file", a.tokenFile],
+      ["--ca", a.ca],
+      ["--cert", a.cert],
+      ["--key", a.key],
+    ] as const
+  )
+    .filter(([, v]) => v !== undefined)
+    .map(([f, v]) => ` ${f} ${shellWord(v!)}`)
+    .join("");
+  const where = hint.to ? `--to ${hint.to}${creds}` : `--state <state dir of ${p.host.id}>`;
   return {
     host: p.host.id,
     job: p.job.id,
@@ -78,8 +103,11 @@ export function formatOutcome(o: JobOutcome, exitCode: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Control characters (terminal escapes included) shown escaped; long text cut. */
+/** Control characters (terminal escapes, line breaks, bidi overrides) shown as \uXXXX; quotes kept as
+ * they are (the line is read by a person, not parsed); long text cut. */
 function oneLine(s: string): string {
-  const t = JSON.stringify(s).slice(1, -1);
+  const t = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/g, (c) =>
+    c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   return t.length > 200 ? `${t.slice(0, 197)}...` : t;
 }

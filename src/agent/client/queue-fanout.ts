@@ -4,6 +4,7 @@ import { SigrunError } from "../../core/index.js";
 import { natsSubjects } from "../transports/nats.js";
 import { redisKeys } from "../transports/redis.js";
 import { expectedMembers, hostKeysDir, listFleet, type QueueTarget } from "./fleet.js";
+import type { OnOversized } from "./queue-read.js";
 import { natsSubmit, type OnReceipt, redisSubmit } from "./queue-submit.js";
 
 export interface QueueFanoutRequest {
@@ -25,6 +26,8 @@ export interface QueueFanoutRequest {
   readonly onReceipt?: OnReceipt;
   /** NATS: the bundle was already in JetStream (see NatsSubmitOptions.onDuplicate). */
   readonly onDuplicate?: (storedAt: Date, found: number, missing: readonly string[]) => void;
+  /** A record too large to be a receipt was skipped unread (a TOO_LARGE error; queue-read.ts). */
+  readonly onOversized?: OnOversized;
 }
 
 export interface QueueFanoutResult {
@@ -79,6 +82,7 @@ export async function queueFanout(r: QueueFanoutRequest): Promise<QueueFanoutRes
     timeoutMs: r.timeoutMs,
     prefix: t.prefix,
     onReceipt: r.onReceipt,
+    onOversized: r.onOversized,
     partialOnTimeout: true,
   };
   let receipts: Uint8Array[];

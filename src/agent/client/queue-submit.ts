@@ -5,7 +5,17 @@ import type { NatsAuth, RedisAuth } from "../transports/queue-auth.js";
 import { redisKeys } from "../transports/redis.js";
 import { earlierNatsReceipts } from "./nats-history.js";
 import { connectNatsClient, connectRedisClient } from "./queue-connect.js";
+import {
+  MAX_RECEIPT_RECORD_BYTES,
+  type OnOversized,
+  oversized,
+  redisReadCapped,
+  redisStreamTail,
+} from "./queue-read.js";
 import { type Expectation, expectedCount, ReceiptCollector } from "./receipt-collector.js";
+
+/** How often `submit --redis --wait` looks for new receipts. */
+const REDIS_POLL_MS = 100;
 
 /** The id a queue publisher uses for de-duplication: the manifest id, or the classic form's digest prefix. */
 export function submissionId(bundle: Uint8Array): string {
@@ -39,6 +49,8 @@ export interface NatsSubmitOptions {
   /** JetStream already held the bundle (first stored at `storedAt`): `found` earlier receipts were read,
    * `missing` expected hosts have not answered yet (the wait goes on for them). */
   readonly onDuplicate?: (storedAt: Date, found: number, missing: readonly string[]) => void;
+  /** A record over MAX_RECEIPT_RECORD_BYTES was skipped unread (queue-read.ts). */
+  readonly onOversized?: OnOversized;
 }
 
 export interface QueueSubmitResult {
@@ -100,8 +112,22 @@ export async function natsSubmit(o: NatsSubmitOptions): Promise<QueueSubmitResul
     const expect: Expectation = { count: o.waitFor, hosts: o.expectHosts };
     const wait = expectedCount(expect) > 0;
     const col = collecting(o, expect);
+    const max = MAX_RECEIPT_RECORD_BYTES;
+    const tell = (err: SigrunError): void => {
+      try {
+        o.onOversized?.(err);
+      } catch {
+        // reporting never stops collection
+      }
+    };
     const sub = wait
-      ? nc.subscribe(natsSubjects(o.prefix).receipts, { callback: (_err, m) => col.offer(m.data) })
+      ? nc.subscribe(natsSubjects(o.prefix).receipts, {
+          callback: (_err, m) => {
+            // at most the server's max_payload arrived; a record over the receipt cap is not parsed
+            if (m.data.byteLength > max) tell(oversized(`nats ${m.subject}`, m.data.byteLength, max));
+            else col.offer(m.data);
+          },
+        })
       : undefined;
     await nc.flush();
     const headers = nats.headers();
@@ -120,6 +146,7 @@ export async function natsSubmit(o: NatsSubmitOptions): Promise<QueueSubmitResul
         prefix: o.prefix,
         seq: ack.seq,
         offer: col.offer,
+        cap: { maxBytes: max, maxPayload: nc.info?.max_payload, onOversized: tell },
       });
       try {
         o.onDuplicate?.(storedAt, col.c.receipts.length, col.c.missing());
@@ -157,6 +184,8 @@ export interface RedisSubmitOptions {
   readonly prefix?: string;
   readonly onReceipt?: OnReceipt;
   readonly partialOnTimeout?: boolean;
+  /** A receipt entry over MAX_RECEIPT_RECORD_BYTES was skipped unread (queue-read.ts). */
+  readonly onOversized?: OnOversized;
 }
 
 /** XADDs a bundle to a job stream; optionally waits for the receipt(s) on a receipt stream. */
@@ -170,37 +199,30 @@ export async function redisSubmit(
       ? { count: 1, hosts: o.expectHosts ?? [o.waitHost] }
       : { count: rk ? (o.waitFor ?? 1) : 0, hosts: o.expectHosts };
     let from = "0-0";
-    if (rk) {
-      const last = (await r.call("XREVRANGE", rk, "+", "-", "COUNT", "1")) as [string, string[]][];
-      from = last[0]?.[0] ?? "0-0";
-    }
+    if (rk) from = await redisStreamTail(r, rk);
     const fields: (string | Buffer)[] = ["id", submissionId(o.bundle), "bundle", Buffer.from(o.bundle)];
     if (o.sig) fields.push("sig", Buffer.from(o.sig));
     const entryId = (await r.call("XADD", o.stream, "*", ...fields)) as string;
     if (!rk || expectedCount(expect) === 0) return { entryId, receipts: [], timedOut: false };
     const col = collecting(o, expect);
     const deadline = Date.now() + o.timeoutMs;
-    while (Date.now() < deadline && !col.c.done()) {
-      const res = (await r.callBuffer(
-        "XREAD",
-        "COUNT",
-        "100",
-        "BLOCK",
-        String(Math.max(1, Math.min(1000, deadline - Date.now()))),
-        "STREAMS",
-        rk,
-        from,
-      )) as [Buffer, [Buffer, Buffer[]][]][] | null;
-      for (const [, entries] of res ?? []) {
-        for (const [id, f] of entries) {
-          from = id.toString();
-          for (let i = 0; i + 1 < f.length; i += 2) {
-            const name = f[i];
-            const value = f[i + 1];
-            if (name?.toString() === "receipt" && value) col.offer(new Uint8Array(value));
-          }
-        }
+    const tell: OnOversized = (err) => {
+      try {
+        o.onOversized?.(err);
+      } catch {
+        // reporting never stops collection
       }
+    };
+    // polled through a script that measures each entry on the server (XREAD would send any size)
+    while (Date.now() < deadline && !col.c.done()) {
+      const got = await redisReadCapped(r, rk, from, "receipt", MAX_RECEIPT_RECORD_BYTES, tell);
+      const idle = got.last === from; // no new entry: wait a little before looking again
+      from = got.last;
+      for (const v of got.values) col.offer(v);
+      if (idle && !col.c.done())
+        await new Promise((res) =>
+          setTimeout(res, Math.max(1, Math.min(REDIS_POLL_MS, deadline - Date.now()))),
+        );
     }
     if (o.waitHost && !col.c.done() && !o.partialOnTimeout)
       throw new SigrunError("TIMEOUT", `redis: no receipt from ${o.waitHost} within ${o.timeoutMs} ms`);

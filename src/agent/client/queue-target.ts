@@ -1,5 +1,6 @@
 import { SigrunError } from "../../core/index.js";
 import { resolveRedisUrl, urlSecret } from "../transports/queue-auth.js";
+import { checkNatsStream, checkQueuePrefix } from "../transports/queue-names.js";
 import type { QueueTarget } from "./fleet.js";
 
 /** The queue flags shared by `submit` and `fleet ls` (docs/cli.md). */
@@ -11,6 +12,10 @@ export interface QueueFlags {
   tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
+  /** NATS subject prefix / Redis key prefix the agents use (default `sigrun`). */
+  prefix?: string;
+  /** NATS: the JetStream jobs stream the agents use (default SIGRUN_JOBS). */
+  natsStream?: string;
 }
 
 /** Whether any queue transport was asked for. */
@@ -46,10 +51,18 @@ export function queueTarget(f: QueueFlags): QueueTarget {
             : "put the URL in an environment variable and give --redis-env VAR"),
       );
   }
+  const prefix = f.prefix === undefined ? undefined : checkQueuePrefix(f.prefix, "--prefix");
   if (f.nats !== undefined) {
     if (f.redisEnv !== undefined) throw new SigrunError("USAGE", "--redis-env goes with Redis, not --nats");
-    return { kind: "nats", url: f.nats, auth: { credsFile: f.natsCreds, tls } };
+    const stream = f.natsStream === undefined ? undefined : checkNatsStream(f.natsStream, "--nats-stream");
+    return { kind: "nats", url: f.nats, auth: { credsFile: f.natsCreds, tls }, prefix, stream };
   }
   if (f.natsCreds !== undefined) throw new SigrunError("USAGE", "--nats-creds goes with --nats");
-  return { kind: "redis", url: resolveRedisUrl({ url: f.redis, urlEnv: f.redisEnv }), auth: { tls } };
+  if (f.natsStream !== undefined) throw new SigrunError("USAGE", "--nats-stream goes with --nats");
+  return {
+    kind: "redis",
+    url: resolveRedisUrl({ url: f.redis, urlEnv: f.redisEnv }),
+    auth: { tls },
+    prefix,
+  };
 }

@@ -55,6 +55,9 @@ test("inbox: receipts 0640 and the directories it creates 0750 even under UMask=
       assert.equal(mode(dir), "0750", dir);
     assert.equal(mode(join(inbox, "done", "a.sgb.receipt.json")), "0640");
     assert.equal(mode(join(inbox, "rejected", "b.sgb.receipt.json")), "0640");
+    // the job files beside them too (written 0600 under this umask)
+    assert.equal(mode(join(inbox, "done", "a.sgb")), "0640");
+    assert.equal(mode(join(inbox, "rejected", "b.sgb")), "0640");
     assert.equal(mode(state), "0700");
     assert.equal(mode(join(state, "host.key")), "0600");
   } finally {
@@ -69,6 +72,9 @@ test("inbox: a wide umask does not widen receipts or secrets; an existing inbox 
     assert.equal(mode(join(inbox, "done")), "0750");
     assert.equal(mode(join(inbox, "done", "a.sgb.receipt.json")), "0640");
     assert.equal(mode(join(inbox, "rejected", "b.sgb.receipt.json")), "0640");
+    // the job files beside them too (written 0600 under this umask)
+    assert.equal(mode(join(inbox, "done", "a.sgb")), "0640");
+    assert.equal(mode(join(inbox, "rejected", "b.sgb")), "0640");
     assert.equal(mode(state), "0700");
     assert.equal(mode(join(state, "host.key")), "0600");
     for (const sub of ["blobs", "work"])

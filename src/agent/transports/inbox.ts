@@ -24,8 +24,19 @@ export interface InboxOptions {
   readonly sigWaitMs?: number;
 }
 
-/** Receipts the inbox writes: readable by the agent's group, where the inbox is shared. */
+/** Receipts the inbox writes, and the job files it moves to done/ and rejected/: readable by the agent's
+ * group, where the inbox is shared. */
 export const INBOX_FILE_MODE = 0o640;
+
+/** A job file moved beside its receipt gets the receipt's mode (a writer's 0600 or 0644 alike); a file
+ * the agent does not own (and may not chmod) keeps its mode. */
+function groupReadable(path: string): void {
+  try {
+    chmodSync(path, INBOX_FILE_MODE);
+  } catch {
+    // EPERM: another user's file
+  }
+}
 /** Directories the inbox creates (the inbox, done/, rejected/): the group may list and read them. */
 export const INBOX_DIR_MODE = 0o750;
 
@@ -156,7 +167,11 @@ export class InboxTransport implements Transport {
       const target = uniqueName(dest, name);
       writeDurable(join(dest, `${target}.receipt.json`), r.receipt, dest, INBOX_FILE_MODE);
       renameSync(path, join(dest, target));
-      if (sigPath !== undefined && existsSync(sigPath)) renameSync(sigPath, join(dest, `${target}.sig`));
+      groupReadable(join(dest, target));
+      if (sigPath !== undefined && existsSync(sigPath)) {
+        renameSync(sigPath, join(dest, `${target}.sig`));
+        groupReadable(join(dest, `${target}.sig`));
+      }
     } catch (err) {
       process.stderr.write(`sigrun agent: inbox ${name}: ${(err as Error).message}\n`);
     }

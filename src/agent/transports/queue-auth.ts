@@ -13,7 +13,8 @@ export interface QueueTls {
 }
 
 export interface NatsAuth {
-  /** A NATS `.creds` file (user JWT + nkey seed), or a file holding a token. */
+  /** A NATS `.creds` file (user JWT + nkey seed), a file holding a token (one line), or a user and a
+   * password (two lines). */
   readonly credsFile?: string;
   readonly tls?: QueueTls;
 }
@@ -74,13 +75,20 @@ export async function natsConnectOptions(
     const text = b.toString("utf8");
     if (text.includes(JWT_MARK)) opts.authenticator = nats.credsAuthenticator(new Uint8Array(b));
     else {
-      const token = text.replace(/\r?\n$/, "");
-      if (token.length === 0 || /\s/.test(token))
+      // one line: a token (`authorization { token }`); two lines: user, then password (`--user/--pass`)
+      const lines = text.replace(/\r?\n$/, "").split(/\r?\n/);
+      // a token or user: no white space; a password: no control characters
+      const bad = (l: string, i: number): boolean =>
+        l.length === 0 || (i === 0 ? /\s/ : /[\u0000-\u001f\u007f]/).test(l);
+      if (lines.length > 2 || lines.some(bad))
         throw new SigrunError(
           "INPUT_INVALID",
-          `NATS credentials ${auth.credsFile}: expected a .creds file or one token line`,
+          `NATS credentials ${auth.credsFile}: expected a .creds file, one token line, or two lines (user, password)`,
         );
-      opts.authenticator = nats.tokenAuthenticator(token);
+      opts.authenticator =
+        lines.length === 2
+          ? nats.usernamePasswordAuthenticator(lines[0]!, lines[1]!)
+          : nats.tokenAuthenticator(lines[0]!);
     }
   }
   const tls = auth?.tls;

@@ -7,7 +7,7 @@ import { redisAvailable, startTestRedis } from "../../../test/kit/redis.js";
 import { Agent } from "../agent.js";
 import { natsSubmit, redisSubmit } from "../client/queue-submit.js";
 import { verifyReceipt } from "../receipt.js";
-import { NatsTransport, natsSubjects } from "./nats.js";
+import { NatsTransport, natsStreams, natsSubjects } from "./nats.js";
 import { RedisTransport, redisKeys } from "./redis.js";
 
 test("nats: a group bundle runs once on every member; msgID de-duplicates; receipts come back", {
@@ -18,6 +18,9 @@ test("nats: a group bundle runs once on every member; msgID de-duplicates; recei
   const owner = ownerKey();
   const agents: Agent[] = [];
   const transports: NatsTransport[] = [];
+  // names of its own: the server may be shared with other tests and live agents of group "web"
+  const tag = Math.random().toString(16).slice(2, 10);
+  const q = { stream: `T_${tag}`, prefix: `t${tag}` };
   try {
     for (const id of ["web-1", "web-2", "db-1"]) {
       const a = await Agent.start({
@@ -27,15 +30,16 @@ test("nats: a group bundle runs once on every member; msgID de-duplicates; recei
         trust: trustOf(owner),
         runnerModule: STUB_RUNNER,
       });
-      const t = new NatsTransport({ url: nats.url });
+      const t = new NatsTransport({ url: nats.url, stream: q.stream, subjectPrefix: q.prefix });
       await t.start(a);
       agents.push(a);
       transports.push(t);
     }
-    const s = natsSubjects();
+    const s = natsSubjects(q.prefix);
     const bundle = await stubBundle([owner], { targets: ["group:web"] });
     const r = await natsSubmit({
       url: nats.url,
+      ...q,
       subject: s.group("web"),
       bundle,
       waitFor: 2,
@@ -58,6 +62,7 @@ test("nats: a group bundle runs once on every member; msgID de-duplicates; recei
     }
     const again = await natsSubmit({
       url: nats.url,
+      ...q,
       subject: s.group("web"),
       bundle,
       waitFor: 0,
@@ -66,6 +71,7 @@ test("nats: a group bundle runs once on every member; msgID de-duplicates; recei
     assert.equal(again.duplicate, true);
     const direct = await natsSubmit({
       url: nats.url,
+      ...q,
       subject: s.host("db-1"),
       bundle: await stubBundle([owner]),
       waitFor: 1,
@@ -75,6 +81,10 @@ test("nats: a group bundle runs once on every member; msgID de-duplicates; recei
   } finally {
     for (const t of transports) await t.stop();
     for (const a of agents) await a.close();
+    const nc = await (await import("@nats-io/transport-node")).connect({ servers: nats.url });
+    const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(nc);
+    for (const x of Object.values(natsStreams(q.stream))) await jsm.streams.delete(x).catch(() => false);
+    await nc.close();
     await nats.stop();
     d.cleanup();
   }

@@ -23,6 +23,8 @@ interface AgentFlags {
   redis?: string;
   natsCreds?: string;
   redisEnv?: string;
+  prefix?: string;
+  natsStream?: string;
   s3?: string;
   s3Endpoint?: string;
   json?: boolean;
@@ -68,9 +70,20 @@ export function register(program: Command): void {
     .option("--stdin", "run one bundle read from stdin, print its receipt, exit")
     .option("--sig <file>", "with --stdin: detached openssl signature (classic tar.gz form)")
     .option("--nats <url>", "NATS JetStream server (durable consumer per host)")
-    .option("--nats-creds <file>", "with --nats: a NATS .creds file or a token file (never in the URL)")
+    .option(
+      "--nats-creds <file>",
+      "with --nats: a NATS .creds file, a token file, or user and password on two lines (never in the URL)",
+    )
     .option("--redis <url>", "Redis server (stream consumer group per host)")
     .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
+    .option(
+      "--prefix <prefix>",
+      "with --nats/--redis: NATS subject / Redis key prefix (config nats.subjectPrefix, redis.prefix; default sigrun)",
+    )
+    .option(
+      "--nats-stream <name>",
+      "with --nats: JetStream jobs stream (config nats.stream; default SIGRUN_JOBS)",
+    )
     .option("--s3 <url>", "poll s3://bucket/prefix for *.sgb and *.tar.gz+*.sig; receipts go beside them")
     .option("--s3-endpoint <url>", "with --s3: S3-compatible endpoint (default AWS_ENDPOINT_URL_S3 or AWS)")
     .option("--json", "print events (ready, stopped) as JSON lines on stdout")
@@ -129,8 +142,26 @@ export function register(program: Command): void {
       }
       if (o.redis && o.redisEnv)
         throw new SigrunError("USAGE", "agent: give --redis or --redis-env, not both");
-      if (o.nats) cfg.nats = { url: o.nats, ...(o.natsCreds ? { credsFile: o.natsCreds } : {}) };
-      if (o.redis || o.redisEnv) cfg.redis = o.redisEnv ? { urlEnv: o.redisEnv } : { url: o.redis };
+      // flags override the config's fields one by one (its TLS files, prefix and stream stay)
+      if (o.nats) cfg.nats = { ...cfg.nats, url: o.nats, ...(o.natsCreds ? { credsFile: o.natsCreds } : {}) };
+      if (o.redis || o.redisEnv) {
+        const { url: _u, urlEnv: _e, ...rest } = cfg.redis ?? {};
+        cfg.redis = { ...rest, ...(o.redisEnv ? { urlEnv: o.redisEnv } : { url: o.redis }) };
+      }
+      if (o.prefix !== undefined || o.natsStream !== undefined) {
+        const { checkNatsStream, checkQueuePrefix } = await import("../../agent/transports/queue-names.js");
+        if (!cfg.nats && !cfg.redis)
+          throw new SigrunError("USAGE", "agent: --prefix and --nats-stream go with --nats or --redis");
+        if (o.natsStream !== undefined && !cfg.nats)
+          throw new SigrunError("USAGE", "agent: --nats-stream goes with --nats");
+        if (o.prefix !== undefined) {
+          const prefix = checkQueuePrefix(o.prefix, "--prefix");
+          if (cfg.nats) cfg.nats = { ...cfg.nats, subjectPrefix: prefix };
+          if (cfg.redis) cfg.redis = { ...cfg.redis, prefix };
+        }
+        if (o.natsStream !== undefined && cfg.nats)
+          cfg.nats = { ...cfg.nats, stream: checkNatsStream(o.natsStream, "--nats-stream") };
+      }
       if (o.s3) cfg.s3 = { url: o.s3, ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}) };
       if (o.stdin) cfg.stdin = true;
       if (cfg.stdin) return runStdin(cfg, o);
@@ -197,10 +228,13 @@ export function register(program: Command): void {
     .option("--json", "print the paths written as JSON")
     .addHelpText(
       "after",
-      "\nAlso takes the agent's --host-id, --groups, --state, --trust, --inbox and --http (with --tls-cert, --tls-key,\n" +
-        "--client-ca, --client-role, --read-token-file, --submit-token-file) to fill in the config, and --config FILE:\n" +
-        "where the config will be installed (default DIR/agent.json), named by the unit's ExecStart. Relative\n" +
-        "paths are made absolute. Without --http the config listens on 127.0.0.1:8080 (8443 with --tls-cert).",
+      "\nAlso takes the agent's --host-id, --groups, --state, --trust, --inbox, --http (with --tls-cert, --tls-key,\n" +
+        "--client-ca, --client-role, --read-token-file, --submit-token-file), --nats (--nats-creds), --redis or\n" +
+        "--redis-env, --prefix and --nats-stream to fill in the config, --log-format json for the unit's ExecStart,\n" +
+        "and --config FILE: where the config will be installed (default DIR/agent.json), named by ExecStart. The\n" +
+        "config has the transports given and only those (none given: an inbox and plain HTTP on 127.0.0.1:8080);\n" +
+        "the unit's ReadWritePaths= names the inbox and a state dir outside /var/lib. Relative paths are made\n" +
+        "absolute. With HTTP flags but no --http the config listens on 127.0.0.1:8080 (8443 with --tls-cert).",
     )
     .action(async (_o: unknown, cmd: Command) => {
       // the agent's flags belong to `agent` (commander parses them there)
@@ -214,13 +248,26 @@ export function register(program: Command): void {
       const abs = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(p));
       const state = resolve(all.state ?? "/var/lib/sigrun");
       const trust = resolve(all.trust?.[0] ?? "/etc/sigrun/trusted");
-      const inbox = resolve(all.inbox ?? "/var/spool/sigrun/inbox");
+      // the transports given, and only those; none given: the example (inbox + plain HTTP on 127.0.0.1)
+      const httpGiven = Boolean(
+        all.http ||
+          all.tlsCert ||
+          all.tlsKey ||
+          all.clientCa ||
+          all.clientRole ||
+          all.readTokenFile ||
+          all.submitTokenFile,
+      );
+      const queueGiven = Boolean(all.nats || all.redis || all.redisEnv);
+      const example = !all.inbox && !httpGiven && !queueGiven;
+      const inbox =
+        all.inbox !== undefined || example ? resolve(all.inbox ?? "/var/spool/sigrun/inbox") : undefined;
       mkdirSync(all.dir, { recursive: true });
       const config = join(all.dir, "agent.json");
       const unit = join(all.dir, "sigrun-agent.service");
       const configPath = resolve(all.config ?? config);
       const hostId = all.hostId ?? hostname().split(".")[0]!;
-      let http: import("../../agent/index.js").AgentConfig["http"];
+      let http: import("../../agent/index.js").AgentConfig["http"] | null = example ? undefined : null;
       const tlsGiven = Boolean(all.tlsCert || all.tlsKey || all.clientCa);
       if (tlsGiven && !(all.tlsCert && all.tlsKey))
         throw new SigrunError("USAGE", "agent init: --tls-cert and --tls-key go together");
@@ -241,16 +288,68 @@ export function register(program: Command): void {
         };
       }
       const groups = all.groups?.split(",").filter((g) => g !== "");
-      writeOutput(config, sampleConfig({ hostId, state, trust, inbox, config: configPath, groups, http }), {
+      const queues = await initQueues(all, abs);
+      if (all.logFormat !== "text" && all.logFormat !== "json")
+        throw new SigrunError("USAGE", `--log-format: expected json or text, got ${all.logFormat}`);
+      const args = all.logFormat === "json" ? ["--log-format", "json"] : [];
+      writeOutput(
+        config,
+        sampleConfig({ hostId, state, trust, inbox, config: configPath, groups, http, ...queues }),
+        { overwrite: all.force },
+      );
+      writeOutput(unit, systemdUnit({ config: configPath, state, inbox, trust, args }), {
         overwrite: all.force,
       });
-      writeOutput(unit, systemdUnit({ config: configPath, state, inbox, trust }), { overwrite: all.force });
       if (all.json) printJson({ config, unit, configPath });
       else
         process.stderr.write(
           `wrote ${config} and ${unit} (the unit runs: sigrun agent --config ${configPath})\n`,
         );
     });
+}
+
+/** `agent init`: the NATS/Redis transports given (credentials as file paths or variable names only). */
+async function initQueues(
+  all: AgentFlags,
+  abs: (p: string | undefined) => string | undefined,
+): Promise<Pick<import("../../agent/index.js").AgentConfig, "nats" | "redis">> {
+  const { SigrunError } = await import("../../core/index.js");
+  const { urlSecret } = await import("../../agent/transports/queue-auth.js");
+  const { checkNatsStream, checkQueuePrefix } = await import("../../agent/transports/queue-names.js");
+  for (const [flag, url, use] of [
+    ["--nats", all.nats, "--nats-creds FILE"],
+    ["--redis", all.redis, "--redis-env VAR"],
+  ] as const) {
+    const secret = url === undefined ? undefined : urlSecret(url);
+    if (secret)
+      throw new SigrunError(
+        "USAGE",
+        `${flag}: the URL holds ${secret}, which the process list would show; use ${use}`,
+      );
+  }
+  if (all.redis && all.redisEnv)
+    throw new SigrunError("USAGE", "agent init: give --redis or --redis-env, not both");
+  if (all.natsCreds && !all.nats) throw new SigrunError("USAGE", "agent init: --nats-creds goes with --nats");
+  if (all.natsStream && !all.nats)
+    throw new SigrunError("USAGE", "agent init: --nats-stream goes with --nats");
+  const queue = Boolean(all.nats || all.redis || all.redisEnv);
+  if (all.prefix !== undefined && !queue)
+    throw new SigrunError("USAGE", "agent init: --prefix goes with --nats or --redis");
+  const prefix = all.prefix === undefined ? undefined : checkQueuePrefix(all.prefix, "--prefix");
+  const out: Pick<import("../../agent/index.js").AgentConfig, "nats" | "redis"> = {};
+  if (all.nats)
+    out.nats = {
+      url: all.nats,
+      ...(all.natsCreds ? { credsFile: abs(all.natsCreds) } : {}),
+      ...(prefix ? { subjectPrefix: prefix } : {}),
+      ...(all.natsStream ? { stream: checkNatsStream(all.natsStream, "--nats-stream") } : {}),
+    };
+  if (all.redis || all.redisEnv)
+    out.redis = {
+      ...(all.redisEnv ? { urlEnv: all.redisEnv } : { url: all.redis }),
+      ...(prefix ? { prefix } : {}),
+    };
+  return out;
 }
 
 async function runStdin(cfg: import("../../agent/index.js").AgentConfig, o: AgentFlags): Promise<void> {

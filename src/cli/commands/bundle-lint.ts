@@ -25,8 +25,8 @@ export function formatLint(r: LintReport): string {
   else out.push(`  ${p.note}`);
   out.push(
     p.osUser === null
-      ? "  context.os_user: the OS user the agent runs as (not known here)"
-      : `  context.os_user: ${p.osUser} (this OS user, for sigrun run)`,
+      ? "  os_user: the OS user the agent runs as (not known here; recorded in sigrun_explain, never the principal)"
+      : `  os_user: ${p.osUser} (this OS user, for sigrun run; recorded in sigrun_explain, never the principal)`,
   );
   const t = r.target;
   out.push(

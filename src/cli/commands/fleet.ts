@@ -9,6 +9,8 @@ interface FleetFlags {
   tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
+  prefix?: string;
+  natsStream?: string;
   group?: string;
   hostKeys?: string;
   json?: boolean;
@@ -36,12 +38,23 @@ export function register(program: Command): void {
         "and whether the heartbeat's signature verifies with the host key in --host-keys",
     )
     .option("--nats <url>", "NATS server (JetStream)")
-    .option("--nats-creds <file>", "NATS credentials: a .creds file or a token file (never in the URL)")
+    .option(
+      "--nats-creds <file>",
+      "NATS credentials: a .creds file, a token file, or user and password on two lines (never in the URL)",
+    )
     .option("--redis <url>", "Redis server (no password in it: see --redis-env)")
     .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
     .option("--tls-ca <file>", "CA certificate(s) to trust (PEM)")
     .option("--tls-cert <file>", "client certificate (PEM)")
     .option("--tls-key <file>", "client certificate key (PEM file)")
+    .option(
+      "--prefix <prefix>",
+      "NATS subject / Redis key prefix the agents use (agent config nats.subjectPrefix, redis.prefix; default sigrun)",
+    )
+    .option(
+      "--nats-stream <name>",
+      "JetStream jobs stream the agents use (agent config nats.stream; default SIGRUN_JOBS)",
+    )
     .option("--group <name>", "only members of this group")
     .option("--host-keys <dir>", "verify each heartbeat with <dir>/<host-id>.pub (the agent's host.pub)")
     .option("--json", `print {"version": ${FLEET_LS_VERSION}, "hosts": [...], "invalid": [...]} as JSON`)

@@ -77,7 +77,12 @@ export function register(program: Command): void {
     const src = await open(o);
     try {
       const { job, receipt } = await src.show(id);
-      const outcome = receipt ? jobOutcome(readReceiptUnverified(receipt), { to: o.to }) : null;
+      const outcome = receipt
+        ? jobOutcome(readReceiptUnverified(receipt), {
+            to: o.to,
+            auth: { tokenFile: o.tokenFile, ca: o.ca, cert: o.cert, key: o.key },
+          })
+        : null;
       if (o.json) return printJson({ job, outcome });
       if (outcome)
         process.stdout.write(
@@ -123,6 +128,9 @@ export function register(program: Command): void {
       if (name !== undefined && !outputs.some((x) => x.name === name))
         throw new SigrunError("JOB_NOT_FOUND", `job ${id}: no output named ${JSON.stringify(name)}`);
       const chosen = name === undefined ? outputs : outputs.filter((x) => x.name === name);
+      // say so rather than print or write nothing (-o DIR still exists afterwards, empty)
+      if (outputs.length === 0) process.stderr.write(`job ${id}: no outputs\n`);
+      if (o.out !== undefined) mkdirSync(o.out, { recursive: true });
       if (o.out === undefined) {
         if (name !== undefined) return void process.stdout.write(await src.output(id, name));
         if (o.json) return printJson({ job: id, outputs });

@@ -18,6 +18,8 @@ interface SubmitFlags {
   tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
+  prefix?: string;
+  natsStream?: string;
   hostKeys?: string;
   timeout: string;
   hostPub?: string;
@@ -46,12 +48,23 @@ export function register(program: Command): void {
     )
     .option("--nats <url>", "NATS server (JetStream)")
     .option("--subject <subject>", "NATS subject (default from --host/--group)")
-    .option("--nats-creds <file>", "NATS credentials: a .creds file or a token file (never in the URL)")
+    .option(
+      "--nats-creds <file>",
+      "NATS credentials: a .creds file, a token file, or user and password on two lines (never in the URL)",
+    )
     .option("--redis <url>", "Redis server (no password in it: see --redis-env)")
     .option("--redis-env <var>", "Redis URL, with its password, from this environment variable")
     .option("--tls-ca <file>", "NATS/Redis: CA certificate(s) to trust (PEM)")
     .option("--tls-cert <file>", "NATS/Redis: client certificate (PEM)")
     .option("--tls-key <file>", "NATS/Redis: client certificate key (PEM file)")
+    .option(
+      "--prefix <prefix>",
+      "NATS subject / Redis key prefix the agents use (agent config nats.subjectPrefix, redis.prefix; default sigrun)",
+    )
+    .option(
+      "--nats-stream <name>",
+      "JetStream jobs stream the agents use (agent config nats.stream; default SIGRUN_JOBS)",
+    )
     .option("--stream <key>", "Redis stream key (default from --host/--group)")
     .option("--host <id>", "target one agent host (queue transports)")
     .option("--group <name>", "target every agent of a group (queue transports)")
@@ -63,13 +76,13 @@ export function register(program: Command): void {
     )
     .option(
       "--host-keys <dir>",
-      "with --group --wait: only wait for members whose heartbeat verifies with <dir>/<host>.pub",
+      "with --group --wait: only wait for members whose heartbeat verifies with <dir>/<host>.pub; each receipt is verified with its host's key there",
     )
     .option("--timeout <duration>", "how long to wait", "2m")
     .option("--host-pub <file>", "verify the receipt with this host public key")
     .option(
       "-o, --out <file|dir>",
-      "write the signed receipt(s) here; an existing directory gets <host>.receipt.json per host",
+      "write the signed receipt(s) here; a directory (existing, or DIR/ — created) gets <host>.receipt.json per host",
     )
     .option("--receipt <file>", "with --wait: save the signed receipt(s) here (one JSON line per receipt)")
     .option("--ca <file>", "HTTPS: CA certificate(s) to trust (PEM)")
@@ -83,6 +96,11 @@ export function register(program: Command): void {
       if (modes !== 1)
         throw new SigrunError("USAGE", "submit: give exactly one of --to, --nats, --redis, --redis-env");
       if (o.to !== undefined && !o.to.startsWith("s3://")) checkUrl(o.to, "--to", ["http", "https"]);
+      if (o.to !== undefined && (o.prefix !== undefined || o.natsStream !== undefined))
+        throw new SigrunError(
+          "USAGE",
+          "submit: --prefix and --nats-stream go with --nats or --redis, not --to",
+        );
       if (o.nats !== undefined) checkUrl(o.nats, "--nats", ["nats", "tls"]);
       if (o.redis !== undefined) checkUrl(o.redis, "--redis", ["redis", "rediss"]);
       // a queue URL holding a secret is refused before anything else is read
@@ -162,6 +180,8 @@ export function register(program: Command): void {
               `already submitted (JetStream stored it at ${at.toISOString()}): ${found} earlier receipt(s)` +
                 (missing.length > 0 ? `; waiting up to ${o.timeout} for ${missing.join(", ")}` : ""),
             ),
+          // shown even with --json: a skipped record is a warning, not part of the outcome
+          onOversized: (err) => process.stderr.write(`sigrun: ${err.code}: ${err.message}\n`),
           onReceipt: (rc, k, _host, missing) => {
             const p = readReceiptUnverified(rc).predicate;
             const rest = missing.length > 0 ? ` (waiting for ${missing.join(", ")})` : "";
@@ -173,7 +193,7 @@ export function register(program: Command): void {
         Object.assign(summary, r.summary);
         receipts.push(...r.receipts);
         if (r.partial) partial = r.partial;
-        if (r.duplicate && o.wait) replay = r.receipts.length;
+        if (r.duplicate) replay = o.wait ? r.receipts.length : -1;
       }
       await report(receipts, o, summary);
       if (partial) {
@@ -192,9 +212,15 @@ export function register(program: Command): void {
       if (replay !== undefined) {
         // JetStream de-duplicated the publish: nothing ran again; what was shown is what ran before
         const { exitCodeFor } = await import("../exit-codes.js");
+        const earlier =
+          replay < 0
+            ? "nothing was queued (add --wait to read the receipts issued for it)"
+            : replay === 0
+              ? "no receipt for it is in the receipt stream"
+              : `the ${replay} receipt(s) above were issued for it earlier`;
         process.stderr.write(
           "sigrun: REPLAY: nats: JetStream already holds this bundle (msgID = bundle id), so no agent runs it " +
-            `again; ${replay === 0 ? "no receipt for it is in the receipt stream" : `the ${replay} receipt(s) above were issued for it earlier`}\n`,
+            `again; ${earlier}\n`,
         );
         process.exitCode = exitCodeFor("REPLAY");
       }
@@ -212,19 +238,38 @@ async function report(
   const { parsePublicKey } = await import("../../keys/index.js");
   const { exitCodeFor } = await import("../exit-codes.js");
   const pub = o.hostPub ? parsePublicKey(readInput(o.hostPub, "host public key"), o.hostPub) : undefined;
-  const statements = receipts.map((r) => (pub ? verifyReceipt(r, pub) : readReceiptUnverified(r)));
+  // --host-keys DIR (a fan-out): each receipt is verified with its own host's key, DIR/<host>.pub — the
+  // key that signed the heartbeats; a host without a file there stays unverified (and is named)
+  const { hostKeysDir } = await import("../../agent/client/fleet.js");
+  const keyOf = pub === undefined && o.hostKeys !== undefined ? hostKeysDir(o.hostKeys) : undefined;
+  const unverifiedHosts: string[] = [];
+  const statements = receipts.map((r) => {
+    if (pub) return verifyReceipt(r, pub);
+    const st = readReceiptUnverified(r);
+    const key = keyOf?.(st.predicate.host.id);
+    if (key) return verifyReceipt(r, key);
+    unverifiedHosts.push(st.predicate.host.id);
+    return st;
+  });
+  const verified = receipts.length > 0 && unverifiedHosts.length === 0;
   const statuses = statements.map((s) => s.predicate);
   // s3:// is a drop box, not the agent's jobs API: point at the host's state dir instead
-  const outcomes = statements.map((s) => jobOutcome(s, { to: o.to?.startsWith("s3://") ? undefined : o.to }));
+  const http = o.to?.startsWith("s3://") ? undefined : o.to;
+  const auth = { tokenFile: o.tokenFile, ca: o.ca, cert: o.cert, key: o.key };
+  const outcomes = statements.map((s) => jobOutcome(s, { to: http, auth }));
   const exitOf = (p: (typeof statuses)[number]): number => {
     if (p.status === "succeeded") return 0;
     const code = p.error?.code;
     return code && isErrorCode(code) ? exitCodeFor(code) : 1;
   };
   if (o.out && receipts.length > 0) {
-    const { statSync } = await import("node:fs");
+    const { mkdirSync, statSync } = await import("node:fs");
     const { join } = await import("node:path");
-    if (statSync(o.out, { throwIfNoEntry: false })?.isDirectory()) {
+    // a directory: one that exists, or a path written with a trailing slash (created: the receipts that
+    // arrived must not be lost to a missing directory)
+    const asDir = o.out.endsWith("/") || statSync(o.out, { throwIfNoEntry: false })?.isDirectory();
+    if (asDir) {
+      mkdirSync(o.out, { recursive: true });
       // a directory: one file per host (a group fan-out), <host>.receipt.json
       statuses.forEach((p, i) => {
         writeOutput(join(o.out!, `${p.host.id}.receipt.json`), receipts[i]!, { overwrite: true });
@@ -236,14 +281,26 @@ async function report(
     printJson({
       version: SUBMIT_OUTCOME_VERSION,
       ...summary,
-      verified: pub !== undefined,
+      verified,
       receipts: outcomes.map((x, i) => ({ ...x, exitCode: exitOf(statuses[i]!) })),
     });
   } else if (receipts.length === 0) {
-    process.stdout.write(`${summary.job ?? summary.entry ?? summary.key ?? "submitted"}\n`);
+    // what was queued: the job id (HTTP), the stream entry (Redis), the object key (S3), the subject (NATS)
+    const what = summary.job ?? summary.entry ?? summary.key;
+    process.stdout.write(
+      what !== undefined
+        ? `${what}\n`
+        : summary.duplicate === true
+          ? `not queued again: ${summary.subject} already holds this bundle\n`
+          : `published to ${summary.subject ?? "the queue"}\n`,
+    );
   } else {
-    if (pub === undefined)
-      process.stdout.write("receipt signature NOT verified (give --host-pub to verify it)\n");
+    if (!verified)
+      process.stdout.write(
+        keyOf === undefined
+          ? "receipt signature NOT verified (give --host-pub or --host-keys to verify it)\n"
+          : `receipt signature NOT verified for ${unverifiedHosts.join(", ")} (no <host>.pub in ${o.hostKeys})\n`,
+      );
     for (let i = 0; i < outcomes.length; i++)
       process.stdout.write(formatOutcome(outcomes[i]!, exitOf(statuses[i]!)));
   }
