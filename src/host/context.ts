@@ -17,6 +17,21 @@ export interface HostContext {
   readonly fds?: Set<number>;
   /** Whether `/proc/self/fd` works here (checked once per run by the runner; probed when absent). */
   readonly procFd?: boolean;
+  /**
+   * When the run's wall clock ends (`Date.now()` milliseconds; absent: no limit). A host call that waits
+   * synchronously (a child process, an HTTP request, a connect) waits at most until then (hostTimeout):
+   * nothing can interrupt it while it waits, not even the script thread's termination.
+   */
+  readonly deadline?: number;
+}
+
+/**
+ * `ms`, cut to what is left of the run's wall clock: a wait cut off ends just past the deadline (+1 ms),
+ * so the interpreter, checking after the host call, sees the deadline passed.
+ */
+export function hostTimeout(ctx: HostContext, ms: number): number {
+  if (ctx.deadline === undefined) return ms;
+  return Math.max(1, Math.min(ms, Math.ceil(ctx.deadline - Date.now()) + 1));
 }
 
 export interface CheckOptions {

@@ -93,7 +93,12 @@ export function runInEngine(input: EngineRunInput): EngineOutcome {
       code: limitCode(compiled.error) ?? "SCRIPT_PARSE_ERROR",
     };
   }
-  const r = engine.run(compiled.program, scope);
+  // one deadline for the interpreter and the host calls (HostContext.deadline, set by the runner)
+  const r = engine.run(
+    compiled.program,
+    scope,
+    input.host.deadline === undefined ? undefined : { deadline: input.host.deadline },
+  );
   if (r.ok) return { ok: true, output: V.toDisplay(r.value) };
   return {
     ok: false,

@@ -16,8 +16,8 @@ export { DEFAULT_RUN_MEMORY_MB } from "./rex-thread.js";
 /**
  * Grace after the script's wall-clock limit (counted from when the thread has loaded the runner) before
  * the thread is terminated. The interpreter enforces the limit itself between operations; this catches
- * JavaScript that does not return to it. (A synchronous system call cannot be interrupted this way; those
- * host calls carry their own timeouts.)
+ * JavaScript that does not return to it. (A synchronous system call cannot be interrupted this way: host
+ * calls that wait — a child process, a request — wait at most until the run's deadline, HostContext.deadline.)
  */
 const WALL_GRACE_MS = 5000;
 

@@ -3,7 +3,7 @@ import type { HostContext } from "../host/index.js";
 import { closeAll, procFdAvailable } from "../host/index.js";
 import type { DecisionRecord, PolicyEngine } from "../policy/index.js";
 import { createPolicyEngine, PreparedPolicies, recordingAuthorizer } from "../policy/index.js";
-import type { Limits } from "../script/limits.js";
+import { DEFAULT_LIMITS, type Limits } from "../script/limits.js";
 import { ArgumentDepthError, checkArgDepth, type ScriptArg, scriptArgsFromValue } from "./args.js";
 import { type LogLevel, parseLogLevel, ScriptLog } from "./logs.js";
 import { Monitoring } from "./monitoring.js";
@@ -170,6 +170,7 @@ export async function runRex(opts: RunScriptOptions): Promise<RunResult> {
     log: (level, message) => log.add(level, message),
     fds,
     procFd: procFdAvailable(),
+    ...wallDeadline(opts.limits),
   };
 
   let outcome: EngineOutcome;
@@ -280,4 +281,10 @@ function definedOnly(r: Readonly<Record<string, number | undefined>>): Record<st
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(r)) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/** The host calls' deadline: the run's wall-clock limit (as the interpreter takes it) from now; 0: none. */
+function wallDeadline(limits: RunScriptOptions["limits"]): { deadline?: number } {
+  const wall = limits?.maxWallMs ?? limits?.wallClockMs ?? DEFAULT_LIMITS.maxWallMs;
+  return wall > 0 ? { deadline: Date.now() + wall } : {};
 }

@@ -36,6 +36,11 @@ export interface RunOptions {
   onDebug?: (text: string, position: Position | null) => void;
   /** Filled after the run: operations counted by the engine (`max_operations` units). */
   stats?: { operations: number };
+  /**
+   * The wall-clock deadline (`Date.now()` ms) instead of now + `maxWallMs`: the caller's own, shared with
+   * its host functions so that a host call cut off at the deadline and the engine agree.
+   */
+  deadline?: number;
 }
 
 /** A host method/function overload list entry. */
@@ -263,6 +268,7 @@ export class Engine {
       mergeLimits(this.limits, opts?.limits),
       scope ?? null,
     );
+    if (opts?.deadline !== undefined) rt.deadline = opts.deadline;
     try {
       return { ok: true, value: runMain(rt, program.code) };
     } catch (e) {

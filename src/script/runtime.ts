@@ -98,7 +98,8 @@ export class Runtime implements CallContext {
   fnName = "";
   position: Position | null = null;
   readonly maxCallLevels: number;
-  readonly deadline: number;
+  /** Wall-clock deadline (`Date.now()` ms): now + maxWallMs, or the caller's (RunOptions.deadline). */
+  deadline: number;
   readonly globals = new Map<string, Value>();
   /** The caller's variables for a `foo!(…)` call, valid at call depth `dyn.depth`. */
   dyn: DynScope | null = null;
@@ -165,9 +166,21 @@ export class Runtime implements CallContext {
     try {
       r = nf.fn(args, this);
     } catch (e) {
+      if (nf.host) this.checkDeadline();
       throw positioned(e, pos);
     }
-    return nf.host ? sanitizeHostValue(r) : r;
+    if (!nf.host) return r;
+    this.checkDeadline();
+    return sanitizeHostValue(r);
+  }
+
+  /**
+   * After a host call: one that waited past the wall clock (a child process or a request, cut off at the
+   * deadline) ends the run here, whatever it returned or threw, instead of the script going on (or
+   * catching the error) until the next operation check.
+   */
+  private checkDeadline(): void {
+    if (Date.now() > this.deadline) throw new RhaiError("ErrorTerminated", "script terminated: time limit");
   }
 
   /** Calls a script function. `thisRef` binds `this` by reference (method calls). */

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
+import { hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 import type { FileHandle } from "../fs/file.js";
 import { checkFile, refuseSharedInode } from "../fs/file.js";
@@ -60,7 +61,7 @@ export function fallocateFile(f: FileHandle, length: bigint, unit: SizeUnit): vo
     .spawnSync(FALLOCATE_BINARY, ["--offset", "0", "--length", bytes.toString(), "/dev/fd/3"], {
       env: {},
       stdio: ["ignore", "pipe", "pipe", f.fd],
-      timeout: TIMEOUT_MS,
+      timeout: hostTimeout(f.ctx, TIMEOUT_MS),
       killSignal: "SIGKILL",
       maxBuffer: 64 * 1024,
       encoding: "utf8",

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync } from "node:fs";
 import { checkPath } from "../check-path.js";
-import type { HostContext } from "../context.js";
+import { type HostContext, hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 
 const UMOUNT = ["/usr/bin/umount", "/bin/umount"];
@@ -28,7 +28,7 @@ export function unmount(ctx: HostContext, path: string): void {
   const r = process.getBuiltinModule("node:child_process").spawnSync(bin, ["--no-canonicalize", "--", path], {
     env: {},
     encoding: "utf8",
-    timeout: 30_000,
+    timeout: hostTimeout(ctx, 30_000),
     maxBuffer: 64 * 1024,
   });
   if (r.error) throw unmountError(path, r.error.message);

@@ -1,7 +1,7 @@
 import { networkInterfaces } from "node:os";
 import { formatUid, plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
-import { check } from "../context.js";
+import { check, hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 import { childJson } from "./child.js";
 import { checkSysinfo } from "./sysinfo.js";
@@ -107,8 +107,8 @@ export function connect(
     throw new HostError("Other", `Invalid address format: ${endpoint}:${port}`, "NetworkErrorKind");
   const r = childJson(
     CONNECT_PROGRAM,
-    { host: canonical, port: Number(port), proto: protocol, timeout: CONNECT_TIMEOUT_MS },
-    CONNECT_TIMEOUT_MS * 3,
+    { host: canonical, port: Number(port), proto: protocol, timeout: hostTimeout(ctx, CONNECT_TIMEOUT_MS) },
+    hostTimeout(ctx, CONNECT_TIMEOUT_MS * 3),
     4096,
   ) as { ok?: "Tcp" | "Udp"; parse?: boolean; error?: string };
   if (r.parse) {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { CedarEntity } from "../../policy/index.js";
-import type { HostContext } from "../context.js";
+import { type HostContext, hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 import type { FileHandle } from "../fs/file.js";
 import { checkFile } from "../fs/file.js";
@@ -215,7 +215,7 @@ export function execute(file: FileHandle, opts: ExecuteOptions = {}): ExecuteRes
     env,
     uid: uid !== curUid ? uid : undefined,
     gid: gid !== curGid ? gid : undefined,
-    timeout: opts.timeoutMs ?? 60_000,
+    timeout: hostTimeout(ctx, opts.timeoutMs ?? 60_000),
     killSignal: "SIGKILL",
     maxBuffer: max,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,6 @@
 import { plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
-import { check } from "../context.js";
+import { check, hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 import { childJson } from "./child.js";
 import { canonicalEndpoint } from "./connect.js";
@@ -101,8 +101,8 @@ export function httpGet(ctx: HostContext, url: string, maxTextBytes = DEFAULT_MA
     authorize(ctx, target);
     const r = childJson(
       GET_PROGRAM,
-      { url: target, max, timeout: HTTP_TIMEOUT_MS },
-      HTTP_TIMEOUT_MS + 5000,
+      { url: target, max, timeout: hostTimeout(ctx, HTTP_TIMEOUT_MS) },
+      hostTimeout(ctx, HTTP_TIMEOUT_MS + 5000),
       max * 2,
     ) as {
       status?: number;

@@ -1,6 +1,6 @@
 import { plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
-import { check } from "../context.js";
+import { check, hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 import { childJson } from "./child.js";
 import type { TransportProtocol } from "./connect.js";
@@ -93,7 +93,7 @@ export function resolveHostname(ctx: HostContext, o: ResolveOptions): string[] {
   const r = childJson(
     PROGRAM,
     { host, lookup, servers, timeoutMs },
-    timeoutMs * 2 + 5000,
+    hostTimeout(ctx, timeoutMs * 2 + 5000),
     MAX_ADDRESSES_BYTES,
   ) as {
     ips?: string[];

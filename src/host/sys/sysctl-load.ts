@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
-import { check } from "../context.js";
+import { check, hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 import { openDir } from "../fs/dir.js";
 import { openFileIn } from "../fs/file.js";
@@ -41,7 +41,7 @@ export function sysctlLoadSystem(ctx: HostContext): void {
           argv0: file.fullPath(),
           env: {},
           uid: 0,
-          timeout: TIMEOUT_MS,
+          timeout: hostTimeout(ctx, TIMEOUT_MS),
           killSignal: "SIGKILL",
           maxBuffer: MAX_OUTPUT,
           stdio: ["ignore", "pipe", "pipe"],

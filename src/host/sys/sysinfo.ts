@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, machine, hostname as osHostname, release, type, version } from "node:os";
 import { plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
-import { check } from "../context.js";
+import { check, hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 import { checkFile } from "../fs/file.js";
 import { childJson } from "./child.js";
@@ -126,7 +126,10 @@ export function resolve(ctx: HostContext, host: string): string[] {
     source: "SysteminfoErrorKind",
     plain: true,
   });
-  const r = childJson(RESOLVE_PROGRAM, { host }, 10_000, 64 * 1024) as { ips?: string[]; error?: string };
+  const r = childJson(RESOLVE_PROGRAM, { host }, hostTimeout(ctx, 10_000), 64 * 1024) as {
+    ips?: string[];
+    error?: string;
+  };
   if (r.error !== undefined) {
     throw new HostError("DnsError", `failed to resolve ${host}: ${r.error}`, "SysteminfoErrorKind", true);
   }
