@@ -18,9 +18,63 @@ export interface RedisOptions {
   readonly prefix?: string;
   /** Pending entries idle longer than this are claimed from other consumers of the group (default 60 s). */
   readonly claimIdleMs?: number;
-  /** XREADGROUP block time (default 1000 ms). */
+  /**
+   * How long the agent waits before asking again when no entry was new (default 100 ms). Reads are not
+   * blocking XREADGROUPs: they run in a Lua script that measures each value on the server (see READ).
+   */
   readonly blockMs?: number;
 }
+
+/** Largest value of an entry's fields other than `bundle` (`sig`: a signature; a few hundred bytes). */
+const MAX_OTHER_FIELD_BYTES = 64 * 1024;
+
+// The agent reads entries through scripts that run the stream command on the server and send each value
+// only when it is within its cap (ARGV: cap of `bundle`, cap of other fields): an entry of gigabytes put on
+// the stream by anyone who may write to it never reaches the agent's memory; it is answered TOO_LARGE.
+// Each entry comes back as {stream, id, 1 (0: deleted while pending), size of the largest value over its
+// cap (0: none), field, value, field, value, …}.
+const ENTRIES = `local function pack(out, key, entries, maxBundle, maxOther)
+  for _, e in ipairs(entries) do
+    local row = {key, e[1], 0, 0}
+    local f = e[2]
+    if f then
+      row[3] = 1
+      for i = 1, #f - 1, 2 do
+        local cap = maxOther
+        if f[i] == 'bundle' then cap = maxBundle end
+        row[#row + 1] = f[i]
+        if #f[i + 1] > cap then
+          if #f[i + 1] > row[4] then row[4] = #f[i + 1] end
+          row[#row + 1] = ''
+        else
+          row[#row + 1] = f[i + 1]
+        end
+      end
+    end
+    out[#out + 1] = row
+  end
+end
+`;
+
+// KEYS: streams; ARGV: cap of bundle, cap of others, group, consumer, count, id ('>' new, '0' own pending)
+const READ_GROUP = `${ENTRIES}
+local args = {'XREADGROUP', 'GROUP', ARGV[3], ARGV[4], 'COUNT', ARGV[5], 'STREAMS'}
+for _, k in ipairs(KEYS) do args[#args + 1] = k end
+for _ in ipairs(KEYS) do args[#args + 1] = ARGV[6] end
+local res = redis.call(unpack(args))
+local out = {}
+if res then for _, s in ipairs(res) do pack(out, s[1], s[2], tonumber(ARGV[1]), tonumber(ARGV[2])) end end
+return out`;
+
+// KEYS[1]: stream; ARGV: cap of bundle, cap of others, group, consumer, min idle ms, cursor, count
+// → {next cursor, entries…}
+const AUTOCLAIM = `${ENTRIES}
+local res = redis.call('XAUTOCLAIM', KEYS[1], ARGV[3], ARGV[4], ARGV[5], ARGV[6], 'COUNT', ARGV[7])
+local out = {res[1]}
+pack(out, KEYS[1], res[2], tonumber(ARGV[1]), tonumber(ARGV[2]))
+return out`;
+
+type Row = [stream: Buffer, id: Buffer, present: number, oversized: number, ...fields: Buffer[]];
 
 /** Stream keys shared by the agent and `sigrun submit --redis`. */
 export function redisKeys(prefix = "sigrun") {
@@ -38,8 +92,6 @@ export function redisKeys(prefix = "sigrun") {
   };
 }
 
-type Entry = [id: Buffer, fields: Buffer[] | null];
-
 /**
  * Redis Streams transport: a consumer group per host on its host stream and each group stream (every
  * member of `group:web` has its own consumer group, so each runs the bundle once). Entries carry `bundle`
@@ -51,7 +103,6 @@ type Entry = [id: Buffer, fields: Buffer[] | null];
 export class RedisTransport implements Transport {
   readonly name = "redis";
   private client: import("ioredis").Redis | undefined;
-  private reader: import("ioredis").Redis | undefined;
   private loop: Promise<void> | undefined;
   private readonly jobs = new Set<Promise<unknown>>();
   private stopped = false;
@@ -71,14 +122,12 @@ export class RedisTransport implements Transport {
     // RESP2 replies: stream reads come back as [[key, [[id, fields]]]] (RESP3 flattens maps).
     const ro = { maxRetriesPerRequest: null, lazyConnect: true, protocol: 2 as const, ...tls };
     this.client = new Redis(url, ro);
-    this.reader = new Redis(url, ro);
-    for (const c of [this.client, this.reader]) c.on("error", (err: Error) => this.warn(err));
-    for (const c of [this.client, this.reader])
-      await c.connect().catch((err: Error) => {
-        throw new SigrunError("TRANSPORT_ERROR", `redis ${this.describe().slice(6)}: ${err.message}`, {
-          cause: err,
-        });
+    this.client.on("error", (err: Error) => this.warn(err));
+    await this.client.connect().catch((err: Error) => {
+      throw new SigrunError("TRANSPORT_ERROR", `redis ${this.describe().slice(6)}: ${err.message}`, {
+        cause: err,
       });
+    });
     const k = redisKeys(this.opts.prefix);
     const group = k.consumerGroup(agent.hostId);
     const streams = [k.host(agent.hostId), ...agent.groups.map((g) => k.group(g))];
@@ -111,7 +160,6 @@ export class RedisTransport implements Transport {
   }
 
   private async run(agent: Agent, streams: string[], group: string): Promise<void> {
-    const reader = this.reader!;
     const consumer = agent.hostId;
     // 1. entries this consumer took before a crash and never acked
     await this.drain(agent, streams, group, consumer, "0");
@@ -119,54 +167,70 @@ export class RedisTransport implements Transport {
     for (const s of streams) {
       let cursor = "0-0";
       do {
-        const res = (await this.client!.callBuffer(
-          "XAUTOCLAIM",
+        const [next, ...rows] = (await this.client!.callBuffer(
+          "EVAL",
+          AUTOCLAIM,
+          "1",
           s,
+          ...this.caps(agent),
           group,
           consumer,
           String(this.opts.claimIdleMs ?? 60_000),
           cursor,
-          "COUNT",
           String(MAX_INFLIGHT),
-        )) as [Buffer, Entry[]];
-        for (const e of res?.[1] ?? []) await this.handle(agent, s, group, e);
-        cursor = res?.[0]?.toString() ?? "0-0";
+        )) as [Buffer, ...Row[]];
+        for (const row of rows) await this.handle(agent, group, row);
+        cursor = next?.toString() ?? "0-0";
       } while (cursor !== "0-0" && !this.stopped);
     }
     // 3. new entries, never more than MAX_INFLIGHT read and unanswered (the rest stay in Redis)
     while (!this.stopped) {
       await belowInflight(this.jobs);
-      let res: [Buffer, Entry[]][] | null;
+      let rows: Row[];
       try {
-        res = (await reader.callBuffer(
-          "XREADGROUP",
-          "GROUP",
-          group,
-          consumer,
-          "COUNT",
-          String(MAX_INFLIGHT - this.jobs.size),
-          "BLOCK",
-          String(this.opts.blockMs ?? 1000),
-          "STREAMS",
-          ...streams,
-          ...streams.map(() => ">"),
-        )) as [Buffer, Entry[]][] | null;
+        rows = await this.readGroup(agent, streams, group, consumer, MAX_INFLIGHT - this.jobs.size, ">");
       } catch (err) {
         if (this.stopped) return;
         process.stderr.write(`sigrun agent: redis: ${(err as Error).message}\n`);
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
-      for (const [key, entries] of res ?? []) {
-        for (const e of entries) {
-          const job = this.handle(agent, key.toString(), group, e).catch((err) =>
-            process.stderr.write(`sigrun agent: redis: ${(err as Error).message}\n`),
-          );
-          this.jobs.add(job);
-          void job.finally(() => this.jobs.delete(job));
-        }
+      for (const row of rows) {
+        const job = this.handle(agent, group, row).catch((err) =>
+          process.stderr.write(`sigrun agent: redis: ${(err as Error).message}\n`),
+        );
+        this.jobs.add(job);
+        void job.finally(() => this.jobs.delete(job));
       }
+      if (rows.length === 0 && !this.stopped)
+        await new Promise((r) => setTimeout(r, this.opts.blockMs ?? 100));
     }
+  }
+
+  /** The caps READ_GROUP and AUTOCLAIM apply, as their first two arguments. */
+  private caps(agent: Agent): [string, string] {
+    return [String(agent.maxBundleBytes), String(MAX_OTHER_FIELD_BYTES)];
+  }
+
+  private async readGroup(
+    agent: Agent,
+    streams: string[],
+    group: string,
+    consumer: string,
+    count: number,
+    from: string,
+  ): Promise<Row[]> {
+    return (await this.client!.callBuffer(
+      "EVAL",
+      READ_GROUP,
+      String(streams.length),
+      ...streams,
+      ...this.caps(agent),
+      group,
+      consumer,
+      String(count),
+      from,
+    )) as Row[];
   }
 
   private async drain(
@@ -178,37 +242,26 @@ export class RedisTransport implements Transport {
   ): Promise<void> {
     // a few at a time: each handled entry is acknowledged, so reading from `from` again moves on
     for (;;) {
-      const res = (await this.client!.callBuffer(
-        "XREADGROUP",
-        "GROUP",
-        group,
-        consumer,
-        "COUNT",
-        String(MAX_INFLIGHT),
-        "STREAMS",
-        ...streams,
-        ...streams.map(() => from),
-      )) as [Buffer, Entry[]][] | null;
-      let n = 0;
-      for (const [key, entries] of res ?? [])
-        for (const e of entries) {
-          n++;
-          await this.handle(agent, key.toString(), group, e);
-        }
+      const rows = await this.readGroup(agent, streams, group, consumer, MAX_INFLIGHT, from);
+      const n = rows.length;
+      for (const row of rows) await this.handle(agent, group, row);
       if (n === 0 || this.stopped) return;
     }
   }
 
-  private async handle(agent: Agent, stream: string, group: string, [id, fields]: Entry): Promise<void> {
+  private async handle(agent: Agent, group: string, row: Row): Promise<void> {
+    const [streamKey, id, present, oversized, ...fields] = row;
+    const stream = streamKey.toString();
     const f = new Map<string, Buffer>();
-    for (let i = 0; fields && i + 1 < fields.length; i += 2) f.set(fields[i]!.toString(), fields[i + 1]!);
+    for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!.toString(), fields[i + 1]!);
     const bundle = f.get("bundle");
     const sig = f.get("sig");
-    if (fields !== null) {
+    if (Number(present) === 1) {
       const bytes = bundle
         ? new Uint8Array(bundle.buffer, bundle.byteOffset, bundle.byteLength)
         : new Uint8Array(0);
-      const tooLarge = bytes.byteLength > agent.maxBundleBytes;
+      // a value over its cap was not sent (READ_GROUP); answered as an oversized bundle
+      const tooLarge = Number(oversized) > 0 || bytes.byteLength > agent.maxBundleBytes;
       const r = await agent.submit({
         bytes: tooLarge ? new Uint8Array(0) : bytes,
         sig: sig ? new Uint8Array(sig) : undefined,
@@ -257,7 +310,6 @@ export class RedisTransport implements Transport {
     await this.heartbeat?.stop();
     await Promise.allSettled([this.loop]);
     await Promise.allSettled([...this.jobs]);
-    this.reader?.disconnect();
     await this.client?.quit().catch(() => undefined);
   }
 }
