@@ -15,6 +15,7 @@ export { MANIFEST_NAME, SIGNATURES_NAME } from "./paths.js";
 export { addSignature, bundleSigningMessage, signBundle } from "./sign.js";
 export type { TarMember, TarMembersOptions } from "./tar.js";
 export { readTarMembers } from "./tar.js";
+export type { ByteSource } from "./tar-scan.js";
 export { parsePurposeList, purposesWith, revokedWith } from "./trust-edit.js";
 export type { KeyPurpose, TrustStore } from "./trust-store.js";
 export {
@@ -24,6 +25,6 @@ export {
   trustedKey,
   trustStoreOf,
 } from "./trust-store.js";
-export type { VerifiedBundle, VerifiedSigner, VerifyOptions } from "./verify.js";
-export { checkTarget, verifyBundle } from "./verify.js";
+export type { VerifiedBundle, VerifiedBundleSummary, VerifiedSigner, VerifyOptions } from "./verify.js";
+export { checkTarget, verifyBundle, verifyBundleSource } from "./verify.js";
 export { localHostId, verifySubmission } from "./verify-submission.js";

@@ -1,5 +1,5 @@
 import { SigrunError } from "../core/index.js";
-import { rawVerify } from "../keys/index.js";
+import { rawVerify } from "../keys/raw-signature.js";
 import { type BundleCaps, bundleCaps } from "./caps.js";
 import { gunzipCapped } from "./gzip.js";
 import type { Manifest } from "./manifest.js";

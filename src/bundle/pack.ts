@@ -100,10 +100,33 @@ export function assembleBundle(
  * files in between (no extra, none missing). Digests and signatures are checked by `verifyBundle`.
  */
 export function parseBundle(bytes: Uint8Array, caps: BundleCaps): ParsedBundle {
-  if (bytes.byteLength > caps.maxArchiveBytes) {
+  checkArchiveSize(bytes.byteLength, caps);
+  const { body, ...layout } = bundleLayout(readCanonicalTar(bytes, caps.maxEntries), caps);
+  return { ...layout, files: new Map(body.map((e) => [e.name, e.data])) };
+}
+
+export function checkArchiveSize(size: number, caps: BundleCaps): void {
+  if (size > caps.maxArchiveBytes) {
     throw new SigrunError("BUNDLE_MALFORMED", `archive: larger than ${caps.maxArchiveBytes} bytes`);
   }
-  const entries = readCanonicalTar(bytes, caps.maxEntries);
+}
+
+/** A `.sgb`'s parsed metadata and its file entries, in archive (= manifest) order. */
+export interface BundleLayout<E> {
+  readonly manifest: Manifest;
+  readonly manifestBytes: Uint8Array;
+  readonly envelope: DsseEnvelope;
+  readonly body: readonly E[];
+}
+
+/**
+ * The checks of `parseBundle` after the archive is read, on its entries in order, whose first and last
+ * carry their bytes (`data`): in memory, or scanned from a file (`scanCanonicalTar`).
+ */
+export function bundleLayout<E extends { readonly name: string; readonly data?: Uint8Array }>(
+  entries: readonly E[],
+  caps: BundleCaps,
+): BundleLayout<E> {
   if (
     entries.length < 3 ||
     entries[0]!.name !== MANIFEST_NAME ||
@@ -114,19 +137,15 @@ export function parseBundle(bytes: Uint8Array, caps: BundleCaps): ParsedBundle {
       `archive: expected ${MANIFEST_NAME} first and ${SIGNATURES_NAME} last`,
     );
   }
-  const manifestBytes = entries[0]!.data;
+  const manifestBytes = entries[0]!.data!;
   const envelope = parseEnvelope(
-    entries[entries.length - 1]!.data,
+    entries[entries.length - 1]!.data!,
     caps.maxMetadataBytes,
     caps.maxSignatures,
   );
   const manifest = parseManifest(manifestBytes, caps);
   const body = entries.slice(1, -1);
-  const files = new Map<string, Uint8Array>();
-  for (const e of body) {
-    assertBundlePath(e.name, "archive entry");
-    files.set(e.name, e.data);
-  }
+  for (const e of body) assertBundlePath(e.name, "archive entry");
   const listed = manifest.files.map((f) => f.path);
   if (body.length !== listed.length || body.some((e, i) => e.name !== listed[i])) {
     const extra = body.find((e) => !listed.includes(e.name));
@@ -137,5 +156,5 @@ export function parseBundle(bytes: Uint8Array, caps: BundleCaps): ParsedBundle {
         : "archive: files do not match the manifest",
     );
   }
-  return { manifest, manifestBytes, envelope, files };
+  return { manifest, manifestBytes, envelope, body };
 }

@@ -6,10 +6,10 @@ export interface TarEntry {
   readonly data: Uint8Array;
 }
 
-const BLOCK = 512;
+export const BLOCK = 512;
 const ZERO_BLOCK = new Uint8Array(BLOCK);
 
-function malformed(message: string): SigrunError {
+export function malformed(message: string): SigrunError {
   return new SigrunError("BUNDLE_MALFORMED", `archive: ${message}`);
 }
 
@@ -48,7 +48,7 @@ export function writeTar(entries: readonly TarEntry[]): Uint8Array {
 }
 
 /** Writes the canonical header of one regular file into a zeroed 512-byte block. */
-function writeHeader(h: Uint8Array, name: string, size: number): void {
+export function writeHeader(h: Uint8Array, name: string, size: number): void {
   writeString(h, 0, 100, name);
   writeOctal(h, 100, 8, 0o644);
   writeOctal(h, 108, 8, 0);
@@ -151,7 +151,7 @@ export function readTarMembers(bytes: Uint8Array, opts: TarMembersOptions): TarM
   return out;
 }
 
-const notRegular = (name: string, type: string): SigrunError =>
+export const notRegular = (name: string, type: string): SigrunError =>
   malformed(`entry ${JSON.stringify(name)} is not a regular file (type ${JSON.stringify(type)})`);
 
 function parseTar(
@@ -172,14 +172,7 @@ function parseTar(
       if (off + 2 * BLOCK > bytes.byteLength) throw malformed("truncated end-of-archive marker");
       return;
     }
-    if (readOctal(h, 148, 8, "checksum") !== headerChecksum(h)) throw malformed("header checksum mismatch");
-    const magic = readString(h, 257, 6);
-    if (magic !== "ustar" && magic !== "ustar ") throw malformed("not a ustar header");
-    const prefix = magic === "ustar" ? readString(h, 345, 155) : "";
-    const rawName = readString(h, 0, 100);
-    const name = prefix ? `${prefix}/${rawName}` : rawName;
-    const type = String.fromCharCode(h[156]!);
-    const size = readOctal(h, 124, 12, "size");
+    const { name, type, size } = readHeader(h);
     off += BLOCK;
     // header fields only for readTarMembers: readTar accepts whatever they hold, as it always did
     const meta = () =>
@@ -213,11 +206,24 @@ function parseTar(
   }
 }
 
-function isZeroRange(bytes: Uint8Array, from: number, to: number): boolean {
+/** The checked fields of one (non-zero) header block: checksum, ustar magic, name with prefix, type, size. */
+export function readHeader(h: Uint8Array): { name: string; type: string; size: number } {
+  if (readOctal(h, 148, 8, "checksum") !== headerChecksum(h)) throw malformed("header checksum mismatch");
+  const magic = readString(h, 257, 6);
+  if (magic !== "ustar" && magic !== "ustar ") throw malformed("not a ustar header");
+  const prefix = magic === "ustar" ? readString(h, 345, 155) : "";
+  const rawName = readString(h, 0, 100);
+  const name = prefix ? `${prefix}/${rawName}` : rawName;
+  const type = String.fromCharCode(h[156]!);
+  const size = readOctal(h, 124, 12, "size");
+  return { name, type, size };
+}
+
+export function isZeroRange(bytes: Uint8Array, from: number, to: number): boolean {
   return to <= from || Buffer.compare(bytes.subarray(from, to), ZERO_BLOCK.subarray(0, to - from)) === 0;
 }
 
-function isZero(block: Uint8Array): boolean {
+export function isZero(block: Uint8Array): boolean {
   return Buffer.compare(block, ZERO_BLOCK) === 0;
 }
 

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SigrunError } from "../core/index.js";
-import { type PublicKeyInfo, parsePublicKey } from "../keys/index.js";
+// single modules, not the keys barrel: `sigrun verify` loads what it runs (start-up time)
+import { parsePublicKey } from "../keys/public-key.js";
+import type { PublicKeyInfo } from "../keys/types.js";
 
 /** What a signature by a trusted key may authorize (see docs/spec/bundle.md, "Key purposes"). */
 export type KeyPurpose = "bundle" | "file" | "receipt" | "attestation";

@@ -1,9 +1,19 @@
 import { fromBase64, SigrunError } from "../core/index.js";
-import { rawVerify } from "../keys/index.js";
+// the one module it needs, not the keys barrel: `sigrun verify` loads what it runs (start-up time)
+import { rawVerify } from "../keys/raw-signature.js";
 import { type BundleCaps, bundleCaps } from "./caps.js";
 import { envelopePayload, MANIFEST_PAYLOAD_TYPE, pae } from "./dsse.js";
 import type { Manifest } from "./manifest.js";
-import { type ParsedBundle, parseBundle, sha256Hex } from "./pack.js";
+import {
+  type BundleLayout,
+  bundleLayout,
+  checkArchiveSize,
+  type ParsedBundle,
+  parseBundle,
+  sha256Hex,
+} from "./pack.js";
+import { MANIFEST_NAME, SIGNATURES_NAME } from "./paths.js";
+import { type ByteSource, scanCanonicalTar } from "./tar-scan.js";
 import { requiredSignatures, type TrustStore, trustedKey } from "./trust-store.js";
 
 export interface VerifyOptions {
@@ -36,30 +46,65 @@ export interface VerifiedBundle {
   readonly signers: readonly VerifiedSigner[];
 }
 
+/** What `verifyBundleSource` returns: a verified bundle without the files' bytes, which it did not keep. */
+export type VerifiedBundleSummary = Omit<VerifiedBundle, "files">;
+
 /**
  * Verifies a `.sgb` offline: structure, manifest = signed payload, every file's size and SHA-256, at least
  * `threshold` valid signatures by distinct trusted, unrevoked keys, validity window, and target. Throws a
  * SigrunError whose code says why; returns only for a bundle that may run.
  */
 export function verifyBundle(bytes: Uint8Array, opts: VerifyOptions): VerifiedBundle {
+  const parsed = parseBundle(bytes, bundleCaps(opts.caps));
+  const v = verifyLayout(parsed, opts, (path) => {
+    const data = parsed.files.get(path)!;
+    return { size: data.byteLength, sha256: () => sha256Hex(data) };
+  });
+  return { ...v, files: parsed.files };
+}
+
+/**
+ * `verifyBundle` of a `.sgb` read once in chunks from `src` (a file: `sigrun verify`), each file hashed as
+ * it is read, so the archive is never held in memory: the same checks in the same order, the same
+ * errors. Only the manifest's and the signatures' bytes are kept.
+ */
+export function verifyBundleSource(src: ByteSource, opts: VerifyOptions): VerifiedBundleSummary {
   const caps = bundleCaps(opts.caps);
-  const parsed = parseBundle(bytes, caps);
-  checkPayload(parsed);
-  checkDigests(parsed);
-  const signers = checkSignatures(parsed, opts);
-  checkTime(parsed.manifest, opts);
-  checkTarget(parsed.manifest, opts);
+  checkArchiveSize(src.size, caps);
+  const keep = (name: string) => name === MANIFEST_NAME || name === SIGNATURES_NAME;
+  const layout = bundleLayout(scanCanonicalTar(src, caps.maxEntries, keep), caps);
+  const byPath = new Map(layout.body.map((e) => [e.name, e]));
+  return verifyLayout(layout, opts, (path) => {
+    const e = byPath.get(path)!;
+    return { size: e.size, sha256: () => e.sha256 };
+  });
+}
+
+/** A file's size and (computed on demand) SHA-256 hex, by manifest path. */
+type DigestOf = (path: string) => { size: number; sha256: () => string };
+
+function verifyLayout(
+  p: Omit<BundleLayout<unknown>, "body">,
+  opts: VerifyOptions,
+  digestOf: DigestOf,
+): VerifiedBundleSummary {
+  checkPayload(p);
+  checkDigests(p.manifest, digestOf);
+  const signers = checkSignatures(p, opts);
+  checkTime(p.manifest, opts);
+  checkTarget(p.manifest, opts);
   return {
     form: "sgb",
-    manifest: parsed.manifest,
-    manifestBytes: parsed.manifestBytes,
-    manifestDigest: sha256Hex(parsed.manifestBytes),
-    files: parsed.files,
+    manifest: p.manifest,
+    manifestBytes: p.manifestBytes,
+    manifestDigest: sha256Hex(p.manifestBytes),
     signers,
   };
 }
 
-function checkPayload(p: ParsedBundle): void {
+type Signed = Pick<ParsedBundle, "envelope" | "manifestBytes">;
+
+function checkPayload(p: Signed): void {
   if (p.envelope.payloadType !== MANIFEST_PAYLOAD_TYPE) {
     throw new SigrunError(
       "BUNDLE_MALFORMED",
@@ -71,21 +116,18 @@ function checkPayload(p: ParsedBundle): void {
   }
 }
 
-function checkDigests(p: ParsedBundle): void {
-  for (const f of p.manifest.files) {
-    const data = p.files.get(f.path)!;
-    if (data.byteLength !== f.size) {
-      throw new SigrunError(
-        "DIGEST_MISMATCH",
-        `file ${f.path}: size ${data.byteLength}, manifest says ${f.size}`,
-      );
+function checkDigests(m: Manifest, digestOf: DigestOf): void {
+  for (const f of m.files) {
+    const d = digestOf(f.path);
+    if (d.size !== f.size) {
+      throw new SigrunError("DIGEST_MISMATCH", `file ${f.path}: size ${d.size}, manifest says ${f.size}`);
     }
-    if (sha256Hex(data) !== f.sha256)
+    if (d.sha256() !== f.sha256)
       throw new SigrunError("DIGEST_MISMATCH", `file ${f.path}: sha256 differs from the manifest`);
   }
 }
 
-function checkSignatures(p: ParsedBundle, opts: VerifyOptions): VerifiedSigner[] {
+function checkSignatures(p: Signed, opts: VerifyOptions): VerifiedSigner[] {
   const message = pae(p.envelope.payloadType, p.manifestBytes);
   const threshold = requiredSignatures(opts.trust, opts.threshold);
   const valid = new Map<string, VerifiedSigner>();

@@ -2,14 +2,17 @@ import {
   chmodSync,
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
+import type { ByteSource } from "../bundle/tar-scan.js";
 import { SigrunError } from "../core/index.js";
 
 /** Reads a file the user named (`-`: stdin), mapping failures to IO_ERROR with the path. */
@@ -24,6 +27,51 @@ export function readInput(path: string, what = "file"): Uint8Array {
       `${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? "cannot read"}`,
       { cause: err },
     );
+  }
+}
+
+/** A regular file opened for reading by position (`openInputFile`); `close` it when done. */
+export interface InputFile extends ByteSource {
+  close(): void;
+}
+
+/**
+ * Opens a file the user named for reading in chunks (a large bundle is never copied whole into memory),
+ * with `readInput`'s IO_ERROR messages. `undefined` for `-` and for anything but a regular file (a FIFO,
+ * a device, a directory), which the caller reads with `readInput` as before.
+ */
+export function openInputFile(path: string, what = "file"): InputFile | undefined {
+  if (path === "-") return undefined;
+  const fail = (err: unknown): SigrunError =>
+    new SigrunError("IO_ERROR", `${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? "cannot read"}`, {
+      cause: err,
+    });
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (err) {
+    throw fail(err);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      closeSync(fd);
+      return undefined;
+    }
+    return {
+      size: st.size,
+      read(into, position) {
+        try {
+          return readSync(fd, into, 0, into.byteLength, position);
+        } catch (err) {
+          throw fail(err);
+        }
+      },
+      close: () => closeSync(fd),
+    };
+  } catch (err) {
+    closeSync(fd);
+    throw fail(err);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes as nodeRandomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, type Hash, randomBytes as nodeRandomBytes, timingSafeEqual } from "node:crypto";
 
 /** SHA-256 (FIPS 180-4) of bytes or a UTF-8 string. The one SHA-256 helper of the project. */
 export function sha256(data: Uint8Array | string): Uint8Array {
@@ -8,6 +8,11 @@ export function sha256(data: Uint8Array | string): Uint8Array {
 /** SHA-256 as 64 lower-case hex characters. */
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash("sha256").update(data).digest("hex");
+}
+
+/** An incremental SHA-256, for data read in chunks: `update(…)` each chunk, then `digest("hex")`. */
+export function sha256Hasher(): Hash {
+  return createHash("sha256");
 }
 
 /** `n` bytes from the operating system's CSPRNG. */

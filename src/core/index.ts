@@ -15,7 +15,7 @@ export {
 export { canonicalJson } from "./canonical-json.js";
 export type { Clock } from "./clock.js";
 export { fixedClock, systemClock } from "./clock.js";
-export { randomBytes, secretsEqual, sha256, sha256Hex } from "./digest.js";
+export { randomBytes, secretsEqual, sha256, sha256Hasher, sha256Hex } from "./digest.js";
 export type { DsseEnvelope, DsseParseOptions, DsseSignature } from "./dsse.js";
 export { encodeEnvelope, envelopePayload, newEnvelope, pae, parseEnvelope } from "./dsse.js";
 export { formatTime, parseDuration, parseTime } from "./duration.js";

@@ -4,13 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import {
+  type ByteSource,
   bundleCaps,
   createBundle,
   parseBundle,
   signBundle,
   type TrustStore,
   trustStoreOf,
+  type VerifyOptions,
   verifyBundle,
+  verifyBundleSource,
   verifyOpensslBundle,
 } from "../../src/bundle/index.js";
 import { canonicalJson, isSigrunError } from "../../src/core/index.js";
@@ -168,6 +171,46 @@ export async function sgbWithBody(body: Uint8Array[]): Promise<{ bytes: Uint8Arr
   return { bytes: rawTar([manifest, ...files, ...body, sigs]), trust: trustFor([k]) };
 }
 
+/**
+ * A `ByteSource` over bytes that answers at most `maxRead` bytes per read (partial reads, as a file may),
+ * for `verifyBundleSource`.
+ */
+export function memorySource(bytes: Uint8Array, maxRead = Number.MAX_SAFE_INTEGER): ByteSource {
+  return {
+    size: bytes.byteLength,
+    read(into, position) {
+      const n = Math.max(0, Math.min(into.byteLength, maxRead, bytes.byteLength - position));
+      into.set(bytes.subarray(position, position + n));
+      return n;
+    },
+  };
+}
+
+/** Code and message of what `fn` throws (`OK` if nothing): to compare two verifiers exactly. */
+export function failure(fn: () => unknown): string {
+  try {
+    fn();
+    return "OK";
+  } catch (err) {
+    if (isSigrunError(err)) return `${err.code}: ${err.message}`;
+    throw err;
+  }
+}
+
+/**
+ * Verifies `bytes` in memory (`verifyBundle`) and read in chunks (`verifyBundleSource`, small chunks and
+ * partial reads); throws unless both give the same outcome, code and message. Returns the code.
+ */
+export function sgbOutcome(bytes: Uint8Array, opts: VerifyOptions): string {
+  const inMemory = failure(() => verifyBundle(bytes, opts));
+  const streamed = failure(() => verifyBundleSource(memorySource(bytes, 700), opts));
+  if (streamed !== inMemory)
+    throw new Error(
+      `streamed verify says ${JSON.stringify(streamed)}, in memory ${JSON.stringify(inMemory)}`,
+    );
+  return inMemory.split(":")[0]!;
+}
+
 /** What verification says of the hostile `entries` added to a signed .sgb and to a signed classic tar.gz. */
 export async function hostileOutcomes(entries: Uint8Array[]): Promise<{ sgb: string; classic: string }> {
   const { bytes, trust } = await sgbWithBody(entries);
@@ -179,7 +222,7 @@ export async function hostileOutcomes(entries: Uint8Array[]): Promise<{ sgb: str
     ]),
   );
   return {
-    sgb: outcome(() => verifyBundle(bytes, { trust })),
+    sgb: sgbOutcome(bytes, { trust }),
     classic: outcome(() => verifyOpensslBundle(c.tgz, c.sig, { trust: c.trust })),
   };
 }

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
-import { printJson, readInput, trustPaths } from "../io.js";
+import type { ByteSource } from "../../bundle/tar-scan.js";
+import type { VerifiedBundleSummary } from "../../bundle/verify.js";
+import { openInputFile, printJson, readInput, trustPaths } from "../io.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -48,31 +50,47 @@ export function register(program: Command): void {
         },
       ) => {
         const { parseTime, SigrunError } = await import("../../core/index.js");
-        const { loadTrustStore, localHostId, verifySubmission } = await import("../../bundle/index.js");
-        const { shortKeyId } = await import("../../keys/index.js");
+        // single modules, not the bundle and keys barrels: start-up is most of a small bundle's verify
+        const { loadTrustStore } = await import("../../bundle/trust-store.js");
+        const { localHostId, verifySubmission } = await import("../../bundle/verify-submission.js");
+        const { verifyBundleSource } = await import("../../bundle/verify.js");
+        const { shortKeyId } = await import("../../keys/key-id.js");
         if (o.threshold !== undefined && !/^[1-9]\d{0,2}$/.test(o.threshold)) {
           throw new SigrunError("USAGE", `--threshold: expected a positive integer, got ${o.threshold}`);
         }
         if (o.anyHost && o.host !== undefined)
           throw new SigrunError("USAGE", "give either --host or --any-host, not both");
         const trust = loadTrustStore(trustPaths(o.trust, "verify"));
-        const bytes = readInput(path, "bundle");
-        const { classicSignaturePath } = await import("./bundle-extract.js");
-        const classic = bytes[0] === 0x1f && bytes[1] === 0x8b;
-        const sigPath = classic ? classicSignaturePath(path, o.opensslSig) : o.opensslSig;
-        if (classic && sigPath === undefined)
-          throw new SigrunError(
-            "USAGE",
-            `${path}: a classic tar.gz bundle: give its signature with --openssl-sig FILE`,
-          );
-        const sig = sigPath === undefined ? undefined : readInput(sigPath, "signature");
-        const v = verifySubmission(bytes, sig, {
+        // after the bundle is read, as before (a bad --now with a missing bundle is still IO_ERROR)
+        const opts = () => ({
           trust,
           threshold: o.threshold === undefined ? undefined : Number(o.threshold),
           host: o.anyHost ? undefined : (o.host ?? localHostId()),
           groups: o.group,
           now: o.now === undefined ? undefined : parseTime(o.now, "--now"),
         });
+        // a .sgb in a regular file is read once in chunks, hashed as it is read (never held whole in
+        // memory); stdin, other files, and classic tar.gz bundles (gunzipped in memory) are read whole
+        const file = o.opensslSig === undefined ? openInputFile(path, "bundle") : undefined;
+        let v: VerifiedBundleSummary | undefined;
+        try {
+          if (file !== undefined && !isGzip(file)) v = verifyBundleSource(file, opts());
+        } finally {
+          file?.close();
+        }
+        if (v === undefined) {
+          const bytes = readInput(path, "bundle");
+          const classic = isGzip(bytes);
+          const { classicSignaturePath } = classic ? await import("./bundle-extract.js") : {};
+          const sigPath = classicSignaturePath ? classicSignaturePath(path, o.opensslSig) : o.opensslSig;
+          if (classic && sigPath === undefined)
+            throw new SigrunError(
+              "USAGE",
+              `${path}: a classic tar.gz bundle: give its signature with --openssl-sig FILE`,
+            );
+          const sig = sigPath === undefined ? undefined : readInput(sigPath, "signature");
+          v = verifySubmission(bytes, sig, opts());
+        }
         if (o.json) {
           printJson({
             ok: true,
@@ -93,4 +111,21 @@ export function register(program: Command): void {
         );
       },
     );
+}
+
+/** A classic bundle is gzip (`1f 8b`); a `.sgb` is a tar, whose first byte is a name's. */
+function isGzip(input: Uint8Array | ByteSource): boolean {
+  const head = input instanceof Uint8Array ? input : readHead(input);
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+function readHead(src: ByteSource): Uint8Array {
+  const head = new Uint8Array(2);
+  let got = 0;
+  while (got < 2 && got < src.size) {
+    const n = src.read(head.subarray(got), got);
+    if (n === 0) break;
+    got += n;
+  }
+  return head.subarray(0, got);
 }
