@@ -81,8 +81,8 @@ async function wholeProcess(): Promise<boolean> {
       writeFileSync(join(dir, `job-${mib}.sgb`), bundle);
       writeFileSync(join(dir, `job-${mib}.sig`), rawSign("p256", ec.privateKey, bundle));
     }
-    const verifyArgs = (mib: number): string[] => [
-      MAIN,
+    const verifyArgs = (mib: number, cli = MAIN): string[] => [
+      cli,
       "verify",
       join(dir, `job-${mib}.sgb`),
       "--trust",
@@ -121,11 +121,19 @@ async function wholeProcess(): Promise<boolean> {
         older = undefined;
       }
     }
+    // SIGRUN_BENCH_BASE_CLI (another build's dist/src/cli/main.js, as in bench/runner-cedar.ts): the two
+    // verify commands through that build too, in the same rounds: a before/after pair under the same load
+    const baseCli = process.env.SIGRUN_BENCH_BASE_CLI;
+    const baseCases: ProcessCase[] =
+      baseCli === undefined
+        ? []
+        : sizes.map((mib) => ({ cmd: process.execPath, args: verifyArgs(mib, baseCli) }));
     const cases = [
       ...commands(process.execPath),
       ...openssl,
       cacheOff,
       ...(older ? commands(older.path) : []),
+      ...baseCases,
     ];
     const m = processMedians(cases, 9);
     const [bare, help, v1, v64, ssl1, ssl64, helpNoCache] = m as [
@@ -144,6 +152,14 @@ async function wholeProcess(): Promise<boolean> {
     report("whole process: sigrun verify 1 MiB .sgb", v1, ssl1, undefined, "openssl dgst -verify");
     report("whole process: sigrun verify 64 MiB .sgb", v64, bare, undefined, "node -e 0");
     ok = report("whole process: sigrun verify 64 MiB .sgb", v64, ssl64, 2, "openssl dgst -verify") && ok;
+    if (baseCli !== undefined) {
+      const [b1, b64] = m.slice(m.length - 2) as [number, number];
+      process.stdout.write(`the verify commands through the base build ${baseCli}, same rounds:\n`);
+      report("base build: sigrun verify 1 MiB .sgb", b1, ssl1, undefined, "openssl dgst -verify");
+      report("base build: sigrun verify 64 MiB .sgb", b64, ssl64, undefined, "openssl dgst -verify");
+      report("this build vs base: verify 1 MiB .sgb", v1, b1, undefined, "base");
+      report("this build vs base: verify 64 MiB .sgb", v64, b64, undefined, "base");
+    }
     if (older !== undefined) {
       const [oBare, oHelp, o1, o64] = m.slice(7) as [number, number, number, number];
       const n = process.version;
