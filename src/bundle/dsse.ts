@@ -5,9 +5,9 @@ import {
   newEnvelope,
   pae,
   parseEnvelope as parseDsse,
-} from "../core/index.js";
+} from "../core/dsse.js";
 
-export type { DsseEnvelope, DsseSignature } from "../core/index.js";
+export type { DsseEnvelope, DsseSignature } from "../core/dsse.js";
 export { encodeEnvelope, envelopePayload, newEnvelope, pae };
 
 /** DSSE payload type of a sigrun manifest. */

@@ -1,4 +1,4 @@
-import { SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/errors.js";
 
 /** Gunzips in memory with a hard cap on the output size (gzip bombs stop at the cap). */
 export function gunzipCapped(bytes: Uint8Array, maxOutput: number): Uint8Array {

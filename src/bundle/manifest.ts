@@ -1,4 +1,7 @@
-import { canonicalJson, parseTime, SigrunError, utf8Decode } from "../core/index.js";
+import { utf8Decode } from "../core/bytes.js";
+import { canonicalJson } from "../core/canonical-json.js";
+import { parseTime } from "../core/duration.js";
+import { SigrunError } from "../core/errors.js";
 import type { BundleCaps } from "./caps.js";
 import { assertBundlePath } from "./paths.js";
 

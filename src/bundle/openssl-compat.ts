@@ -1,4 +1,4 @@
-import { SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/errors.js";
 import { rawVerify } from "../keys/raw-signature.js";
 import { type BundleCaps, bundleCaps } from "./caps.js";
 import { gunzipCapped } from "./gzip.js";

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { formatTime, SigrunError, sha256Hex } from "../core/index.js";
+import { sha256Hex } from "../core/digest.js";
+import { formatTime } from "../core/duration.js";
+import { SigrunError } from "../core/errors.js";
 import { type BundleCaps, DEFAULT_BUNDLE_CAPS } from "./caps.js";
 import {
   type DsseEnvelope,

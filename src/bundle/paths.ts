@@ -1,4 +1,4 @@
-import { SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/errors.js";
 
 /** Names reserved for the bundle's own metadata entries. */
 export const MANIFEST_NAME = "manifest.json";

@@ -1,4 +1,5 @@
-import { SigrunError, sha256Hasher } from "../core/index.js";
+import { sha256Hasher } from "../core/digest.js";
+import { SigrunError } from "../core/errors.js";
 import { BLOCK, isZero, isZeroRange, malformed, notRegular, readHeader, writeHeader } from "./tar.js";
 
 /**

@@ -1,4 +1,4 @@
-import { SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/errors.js";
 
 /** One regular file of an in-memory tar archive. */
 export interface TarEntry {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/errors.js";
 // single modules, not the keys barrel: `sigrun verify` loads what it runs (start-up time)
 import { parsePublicKey } from "../keys/public-key.js";
 import type { PublicKeyInfo } from "../keys/types.js";

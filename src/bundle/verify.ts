@@ -1,4 +1,5 @@
-import { fromBase64, SigrunError } from "../core/index.js";
+import { fromBase64 } from "../core/bytes.js";
+import { SigrunError } from "../core/errors.js";
 // the one module it needs, not the keys barrel: `sigrun verify` loads what it runs (start-up time)
 import { rawVerify } from "../keys/raw-signature.js";
 import { type BundleCaps, bundleCaps } from "./caps.js";

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { isSigrunError, sigrunVersion } from "../core/index.js";
+import { isSigrunError } from "../core/errors.js";
+import { sigrunVersion } from "../core/version.js";
 import { applyConfig } from "./config.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { jsonPrinted } from "./io.js";

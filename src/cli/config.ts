@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/errors.js";
 
 /**
  * The client config file (docs/cli.md "Configuration"): `$XDG_CONFIG_HOME/sigrun/config.toml` or

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../core/index.js";
+import type { ErrorCode } from "../core/error-codes.js";
 
 /**
  * Exit codes of the sigrun CLI (documented in docs/cli.md). 0 = success, 1 = generic failure,

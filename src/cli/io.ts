@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import type { ByteSource } from "../bundle/tar-scan.js";
-import { SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/errors.js";
 
 /** Reads a file the user named (`-`: stdin), mapping failures to IO_ERROR with the path. */
 export function readInput(path: string, what = "file"): Uint8Array {

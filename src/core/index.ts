@@ -1,3 +1,6 @@
+// The modules on `sigrun verify`'s path (cli/io, base, config; bundle and keys modules it loads) import
+// single core modules instead of this index, which loads all of them and their builtins (fs/promises,
+// streams): whole-process verify time, bench/bundle.ts (issue 19).
 export type { AtomicFile, AtomicFileOptions } from "./atomic-file.js";
 export { openAtomicFile, writeFileAtomic } from "./atomic-file.js";
 export {

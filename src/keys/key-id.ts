@@ -1,4 +1,4 @@
-import { sha256Hex } from "../core/index.js";
+import { sha256Hex } from "../core/digest.js";
 
 /** Key id = `sha256:` + hex of SHA-256(SPKI DER). */
 export function keyIdFromSpki(spkiDer: Uint8Array): string {

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { fromBase64, fromBase64Url, recode, SigrunError, toBase64, toBase64Url } from "../core/index.js";
+import { fromBase64, fromBase64Url, toBase64, toBase64Url } from "../core/bytes.js";
+import { recode, SigrunError } from "../core/errors.js";
 import { SshReader, SshWriter } from "./ssh-wire.js";
 
 const CURVES: Record<string, { crv: string; ident: string; len: number }> = {

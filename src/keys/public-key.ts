@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
-import { SigrunError, utf8Decode } from "../core/index.js";
+import { utf8Decode } from "../core/bytes.js";
+import { SigrunError } from "../core/errors.js";
 import { keyIdFromSpki } from "./key-id.js";
 import { parseOpenSshPublicKey } from "./openssh-public.js";
 import type { KeyAlgorithm, PublicKeyInfo } from "./types.js";

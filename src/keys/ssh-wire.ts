@@ -1,4 +1,4 @@
-import { SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/errors.js";
 
 /** Reader for the SSH wire encoding (RFC 4251 §5): uint32, string, mpint. Every read is bounds-checked. */
 export class SshReader {

@@ -49,7 +49,8 @@ export function register(program: Command): void {
           json?: boolean;
         },
       ) => {
-        const { parseTime, SigrunError } = await import("../../core/index.js");
+        const { parseTime } = await import("../../core/duration.js");
+        const { SigrunError } = await import("../../core/errors.js");
         // single modules, not the bundle and keys barrels: start-up is most of a small bundle's verify
         const { loadTrustStore } = await import("../../bundle/trust-store.js");
         const { localHostId, verifySubmission } = await import("../../bundle/verify-submission.js");
