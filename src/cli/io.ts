@@ -30,18 +30,18 @@ export function readInput(path: string, what = "file"): Uint8Array {
   }
 }
 
-/** A regular file opened for reading by position (`openInputFile`); `close` it when done. */
+/** A regular file opened for reading by position (`openInput`); `close` it when done. */
 export interface InputFile extends ByteSource {
   close(): void;
 }
 
 /**
  * Opens a file the user named for reading in chunks (a large bundle is never copied whole into memory),
- * with `readInput`'s IO_ERROR messages. `undefined` for `-` and for anything but a regular file (a FIFO,
- * a device, a directory), which the caller reads with `readInput` as before.
+ * with `readInput`'s IO_ERROR messages. `-` (stdin) and anything but a regular file (a pipe, a FIFO, a
+ * device) are read whole at once from the one open, as `readInput` does.
  */
-export function openInputFile(path: string, what = "file"): InputFile | undefined {
-  if (path === "-") return undefined;
+export function openInput(path: string, what = "file"): InputFile | Uint8Array {
+  if (path === "-") return readInput(path, what);
   const fail = (err: unknown): SigrunError =>
     new SigrunError("IO_ERROR", `${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? "cannot read"}`, {
       cause: err,
@@ -55,8 +55,9 @@ export function openInputFile(path: string, what = "file"): InputFile | undefine
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) {
+      const b = readFileSync(fd);
       closeSync(fd);
-      return undefined;
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     }
     return {
       size: st.size,

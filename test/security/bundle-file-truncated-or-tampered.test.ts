@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -43,6 +44,30 @@ test("sigrun verify of a damaged .sgb file: same exit code and reason as the in-
     const missing = cli(["verify", join(t.dir, "nope.sgb"), "--trust", pub]);
     assert.match(missing.stderr, /IO_ERROR|ENOENT/);
     assert.notEqual(missing.code, 0);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("sigrun verify of a FIFO: read whole from its one open, as before the chunked file path", async () => {
+  const t = tempDir();
+  try {
+    const k = ed25519();
+    const pub = join(t.dir, "pub.pem");
+    writeFileSync(pub, publicKeyPem(k.publicKey));
+    const f = join(t.dir, "job.sgb");
+    writeFileSync(f, await signedBundle([k]));
+    const fifo = join(t.dir, "fifo");
+    const mk = spawnSync("mkfifo", [fifo]);
+    if (mk.error || mk.status !== 0) {
+      assert.ok(!process.env.CI, "mkfifo is required under CI");
+      return;
+    }
+    const writer = spawn("sh", ["-c", 'cat "$1" > "$2"', "sh", f, fifo], { stdio: "ignore" });
+    const r = cli(["verify", fifo, "--trust", pub, "--any-host"]);
+    writer.kill();
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^OK: bundle /);
   } finally {
     t.cleanup();
   }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { ByteSource } from "../../bundle/tar-scan.js";
 import type { VerifiedBundleSummary } from "../../bundle/verify.js";
-import { openInputFile, printJson, readInput, trustPaths } from "../io.js";
+import { openInput, printJson, readInput, trustPaths } from "../io.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -70,17 +70,21 @@ export function register(program: Command): void {
           groups: o.group,
           now: o.now === undefined ? undefined : parseTime(o.now, "--now"),
         });
-        // a .sgb in a regular file is read once in chunks, hashed as it is read (never held whole in
-        // memory); stdin, other files, and classic tar.gz bundles (gunzipped in memory) are read whole
-        const file = o.opensslSig === undefined ? openInputFile(path, "bundle") : undefined;
+        // a .sgb in a regular file is read once in chunks, hashing as it is read (never held whole in
+        // memory); stdin, pipes, and classic tar.gz bundles (gunzipped in memory) are read whole
+        const input = o.opensslSig === undefined ? openInput(path, "bundle") : readInput(path, "bundle");
         let v: VerifiedBundleSummary | undefined;
-        try {
-          if (file !== undefined && !isGzip(file)) v = verifyBundleSource(file, opts());
-        } finally {
-          file?.close();
+        let whole = input instanceof Uint8Array ? input : undefined;
+        if (!(input instanceof Uint8Array)) {
+          try {
+            if (isGzip(input)) whole = readInput(path, "bundle");
+            else v = verifyBundleSource(input, opts());
+          } finally {
+            input.close();
+          }
         }
         if (v === undefined) {
-          const bytes = readInput(path, "bundle");
+          const bytes = whole!;
           const classic = isGzip(bytes);
           const { classicSignaturePath } = classic ? await import("./bundle-extract.js") : {};
           const sigPath = classicSignaturePath ? classicSignaturePath(path, o.opensslSig) : o.opensslSig;
