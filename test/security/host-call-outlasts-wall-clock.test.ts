@@ -86,3 +86,17 @@ for (const [name, script] of [
     assert.match(o.error?.message ?? "", /wall-clock limit|time limit/i, r.out);
   });
 }
+
+// The process monitor sleeps between its samples (up to 300 s in all): the sleep too ends at the run's
+// deadline, and the interpreter ends the run right after the call — not the thread's termination
+// 5 s past the limit ("wall-clock limit of … exceeded"), which is all that stopped it before.
+test("monitor_processes_cpu ends with the run's wall clock, ended by the interpreter (--max-wall-ms 1000)", async () => {
+  const r = await run(
+    `ProcessManager().monitor_processes_cpu(MonitorProcessesCpuOptions().pids_to_monitor([${process.pid}]).batches(30).delay_in_seconds(2).build()).len()`,
+  );
+  assert.equal(r.killed, false, "still running after 20 s");
+  const o = JSON.parse(r.out) as { status: string; error?: { message: string } };
+  assert.equal(o.status, "ERROR", r.out);
+  assert.match(o.error?.message ?? "", /time limit/, r.out);
+  assert.doesNotMatch(o.error?.message ?? "", /wall-clock limit of 1000 ms exceeded/, r.out);
+});
