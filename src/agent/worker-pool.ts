@@ -18,6 +18,9 @@ interface Slot {
   memoryMb: number;
 }
 
+/** Longest delay setTimeout takes: a longer one fires at once (a TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const DEFAULT_RUNNER = new URL("../runner/index.js", import.meta.url).href;
 const WORKER_URL = new URL("./run-worker.js", import.meta.url);
 
@@ -157,18 +160,28 @@ export class WorkerPool {
       };
       const onExit = (code: number): void =>
         finish({ kind: "error", code: "RUNNER_ERROR", message: `worker exited with ${code}` }, false);
-      const timer = setTimeout(
-        () =>
-          finish(
-            {
-              kind: "error",
-              code: "TIMEOUT",
-              message: `wall clock limit of ${req.invocation.limits.wallClockMs} ms exceeded`,
-            },
-            false,
-          ),
-        req.invocation.limits.wallClockMs,
-      );
+      // a limit past the timer's range (the config takes any positive integer) waits in steps
+      const at = Date.now() + req.invocation.limits.wallClockMs;
+      let timer: ReturnType<typeof setTimeout>;
+      const arm = (): void => {
+        const left = at - Date.now();
+        timer =
+          left > MAX_TIMER_MS
+            ? setTimeout(arm, MAX_TIMER_MS)
+            : setTimeout(
+                () =>
+                  finish(
+                    {
+                      kind: "error",
+                      code: "TIMEOUT",
+                      message: `wall clock limit of ${req.invocation.limits.wallClockMs} ms exceeded`,
+                    },
+                    false,
+                  ),
+                left,
+              );
+      };
+      arm();
       worker.on("message", onMessage);
       worker.on("error", onError);
       worker.on("exit", onExit);

@@ -39,3 +39,21 @@ test("sigrun --help and bare sigrun print it (exit 0 and 2)", () => {
   assert.equal(bare.status, 2);
   assert.equal(bare.stdout, want);
 });
+
+test("sigrun --help and bare sigrun into a reader that closed early: quiet, exit 0 and 2 (as every verb)", () => {
+  // `true` exits before the help is written: the write fails with EPIPE
+  for (const [args, want] of [
+    ["--help", "0"],
+    ["", "2"],
+  ] as const) {
+    const r = spawnSync(
+      "bash",
+      ["-c", `"${process.execPath}" "${MAIN}" ${args} | true; echo "\${PIPESTATUS[0]}"`],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(r.stderr, "", `sigrun ${args}: nothing on stderr (no EPIPE trace)`);
+    assert.equal(r.stdout.trim(), want, `sigrun ${args}: exit status`);
+  }
+});

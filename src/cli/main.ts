@@ -4,6 +4,8 @@ import { cachedHelp } from "./cached-help.js";
 const help = cachedHelp(process.argv, process.stdout.isTTY === true);
 if (help !== undefined) {
   // the top-level help, as the build wrote it: no verb loads (cached-help.ts)
+  // a reader that closed early (`sigrun --help | head -1`) ends it quietly, as io.quietOnClosedOutput does
+  process.stdout.on("error", () => {});
   process.stdout.write(help.text);
   process.exitCode = help.exitCode;
 } else {

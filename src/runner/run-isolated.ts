@@ -21,6 +21,9 @@ export { DEFAULT_RUN_MEMORY_MB } from "./rex-thread.js";
  */
 const WALL_GRACE_MS = 5000;
 
+/** Longest delay setTimeout takes: a longer one fires at once (a TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface IsolatedRunOptions extends Omit<RunScriptOptions, "prepared"> {
   /** V8 heap limit (old generation) of the script's thread; default DEFAULT_RUN_MEMORY_MB. */
   readonly memoryMb?: number;
@@ -75,10 +78,19 @@ function isolate(
     worker.on("message", (m: { started?: true; ok?: boolean; result?: RunResult; message?: string }) => {
       if (m.started) {
         if (wallMs !== undefined && wallMs > 0) {
-          timer = setTimeout(
-            () => finish(limit(`Script terminated: wall-clock limit of ${wallMs} ms exceeded`)),
-            wallMs + WALL_GRACE_MS,
-          );
+          // a limit past the timer's range (--max-wall-ms takes up to 15 digits) waits in steps
+          const at = Date.now() + wallMs + WALL_GRACE_MS;
+          const arm = (): void => {
+            const left = at - Date.now();
+            timer =
+              left > MAX_TIMER_MS
+                ? setTimeout(arm, MAX_TIMER_MS)
+                : setTimeout(
+                    () => finish(limit(`Script terminated: wall-clock limit of ${wallMs} ms exceeded`)),
+                    left,
+                  );
+          };
+          arm();
         }
         return;
       }

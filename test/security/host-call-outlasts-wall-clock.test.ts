@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,3 +86,36 @@ for (const [name, script] of [
     assert.match(o.error?.message ?? "", /wall-clock limit|time limit/i, r.out);
   });
 }
+
+// The process monitor sleeps between its samples (up to 300 s in all): the sleep too ends at the run's
+// deadline, and the interpreter ends the run right after the call — not the thread's termination
+// 5 s past the limit ("wall-clock limit of … exceeded"), which is all that stopped it before.
+test("monitor_processes_cpu ends with the run's wall clock, ended by the interpreter (--max-wall-ms 1000)", async () => {
+  const r = await run(
+    `ProcessManager().monitor_processes_cpu(MonitorProcessesCpuOptions().pids_to_monitor([${process.pid}]).batches(30).delay_in_seconds(2).build()).len()`,
+  );
+  assert.equal(r.killed, false, "still running after 20 s");
+  const o = JSON.parse(r.out) as { status: string; error?: { message: string } };
+  assert.equal(o.status, "ERROR", r.out);
+  assert.match(o.error?.message ?? "", /time limit/, r.out);
+  assert.doesNotMatch(o.error?.message ?? "", /wall-clock limit of 1000 ms exceeded/, r.out);
+});
+
+// Every host call that waits on a child process is cut at the run's deadline: each spawnSync (and each
+// childJson, which runs one) under src/host takes its timeout from hostTimeout. systemctl (start, stop,
+// restart, status, daemon-reload) kept a fixed 60 s, which no termination of the thread can interrupt.
+test("every child process a host call waits for is bounded by the run's deadline (hostTimeout)", () => {
+  const root = fileURLToPath(new URL("../../../src/host/", import.meta.url));
+  const unbounded: string[] = [];
+  for (const rel of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+    if (!rel.endsWith(".ts") || rel.endsWith(".test.ts") || rel.endsWith("child.ts")) continue;
+    const text = readFileSync(join(root, rel), "utf8");
+    for (const call of ["spawnSync(", "childJson("]) {
+      for (let i = text.indexOf(call); i >= 0; i = text.indexOf(call, i + 1)) {
+        if (text.slice(Math.max(0, i - 16), i).includes("function ")) continue;
+        if (!text.slice(i, i + 400).includes("hostTimeout(")) unbounded.push(`${rel}: ${call}`);
+      }
+    }
+  }
+  assert.deepEqual(unbounded, []);
+});

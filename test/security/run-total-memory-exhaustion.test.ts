@@ -61,7 +61,10 @@ function run(
 }
 
 test("the default run ends with a clean memory-limit error in Rex's output", async () => {
-  const r = await run();
+  // the default memory limit, without the default wall clock: near its heap limit the thread collects
+  // garbage most of the time, and on a loaded machine the 10 s wall clock (its thread terminated 5 s
+  // later, even without --max-wall-ms) ended this run first ("wall-clock limit of 10000 ms exceeded")
+  const r = await run("--max-wall-ms", "0");
   assert.equal(r.code, 0, `exit ${r.code} ${r.signal ?? ""}: ${r.out.slice(0, 200)}`);
   const o = JSON.parse(r.out) as { status: string; error: { error_type: string; message: string } };
   assert.equal(o.status, "ERROR");

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
-import { check } from "../context.js";
+import { check, hostTimeout } from "../context.js";
 import { HostError, osErrorText } from "../errors.js";
 import { listPids, type ManagedProcess, readContext, readManaged } from "./proc-read.js";
 
@@ -56,11 +56,16 @@ export interface MonitorOptions {
 
 /** sysinfo's MINIMUM_CPU_UPDATE_INTERVAL on Linux. */
 const MIN_CPU_INTERVAL_MS = 200;
-/** Longest monitoring a script may ask for (host calls cannot be interrupted by the wall clock). */
+/** Longest monitoring a script may ask for (it also ends at the run's wall-clock deadline). */
 export const MAX_MONITOR_MS = 300_000;
 
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/**
+ * Sleeps `ms`, at most until just past the run's deadline (hostTimeout); false when the deadline cut it
+ * (the interpreter then ends the run after this host call).
+ */
+function sleepMs(ctx: HostContext, ms: number): boolean {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, hostTimeout(ctx, ms));
+  return ctx.deadline === undefined || Date.now() <= ctx.deadline;
 }
 
 interface Handle {
@@ -194,8 +199,8 @@ export class ProcessManager {
       return { at: rc.uptime, procs: new Map(targets.map((t) => [t.pid, readManaged(t.pid, rc, t.base)])) };
     };
     let prev = sample();
-    sleepMs(MIN_CPU_INTERVAL_MS);
     const batches: ManagedProcess[][] = [];
+    if (!sleepMs(this.ctx, MIN_CPU_INTERVAL_MS)) return batches;
     for (let b = 0; b < o.batches; b++) {
       const cur = sample();
       const secs = Math.max(cur.at - prev.at, 0.001);
@@ -229,7 +234,7 @@ export class ProcessManager {
       }
       batches.push(batch);
       prev = cur;
-      if (b < o.batches - 1) sleepMs(delay);
+      if (b < o.batches - 1 && !sleepMs(this.ctx, delay)) break;
     }
     return batches;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { plainEntity } from "../../policy/index.js";
 import type { HostContext } from "../context.js";
-import { check } from "../context.js";
+import { check, hostTimeout } from "../context.js";
 import { HostError } from "../errors.js";
 
 /** Rex's `State` (systemd ActiveState), lower-case as systemd spells it. */
@@ -79,7 +79,7 @@ function checkService(ctx: HostContext, verb: string, service: string): void {
 }
 
 /** The systemd manager is reachable: a system bus socket and systemd as init (`sd_booted`). */
-function systemctl(args: string[], service?: string): string {
+function systemctl(ctx: HostContext, args: string[], service?: string): string {
   const socket = process.env.DBUS_SYSTEM_BUS_ADDRESS === undefined ? SYSTEM_BUS : undefined;
   if (socket !== undefined && !existsSync(socket)) {
     throw procErr(
@@ -94,9 +94,12 @@ function systemctl(args: string[], service?: string): string {
       "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.systemd1 was not provided by any .service files",
     );
   }
-  const r = process
-    .getBuiltinModule("node:child_process")
-    .spawnSync(bin, args, { env: {}, encoding: "utf8", timeout: 60_000, maxBuffer: 1024 * 1024 });
+  const r = process.getBuiltinModule("node:child_process").spawnSync(bin, args, {
+    env: {},
+    encoding: "utf8",
+    timeout: hostTimeout(ctx, 60_000),
+    maxBuffer: 1024 * 1024,
+  });
   if (r.error) throw procErr("DBusError", r.error.message);
   if (r.status !== 0) {
     const err = (r.stderr || "").trim();
@@ -116,7 +119,7 @@ export function systemdUnitAction(
 ): void {
   checkService(ctx, op === "try_restart" ? "restart" : op, service);
   const verb = op === "try_restart" ? "try-restart" : op;
-  systemctl(["--no-block", "--job-mode=replace", verb, "--", service], service);
+  systemctl(ctx, ["--no-block", "--job-mode=replace", verb, "--", service], service);
 }
 
 /** `daemon_reload()`: `systemd::Action::"daemon_reload"` on `systemd::Systemd` with a random id. */
@@ -124,7 +127,7 @@ export function daemonReload(ctx: HostContext): void {
   const id = randomUUID();
   const uid = { type: "systemd::Systemd", id };
   check(ctx, "systemd", "daemon_reload", uid, [plainEntity(uid.type, id)], { source: "ProcessErrorKind" });
-  systemctl(["daemon-reload"]);
+  systemctl(ctx, ["daemon-reload"]);
 }
 
 const PROPS = [
@@ -145,7 +148,7 @@ const PROPS = [
 /** `status(service)`: `systemd::Action::"status"` on the Service, then its unit properties. */
 export function serviceStatus(ctx: HostContext, service: string): ServiceInfo {
   checkService(ctx, "status", service);
-  const out = systemctl(["show", `--property=${PROPS.join(",")}`, "--", service], service);
+  const out = systemctl(ctx, ["show", `--property=${PROPS.join(",")}`, "--", service], service);
   const p = new Map<string, string>();
   for (const line of out.split("\n")) {
     const i = line.indexOf("=");
