@@ -57,6 +57,53 @@ test("redis: a flood of queued bundles is read at most MAX_INFLIGHT at a time", 
   }
 });
 
+test("redis: the bound holds across the host stream and every group stream (COUNT is per stream)", {
+  skip,
+}, async () => {
+  const redis = await startTestRedis();
+  const d = tempDir();
+  const owner = ownerKey();
+  const { Redis } = await import("ioredis");
+  const producer = new Redis(redis.url, { protocol: 2 });
+  const groups = ["g1", "g2", "g3"];
+  const agent = await Agent.start({
+    stateDir: join(d.path, "a"),
+    hostId: "flood-2",
+    groups,
+    trust: trustOf(owner),
+    runnerModule: STUB_RUNNER,
+    workers: 1,
+  });
+  const t = new RedisTransport({ url: redis.url, prefix: redis.prefix, blockMs: 200 });
+  try {
+    const k = redisKeys(redis.prefix);
+    const streams = [k.host("flood-2"), ...groups.map((g) => k.group(g))];
+    for (const s of streams)
+      for (let i = 0; i < 12; i++) {
+        const b = await stubBundle([owner], { op: { op: "sleep", ms: 300 } });
+        await producer.call("XADD", s, "*", "bundle", Buffer.from(b));
+      }
+    await t.start(agent);
+    await new Promise((r) => setTimeout(r, 1500));
+    let pending = 0;
+    for (const s of streams) {
+      const p = (await producer.call("XPENDING", s, k.consumerGroup("flood-2"))) as [number];
+      pending += Number(p[0]);
+    }
+    assert.ok(
+      pending <= MAX_INFLIGHT,
+      `${pending} entries in flight over ${streams.length} streams (cap ${MAX_INFLIGHT})`,
+    );
+    assert.ok(pending >= 1, "the agent is working");
+  } finally {
+    await t.stop();
+    await agent.close();
+    producer.disconnect();
+    await redis.stop();
+    d.cleanup();
+  }
+});
+
 test("nats: a flood of queued bundles is taken a bounded number at a time", {
   skip: process.env.CI ? false : natsUnavailable(),
 }, async () => {

@@ -56,14 +56,24 @@ const ENTRIES = `local function pack(out, key, entries, maxBundle, maxOther)
 end
 `;
 
-// KEYS: streams; ARGV: cap of bundle, cap of others, group, consumer, count, id ('>' new, '0' own pending)
+// KEYS: streams; ARGV: cap of bundle, cap of others, group, consumer, count, id ('>' new, '0' own pending),
+// the stream to start from (rotated by the caller, so that no stream waits behind a busy one). COUNT is per
+// stream in XREADGROUP: the streams are read one by one so that `count` bounds the whole read.
 const READ_GROUP = `${ENTRIES}
-local args = {'XREADGROUP', 'GROUP', ARGV[3], ARGV[4], 'COUNT', ARGV[5], 'STREAMS'}
-for _, k in ipairs(KEYS) do args[#args + 1] = k end
-for _ in ipairs(KEYS) do args[#args + 1] = ARGV[6] end
-local res = redis.call(unpack(args))
+local left = tonumber(ARGV[5])
+local n = #KEYS
 local out = {}
-if res then for _, s in ipairs(res) do pack(out, s[1], s[2], tonumber(ARGV[1]), tonumber(ARGV[2])) end end
+for i = 0, n - 1 do
+  if left <= 0 then break end
+  local k = KEYS[((i + tonumber(ARGV[7])) % n) + 1]
+  local res = redis.call('XREADGROUP', 'GROUP', ARGV[3], ARGV[4], 'COUNT', left, 'STREAMS', k, ARGV[6])
+  if res then
+    for _, s in ipairs(res) do
+      pack(out, s[1], s[2], tonumber(ARGV[1]), tonumber(ARGV[2]))
+      left = left - #s[2]
+    end
+  end
+end
 return out`;
 
 // KEYS[1]: stream; ARGV: cap of bundle, cap of others, group, consumer, min idle ms, cursor, count
@@ -106,6 +116,8 @@ export class RedisTransport implements Transport {
   private loop: Promise<void> | undefined;
   private readonly jobs = new Set<Promise<unknown>>();
   private stopped = false;
+  /** Which stream the next read starts from (READ_GROUP). */
+  private turn = 0;
   private heartbeat: HeartbeatLoop | undefined;
 
   constructor(private readonly opts: RedisOptions) {}
@@ -230,6 +242,7 @@ export class RedisTransport implements Transport {
       consumer,
       String(count),
       from,
+      String(this.turn++ % streams.length),
     )) as Row[];
   }
 
