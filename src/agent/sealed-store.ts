@@ -2,9 +2,9 @@
 // GET verified against digest and size before anything is unsealed) and puts the sealed outputs there;
 // the deletion tokens go back to the client, which deletes everything after a verified pull.
 import { join } from "node:path";
-import { isSigrunError, SigrunError } from "../core/index.js";
+import { SigrunError } from "../core/index.js";
 import type { BlobRef, InputEntry } from "../jobwire/index.js";
-import { unsealToFile } from "../jobwire/index.js";
+import { unsealVerifiedSource } from "../jobwire/index.js";
 import { openStore, type StoreClient } from "../store/index.js";
 import type { BlobSource } from "./sealed-blobs.js";
 
@@ -43,31 +43,15 @@ const storeRef = (r: BlobRef) => ({ digest: `sha256:${r.sha256}`, size: r.size }
 export function storeSource(client: StoreClient): BlobSource {
   return {
     bytes: (ref, cap) => client.getBytes(storeRef(ref), cap),
-    async toFile(ref: BlobRef, j: string, root: string, entry: InputEntry) {
-      const it = client.stream(storeRef(ref))[Symbol.asyncIterator]();
-      // Without `return`: a failed unseal leaves the download open, to be drained below.
-      const source = { [Symbol.asyncIterator]: () => ({ next: () => it.next() }) };
-      try {
-        await unsealToFile(
-          source,
-          j,
-          join(root, ...entry.path.split("/")),
-          null, // the store stream checks size and digest itself
-          entry,
-          `input ${entry.path}`,
-        );
-      } catch (err) {
-        // Did it fail because the store holds other bytes than announced? Then say so (DIGEST_MISMATCH),
-        // as a verified download would have, rather than the seal error the altered bytes caused.
-        try {
-          while (!(await it.next()).done);
-        } catch (e) {
-          if (isSigrunError(e) && e.code === "DIGEST_MISMATCH")
-            throw new SigrunError("DIGEST_MISMATCH", `input ${entry.path}: ${e.message}`, { cause: e });
-        }
-        throw err;
-      }
-    },
+    toFile: (ref: BlobRef, j: string, root: string, entry: InputEntry) =>
+      unsealVerifiedSource(
+        client.stream(storeRef(ref)),
+        j,
+        join(root, ...entry.path.split("/")),
+        null, // the store stream checks size and digest itself
+        entry,
+        `input ${entry.path}`,
+      ),
   };
 }
 

@@ -135,3 +135,47 @@ export async function unsealToFile(
   if (p.sha256 !== plain.sha256 || p.size !== plain.size)
     throw new SigrunError("DIGEST_MISMATCH", `${label}: plaintext digest or size differs`);
 }
+
+/** `src` counted and hashed as it goes: DIGEST_MISMATCH past `cipher.size`, or at its end if it differs. */
+async function* checkedSource(src: AsyncIterable<Uint8Array>, cipher: Digest): AsyncGenerator<Uint8Array> {
+  const t = new Tally(cipher.size);
+  for await (const b of src) {
+    t.add(b);
+    yield b;
+  }
+  const d = t.digest();
+  if (d.sha256 !== cipher.sha256 || d.size !== cipher.size)
+    throw new SigrunError("DIGEST_MISMATCH", "ciphertext digest or size differs from the one announced");
+}
+
+/**
+ * Unseals a download as it arrives into the new file `dest`, plaintext checked against `plain`. The
+ * ciphertext is checked against `cipher` on the way (its size as bytes arrive, its digest at its end),
+ * or, with `cipher` null, by the source itself (a verifying store stream). A failed unseal leaves the
+ * download open and drains it: if the ciphertext then turns out to differ from the announced one, that is
+ * the error (DIGEST_MISMATCH: other bytes than announced), not the seal error the altered bytes caused.
+ * The caller removes `dest`'s private directory on any failure, as with unsealToFile.
+ */
+export async function unsealVerifiedSource(
+  src: AsyncIterable<Uint8Array>,
+  identity: string,
+  dest: string,
+  cipher: Digest | null,
+  plain: Digest,
+  label: string,
+): Promise<void> {
+  const it = (cipher ? checkedSource(src, cipher) : src)[Symbol.asyncIterator]();
+  // Without `return`: a failed unseal leaves the download open, to be drained below.
+  const source = { [Symbol.asyncIterator]: () => ({ next: () => it.next() }) };
+  try {
+    await unsealToFile(source, identity, dest, null, plain, label);
+  } catch (err) {
+    try {
+      while (!(await it.next()).done);
+    } catch (e) {
+      if (isSigrunError(e) && e.code === "DIGEST_MISMATCH")
+        throw new SigrunError("DIGEST_MISMATCH", `${label}: ${e.message}`, { cause: e });
+    }
+    throw err;
+  }
+}

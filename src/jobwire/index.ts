@@ -26,7 +26,7 @@ export {
 export type { Envelope } from "./dsse.js";
 export { encodeDsse, openDsse, signDsse } from "./dsse.js";
 export type { Digest } from "./files.js";
-export { sealFile, unsealToFile } from "./files.js";
+export { sealFile, unsealToFile, unsealVerifiedSource } from "./files.js";
 export type { Message } from "./frames.js";
 export { FrameReader, FrameWriter, MAX_MESSAGE_BYTES, SEALED_MAGIC } from "./frames.js";
 export type { InputEntry, JobManifest } from "./job-manifest.js";

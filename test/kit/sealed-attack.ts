@@ -13,7 +13,7 @@ export interface AttackWorld extends SealedWorld {
 }
 
 export async function attackWorld(
-  files: Record<string, string> = { "f1.txt": "Hello World", "f2.txt": "second input" },
+  files: Record<string, string | Uint8Array> = { "f1.txt": "Hello World", "f2.txt": "second input" },
 ): Promise<AttackWorld> {
   const w = await sealedWorld();
   const appPath = await w.app(COPY_SCRIPT, "copy.sgb");
