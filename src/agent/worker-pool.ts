@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { type ErrorCode, isErrorCode } from "../core/index.js";
+import { setLongTimeout } from "../core/long-timeout.js";
 import { type CompiledCedar, compileCedar } from "../policy/index.js";
 import type { RexOutput, RunOutcome, RunRequest } from "./types.js";
 
@@ -19,7 +20,6 @@ interface Slot {
 }
 
 /** Longest delay setTimeout takes: a longer one fires at once (a TimeoutOverflowWarning). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const DEFAULT_RUNNER = new URL("../runner/index.js", import.meta.url).href;
 const WORKER_URL = new URL("./run-worker.js", import.meta.url);
@@ -119,7 +119,7 @@ export class WorkerPool {
       const finish = (outcome: RunOutcome, reusable: boolean): void => {
         if (done) return;
         done = true;
-        clearTimeout(timer);
+        cancelTimer();
         worker.off("message", onMessage);
         worker.off("error", onError);
         worker.off("exit", onExit);
@@ -160,28 +160,19 @@ export class WorkerPool {
       };
       const onExit = (code: number): void =>
         finish({ kind: "error", code: "RUNNER_ERROR", message: `worker exited with ${code}` }, false);
-      // a limit past the timer's range (the config takes any positive integer) waits in steps
-      const at = Date.now() + req.invocation.limits.wallClockMs;
-      let timer: ReturnType<typeof setTimeout>;
-      const arm = (): void => {
-        const left = at - Date.now();
-        timer =
-          left > MAX_TIMER_MS
-            ? setTimeout(arm, MAX_TIMER_MS)
-            : setTimeout(
-                () =>
-                  finish(
-                    {
-                      kind: "error",
-                      code: "TIMEOUT",
-                      message: `wall clock limit of ${req.invocation.limits.wallClockMs} ms exceeded`,
-                    },
-                    false,
-                  ),
-                left,
-              );
-      };
-      arm();
+      // the config takes any positive integer: past setTimeout's range too (setLongTimeout)
+      const cancelTimer = setLongTimeout(
+        () =>
+          finish(
+            {
+              kind: "error",
+              code: "TIMEOUT",
+              message: `wall clock limit of ${req.invocation.limits.wallClockMs} ms exceeded`,
+            },
+            false,
+          ),
+        req.invocation.limits.wallClockMs,
+      );
       worker.on("message", onMessage);
       worker.on("error", onError);
       worker.on("exit", onExit);

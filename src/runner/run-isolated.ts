@@ -1,3 +1,4 @@
+import { setLongTimeout } from "../core/long-timeout.js";
 import { DEFAULT_LIMITS } from "../script/limits.js";
 import type { BundleInvocation } from "./bundle-invocation.js";
 import { Monitoring } from "./monitoring.js";
@@ -22,7 +23,6 @@ export { DEFAULT_RUN_MEMORY_MB } from "./rex-thread.js";
 const WALL_GRACE_MS = 5000;
 
 /** Longest delay setTimeout takes: a longer one fires at once (a TimeoutOverflowWarning). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface IsolatedRunOptions extends Omit<RunScriptOptions, "prepared"> {
   /** V8 heap limit (old generation) of the script's thread; default DEFAULT_RUN_MEMORY_MB. */
@@ -69,28 +69,20 @@ function isolate(
     const finish = (r: RunResult): void => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      cancelTimer();
       void worker.terminate();
       resolve(r);
     };
     const limit = (message: string): RunResult => limitResult(message, explain);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelTimer = (): void => undefined;
     worker.on("message", (m: { started?: true; ok?: boolean; result?: RunResult; message?: string }) => {
       if (m.started) {
         if (wallMs !== undefined && wallMs > 0) {
-          // a limit past the timer's range (--max-wall-ms takes up to 15 digits) waits in steps
-          const at = Date.now() + wallMs + WALL_GRACE_MS;
-          const arm = (): void => {
-            const left = at - Date.now();
-            timer =
-              left > MAX_TIMER_MS
-                ? setTimeout(arm, MAX_TIMER_MS)
-                : setTimeout(
-                    () => finish(limit(`Script terminated: wall-clock limit of ${wallMs} ms exceeded`)),
-                    left,
-                  );
-          };
-          arm();
+          // --max-wall-ms takes up to 15 digits: past setTimeout's range (setLongTimeout)
+          cancelTimer = setLongTimeout(
+            () => finish(limit(`Script terminated: wall-clock limit of ${wallMs} ms exceeded`)),
+            wallMs + WALL_GRACE_MS,
+          );
         }
         return;
       }
