@@ -1,5 +1,5 @@
 import { SigrunError } from "../../core/index.js";
-import { resolveRedisUrl, urlSecret } from "../transports/queue-auth.js";
+import { refuseSecretsInUrls, resolveRedisUrl } from "../transports/queue-auth.js";
 import { checkNatsStream, checkQueuePrefix } from "../transports/queue-names.js";
 import type { QueueTarget } from "./fleet.js";
 
@@ -36,21 +36,7 @@ export function queueTarget(f: QueueFlags): QueueTarget {
   if ((f.tlsCert === undefined) !== (f.tlsKey === undefined))
     throw new SigrunError("USAGE", "--tls-cert and --tls-key go together");
   const tls = f.tlsCa || f.tlsCert ? { ca: f.tlsCa, cert: f.tlsCert, key: f.tlsKey } : undefined;
-  for (const [flag, url] of [
-    ["--nats", f.nats],
-    ["--redis", f.redis],
-  ] as const) {
-    if (url === undefined) continue;
-    const secret = urlSecret(url);
-    if (secret)
-      throw new SigrunError(
-        "USAGE",
-        `${flag}: the URL holds ${secret}, which the process list would show; ` +
-          (flag === "--nats"
-            ? "put the token or .creds in a file and give --nats-creds FILE"
-            : "put the URL in an environment variable and give --redis-env VAR"),
-      );
-  }
+  refuseSecretsInUrls(f);
   const prefix = f.prefix === undefined ? undefined : checkQueuePrefix(f.prefix, "--prefix");
   if (f.nats !== undefined) {
     if (f.redisEnv !== undefined) throw new SigrunError("USAGE", "--redis-env goes with Redis, not --nats");

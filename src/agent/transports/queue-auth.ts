@@ -61,6 +61,24 @@ export function urlSecret(url: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Refuses (USAGE) a `--nats`/`--redis` URL given on the command line that holds a secret, naming where the
+ * secret goes instead. One rule for the agent, `agent init`, `submit` and `fleet ls`.
+ */
+export function refuseSecretsInUrls(urls: { readonly nats?: string; readonly redis?: string }): void {
+  for (const [flag, url, instead] of [
+    ["--nats", urls.nats, "put the token or .creds in a file and give --nats-creds FILE"],
+    ["--redis", urls.redis, "put the URL in an environment variable and give --redis-env VAR"],
+  ] as const) {
+    const secret = url === undefined ? undefined : urlSecret(url);
+    if (secret)
+      throw new SigrunError(
+        "USAGE",
+        `${flag}: the URL holds ${secret}, which the process list would show; ${instead}`,
+      );
+  }
+}
+
 /** The connect options of @nats-io/transport-node for `url` with `auth` (files read now). */
 export async function natsConnectOptions(
   url: string,

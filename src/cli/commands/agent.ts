@@ -128,18 +128,8 @@ export function register(program: Command): void {
         const { parseClientRoleFlag } = await import("../../agent/api-roles.js");
         cfg.http = { ...cfg.http, clientRoles: o.clientRole.map(parseClientRoleFlag) };
       }
-      const { urlSecret } = await import("../../agent/transports/queue-auth.js");
-      for (const [flag, url, use] of [
-        ["--nats", o.nats, "--nats-creds FILE"],
-        ["--redis", o.redis, "--redis-env VAR"],
-      ] as const) {
-        const secret = url === undefined ? undefined : urlSecret(url);
-        if (secret)
-          throw new SigrunError(
-            "USAGE",
-            `${flag}: the URL holds ${secret}, which the process list would show; use ${use}`,
-          );
-      }
+      const { refuseSecretsInUrls } = await import("../../agent/transports/queue-auth.js");
+      refuseSecretsInUrls(o);
       if (o.redis && o.redisEnv)
         throw new SigrunError("USAGE", "agent: give --redis or --redis-env, not both");
       // flags override the config's fields one by one (its TLS files, prefix and stream stay)
@@ -314,19 +304,9 @@ async function initQueues(
   abs: (p: string | undefined) => string | undefined,
 ): Promise<Pick<import("../../agent/index.js").AgentConfig, "nats" | "redis">> {
   const { SigrunError } = await import("../../core/index.js");
-  const { urlSecret } = await import("../../agent/transports/queue-auth.js");
+  const { refuseSecretsInUrls } = await import("../../agent/transports/queue-auth.js");
   const { checkNatsStream, checkQueuePrefix } = await import("../../agent/transports/queue-names.js");
-  for (const [flag, url, use] of [
-    ["--nats", all.nats, "--nats-creds FILE"],
-    ["--redis", all.redis, "--redis-env VAR"],
-  ] as const) {
-    const secret = url === undefined ? undefined : urlSecret(url);
-    if (secret)
-      throw new SigrunError(
-        "USAGE",
-        `${flag}: the URL holds ${secret}, which the process list would show; use ${use}`,
-      );
-  }
+  refuseSecretsInUrls(all);
   if (all.redis && all.redisEnv)
     throw new SigrunError("USAGE", "agent init: give --redis or --redis-env, not both");
   if (all.natsCreds && !all.nats) throw new SigrunError("USAGE", "agent init: --nats-creds goes with --nats");
